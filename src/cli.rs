@@ -1,0 +1,237 @@
+//! The command line, as clap derive definitions only.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::trace::Format;
+
+/// Run the same command-line tool as several accounts at once.
+///
+/// Each account is a profile: folders that stand in for HOME and the XDG
+/// folders (or only the variables a tool needs, such as CODEX_HOME).
+#[derive(Debug, Parser)]
+#[command(name = "swop", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a profile
+    Add(AddArgs),
+    /// List profiles, their bindings, and whether they are in use
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show one profile
+    Show(ShowArgs),
+    /// Delete a profile (refused while it is in use)
+    #[command(visible_alias = "remove")]
+    Rm(RmArgs),
+    /// Print the exports that switch a shell to a profile (eval "$(swop env NAME)")
+    Env(EnvArgs),
+    /// Run one command as a profile, under the profile's lock
+    Exec(ExecArgs),
+    /// Start an interactive $SHELL inside a profile
+    Shell(ShellArgs),
+    /// Print the shell integration (swop use / swop off) for your shell rc file
+    Init(InitArgs),
+    /// Print a completion script
+    Completions(CompletionsArgs),
+    /// Trace a tool, find and prove the smallest set of variables that isolates it
+    Discover(Box<DiscoverArgs>),
+    /// Show what works on this machine and what does not
+    Doctor,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Profile name: letters, digits, '.', '_', '-'
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Bind the variables of this tool's recipe (repeatable), e.g. codex
+    #[arg(long = "tool", value_name = "TOOL")]
+    pub tools: Vec<String>,
+    /// Bind this variable to a folder of the profile (repeatable)
+    #[arg(long = "bind", value_name = "VAR")]
+    pub binds: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON: an array of profiles
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RmArgs {
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// Profile to switch to
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "off",
+        conflicts_with = "off"
+    )]
+    pub name: Option<String>,
+    /// Print the exports that undo swop and restore the previous values
+    #[arg(long)]
+    pub off: bool,
+    /// Shell syntax to print (default: from $SHELL, else sh)
+    #[arg(long, value_enum, value_name = "SHELL")]
+    pub shell: Option<ShellKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellKind {
+    Bash,
+    Zsh,
+    Fish,
+    Sh,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LockMode {
+    /// One command per profile at a time
+    #[default]
+    Exclusive,
+    /// Many commands at once, but none while an exclusive holder runs
+    Shared,
+    /// No lock
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// How to lock the profile while the command runs
+    #[arg(long, value_enum, default_value_t, value_name = "MODE")]
+    pub lock: LockMode,
+    /// Wait for a busy profile: forever, or up to SECS seconds
+    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "forever")]
+    pub wait: Option<Wait>,
+}
+
+/// How long to wait for a busy profile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Wait {
+    Forever,
+    Seconds(f64),
+}
+
+impl std::str::FromStr for Wait {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "forever" {
+            return Ok(Wait::Forever);
+        }
+        match s.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(Wait::Seconds(secs)),
+            _ => Err(format!("expected a number of seconds, got {s:?}")),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub lock: LockArgs,
+    /// The command and its arguments
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShellArgs {
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[arg(value_enum)]
+    pub shell: InitShell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Os {
+    Linux,
+    Macos,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Tracer {
+    Strace,
+    FsUsage,
+    Eslogger,
+}
+
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// The OS the trace comes from (default: this one)
+    #[arg(long, value_enum)]
+    pub os: Option<Os>,
+    /// Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)
+    #[arg(long, value_enum)]
+    pub tracer: Option<Tracer>,
+    /// A further step to trace after CMD, in order (repeatable), e.g. 'codex login status'
+    #[arg(long = "step", value_name = "CMD ARGS")]
+    pub steps: Vec<String>,
+    /// Also consider this variable (repeatable)
+    #[arg(long = "candidate", value_name = "VAR")]
+    pub candidates: Vec<String>,
+    /// Store the verified recipe under this tool name (swop add --tool TOOL uses it)
+    #[arg(long, value_name = "TOOL")]
+    pub record: Option<String>,
+    /// Write the Markdown report to FILE
+    #[arg(long, value_name = "FILE.md")]
+    pub report: Option<PathBuf>,
+    /// Print the findings as one JSON object on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// Keep the raw traces (in the 0700 scratch folder)
+    #[arg(long)]
+    pub keep_traces: bool,
+    /// Analyse a trace captured elsewhere instead of running anything
+    #[arg(long, value_name = "FILE")]
+    pub trace_file: Option<PathBuf>,
+    /// Format of --trace-file (default: detected)
+    #[arg(long, value_enum, requires = "trace_file")]
+    pub format: Option<Format>,
+    /// The command to trace
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}

@@ -1,0 +1,63 @@
+use super::Run;
+use crate::error::Result;
+use crate::store::Store;
+use crate::util::print_bytes;
+
+pub struct Doctor;
+
+impl Run for Doctor {
+    fn run(&self) -> Result<()> {
+        let mut out = String::new();
+        let mut line = |ok: bool, what: &str, detail: String| {
+            out.push_str(&format!(
+                "{} {what:<12} {detail}\n",
+                if ok { "ok " } else { "-- " }
+            ));
+        };
+        match Store::default_root() {
+            Ok(root) => {
+                let exists = root.is_dir();
+                let source = if std::env::var_os("SWOP_HOME").is_some_and(|v| !v.is_empty()) {
+                    "from SWOP_HOME"
+                } else {
+                    "default"
+                };
+                let count = Store::open()
+                    .and_then(|s| s.names())
+                    .map(|n| n.len())
+                    .unwrap_or(0);
+                line(
+                    true,
+                    "store",
+                    format!(
+                        "{} ({source}; {})",
+                        root.display(),
+                        if exists {
+                            format!("{count} profile(s)")
+                        } else {
+                            "not created yet".into()
+                        }
+                    ),
+                );
+            }
+            Err(e) => line(false, "store", e.to_string()),
+        }
+        for shell in ["bash", "zsh", "fish", "dash", "sh"] {
+            let found = which::which(shell);
+            line(
+                found.is_ok(),
+                shell,
+                found.map_or("not found".into(), |p| p.display().to_string()),
+            );
+        }
+        for tracer in crate::discover::tracer::describe_tracers() {
+            line(tracer.usable, &tracer.name, tracer.detail);
+        }
+        line(
+            true,
+            "platform",
+            crate::discover::system::platform_summary(),
+        );
+        print_bytes(out.as_bytes())
+    }
+}

@@ -1,0 +1,46 @@
+use super::Run;
+use super::show::ProfileView;
+use crate::cli::ListArgs;
+use crate::error::Result;
+use crate::store::Store;
+use crate::util::print_bytes;
+
+impl Run for ListArgs {
+    fn run(&self) -> Result<()> {
+        let store = Store::open()?;
+        let mut views = Vec::new();
+        for name in store.names()? {
+            match store.load(&name) {
+                Ok(profile) => views.push(ProfileView::of(&profile)),
+                // One broken profile must not hide the others.
+                Err(err) => eprintln!("swop: skipping {name:?}: {err}"),
+            }
+        }
+        let text = if self.json {
+            serde_json::to_string_pretty(&views).unwrap_or_default() + "\n"
+        } else if views.is_empty() {
+            eprintln!("swop: no profiles yet; create one with: swop add NAME");
+            String::new()
+        } else {
+            let active = std::env::var_os(crate::switch::PROFILE_VAR);
+            views
+                .iter()
+                .map(|v| {
+                    let mark = if active.as_deref() == Some(v.name.as_ref()) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    let vars: Vec<&str> = v.bindings.keys().map(String::as_str).collect();
+                    format!(
+                        "{mark} {:<16} {}{}\n",
+                        v.name,
+                        vars.join(" "),
+                        if v.in_use { "  (in use)" } else { "" }
+                    )
+                })
+                .collect()
+        };
+        print_bytes(text.as_bytes())
+    }
+}

@@ -1,0 +1,37 @@
+//! One file per subcommand; `run` dispatches.
+
+mod add;
+mod completions;
+mod discover;
+mod doctor;
+mod env;
+mod exec;
+mod init;
+mod list;
+mod rm;
+mod shell;
+mod show;
+
+use crate::cli::Command;
+use crate::error::Result;
+
+/// A subcommand.
+pub trait Run {
+    fn run(&self) -> Result<()>;
+}
+
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Add(args) => args.run(),
+        Command::List(args) => args.run(),
+        Command::Show(args) => args.run(),
+        Command::Rm(args) => args.run(),
+        Command::Env(args) => args.run(),
+        Command::Exec(args) => args.run(),
+        Command::Shell(args) => args.run(),
+        Command::Init(args) => args.run(),
+        Command::Completions(args) => args.run(),
+        Command::Discover(args) => args.run(),
+        Command::Doctor => doctor::Doctor.run(),
+    }
+}

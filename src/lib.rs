@@ -1,0 +1,42 @@
+//! swop: run the same command-line tool as several accounts at once.
+//!
+//! Each account is a *profile*: folders that stand in for the places a tool keeps
+//! its credentials and state, handed to the tool through environment variables.
+
+pub mod cli;
+pub mod cmd;
+pub mod discover;
+pub mod error;
+pub mod lock;
+pub mod names;
+pub mod recipe;
+pub mod shell;
+pub mod store;
+pub mod switch;
+pub mod trace;
+pub mod util;
+
+use clap::Parser;
+
+pub use error::{Error, Result};
+
+/// Parse the command line, run it, and turn the outcome into an exit code.
+pub fn main() -> i32 {
+    let cli = match cli::Cli::try_parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            // A closed stdout while printing help is not an error worth reporting.
+            let _ = err.print();
+            return code;
+        }
+    };
+    match cmd::run(cli.command) {
+        Ok(()) => 0,
+        Err(err) if err.is_broken_pipe() => 0,
+        Err(err) => {
+            eprintln!("swop: {err}");
+            err.code()
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Recipes: what swop knows about one tool. Built-in ones are candidates from
+//! the tools' documentation; recorded ones were proved on this machine by
+//! `swop discover --record` and stored in `$SWOP_HOME/recipes/TOOL.toml`.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, at_path};
+use crate::store::Store;
+use crate::util;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    pub tool: String,
+    /// The variables to bind: the minimal set.
+    pub bindings: Vec<String>,
+    /// Variables to remove so an inherited value cannot defeat the bindings.
+    #[serde(default)]
+    pub unset: Vec<String>,
+    /// Facts for the Limitations: what file isolation cannot cover.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Present when `swop discover` proved the recipe on this machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<Verified>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verified {
+    pub tool_version: String,
+    /// UTC date, YYYY-MM-DD.
+    pub date: String,
+    pub os: String,
+    pub command: String,
+}
+
+/// A catalog entry: the variables a tool is known to read.
+pub struct Known {
+    pub tool: &'static str,
+    /// Folder variables worth trying as candidates, most specific first.
+    pub candidates: &'static [&'static str],
+    /// The bindings to use before anything was verified.
+    pub bindings: &'static [&'static str],
+    pub unset: &'static [&'static str],
+    pub notes: &'static [&'static str],
+}
+
+pub const CATALOG: &[Known] = &[
+    Known {
+        tool: "codex",
+        candidates: &["CODEX_HOME", "CODEX_SQLITE_HOME"],
+        bindings: &["CODEX_HOME"],
+        unset: &["CODEX_SQLITE_HOME"],
+        notes: &[
+            "codex keeps its SQLite state under CODEX_HOME unless CODEX_SQLITE_HOME is set; an inherited CODEX_SQLITE_HOME would put two accounts in one database, so profiles unset it.",
+            "In keyring mode (cli_auth_credentials_store = \"keyring\") codex keys the keychain entry on a hash of the canonical CODEX_HOME, so each profile gets its own entry as long as the profile path never changes.",
+            "codex reads /etc/codex/*.toml and the project's .codex/ and AGENTS.md: these are shared by every account by design.",
+        ],
+    },
+    Known {
+        tool: "claude",
+        candidates: &["CLAUDE_CONFIG_DIR"],
+        bindings: &["CLAUDE_CONFIG_DIR"],
+        unset: &[],
+        notes: &[
+            "On macOS Claude Code keys its keychain item on a hash of the literal CLAUDE_CONFIG_DIR string; swop always emits the same canonical path, so keep using swop to switch.",
+        ],
+    },
+    Known {
+        tool: "gh",
+        candidates: &["GH_CONFIG_DIR"],
+        bindings: &["GH_CONFIG_DIR"],
+        unset: &["GH_TOKEN", "GITHUB_TOKEN"],
+        notes: &[
+            "gh stores its token in the system keyring keyed by host only, so two accounts on github.com share one keyring entry: log in with `gh auth login --insecure-storage` inside each profile, or give each profile its own GH_TOKEN.",
+        ],
+    },
+    Known {
+        tool: "aws",
+        candidates: &["HOME"],
+        bindings: &["HOME"],
+        unset: &[
+            "AWS_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ],
+        notes: &[
+            "AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name files, and the SSO and CLI caches live under ~/.aws, so the aws recipe binds HOME.",
+        ],
+    },
+    Known {
+        tool: "gcloud",
+        candidates: &["CLOUDSDK_CONFIG"],
+        bindings: &["CLOUDSDK_CONFIG"],
+        unset: &["CLOUDSDK_ACTIVE_CONFIG_NAME"],
+        notes: &[
+            "Application default credentials live in CLOUDSDK_CONFIG too; GOOGLE_APPLICATION_CREDENTIALS, when set, names a file every profile shares.",
+        ],
+    },
+    Known {
+        tool: "docker",
+        candidates: &["DOCKER_CONFIG"],
+        bindings: &["DOCKER_CONFIG"],
+        unset: &[],
+        notes: &[
+            "A credential helper (credsStore) keeps registry logins in the OS keychain, shared by every DOCKER_CONFIG.",
+        ],
+    },
+    Known {
+        tool: "kubectl",
+        candidates: &["HOME"],
+        bindings: &["HOME"],
+        unset: &["KUBECONFIG"],
+        notes: &[
+            "KUBECONFIG names a file; kubectl's config and cache live under ~/.kube, so the kubectl recipe binds HOME.",
+        ],
+    },
+    Known {
+        tool: "npm",
+        candidates: &["HOME", "XDG_CONFIG_HOME"],
+        bindings: &["HOME"],
+        unset: &["NPM_CONFIG_USERCONFIG", "NPM_TOKEN"],
+        notes: &["npm reads its auth tokens from ~/.npmrc."],
+    },
+    Known {
+        tool: "git",
+        candidates: &["HOME", "XDG_CONFIG_HOME"],
+        bindings: &["XDG_CONFIG_HOME"],
+        unset: &["GIT_CONFIG_GLOBAL"],
+        notes: &[
+            "git reads ~/.gitconfig before $XDG_CONFIG_HOME/git/config; an existing ~/.gitconfig is shared by every profile that keeps HOME.",
+            "Credential helpers (osxkeychain, libsecret, manager) keep tokens outside the file system.",
+        ],
+    },
+];
+
+/// The catalog entry for a program name or path (`/usr/bin/gh`, `codex-x86_64...`).
+pub fn known(program: &str) -> Option<&'static Known> {
+    let base = program.rsplit('/').next().unwrap_or(program);
+    CATALOG.iter().find(|k| {
+        base == k.tool
+            || base
+                .strip_prefix(k.tool)
+                .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
+    })
+}
+
+impl Recipe {
+    pub fn built_in(tool: &str) -> Option<Recipe> {
+        let k = CATALOG.iter().find(|k| k.tool == tool)?;
+        Some(Recipe {
+            tool: k.tool.to_string(),
+            bindings: k.bindings.iter().map(|s| s.to_string()).collect(),
+            unset: k.unset.iter().map(|s| s.to_string()).collect(),
+            notes: k.notes.iter().map(|s| s.to_string()).collect(),
+            verified: None,
+        })
+    }
+
+    fn path(store: &Store, tool: &str) -> PathBuf {
+        store.root().join("recipes").join(format!("{tool}.toml"))
+    }
+
+    /// The recipe recorded on this machine, if any.
+    pub fn recorded(store: &Store, tool: &str) -> Result<Option<Recipe>> {
+        crate::names::check_profile_name(tool)
+            .map_err(|_| Error::user(format!("invalid tool name {tool:?}")))?;
+        let path = Self::path(store, tool);
+        let text = match fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(at_path("cannot read", &path)(e)),
+        };
+        let recipe: Recipe = toml::from_str(&text).map_err(|e| {
+            Error::user(format!(
+                "{} is not a valid recipe: {}; run swop discover --record {tool} again or delete it",
+                path.display(),
+                e.message()
+            ))
+        })?;
+        for var in recipe.bindings.iter().chain(&recipe.unset) {
+            crate::names::check_var_name(var)?;
+        }
+        Ok(Some(recipe))
+    }
+
+    /// The recorded recipe, else the built-in one; `false` when not verified here.
+    pub fn lookup(store: &Store, tool: &str) -> Result<(Recipe, bool)> {
+        if let Some(recipe) = Self::recorded(store, tool)? {
+            return Ok((recipe, true));
+        }
+        match Self::built_in(tool) {
+            Some(recipe) => Ok((recipe, false)),
+            None => Err(Error::user(format!(
+                "no recipe for {tool:?}; record one with: swop discover --record {tool} -- {tool} ...{}",
+                match crate::names::closest(tool, CATALOG.iter().map(|k| k.tool)) {
+                    Some(close) => format!(" (did you mean {close:?}?)"),
+                    None => String::new(),
+                }
+            ))),
+        }
+    }
+
+    pub fn save(&self, store: &Store) -> Result<PathBuf> {
+        let dir = store.root().join("recipes");
+        util::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
+        let path = Self::path(store, &self.tool);
+        let text = toml::to_string(self).map_err(|e| Error::user(e.to_string()))?;
+        util::replace_private_file(&path, text.as_bytes())
+            .map_err(at_path("cannot write", &path))?;
+        Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_names_are_valid_and_lookup_by_path() {
+        for k in CATALOG {
+            for v in k.candidates.iter().chain(k.bindings).chain(k.unset) {
+                assert!(crate::names::check_var_name(v).is_ok(), "{v}");
+            }
+        }
+        assert_eq!(known("/usr/local/bin/codex").map(|k| k.tool), Some("codex"));
+        assert_eq!(
+            known("codex-x86_64-unknown-linux-musl").map(|k| k.tool),
+            Some("codex")
+        );
+        assert!(known("codexx").is_none());
+    }
+}

@@ -1,0 +1,67 @@
+//! fish: `set -gx NAME 'value'` and `set -e NAME`.
+//!
+//! Inside fish's single quotes `\\` and `\'` are escapes, so a POSIX-quoted value
+//! ending in `\` would swallow its closing quote. Bytes that are not valid UTF-8
+//! are written outside the quotes as `\xHH`, which fish reads as that raw byte.
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+
+use super::ShellSyntax;
+
+pub struct Fish;
+
+impl ShellSyntax for Fish {
+    fn set(&self, out: &mut Vec<u8>, name: &str, value: &OsStr) {
+        out.extend_from_slice(b"set -gx ");
+        out.extend_from_slice(name.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(&quote(value.as_bytes()));
+        out.extend_from_slice(b";\n");
+    }
+
+    fn unset(&self, out: &mut Vec<u8>, name: &str) {
+        out.extend_from_slice(b"set -e ");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b";\n");
+    }
+}
+
+pub fn quote(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len() + 2);
+    if value.is_empty() {
+        out.extend_from_slice(b"''");
+        return out;
+    }
+    for chunk in value.utf8_chunks() {
+        let valid = chunk.valid();
+        if !valid.is_empty() {
+            out.push(b'\'');
+            for &b in valid.as_bytes() {
+                if b == b'\\' || b == b'\'' {
+                    out.push(b'\\');
+                }
+                out.push(b);
+            }
+            out.push(b'\'');
+        }
+        for &b in chunk.invalid() {
+            out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes() {
+        assert_eq!(quote(b""), b"''");
+        assert_eq!(quote(b"a b"), b"'a b'");
+        assert_eq!(quote(b"it's"), b"'it\\'s'");
+        assert_eq!(quote(b"end\\"), b"'end\\\\'");
+        assert_eq!(quote(b"a\xffb"), b"'a'\\xff'b'");
+    }
+}

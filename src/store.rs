@@ -1,0 +1,445 @@
+//! The store: one folder per profile under `$SWOP_HOME/profiles/`.
+//!
+//! The file system is the registry. A profile is built in a hidden temporary
+//! sibling and renamed into place, so a crash never leaves half a profile under
+//! a real name; hidden leftovers are ignored and swept by later `add`s.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result, at_path};
+use crate::names;
+use crate::util;
+
+pub const PROFILE_FILE: &str = "profile.toml";
+pub const LOCK_FILE: &str = "lock";
+const TMP_PREFIX: &str = ".new-";
+const TRASH_PREFIX: &str = ".trash-";
+
+/// The runbook's five: the places most tools keep per-user state.
+pub const DEFAULT_BINDINGS: [&str; 5] = [
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_STATE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+];
+
+/// One variable pointed at one folder of a profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub var: String,
+    /// Absolute and canonical: the same string every time for the same profile.
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub dir: PathBuf,
+    pub bindings: Vec<Binding>,
+    /// Variables removed from the environment so an inherited value cannot
+    /// defeat the bindings (e.g. CODEX_SQLITE_HOME).
+    pub unset: Vec<String>,
+    /// The recipes the profile was made from.
+    pub tools: Vec<String>,
+}
+
+impl Profile {
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join(LOCK_FILE)
+    }
+}
+
+/// `profile.toml` as written on disk.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unset: Vec<String>,
+    /// Variable -> folder name inside the profile.
+    #[serde(default)]
+    pub bindings: BTreeMap<String, String>,
+}
+
+/// What `add` is asked to create.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileSpec {
+    pub bindings: Vec<String>,
+    pub unset: Vec<String>,
+    pub tools: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+impl Store {
+    /// `$SWOP_HOME`, else the platform data folder.
+    pub fn default_root() -> Result<PathBuf> {
+        if let Some(home) = std::env::var_os("SWOP_HOME").filter(|v| !v.is_empty()) {
+            let path = PathBuf::from(home);
+            if path.is_relative() {
+                return Err(Error::user(
+                    "SWOP_HOME must be an absolute path; fix or unset it",
+                ));
+            }
+            return Ok(path);
+        }
+        directories::BaseDirs::new()
+            .map(|dirs| dirs.data_dir().join("swop"))
+            .ok_or_else(|| Error::user("cannot find a home folder for the store; set SWOP_HOME"))
+    }
+
+    /// The store, without creating anything. The root is canonical when it exists.
+    pub fn open() -> Result<Store> {
+        let root = Self::default_root()?;
+        let root = fs::canonicalize(&root).unwrap_or(root);
+        Ok(Store { root })
+    }
+
+    /// The store, created (0700) if it does not exist yet.
+    pub fn open_or_create() -> Result<Store> {
+        let root = Self::default_root()?;
+        util::create_private_dir_all(&root.join("profiles"))
+            .map_err(at_path("cannot create the store at", &root))?;
+        let root = fs::canonicalize(&root).map_err(at_path("cannot resolve", &root))?;
+        let store = Store { root };
+        store.check_owned(&store.root)?;
+        Ok(store)
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn profiles_dir(&self) -> PathBuf {
+        self.root.join("profiles")
+    }
+
+    pub fn profile_dir(&self, name: &str) -> PathBuf {
+        self.profiles_dir().join(name)
+    }
+
+    /// Names of all profiles, sorted. Hidden entries (in-progress adds) are skipped.
+    pub fn names(&self) -> Result<Vec<String>> {
+        let dir = self.profiles_dir();
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(at_path("cannot read", &dir)(e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| names::is_profile_name(n))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Load a profile, or say it does not exist (and what the user may have meant).
+    pub fn load(&self, name: &str) -> Result<Profile> {
+        names::check_profile_name(name)?;
+        let dir = self.profile_dir(name);
+        match fs::symlink_metadata(&dir) {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(self.not_found(name)),
+            Err(e) => return Err(at_path("cannot read", &dir)(e)),
+        }
+        self.check_owned(&dir)?;
+        let file = dir.join(PROFILE_FILE);
+        let text = fs::read_to_string(&file).map_err(|e| {
+            if e.kind() == io::ErrorKind::NotFound {
+                Error::user(format!(
+                    "profile {name:?} has no {PROFILE_FILE} ({}); remove the folder or recreate the profile",
+                    dir.display()
+                ))
+            } else {
+                at_path("cannot read", &file)(e)
+            }
+        })?;
+        let parsed: ProfileFile = toml::from_str(&text).map_err(|e| {
+            Error::user(format!(
+                "{} is not a valid profile file: {}; fix it or recreate the profile (swop rm {name} && swop add {name})",
+                file.display(),
+                e.message()
+            ))
+        })?;
+        self.profile_from_file(name, dir, parsed)
+    }
+
+    fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
+        let bad = |what: String| {
+            Error::user(format!(
+                "{}: {what}; edit the file or recreate the profile",
+                dir.join(PROFILE_FILE).display()
+            ))
+        };
+        if file.version != 1 {
+            return Err(bad(format!(
+                "version {} is not understood by this swop",
+                file.version
+            )));
+        }
+        let mut bindings = Vec::with_capacity(file.bindings.len());
+        for (var, folder) in &file.bindings {
+            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+            if !names::is_var_name(folder) && !names::is_profile_name(folder) {
+                return Err(bad(format!(
+                    "{var} is bound to {folder:?}, which is not a folder name inside the profile"
+                )));
+            }
+            let path = dir.join(folder);
+            bindings.push(Binding {
+                var: var.clone(),
+                path,
+            });
+        }
+        for var in &file.unset {
+            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+        }
+        Ok(Profile {
+            name: name.to_string(),
+            dir,
+            bindings,
+            unset: file.unset,
+            tools: file.tools,
+        })
+    }
+
+    fn not_found(&self, name: &str) -> Error {
+        let names = self.names().unwrap_or_default();
+        let hint = match names::closest(name, names.iter().map(String::as_str)) {
+            Some(close) => format!("; did you mean {close:?}? (swop list)"),
+            None if names.is_empty() => format!("; create it with: swop add {name}"),
+            None => "; see swop list".to_string(),
+        };
+        Error::user(format!("profile {name:?} not found{hint}"))
+    }
+
+    /// Refuse folders another user could have planted or could change.
+    pub fn check_owned(&self, path: &Path) -> Result<()> {
+        let meta = fs::symlink_metadata(path).map_err(at_path("cannot read", path))?;
+        if meta.file_type().is_symlink() {
+            return Err(Error::user(format!(
+                "{} is a symbolic link; swop does not follow links in its store. Replace it with a real folder",
+                path.display()
+            )));
+        }
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
+        if meta.uid() != uid {
+            return Err(Error::user(format!(
+                "{} is owned by uid {}, not by you (uid {uid}); swop only trusts folders you own",
+                path.display(),
+                meta.uid()
+            )));
+        }
+        if meta.permissions().mode() & 0o022 != 0 {
+            return Err(Error::user(format!(
+                "{} can be written by other users (mode {:o}); fix with: chmod go-w {}",
+                path.display(),
+                meta.permissions().mode() & 0o7777,
+                path.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Make sure every bound folder exists as a real folder of the profile.
+    pub fn ensure_binding_dirs(&self, profile: &Profile) -> Result<()> {
+        for binding in &profile.bindings {
+            match fs::symlink_metadata(&binding.path) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    return Err(Error::user(format!(
+                        "{} (bound to {}) is not a folder{}; remove it and swop recreates it",
+                        binding.path.display(),
+                        binding.var,
+                        if fs::symlink_metadata(&binding.path)
+                            .is_ok_and(|m| m.file_type().is_symlink())
+                        {
+                            " but a symbolic link"
+                        } else {
+                            ""
+                        }
+                    )));
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    util::create_private_dir(&binding.path)
+                        .or_else(|e| {
+                            if e.kind() == io::ErrorKind::AlreadyExists {
+                                Ok(())
+                            } else {
+                                Err(e)
+                            }
+                        })
+                        .map_err(at_path("cannot create", &binding.path))?;
+                }
+                Err(e) => return Err(at_path("cannot read", &binding.path)(e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Create a profile atomically.
+    pub fn create(&self, name: &str, spec: &ProfileSpec) -> Result<Profile> {
+        names::check_profile_name(name)?;
+        let mut bindings = BTreeMap::new();
+        for var in &spec.bindings {
+            names::check_var_name(var)?;
+            let lower = var.to_ascii_lowercase();
+            if bindings
+                .keys()
+                .any(|k: &String| k.to_ascii_lowercase() == lower && k != var)
+            {
+                return Err(Error::user(format!(
+                    "{var} differs from another binding only in case; bind one of them"
+                )));
+            }
+            bindings.insert(var.clone(), var.clone());
+        }
+        if bindings.is_empty() {
+            return Err(Error::user("a profile needs at least one binding"));
+        }
+        for var in &spec.unset {
+            names::check_var_name(var)?;
+        }
+        let file = ProfileFile {
+            version: 1,
+            tools: spec.tools.clone(),
+            unset: spec
+                .unset
+                .iter()
+                .filter(|v| !bindings.contains_key(*v))
+                .cloned()
+                .collect(),
+            bindings,
+        };
+        let final_dir = self.profile_dir(name);
+        if fs::symlink_metadata(&final_dir).is_ok() {
+            return Err(Error::user(format!(
+                "profile {name:?} already exists (swop show {name})"
+            )));
+        }
+        self.sweep_leftovers();
+        let tmp = self.profiles_dir().join(format!(
+            "{TMP_PREFIX}{name}-{}-{}",
+            std::process::id(),
+            unique_suffix()
+        ));
+        let build = || -> io::Result<()> {
+            util::create_private_dir(&tmp)?;
+            for folder in file.bindings.values() {
+                util::create_private_dir(&tmp.join(folder))?;
+            }
+            let text = toml::to_string(&file).map_err(io::Error::other)?;
+            util::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
+            util::write_private_file(&tmp.join(LOCK_FILE), b"")?;
+            Ok(())
+        };
+        if let Err(e) = build() {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(at_path("cannot create profile in", &tmp)(e));
+        }
+        // rename(2) refuses to replace a non-empty folder, and a profile never is
+        // one: of two concurrent adds of one name, exactly one wins.
+        if let Err(e) = rename_noreplace(&tmp, &final_dir) {
+            let _ = fs::remove_dir_all(&tmp);
+            if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
+                return Err(Error::user(format!(
+                    "profile {name:?} already exists (swop show {name})"
+                )));
+            }
+            return Err(at_path("cannot create", &final_dir)(e));
+        }
+        if let Ok(d) = fs::File::open(self.profiles_dir()) {
+            let _ = d.sync_all();
+        }
+        self.profile_from_file(name, final_dir, file)
+    }
+
+    /// Move a profile out of its name, then delete it. The caller holds its lock.
+    pub fn remove(&self, profile: &Profile) -> Result<()> {
+        let trash = self.profiles_dir().join(format!(
+            "{TRASH_PREFIX}{}-{}-{}",
+            profile.name,
+            std::process::id(),
+            unique_suffix()
+        ));
+        fs::rename(&profile.dir, &trash).map_err(at_path("cannot remove", &profile.dir))?;
+        // remove_dir_all does not follow symbolic links out of the tree.
+        fs::remove_dir_all(&trash).map_err(at_path("cannot delete", &trash))
+    }
+
+    /// Delete hidden leftovers of adds and removes that were interrupted.
+    fn sweep_leftovers(&self) {
+        let Ok(entries) = fs::read_dir(self.profiles_dir()) else {
+            return;
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Some(rest) = name
+                .strip_prefix(TMP_PREFIX)
+                .or_else(|| name.strip_prefix(TRASH_PREFIX))
+            else {
+                continue;
+            };
+            // `<name>-<pid>-<suffix>`: only the owner's death makes it a leftover.
+            let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|pid| !util::pid_alive(pid)) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+fn unique_suffix() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{nanos:08x}")
+}
+
+/// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the kernel has
+/// it, else plain rename, which refuses a non-empty target folder.
+fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let from_c = CString::new(from.as_os_str().as_bytes()).map_err(io::Error::other)?;
+        let to_c = CString::new(to.as_os_str().as_bytes()).map_err(io::Error::other)?;
+        // SAFETY: both pointers are valid NUL-terminated strings for the call's duration.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                from_c.as_ptr(),
+                libc::AT_FDCWD,
+                to_c.as_ptr(),
+                libc::RENAME_NOREPLACE,
+            )
+        };
+        if rc == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if !matches!(err.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+            return Err(err);
+        }
+    }
+    fs::rename(from, to)
+}

@@ -1,0 +1,137 @@
+//! Trace formats: each tracer's output is turned into one stream of [`TraceEvent`]s.
+//!
+//! Parsers are streaming: they read a line at a time and hand every event to a
+//! callback, so memory is bounded by what the caller keeps (distinct paths),
+//! not by the size of the trace.
+
+pub mod eslogger;
+pub mod fs_usage;
+pub mod strace;
+
+use std::ffi::OsString;
+use std::io::BufRead;
+use std::path::PathBuf;
+
+/// What a traced call did to a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Op {
+    Read,
+    Write,
+    Create,
+    Delete,
+    RenameFrom,
+    RenameTo,
+    Mkdir,
+    Stat,
+    Exec,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Read => "read",
+            Op::Write => "write",
+            Op::Create => "create",
+            Op::Delete => "delete",
+            Op::RenameFrom => "rename-from",
+            Op::RenameTo => "rename-to",
+            Op::Mkdir => "mkdir",
+            Op::Stat => "stat",
+            Op::Exec => "exec",
+        }
+    }
+
+    /// Whether the operation changes the file system.
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Op::Write | Op::Create | Op::Delete | Op::RenameFrom | Op::RenameTo | Op::Mkdir
+        )
+    }
+}
+
+/// One path touched by one call of one process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceEvent {
+    /// Process id (fs_usage only knows thread ids; it reports those).
+    pub pid: u32,
+    /// The call as the tracer named it (`openat`, `renameat2`, `open`, `WrData`, ...).
+    pub syscall: String,
+    pub op: Op,
+    /// Absolute when the tracer or the parser could resolve it; else as printed.
+    pub path: PathBuf,
+    /// `Ok(return value)` or `Err(errno name or number as printed)`.
+    pub result: Result<i64, String>,
+    /// The process name when the tracer prints one (fs_usage's COMM, eslogger's
+    /// executable path); `None` for strace.
+    pub comm: Option<String>,
+}
+
+impl TraceEvent {
+    pub fn ok(&self) -> bool {
+        self.result.is_ok()
+    }
+}
+
+/// A trace format swop can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Strace,
+    FsUsage,
+    Eslogger,
+}
+
+/// Totals a parser keeps about what it read, for the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseStats {
+    pub lines: u64,
+    pub events: u64,
+    /// Lines that looked like calls but could not be understood.
+    pub unknown: u64,
+}
+
+/// Guess the format from the first lines of a trace.
+pub fn detect_format(head: &[u8]) -> Option<Format> {
+    let text = String::from_utf8_lossy(head);
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(50)
+    {
+        if line.starts_with('{') && line.contains("\"event_type\"") {
+            return Some(Format::Eslogger);
+        }
+        if strace::looks_like(line) {
+            return Some(Format::Strace);
+        }
+        if fs_usage::looks_like(line) {
+            return Some(Format::FsUsage);
+        }
+    }
+    None
+}
+
+/// Parse a whole trace of a known format, calling `sink` for every event.
+///
+/// `cwd` is the working directory of the traced command, used to resolve relative
+/// paths the tracer printed as they were passed.
+pub fn parse<R: BufRead>(
+    format: Format,
+    reader: R,
+    cwd: &std::path::Path,
+    sink: &mut dyn FnMut(TraceEvent),
+) -> std::io::Result<ParseStats> {
+    match format {
+        Format::Strace => strace::parse(reader, cwd, sink),
+        Format::FsUsage => fs_usage::parse(reader, cwd, sink),
+        Format::Eslogger => eslogger::parse(reader, None, sink),
+    }
+}
+
+/// Bytes of an [`OsString`] path, for parsers that build paths from raw bytes.
+pub fn path_from_bytes(bytes: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(OsString::from_vec(bytes))
+}
