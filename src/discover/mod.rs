@@ -1,6 +1,12 @@
 //! `swop discover`: trace a tool, classify what it touches, find and prove the
 //! smallest set of variables that keeps two accounts apart, and report.
 
+pub mod candidates;
+pub mod classify;
+pub mod method;
 pub mod redact;
+pub mod report;
+pub mod scratch;
+pub mod snapshot;
 pub mod system;
 pub mod tracer;

@@ -50,3 +50,263 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
     }
     out
 }
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::fs;
+use std::io::BufReader;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, at_path};
+use crate::trace::{self, Op, ParseStats};
+
+/// strace, checked to work on this machine.
+pub struct Strace {
+    program: PathBuf,
+    seccomp: bool,
+    pub version: String,
+}
+
+impl Strace {
+    /// Find strace and prove that it can trace here, or say how to fix it.
+    pub fn find() -> Result<Strace> {
+        let program = which::which("strace").map_err(|_| {
+            Error::user(
+                "strace is not installed; install it (Debian, Ubuntu, WSL2: sudo apt-get install strace; Fedora: sudo dnf install strace) and run swop discover again",
+            )
+        })?;
+        if let Some(problem) = ptrace_problem() {
+            return Err(Error::user(format!("cannot trace: {problem}")));
+        }
+        let version = super::system::command_output(&program.to_string_lossy(), &["-V"])
+            .and_then(|v| v.lines().next().map(str::to_string))
+            .unwrap_or_else(|| "strace".into());
+        let probe = |seccomp: bool| {
+            let mut cmd = Command::new(&program);
+            cmd.arg("-f");
+            if seccomp {
+                cmd.arg("--seccomp-bpf");
+            }
+            cmd.args(["-qq", "-o", "/dev/null", "-e", "trace=%file", "--", "true"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()
+        };
+        let first = probe(true).map_err(at_path("cannot run", &program))?;
+        if first.status.success() {
+            return Ok(Strace {
+                program,
+                seccomp: true,
+                version,
+            });
+        }
+        let second = probe(false).map_err(at_path("cannot run", &program))?;
+        if second.status.success() {
+            return Ok(Strace {
+                program,
+                seccomp: false,
+                version,
+            });
+        }
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        let line = stderr.lines().next().unwrap_or("").trim();
+        if stderr.contains("Operation not permitted") || stderr.contains("ptrace") {
+            return Err(Error::user(format!(
+                "strace may not trace here ({line}). In a container, grant ptrace (docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined); on a host, allow it with: sudo sysctl kernel.yama.ptrace_scope=1"
+            )));
+        }
+        Err(Error::user(format!("strace does not work here: {line}")))
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "{} (-f{} -y -e trace=%file)",
+            self.version,
+            if self.seccomp { " --seccomp-bpf" } else { "" }
+        )
+    }
+
+    /// The command that runs `argv` under strace, writing the trace to `out`.
+    pub fn command(&self, out: &Path, argv: &[OsString]) -> Command {
+        let mut cmd = Command::new(&self.program);
+        cmd.arg("-f");
+        if self.seccomp {
+            cmd.arg("--seccomp-bpf");
+        }
+        cmd.args(["-y", "-qq", "-e", "trace=%file", "-o"])
+            .arg(out)
+            .arg("--")
+            .args(argv);
+        cmd
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Exit {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+}
+
+impl From<ExitStatus> for Exit {
+    fn from(status: ExitStatus) -> Self {
+        Exit {
+            code: status.code(),
+            signal: status.signal(),
+        }
+    }
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.code, self.signal) {
+            (Some(code), _) => write!(f, "exit {code}"),
+            (None, Some(sig)) => write!(f, "signal {sig}"),
+            _ => write!(f, "unknown"),
+        }
+    }
+}
+
+/// Everything one traced step did to the file system.
+#[derive(Debug, Clone, Default)]
+pub struct Observation {
+    pub paths: BTreeMap<PathBuf, PathInfo>,
+    /// Programs the step executed (successfully).
+    pub execs: BTreeSet<PathBuf>,
+    pub stats: ParseStats,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathInfo {
+    pub ops: BTreeSet<Op>,
+    /// Whether any call on the path succeeded.
+    pub ok: bool,
+}
+
+impl PathInfo {
+    pub fn written(&self) -> bool {
+        self.ops.iter().any(|op| op.is_write())
+    }
+}
+
+impl Observation {
+    pub fn add(&mut self, event: trace::TraceEvent) {
+        if event.op == Op::Exec && event.ok() {
+            self.execs.insert(event.path.clone());
+        }
+        let info = self.paths.entry(event.path).or_default();
+        info.ops.insert(event.op);
+        info.ok |= event.result.is_ok();
+    }
+
+    /// Parse a trace file into an observation.
+    pub fn from_trace(
+        format: trace::Format,
+        path: &Path,
+        cwd: &Path,
+        root_pid: Option<u32>,
+    ) -> Result<Observation> {
+        let file = fs::File::open(path).map_err(at_path("cannot read trace", path))?;
+        let reader = BufReader::with_capacity(1 << 20, file);
+        let mut obs = Observation::default();
+        let stats = match format {
+            trace::Format::Eslogger => {
+                trace::eslogger::parse(reader, root_pid, &mut |e| obs.add(e))
+            }
+            other => trace::parse(other, reader, cwd, &mut |e| obs.add(e)),
+        }
+        .map_err(at_path("cannot read trace", path))?;
+        obs.stats = stats;
+        Ok(obs)
+    }
+}
+
+/// Where a traced tool's output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The terminal, unchanged: an interactive login can be completed.
+    Terminal,
+    /// stdout goes to stderr, keeping stdout free for JSON.
+    StderrOnly,
+}
+
+/// Run a command in the foreground and wait for it. swop ignores Ctrl-C while the
+/// command runs (the terminal sends it to both), and the command gets the default
+/// handlers back.
+pub fn run_foreground(mut cmd: Command, output: Output) -> Result<Exit> {
+    cmd.stdin(Stdio::inherit()).stderr(Stdio::inherit());
+    match output {
+        Output::Terminal => {
+            cmd.stdout(Stdio::inherit());
+        }
+        Output::StderrOnly => {
+            let err = std::io::stderr();
+            let fd = std::os::fd::AsFd::as_fd(&err)
+                .try_clone_to_owned()
+                .map_err(|e| Error::Io {
+                    context: "cannot redirect output".into(),
+                    source: e,
+                })?;
+            cmd.stdout(Stdio::from(fd));
+        }
+    }
+    // SAFETY: only async-signal-safe calls (signal) between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let _guard = IgnoreInterrupts::new();
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let status = cmd
+        .status()
+        .map_err(|e| Error::user(format!("cannot run {program}: {e}")))?;
+    Ok(status.into())
+}
+
+struct IgnoreInterrupts {
+    old_int: libc::sighandler_t,
+    old_quit: libc::sighandler_t,
+}
+
+impl IgnoreInterrupts {
+    fn new() -> Self {
+        // SAFETY: installing SIG_IGN has no preconditions.
+        unsafe {
+            IgnoreInterrupts {
+                old_int: libc::signal(libc::SIGINT, libc::SIG_IGN),
+                old_quit: libc::signal(libc::SIGQUIT, libc::SIG_IGN),
+            }
+        }
+    }
+}
+
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        // SAFETY: restoring the handlers saved in new().
+        unsafe {
+            libc::signal(libc::SIGINT, self.old_int);
+            libc::signal(libc::SIGQUIT, self.old_quit);
+        }
+    }
+}
+
+/// Create the trace file 0600 before the tracer opens it (it truncates, keeping the mode).
+pub fn create_trace_file(path: &Path) -> Result<()> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(at_path("cannot create trace file", path))
+}

@@ -1,0 +1,361 @@
+//! Sorting every touched path into one class, shown without user names.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use super::scratch::{Location, RunLayout, var_form};
+use super::tracer::PathInfo;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// Under a bound folder of the account.
+    Isolated,
+    /// Written in a shared stand-in, or state read there: the accounts would meet.
+    Leak,
+    /// Written outside every candidate folder (e.g. /tmp): a Limitation.
+    Global,
+    /// Read-only under the shared home (e.g. .gitconfig).
+    SharedInput,
+    /// The tool's own files.
+    Program,
+    /// Operating system files.
+    System,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Isolated => "isolated",
+            Class::Leak => "leak",
+            Class::Global => "global",
+            Class::SharedInput => "shared-input",
+            Class::Program => "program",
+            Class::System => "system",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClassifiedPath {
+    pub path: String,
+    pub ops: Vec<&'static str>,
+    pub class: Class,
+    /// Whether any call on it succeeded (false: the tool looked and found nothing).
+    pub exists: bool,
+}
+
+/// Paths (relative to their variable's folder) that a tool writes as state.
+pub type StatePaths = BTreeSet<PathBuf>;
+
+const SYSTEM_PREFIXES: &[&str] = &[
+    "/etc",
+    "/usr",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/bin",
+    "/sbin",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run",
+    "/var/lib",
+    "/var/run",
+    "/nix/store",
+    "/snap",
+    "/System",
+    "/Library",
+    "/private/etc",
+    "/private/var/db",
+    "/private/var/run",
+    "/Applications",
+    "/usr/local",
+    "/opt/homebrew",
+];
+
+pub struct Classifier<'a> {
+    pub layout: Option<&'a RunLayout>,
+    pub real_home: Option<PathBuf>,
+    pub program_roots: Vec<PathBuf>,
+    pub state: &'a StatePaths,
+}
+
+impl Classifier<'_> {
+    pub fn classify(&self, path: &Path, info: &PathInfo) -> ClassifiedPath {
+        let (shown, class) = self.place(path, info);
+        ClassifiedPath {
+            path: shown,
+            ops: info.ops.iter().map(|op| op.as_str()).collect(),
+            class,
+            exists: info.ok,
+        }
+    }
+
+    fn place(&self, path: &Path, info: &PathInfo) -> (String, Class) {
+        let written = info.written();
+        if let Some(layout) = self.layout {
+            match layout.locate(path) {
+                Location::Account { var, rest, .. } => {
+                    return (var_form(&var, rest), Class::Isolated);
+                }
+                Location::Shared { var, rest } => {
+                    let class = if written || is_state(self.state, rest) {
+                        Class::Leak
+                    } else {
+                        Class::SharedInput
+                    };
+                    return (var_form(&var, rest), class);
+                }
+                Location::Scratch | Location::Outside => {}
+            }
+        } else if let Some((var, rest)) = scratch_location(path) {
+            // A trace that swop itself took and kept: its folders name themselves.
+            let class = match rest.0 {
+                true => Class::Isolated,
+                false if written => Class::Leak,
+                false => Class::SharedInput,
+            };
+            return (var_form(&var, rest.1), class);
+        }
+        if self.program_roots.iter().any(|r| path.starts_with(r)) || in_node_modules(path) {
+            return (self.shown(path), Class::Program);
+        }
+        if is_system(path) {
+            return (path.display().to_string(), Class::System);
+        }
+        if let Some(rest) = self
+            .real_home
+            .as_deref()
+            .and_then(|h| path.strip_prefix(h).ok())
+        {
+            // The real home: reached although HOME pointed elsewhere (or a trace
+            // taken by hand, where the home is where state lives).
+            let class = match (self.layout.is_some(), written) {
+                (_, false) => Class::SharedInput,
+                (true, true) => Class::Global,
+                (false, true) => Class::Leak,
+            };
+            return (var_form("HOME", rest), class);
+        }
+        let class = if written {
+            Class::Global
+        } else {
+            Class::System
+        };
+        (self.shown(path), class)
+    }
+
+    fn shown(&self, path: &Path) -> String {
+        match self
+            .real_home
+            .as_deref()
+            .and_then(|h| path.strip_prefix(h).ok())
+        {
+            Some(rest) => var_form("HOME", rest),
+            None => anonymize(path),
+        }
+    }
+}
+
+fn is_state(state: &StatePaths, rest: &Path) -> bool {
+    if rest.as_os_str().is_empty() {
+        return false;
+    }
+    state
+        .iter()
+        .any(|s| rest == s || (s.components().count() > 1 && rest.ends_with(s)))
+}
+
+fn in_node_modules(path: &Path) -> bool {
+    path.components()
+        .any(|c| c == Component::Normal("node_modules".as_ref()))
+}
+
+pub fn is_system(path: &Path) -> bool {
+    SYSTEM_PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// `/home/alice/x` -> `/home/<user>/x`: reports never carry a user name.
+pub fn anonymize(path: &Path) -> String {
+    let mut parts = path.components();
+    let mut out = PathBuf::new();
+    let mut prev: Option<std::ffi::OsString> = None;
+    for c in parts.by_ref() {
+        let is_home_parent = matches!(
+            prev.as_deref().and_then(|p| p.to_str()),
+            Some("home" | "Users")
+        ) && out.components().count() == 2;
+        if is_home_parent {
+            out.push("<user>");
+        } else {
+            out.push(c.as_os_str());
+        }
+        prev = Some(c.as_os_str().to_os_string());
+    }
+    out.display().to_string()
+}
+
+/// In a trace swop took and kept: `.../swop-discover-*/NN-label/{A,B,shared}/VAR/rest`
+/// gives the variable, whether it was an account's own folder, and the rest.
+fn scratch_location(path: &Path) -> Option<(String, (bool, &Path))> {
+    let comps: Vec<Component> = path.components().collect();
+    let pos = comps.iter().position(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|s| s.starts_with("swop-discover-"))
+    })?;
+    let account = comps.get(pos + 2)?.as_os_str().to_str()?;
+    let var = comps.get(pos + 3)?.as_os_str().to_str()?;
+    if !crate::names::is_var_name(var) {
+        return None;
+    }
+    let own = match account {
+        "A" | "B" => true,
+        "shared" => false,
+        _ => return None,
+    };
+    let mut prefix = PathBuf::new();
+    for c in &comps[..pos + 4] {
+        prefix.push(c.as_os_str());
+    }
+    let rest = path.strip_prefix(&prefix).ok()?;
+    Some((var.to_string(), (own, rest)))
+}
+
+/// Where tools keep state when no variable says otherwise, relative to the home.
+pub const DEFAULT_LOCATIONS: &[(&str, &str)] = &[
+    ("CODEX_HOME", ".codex"),
+    ("CLAUDE_CONFIG_DIR", ".claude"),
+    ("GH_CONFIG_DIR", ".config/gh"),
+    ("CLOUDSDK_CONFIG", ".config/gcloud"),
+    ("DOCKER_CONFIG", ".docker"),
+    ("XDG_CONFIG_HOME", ".config"),
+    ("XDG_STATE_HOME", ".local/state"),
+    ("XDG_DATA_HOME", ".local/share"),
+    ("XDG_CACHE_HOME", ".cache"),
+];
+
+/// The most specific variable whose default folder holds `rest` (relative to the home).
+pub fn default_var_for(rest: &Path) -> &'static str {
+    DEFAULT_LOCATIONS
+        .iter()
+        .find(|(_, dir)| rest.starts_with(dir))
+        .map(|(var, _)| *var)
+        .unwrap_or("HOME")
+}
+
+/// The home folder a trace taken elsewhere most likely ran under.
+pub fn guess_home<'a>(paths: impl Iterator<Item = &'a Path>) -> Option<PathBuf> {
+    let mut counts: std::collections::BTreeMap<PathBuf, usize> = Default::default();
+    for path in paths {
+        let comps: Vec<Component> = path.components().take(3).collect();
+        let home = match comps.as_slice() {
+            [
+                Component::RootDir,
+                Component::Normal(top),
+                Component::Normal(user),
+            ] if *top == "home" || *top == "Users" => Path::new("/").join(top).join(user),
+            [Component::RootDir, Component::Normal(top), ..] if *top == "root" => {
+                PathBuf::from("/root")
+            }
+            _ => continue,
+        };
+        *counts.entry(home).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(h, _)| h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::Op;
+
+    fn info(ops: &[Op]) -> PathInfo {
+        PathInfo {
+            ops: ops.iter().copied().collect(),
+            ok: true,
+        }
+    }
+
+    #[test]
+    fn hand_taken_trace_classes() {
+        let state = StatePaths::new();
+        let c = Classifier {
+            layout: None,
+            real_home: Some("/home/alice".into()),
+            program_roots: vec!["/opt/tool/bin".into()],
+            state: &state,
+        };
+        let cases = [
+            (
+                "/home/alice/.codex/auth.json",
+                &[Op::Create][..],
+                "$HOME/.codex/auth.json",
+                Class::Leak,
+            ),
+            (
+                "/home/alice/.gitconfig",
+                &[Op::Read][..],
+                "$HOME/.gitconfig",
+                Class::SharedInput,
+            ),
+            ("/etc/passwd", &[Op::Read][..], "/etc/passwd", Class::System),
+            (
+                "/opt/tool/bin/tool",
+                &[Op::Exec][..],
+                "/opt/tool/bin/tool",
+                Class::Program,
+            ),
+            (
+                "/tmp/x.lock",
+                &[Op::Create][..],
+                "/tmp/x.lock",
+                Class::Global,
+            ),
+            (
+                "/home/bob/x",
+                &[Op::Read][..],
+                "/home/<user>/x",
+                Class::System,
+            ),
+        ];
+        for (path, ops, shown, class) in cases {
+            let got = c.classify(Path::new(path), &info(ops));
+            assert_eq!((got.path.as_str(), got.class), (shown, class), "{path}");
+        }
+    }
+
+    #[test]
+    fn kept_scratch_paths_name_their_variable() {
+        let p = Path::new("/tmp/swop-discover-1-ab/02-explore/A/CODEX_HOME/auth.json");
+        let (var, (own, rest)) = scratch_location(p).expect("a scratch path");
+        assert_eq!(
+            (var.as_str(), own, rest),
+            ("CODEX_HOME", true, Path::new("auth.json"))
+        );
+    }
+
+    #[test]
+    fn defaults_and_home_guess() {
+        assert_eq!(default_var_for(Path::new(".codex/auth.json")), "CODEX_HOME");
+        assert_eq!(
+            default_var_for(Path::new(".config/gh/hosts.yml")),
+            "GH_CONFIG_DIR"
+        );
+        assert_eq!(default_var_for(Path::new(".config/x")), "XDG_CONFIG_HOME");
+        assert_eq!(default_var_for(Path::new(".foo")), "HOME");
+        let paths = [
+            Path::new("/home/a/x"),
+            Path::new("/home/a/y"),
+            Path::new("/etc/z"),
+        ];
+        assert_eq!(
+            guess_home(paths.into_iter()),
+            Some(PathBuf::from("/home/a"))
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! The findings, as Markdown in the runbook's shape and as one JSON object.
+
+use serde::Serialize;
+
+use super::classify::{Class, ClassifiedPath};
+use super::method::Concurrency;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestedOn {
+    pub os_release: Option<String>,
+    pub uname: Option<String>,
+    pub wsl: bool,
+    pub tracer: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateView {
+    pub var: String,
+    pub source: String,
+    pub used: bool,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunView {
+    pub label: String,
+    pub bound: Vec<String>,
+    pub passed: Option<bool>,
+    pub leaks: Vec<String>,
+    pub exits: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepView {
+    pub command: String,
+    pub exit: Option<String>,
+    pub paths: Vec<ClassifiedPath>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Requirement {
+    pub var: String,
+    pub reason: String,
+}
+
+/// Everything a report says. Holds paths and names, never file contents, and
+/// every command in it is redacted.
+#[derive(Debug, Clone, Serialize)]
+pub struct Findings {
+    pub tool: Option<String>,
+    pub tool_version: Option<String>,
+    pub os: String,
+    pub tested_on: TestedOn,
+    pub commands: Vec<String>,
+    pub minimal_env: Vec<String>,
+    pub unset: Vec<String>,
+    pub verified: bool,
+    pub required: Vec<Requirement>,
+    pub candidates: Vec<CandidateView>,
+    pub runs: Vec<RunView>,
+    pub steps: Vec<StepView>,
+    pub paths: Vec<ClassifiedPath>,
+    pub concurrency: Concurrency,
+    pub limitations: Vec<String>,
+    /// The swop commands that reproduce this and use the result.
+    pub runbook: Vec<String>,
+    pub trace_lines: u64,
+    pub unknown_lines: u64,
+}
+
+impl Findings {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let title = self.tool.as_deref().unwrap_or("the tool");
+        md.push_str(&format!("# Isolating {title}: findings\n\n"));
+        md.push_str(&format!(
+            "Minimal environment: **{}** ({}).\n\n",
+            if self.minimal_env.is_empty() {
+                "nothing to bind".to_string()
+            } else {
+                self.minimal_env.join(", ")
+            },
+            if self.verified {
+                "verified: the minimal set leaked nothing, and two accounts ran at once without meeting"
+            } else {
+                "NOT verified"
+            }
+        ));
+
+        md.push_str("## Tested on\n\n");
+        let t = &self.tested_on;
+        md.push_str(&format!(
+            "- OS: {}{}\n",
+            t.os_release.as_deref().unwrap_or(&self.os),
+            if t.wsl { " (WSL2)" } else { "" }
+        ));
+        if let Some(uname) = &t.uname {
+            md.push_str(&format!("- uname: `{uname}`\n"));
+        }
+        md.push_str(&format!(
+            "- {}: {}\n",
+            self.tool
+                .as_deref()
+                .map_or("tool version".to_string(), |t| format!("`{t} --version`")),
+            self.tool_version.as_deref().unwrap_or("unknown")
+        ));
+        md.push_str(&format!("- Tracer: {}\n\n", t.tracer));
+
+        md.push_str("## Runbook\n\n```sh\n");
+        for line in &self.runbook {
+            md.push_str(line);
+            md.push('\n');
+        }
+        md.push_str("```\n\n");
+
+        md.push_str("## Findings\n\n");
+        for (i, step) in self.steps.iter().enumerate() {
+            md.push_str(&format!(
+                "### Step {}: `{}`{}\n\n",
+                i + 1,
+                step.command,
+                step.exit
+                    .as_deref()
+                    .map(|e| format!(" ({e})"))
+                    .unwrap_or_default()
+            ));
+            push_paths(&mut md, &step.paths);
+        }
+        if !self.runs.is_empty() {
+            md.push_str("### Runs\n\n| run | bound | result | evidence |\n|---|---|---|---|\n");
+            for run in &self.runs {
+                let result = match run.passed {
+                    None => "explored".to_string(),
+                    Some(true) => "no leak".to_string(),
+                    Some(false) => "leaks".to_string(),
+                };
+                md.push_str(&format!(
+                    "| {} | {} | {result} | {} |\n",
+                    run.label,
+                    cell(&run.bound.join(" ")),
+                    cell(
+                        &run.leaks
+                            .iter()
+                            .take(4)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                ));
+            }
+            md.push('\n');
+        }
+
+        md.push_str("## Required env vars\n\n");
+        if self.required.is_empty() {
+            md.push_str("None: the tool touched none of the candidate folders.\n");
+        }
+        for r in &self.required {
+            md.push_str(&format!("- `{}`: {}\n", r.var, r.reason));
+        }
+        if !self.unset.is_empty() {
+            md.push_str(&format!(
+                "- Unset in every profile: {} (used by the tool but not needed; an inherited value would defeat the isolation)\n",
+                self.unset.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        md.push('\n');
+
+        md.push_str("## Concurrency\n\n");
+        let c = &self.concurrency;
+        if !c.ran {
+            md.push_str("Not run.\n\n");
+        } else {
+            md.push_str(&format!(
+                "Accounts A and B ran every step at the same time with the minimal set. \
+                 A changed {} paths, all under its own folders; B changed {}; the shared stand-ins {}.\n\n",
+                c.a_wrote.len(),
+                c.b_wrote.len(),
+                if c.shared_changed.is_empty() {
+                    "were not touched".to_string()
+                } else {
+                    format!("changed: {}", c.shared_changed.join(", "))
+                }
+            ));
+            md.push_str(&format!(
+                "- A: {}\n- B: {}\n\n",
+                c.a_exits.join(", "),
+                c.b_exits.join(", ")
+            ));
+        }
+
+        md.push_str("## Limitations\n\n");
+        if self.limitations.is_empty() {
+            md.push_str("None found.\n");
+        }
+        for l in &self.limitations {
+            md.push_str(&format!("- {l}\n"));
+        }
+        md
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// The interesting classes in full; system and program files as counts.
+fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
+    let shown: Vec<&ClassifiedPath> = paths
+        .iter()
+        .filter(|p| !matches!(p.class, Class::System | Class::Program))
+        .collect();
+    if shown.is_empty() {
+        md.push_str("No path under a candidate folder, and no write outside one.\n\n");
+    } else {
+        md.push_str("| path | ops | class |\n|---|---|---|\n");
+        for p in &shown {
+            md.push_str(&format!(
+                "| `{}` | {}{} | {} |\n",
+                cell(&p.path),
+                p.ops.join(", "),
+                if p.exists { "" } else { " (not found)" },
+                p.class.as_str()
+            ));
+        }
+        md.push('\n');
+    }
+    let system = paths.iter().filter(|p| p.class == Class::System).count();
+    let program = paths.iter().filter(|p| p.class == Class::Program).count();
+    if system + program > 0 {
+        md.push_str(&format!(
+            "Also read: {system} system paths and {program} of the tool's own files (listed in the JSON output).\n\n"
+        ));
+    }
+}

@@ -1,0 +1,185 @@
+//! The scratch area: a 0700 folder under the temp dir holding, for every run,
+//! account folders A and B and the shared stand-ins, one per candidate variable.
+//! The user's real home is never written: an unbound HOME or XDG variable points
+//! at its shared stand-in, which plays the part of the real folder both accounts
+//! would share.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::candidates::{Candidate, Kind};
+use crate::error::{Result, at_path};
+use crate::util;
+
+pub struct Scratch {
+    root: PathBuf,
+    keep: bool,
+    runs: usize,
+}
+
+impl Scratch {
+    pub fn new(keep: bool) -> Result<Scratch> {
+        let base = std::env::temp_dir();
+        let base = fs::canonicalize(&base).unwrap_or(base);
+        let root = base.join(format!(
+            "swop-discover-{}-{:x}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
+        ));
+        util::create_private_dir(&root).map_err(at_path("cannot create scratch folder", &root))?;
+        Ok(Scratch {
+            root,
+            keep,
+            runs: 0,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn keep(&self) -> bool {
+        self.keep
+    }
+
+    /// A fresh folder for one run, with `A`, `B` and `shared` trees for every candidate.
+    pub fn new_run(&mut self, label: &str, candidates: &[Candidate]) -> Result<RunLayout> {
+        self.runs += 1;
+        let dir = self.root.join(format!("{:02}-{label}", self.runs));
+        let mk = |p: &Path| util::create_private_dir_all(p).map_err(at_path("cannot create", p));
+        mk(&dir)?;
+        let mut layout = RunLayout {
+            dir: dir.clone(),
+            accounts: BTreeMap::new(),
+            shared: BTreeMap::new(),
+        };
+        for account in ["A", "B"] {
+            let mut folders = BTreeMap::new();
+            for c in candidates {
+                let p = dir.join(account).join(&c.var);
+                mk(&p)?;
+                folders.insert(c.var.clone(), p);
+            }
+            layout.accounts.insert(account.to_string(), folders);
+        }
+        for c in candidates {
+            let p = dir.join("shared").join(&c.var);
+            mk(&p)?;
+            layout.shared.insert(c.var.clone(), p);
+        }
+        Ok(layout)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if self.keep {
+            eprintln!(
+                "swop: kept the scratch folder and raw traces: {}",
+                self.root.display()
+            );
+        } else {
+            let _ = fs::remove_dir_all(&self.root);
+        }
+    }
+}
+
+/// The folders of one run.
+#[derive(Debug, Clone)]
+pub struct RunLayout {
+    pub dir: PathBuf,
+    /// Account label ("A", "B") -> variable -> folder.
+    pub accounts: BTreeMap<String, BTreeMap<String, PathBuf>>,
+    /// Variable -> shared stand-in.
+    pub shared: BTreeMap<String, PathBuf>,
+}
+
+impl RunLayout {
+    /// The environment changes for one account with `bound` bound: bound variables
+    /// point into the account, unbound HOME/TMPDIR/XDG at the shared stand-ins,
+    /// unbound tool variables are unset (the tool falls back to its default,
+    /// which lies under HOME or XDG).
+    pub fn env_for(
+        &self,
+        account: &str,
+        candidates: &[Candidate],
+        bound: &BTreeSet<String>,
+    ) -> Vec<(String, Option<OsString>)> {
+        candidates
+            .iter()
+            .map(|c| {
+                let value = if bound.contains(&c.var) {
+                    self.accounts
+                        .get(account)
+                        .and_then(|f| f.get(&c.var))
+                        .map(|p| p.clone().into_os_string())
+                } else if c.kind == Kind::Tool {
+                    None
+                } else {
+                    self.shared.get(&c.var).map(|p| p.clone().into_os_string())
+                };
+                (c.var.clone(), value)
+            })
+            .collect()
+    }
+
+    pub fn trace_path(&self, account: &str, step: usize) -> PathBuf {
+        self.dir.join(format!("trace-{account}-{step}.strace"))
+    }
+
+    /// Where a path lies relative to this run's folders.
+    pub fn locate<'a>(&self, path: &'a Path) -> Location<'a> {
+        for (account, folders) in &self.accounts {
+            for (var, folder) in folders {
+                if let Ok(rest) = path.strip_prefix(folder) {
+                    return Location::Account {
+                        account: account.clone(),
+                        var: var.clone(),
+                        rest,
+                    };
+                }
+            }
+        }
+        for (var, folder) in &self.shared {
+            if let Ok(rest) = path.strip_prefix(folder) {
+                return Location::Shared {
+                    var: var.clone(),
+                    rest,
+                };
+            }
+        }
+        if path.starts_with(&self.dir) {
+            return Location::Scratch;
+        }
+        Location::Outside
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location<'a> {
+    Account {
+        account: String,
+        var: String,
+        rest: &'a Path,
+    },
+    Shared {
+        var: String,
+        rest: &'a Path,
+    },
+    Scratch,
+    Outside,
+}
+
+/// `$VAR/rest`, the way reports show a path under a bound or stand-in folder.
+pub fn var_form(var: &str, rest: &Path) -> String {
+    if rest.as_os_str().is_empty() {
+        format!("${var}")
+    } else {
+        format!("${var}/{}", rest.display())
+    }
+}
