@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod config;
 pub mod discover;
 pub mod error;
 pub mod lock;
@@ -22,7 +23,13 @@ pub use error::{Error, Result};
 
 /// Parse the command line, run it, and turn the outcome into an exit code.
 pub fn main() -> i32 {
-    let cli = match cli::Cli::try_parse_from(std::env::args_os()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `swop env` runs on every shell switch and in prompt hooks: its plain forms
+    // skip building the whole clap command, which costs more than the work.
+    if let Some(env) = cmd::env_fast_path(&args) {
+        return finish(cmd::Run::run(&env));
+    }
+    let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { 2 } else { 0 };
@@ -31,7 +38,11 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    match cmd::run(cli.command) {
+    finish(cmd::run(cli.command))
+}
+
+fn finish(result: Result<()>) -> i32 {
+    match result {
         Ok(()) => 0,
         Err(err) if err.is_broken_pipe() => 0,
         Err(err) => {

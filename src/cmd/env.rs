@@ -1,5 +1,9 @@
+use std::ffi::OsString;
+
+use clap::ValueEnum;
+
 use super::Run;
-use crate::cli::EnvArgs;
+use crate::cli::{EnvArgs, ShellKind};
 use crate::error::Result;
 use crate::store::Store;
 use crate::switch;
@@ -21,5 +25,91 @@ impl Run for EnvArgs {
         };
         let changes = switch::plan(&switch::process_env, profile.as_ref(), store.root());
         print_bytes(&crate::shell::render(kind, &changes))
+    }
+}
+
+/// `swop env NAME`, `swop env --off` and their `--shell X` forms, parsed without
+/// clap. Anything else (help, errors, unusual spellings) returns `None` and goes
+/// through clap, so behaviour never differs.
+pub fn fast_path(args: &[OsString]) -> Option<EnvArgs> {
+    let mut words = args.get(1..)?.iter().map(|a| a.to_str());
+    if words.next()? != Some("env") {
+        return None;
+    }
+    let mut parsed = EnvArgs {
+        name: None,
+        off: false,
+        shell: None,
+    };
+    while let Some(word) = words.next() {
+        let word = word?;
+        if word == "--off" && !parsed.off {
+            parsed.off = true;
+        } else if let Some(value) = word.strip_prefix("--shell=") {
+            parsed.shell = Some(shell_kind(value, parsed.shell)?);
+        } else if word == "--shell" {
+            parsed.shell = Some(shell_kind(words.next()??, parsed.shell)?);
+        } else if !word.starts_with('-') && parsed.name.is_none() && !word.is_empty() {
+            parsed.name = Some(word.to_string());
+        } else {
+            return None;
+        }
+    }
+    (parsed.off != parsed.name.is_some()).then_some(parsed)
+}
+
+fn shell_kind(value: &str, previous: Option<ShellKind>) -> Option<ShellKind> {
+    if previous.is_some() {
+        return None;
+    }
+    ShellKind::from_str(value, false).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn fast(args: &[&str]) -> Option<EnvArgs> {
+        let args: Vec<OsString> = std::iter::once("swop")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        fast_path(&args)
+    }
+
+    #[test]
+    fn fast_path_agrees_with_clap() {
+        let cases: &[&[&str]] = &[
+            &["env", "work"],
+            &["env", "work", "--shell", "fish"],
+            &["env", "--shell=zsh", "work"],
+            &["env", "--off"],
+            &["env", "--off", "--shell", "json"],
+        ];
+        for case in cases {
+            let got = fast(case).unwrap_or_else(|| panic!("{case:?} should take the fast path"));
+            let argv = std::iter::once("swop").chain(case.iter().copied());
+            let crate::cli::Command::Env(want) = crate::cli::Cli::parse_from(argv).command else {
+                panic!("not env");
+            };
+            assert_eq!(
+                (got.name, got.off, got.shell),
+                (want.name, want.off, want.shell),
+                "{case:?}"
+            );
+        }
+        for slow in [
+            &["env"][..],
+            &["env", "--help"],
+            &["env", "a", "b"],
+            &["env", "a", "--off"],
+            &["env", "a", "--shell", "tcsh"],
+            &["env", "a", "--shell"],
+            &["env", "a", "--shell", "sh", "--shell", "sh"],
+            &["list"],
+        ] {
+            assert!(fast(slow).is_none(), "{slow:?} must go through clap");
+        }
     }
 }

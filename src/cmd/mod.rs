@@ -12,6 +12,8 @@ mod rm;
 mod shell;
 mod show;
 
+pub use env::fast_path as env_fast_path;
+
 use crate::cli::Command;
 use crate::error::Result;
 

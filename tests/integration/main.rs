@@ -1,0 +1,6 @@
+//! swop's integration tests: one binary, one module per feature.
+
+mod common;
+mod core;
+mod discover;
+mod init;
