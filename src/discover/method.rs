@@ -13,9 +13,8 @@ use super::candidates::{self, CandidateSet};
 use super::classify::{Class, ClassifiedPath, Classifier, StatePaths};
 use super::scratch::{Location, RunLayout, Scratch, var_form};
 use super::snapshot::Snapshot;
-use super::tracer::{self, Exit, Observation, Output, Strace};
+use super::tracer::{Exit, Observation, Output, StepTracer};
 use crate::error::{Error, Result};
-use crate::trace::Format;
 
 /// One command of the discovery, in order.
 #[derive(Debug, Clone)]
@@ -130,20 +129,20 @@ pub fn real_home() -> Option<PathBuf> {
 }
 
 struct Context<'a> {
-    strace: &'a Strace,
+    tracer: &'a dyn StepTracer,
     scratch: Scratch,
     base_env: Vec<(OsString, OsString)>,
     opts: &'a Options,
     cwd: PathBuf,
 }
 
-pub fn discover(strace: &Strace, opts: &Options) -> Result<Discovery> {
+pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
     let cwd = std::env::current_dir().map_err(|e| Error::Io {
         context: "cannot read the current folder".into(),
         source: e,
     })?;
     let mut ctx = Context {
-        strace,
+        tracer,
         scratch: Scratch::new(opts.keep_traces)?,
         base_env: base_env(),
         opts,
@@ -268,7 +267,7 @@ pub fn discover(strace: &Strace, opts: &Options) -> Result<Discovery> {
         concurrency,
         state,
         program_roots,
-        tracer: strace.describe(),
+        tracer: tracer.describe(),
         cwd,
     })
 }
@@ -332,15 +331,19 @@ impl Context<'_> {
         let mut steps = Vec::new();
         for (i, step) in self.opts.steps.iter().enumerate() {
             let trace = layout.trace_path("A", i + 1);
-            tracer::create_trace_file(&trace)?;
-            let mut cmd = self.strace.command(&trace, &step.argv);
+            let Some((program, args)) = step.argv.split_first() else {
+                continue;
+            };
+            let mut cmd = Command::new(program);
+            cmd.args(args);
             self.apply_env(&mut cmd, &env);
             progress(&format!("  step {}: {}", i + 1, step.shown));
-            let exit = tracer::run_foreground(cmd, self.opts.output)?;
+            let (exit, obs) = self
+                .tracer
+                .trace(cmd, &trace, self.opts.output, &layout.dir)?;
             if exit.signal == Some(libc::SIGINT) {
                 return Err(Error::user("interrupted"));
             }
-            let obs = Observation::from_trace(Format::Strace, &trace, &self.cwd, None)?;
             if !self.scratch.keep() {
                 let _ = std::fs::remove_file(&trace);
             }

@@ -52,7 +52,6 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
 }
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::OsString;
 use std::fs;
 use std::io::BufReader;
 use std::os::unix::fs::OpenOptionsExt;
@@ -123,8 +122,10 @@ impl Strace {
         }
         Err(Error::user(format!("strace does not work here: {line}")))
     }
+}
 
-    pub fn describe(&self) -> String {
+impl StepTracer for Strace {
+    fn describe(&self) -> String {
         format!(
             "{} (-f{} -y -e trace=%file)",
             self.version,
@@ -132,19 +133,66 @@ impl Strace {
         )
     }
 
-    /// The command that runs `argv` under strace, writing the trace to `out`.
-    pub fn command(&self, out: &Path, argv: &[OsString]) -> Command {
+    fn trace(
+        &self,
+        tool: Command,
+        trace: &Path,
+        output: Output,
+        _watch: &Path,
+    ) -> Result<(Exit, Observation)> {
+        create_trace_file(trace)?;
         let mut cmd = Command::new(&self.program);
         cmd.arg("-f");
         if self.seccomp {
             cmd.arg("--seccomp-bpf");
         }
         cmd.args(["-y", "-qq", "-e", "trace=%file", "-o"])
-            .arg(out)
+            .arg(trace)
             .arg("--")
-            .args(argv);
-        cmd
+            .arg(tool.get_program())
+            .args(tool.get_args());
+        copy_env_and_dir(&tool, &mut cmd);
+        let cwd = tool
+            .get_current_dir()
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("/"));
+        let exit = run_foreground(cmd, output)?;
+        let obs = Observation::from_trace(trace::Format::Strace, trace, &cwd, None)?;
+        Ok((exit, obs))
     }
+}
+
+/// Give `to` the environment and working folder `from` was set up with.
+pub fn copy_env_and_dir(from: &Command, to: &mut Command) {
+    to.env_clear();
+    for (key, value) in from.get_envs() {
+        match value {
+            Some(value) => to.env(key, value),
+            None => to.env_remove(key),
+        };
+    }
+    if let Some(dir) = from.get_current_dir() {
+        to.current_dir(dir);
+    }
+}
+
+/// A way of tracing one step of a tool: strace on Linux; fs_usage or eslogger on macOS.
+pub trait StepTracer {
+    /// For the report: which tracer, which version, which options.
+    fn describe(&self) -> String;
+
+    /// Run `tool` (its program, arguments, environment and folder are set)
+    /// traced, writing the raw trace to `trace`, and read back what it touched.
+    /// `watch` is the run's scratch folder, for tracers that need before/after
+    /// snapshots to see what the trace cannot.
+    fn trace(
+        &self,
+        tool: Command,
+        trace: &Path,
+        output: Output,
+        watch: &Path,
+    ) -> Result<(Exit, Observation)>;
 }
 
 /// How a run ended.
