@@ -45,6 +45,27 @@ impl ProfileLock {
         wait: Option<Wait>,
         what: &str,
     ) -> Result<Option<ProfileLock>> {
+        Self::acquire_advising(profile, mode, wait, what, None)
+    }
+
+    /// Take the exclusive lock at once, for a command that has no --wait or
+    /// --lock of its own: a busy profile fails with `advice` as the next step.
+    pub fn acquire_exclusive_now(
+        profile: &Profile,
+        what: &str,
+        advice: &str,
+    ) -> Result<ProfileLock> {
+        Self::acquire_advising(profile, LockMode::Exclusive, None, what, Some(advice))?
+            .ok_or_else(|| Error::user(format!("cannot lock profile {:?}", profile.name)))
+    }
+
+    fn acquire_advising(
+        profile: &Profile,
+        mode: LockMode,
+        wait: Option<Wait>,
+        what: &str,
+        advice: Option<&str>,
+    ) -> Result<Option<ProfileLock>> {
         if mode == LockMode::None {
             return Ok(None);
         }
@@ -53,7 +74,7 @@ impl ProfileLock {
         let exclusive = mode == LockMode::Exclusive;
         if !try_lock(&file, exclusive).map_err(at_path("cannot lock", &path))? {
             let deadline = match wait {
-                None => return Err(busy_error(profile, &file, mode)),
+                None => return Err(busy_error(profile, &file, mode, advice)),
                 Some(Wait::Forever) => None,
                 Some(Wait::Seconds(secs)) => Some(Instant::now() + Duration::from_secs_f64(secs)),
             };
@@ -178,10 +199,12 @@ fn wait_for(file: &File, exclusive: bool, deadline: Option<Instant>) -> io::Resu
     }
 }
 
-fn busy_error(profile: &Profile, file: &File, mode: LockMode) -> Error {
+fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&str>) -> Error {
     let holders = holders(file);
     let name = &profile.name;
-    let hint = if mode == LockMode::Shared {
+    let hint = if let Some(advice) = advice {
+        advice.to_string()
+    } else if mode == LockMode::Shared {
         "add --wait to wait for it".to_string()
     } else {
         "add --wait [SECS] to wait, or --lock shared to run beside other shared users".to_string()
