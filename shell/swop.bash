@@ -1,17 +1,66 @@
-# swop shell integration for bash: eval "$(swop init bash)"
-__swop_exe=@SWOP_EXE@
-swop() {
+# shellcheck shell=bash disable=SC2016
+# (SC2016: swop's path is single-quoted on purpose, `$` and all.)
+#
+# swop's shell integration for bash. Add to ~/.bashrc:
+#
+#     eval "$(swop init bash)"
+#
+# It defines `swop`: `swop use NAME` switches this shell to a profile, `swop off`
+# switches it back, and every other subcommand runs the swop binary.
+#
+# The switched shell has SWOP_PROFILE set; for a prompt segment, add:
+#
+#     PS1='${SWOP_PROFILE:+(swop:$SWOP_PROFILE) }'"$PS1"
+#
+# Builtins are called as `\builtin NAME` and commands as `\command NAME`, so
+# that no alias of the user's, defined before or after this, can change them.
+
+# The user's last status, restored at the end. Inside `eval "$(swop init bash)"`
+# $? is already the command substitution's, but PIPESTATUS still holds the
+# statuses of the user's last pipeline.
+__swop_status=("$?" "${PIPESTATUS[@]}")
+
+\builtin unalias swop >/dev/null 2>&1 || \builtin true
+
+function swop {
+    \builtin local __swop_env __swop_aliases
     case "${1-}" in
-    use)
-        local __swop_out
-        __swop_out="$("$__swop_exe" env "${@:2}" --shell bash)" || return
-        eval "$__swop_out"
+    use | off)
+        if [[ $1 == use && ($# -ne 2 || $2 == -*) || $1 == off && $# -ne 1 ]]; then
+            \builtin printf '%s\n' 'swop: usage: swop use NAME, or swop off (profiles: swop list)' >&2
+            \builtin return 2
+        fi
+        if [[ $1 == use ]]; then
+            __swop_env=$(@SWOP_EXE@ env --shell bash "$2") || \builtin return
+        else
+            __swop_env=$(@SWOP_EXE@ env --off --shell bash) || \builtin return
+        fi
+        # swop prints plain `export` and `unset`: an alias of either must not apply.
+        __swop_aliases=$(\builtin shopt -p expand_aliases) || \builtin true
+        \builtin shopt -u expand_aliases
+        \builtin eval -- "${__swop_env}"
+        \builtin eval -- "${__swop_aliases}"
         ;;
-    off)
-        local __swop_out
-        __swop_out="$("$__swop_exe" env --off --shell bash)" || return
-        eval "$__swop_out"
+    *)
+        @SWOP_EXE@ "$@"
         ;;
-    *) "$__swop_exe" "$@" ;;
     esac
 }
+
+# @SWOP_WRAPPERS@
+
+if [[ ${__swop_status[0]} == 0 ]]; then
+    # Without pipefail a pipeline's status is its last command's, with it the
+    # last failing one's.
+    for __swop_s in "${__swop_status[@]:1}"; do
+        if [[ ${__swop_s} != 0 || ! -o pipefail ]]; then
+            __swop_status[0]=${__swop_s}
+        fi
+    done
+    \builtin unset __swop_s
+fi
+# Under set -e a failing status would end the shell that runs this.
+if [[ -o errexit ]]; then
+    __swop_status[0]=0
+fi
+\builtin eval "\\builtin unset __swop_status; (\\builtin exit ${__swop_status[0]})"

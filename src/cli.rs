@@ -18,6 +18,27 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The command line as completion scripts and the manual show it: the binary's
+/// subcommands plus `use` and `off`, which the shell function of `swop init`
+/// handles in the shell itself.
+pub fn command_with_shell_functions() -> clap::Command {
+    let name = clap::Arg::new("name")
+        .value_name("NAME")
+        .required(true)
+        .help("Profile to switch to");
+    <Cli as clap::CommandFactory>::command()
+        .subcommand(
+            clap::Command::new("use")
+                .about("Switch this shell to a profile (needs the shell integration: swop init)")
+                .arg(name),
+        )
+        .subcommand(
+            clap::Command::new("off").about(
+                "Switch this shell back to how it was (needs the shell integration: swop init)",
+            ),
+        )
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a profile
@@ -64,6 +85,9 @@ pub struct ListArgs {
     /// Print JSON: an array of profiles
     #[arg(long)]
     pub json: bool,
+    /// Print only the names, one a line
+    #[arg(long, conflicts_with = "json")]
+    pub names: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,13 +1,95 @@
+//! `swop completions SHELL`: clap_complete's scripts, plus profile names.
+//!
+//! The scripts come from the command line as the shell sees it, with `use` and
+//! `off` (see [`command_with_shell_functions`]). For bash, zsh and fish a hook
+//! from `shell/complete.*` completes profile names through `swop list --names`
+//! wherever a subcommand expects one.
+
+use clap_complete::Shell;
+
 use super::Run;
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{CompletionsArgs, command_with_shell_functions};
 use crate::error::Result;
 use crate::util::print_bytes;
 
+const BASH_HOOK: &str = include_str!("../../shell/complete.bash");
+const ZSH_HOOK: &str = include_str!("../../shell/complete.zsh");
+const FISH_HOOK: &str = include_str!("../../shell/complete.fish");
+
+/// The subcommands whose NAME argument is an existing profile.
+pub const TAKES_PROFILE: [&str; 6] = ["use", "env", "exec", "shell", "show", "rm"];
+
+/// Stands for the profile names in the generated zsh script, where the hook's
+/// `_swop_profiles` takes its place.
+const PROFILES_MARKER: &str = "SWOP_PROFILE_NAMES_MARKER";
+const ZSH_ENTRY: &str = "if [ \"$funcstack[1]\" = \"_swop\" ]; then";
+
 impl Run for CompletionsArgs {
     fn run(&self) -> Result<()> {
-        let mut out = Vec::new();
-        let mut command = <Cli as clap::CommandFactory>::command();
-        clap_complete::generate(self.shell, &mut command, "swop", &mut out);
-        print_bytes(&out)
+        print_bytes(script(self.shell).as_bytes())
+    }
+}
+
+/// The completion script for `shell`.
+pub fn script(shell: Shell) -> String {
+    match shell {
+        Shell::Bash => generate(shell, command_with_shell_functions()) + BASH_HOOK,
+        Shell::Fish => generate(shell, command_with_shell_functions()) + FISH_HOOK,
+        Shell::Zsh => {
+            let mut command = command_with_shell_functions();
+            for sub in TAKES_PROFILE {
+                command = command.mut_subcommand(sub, |c| {
+                    c.mut_arg("name", |a| a.value_parser([PROFILES_MARKER]))
+                });
+            }
+            let text = generate(shell, command)
+                .replace(&format!(":({PROFILES_MARKER})'"), ":_swop_profiles'");
+            // The hook must be defined before the script's last lines call _swop,
+            // whether the file is autoloaded from fpath or sourced.
+            match text.rfind(ZSH_ENTRY) {
+                Some(at) => format!("{}{ZSH_HOOK}{}", &text[..at], &text[at..]),
+                None => text + ZSH_HOOK,
+            }
+        }
+        _ => generate(shell, command_with_shell_functions()),
+    }
+}
+
+fn generate(shell: Shell, mut command: clap::Command) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "swop", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zsh_completes_profile_names_for_every_subcommand_that_takes_one() {
+        let text = script(Shell::Zsh);
+        assert!(!text.contains(PROFILES_MARKER), "{text}");
+        let calls = text.matches(":_swop_profiles'").count();
+        // `rm` is generated twice, as itself and as its alias `remove`.
+        assert_eq!(calls, TAKES_PROFILE.len() + 1, "{text}");
+        let hook = text.find("_swop_profiles() {").unwrap();
+        assert!(hook < text.rfind(ZSH_ENTRY).unwrap());
+    }
+
+    #[test]
+    fn every_shell_offers_use_and_off() {
+        for (shell, form) in [
+            (Shell::Bash, "swop,{})"),
+            (Shell::Zsh, "'{}:Switch this shell"),
+            (Shell::Fish, "-f -a \"{}\" -d 'Switch this shell"),
+            (Shell::Elvish, "cand {} 'Switch this shell"),
+            (Shell::PowerShell, "[CompletionResult]::new('{}', '{}'"),
+        ] {
+            let text = script(shell);
+            for sub in ["use", "off"] {
+                let wanted = form.replace("{}", sub);
+                assert!(text.contains(&wanted), "{shell}: no {wanted}");
+            }
+        }
     }
 }

@@ -1,29 +1,112 @@
+//! `swop init SHELL`: the integration script for one shell, from `shell/`.
+//!
+//! The templates name the binary `@SWOP_EXE@`, replaced by the quoted path swop
+//! runs from, and hold a `# @SWOP_WRAPPERS@` line, replaced by one function per
+//! tool that `config.toml` lists under `wrap`.
+
+use std::os::unix::ffi::OsStringExt;
+
 use super::Run;
 use crate::cli::{InitArgs, InitShell};
-use crate::error::Result;
+use crate::config::{Config, check_tool_name};
+use crate::error::{Error, Result};
 use crate::util::print_bytes;
 
 const BASH: &str = include_str!("../../shell/swop.bash");
 const ZSH: &str = include_str!("../../shell/swop.zsh");
 const FISH: &str = include_str!("../../shell/swop.fish");
+const BASH_WRAPPER: &str = include_str!("../../shell/wrapper.bash");
+const ZSH_WRAPPER: &str = include_str!("../../shell/wrapper.zsh");
+const FISH_WRAPPER: &str = include_str!("../../shell/wrapper.fish");
+
+const EXE: &[u8] = b"@SWOP_EXE@";
+const TOOL: &str = "@TOOL@";
+const WRAPPERS: &str = "# @SWOP_WRAPPERS@";
 
 impl Run for InitArgs {
     fn run(&self) -> Result<()> {
-        let template = match self.shell {
-            InitShell::Bash => BASH,
-            InitShell::Zsh => ZSH,
-            InitShell::Fish => FISH,
-        };
+        let config = Config::load()?;
+        // Without a path of its own, swop is found on PATH when the shell runs it.
         let exe = std::env::current_exe()
-            .ok()
-            .and_then(|p| p.into_os_string().into_string().ok())
-            .unwrap_or_else(|| "swop".to_string());
-        let quoted = match self.shell {
-            InitShell::Fish => {
-                String::from_utf8_lossy(&crate::shell::fish_quote(exe.as_bytes())).into_owned()
-            }
-            _ => String::from_utf8_lossy(&crate::shell::posix_quote(exe.as_bytes())).into_owned(),
-        };
-        print_bytes(template.replace("@SWOP_EXE@", &quoted).as_bytes())
+            .map(|p| p.into_os_string().into_vec())
+            .unwrap_or_else(|_| b"swop".to_vec());
+        print_bytes(&render(self.shell, &exe, &config.wrap)?)
+    }
+}
+
+/// The integration script for `shell`, calling the binary at `exe` and wrapping `tools`.
+pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>> {
+    let (template, wrapper) = match shell {
+        InitShell::Bash => (BASH, BASH_WRAPPER),
+        InitShell::Zsh => (ZSH, ZSH_WRAPPER),
+        InitShell::Fish => (FISH, FISH_WRAPPER),
+    };
+    let mut wrappers = String::new();
+    for tool in tools {
+        check_tool_name(tool).map_err(Error::user)?;
+        wrappers.push_str(&wrapper.replace(TOOL, tool));
+    }
+    let mut script = String::with_capacity(template.len() + wrappers.len());
+    for line in template.split_inclusive('\n') {
+        if line.trim() == WRAPPERS {
+            script.push_str(&wrappers);
+        } else {
+            script.push_str(line);
+        }
+    }
+    let quoted = match shell {
+        InitShell::Fish => crate::shell::fish_quote(exe),
+        InitShell::Bash | InitShell::Zsh => crate::shell::posix_quote(exe),
+    };
+    Ok(replace_all(script.as_bytes(), EXE, &quoted))
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len() + 4 * with.len());
+    let mut rest = haystack;
+    while let Some(at) = memchr::memmem::find(rest, needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(shell: InitShell, exe: &[u8], tools: &[&str]) -> String {
+        let tools: Vec<String> = tools.iter().map(|t| t.to_string()).collect();
+        String::from_utf8(render(shell, exe, &tools).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_placeholder_is_replaced() {
+        for shell in [InitShell::Bash, InitShell::Zsh, InitShell::Fish] {
+            let script = text(shell, b"/opt/swop", &["codex", "gh"]);
+            assert!(!script.contains("@SWOP"), "{shell:?}:\n{script}");
+            assert!(!script.contains("@TOOL"), "{shell:?}:\n{script}");
+            assert!(script.contains("function codex"), "{shell:?}");
+            assert!(script.contains("function gh"), "{shell:?}");
+            let bare = text(shell, b"/opt/swop", &[]);
+            assert!(!bare.contains("@SWOP"), "{shell:?}");
+            assert!(!bare.contains("swop exec"), "{shell:?}");
+        }
+    }
+
+    #[test]
+    fn the_path_is_quoted_for_each_shell() {
+        let exe = b"/it's \\ $(x)/swop";
+        assert!(text(InitShell::Bash, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
+        assert!(text(InitShell::Zsh, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
+        assert!(text(InitShell::Fish, exe, &[]).contains(r"'/it\'s \\ $(x)/swop' env"));
+    }
+
+    #[test]
+    fn a_bad_tool_name_is_refused() {
+        let err = render(InitShell::Bash, b"swop", &["a;b".to_string()]).unwrap_err();
+        assert!(err.to_string().contains("not a tool name"), "{err}");
     }
 }

@@ -8,6 +8,11 @@ use crate::util::print_bytes;
 impl Run for ListArgs {
     fn run(&self) -> Result<()> {
         let store = Store::open()?;
+        if self.names {
+            // No profile is loaded: completion scripts call this on every key press.
+            let names: String = store.names()?.iter().map(|n| format!("{n}\n")).collect();
+            return print_bytes(names.as_bytes());
+        }
         let mut views = Vec::new();
         for name in store.names()? {
             match store.load(&name) {

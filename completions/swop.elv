@@ -1,0 +1,171 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[swop] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'swop'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'swop'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Create a profile'
+            cand list 'List profiles, their bindings, and whether they are in use'
+            cand ls 'List profiles, their bindings, and whether they are in use'
+            cand show 'Show one profile'
+            cand rm 'Delete a profile (refused while it is in use)'
+            cand remove 'Delete a profile (refused while it is in use)'
+            cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+            cand exec 'Run one command as a profile, under the profile''s lock'
+            cand shell 'Start an interactive $SHELL inside a profile'
+            cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
+            cand completions 'Print a completion script'
+            cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
+            cand doctor 'Show what works on this machine and what does not'
+            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
+            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'swop;add'= {
+            cand --tool 'Bind the variables of this tool''s recipe (repeatable), e.g. codex'
+            cand --bind 'Bind this variable to a folder of the profile (repeatable)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;list'= {
+            cand --json 'Print JSON: an array of profiles'
+            cand --names 'Print only the names, one a line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;ls'= {
+            cand --json 'Print JSON: an array of profiles'
+            cand --names 'Print only the names, one a line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;show'= {
+            cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;rm'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;remove'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;env'= {
+            cand --shell 'Shell syntax to print (default: from $SHELL, else sh)'
+            cand --off 'Print the exports that undo swop and restore the previous values'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;exec'= {
+            cand --lock 'How to lock the profile while the command runs'
+            cand --wait 'Wait for a busy profile: forever, or up to SECS seconds'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'swop;shell'= {
+            cand --lock 'How to lock the profile while the command runs'
+            cand --wait 'Wait for a busy profile: forever, or up to SECS seconds'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'swop;init'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;discover'= {
+            cand --os 'The OS the trace comes from (default: this one)'
+            cand --tracer 'Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)'
+            cand --step 'A further step to trace after CMD, in order (repeatable), e.g. ''codex login status'''
+            cand --candidate 'Also consider this variable (repeatable)'
+            cand --record 'Store the verified recipe under this tool name (swop add --tool TOOL uses it)'
+            cand --report 'Write the Markdown report to FILE'
+            cand --trace-file 'Analyse a trace captured elsewhere instead of running anything'
+            cand --format 'Format of --trace-file (default: detected)'
+            cand --json 'Print the findings as one JSON object on stdout'
+            cand --keep-traces 'Keep the raw traces (in the 0700 scratch folder)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;doctor'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;use'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;off'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;help'= {
+            cand add 'Create a profile'
+            cand list 'List profiles, their bindings, and whether they are in use'
+            cand show 'Show one profile'
+            cand rm 'Delete a profile (refused while it is in use)'
+            cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+            cand exec 'Run one command as a profile, under the profile''s lock'
+            cand shell 'Start an interactive $SHELL inside a profile'
+            cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
+            cand completions 'Print a completion script'
+            cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
+            cand doctor 'Show what works on this machine and what does not'
+            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
+            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'swop;help;add'= {
+        }
+        &'swop;help;list'= {
+        }
+        &'swop;help;show'= {
+        }
+        &'swop;help;rm'= {
+        }
+        &'swop;help;env'= {
+        }
+        &'swop;help;exec'= {
+        }
+        &'swop;help;shell'= {
+        }
+        &'swop;help;init'= {
+        }
+        &'swop;help;completions'= {
+        }
+        &'swop;help;discover'= {
+        }
+        &'swop;help;doctor'= {
+        }
+        &'swop;help;use'= {
+        }
+        &'swop;help;off'= {
+        }
+        &'swop;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,8 @@
+# @TOOL@ runs through `swop exec` in a swop profile, under the profile's lock.
+function @TOOL@ {
+    if [[ -n ${SWOP_PROFILE-} ]]; then
+        @SWOP_EXE@ exec "${SWOP_PROFILE}" -- @TOOL@ "$@"
+    else
+        \command @TOOL@ "$@"
+    fi
+}

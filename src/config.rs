@@ -1,0 +1,188 @@
+//! `config.toml` at the store root: settings that are not about one profile.
+//!
+//! ```toml
+//! # Run these tools through `swop exec "$SWOP_PROFILE"` in a shell switched
+//! # with `swop use`, so the profile lock protects them too.
+//! wrap = ["codex", "gh"]
+//! ```
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result, at_path};
+use crate::store::Store;
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// Names a wrapper may not take: the shells' own keywords and the builtins the
+/// integration itself calls, which a function of the same name would hijack.
+const RESERVED: &[&str] = &[
+    "swop",
+    "alias",
+    "and",
+    "begin",
+    "bg",
+    "break",
+    "builtin",
+    "case",
+    "cd",
+    "command",
+    "continue",
+    "do",
+    "done",
+    "echo",
+    "elif",
+    "else",
+    "emulate",
+    "end",
+    "esac",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "fg",
+    "fi",
+    "for",
+    "function",
+    "functions",
+    "if",
+    "in",
+    "local",
+    "not",
+    "or",
+    "printf",
+    "read",
+    "return",
+    "select",
+    "set",
+    "setopt",
+    "shopt",
+    "source",
+    "status",
+    "string",
+    "switch",
+    "test",
+    "then",
+    "time",
+    "true",
+    "typeset",
+    "unalias",
+    "unset",
+    "unsetopt",
+    "until",
+    "while",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Tools that run through `swop exec "$SWOP_PROFILE"` in a switched shell.
+    #[serde(default)]
+    pub wrap: Vec<String>,
+}
+
+impl Config {
+    /// `config.toml` in the store root (`$SWOP_HOME`, else the platform data folder).
+    pub fn path() -> Result<PathBuf> {
+        Ok(Store::default_root()?.join(CONFIG_FILE))
+    }
+
+    /// The configuration; a missing file is an empty configuration.
+    pub fn load() -> Result<Config> {
+        Self::load_from(&Self::path()?)
+    }
+
+    pub fn load_from(path: &Path) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(at_path("cannot read", path)(e)),
+        };
+        Self::parse(&text).map_err(|message| {
+            Error::user(format!(
+                "{}: {message}; fix or remove the file",
+                path.display()
+            ))
+        })
+    }
+
+    /// Parse and check the text of a configuration file.
+    pub fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+            match line {
+                Some(line) => format!("line {line}: {}", e.message().trim_end()),
+                None => e.message().trim_end().to_string(),
+            }
+        })?;
+        for tool in &config.wrap {
+            check_tool_name(tool)?;
+        }
+        Ok(config)
+    }
+}
+
+/// A tool name becomes a shell function name: letters, digits, `.`, `_`, `-`,
+/// starting with a letter, digit or `_`, and not a name the shells reserve.
+pub fn check_tool_name(name: &str) -> std::result::Result<(), String> {
+    let bytes = name.as_bytes();
+    let well_formed = !bytes.is_empty()
+        && bytes.len() <= 64
+        && (bytes[0].is_ascii_alphanumeric() || bytes[0] == b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !well_formed {
+        return Err(format!(
+            "wrap: {name:?} is not a tool name; use 1 to 64 characters from A-Z a-z 0-9 . _ -, \
+             starting with a letter, digit or _"
+        ));
+    }
+    if RESERVED.contains(&name) {
+        return Err(format!(
+            "wrap: {name:?} cannot be wrapped: the shell or swop's integration needs that name"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_wrap_list() {
+        let config =
+            Config::parse("wrap = [\"codex\", \"gh\", \"aws-vault\", \"x.y_z\"]\n").unwrap();
+        assert_eq!(config.wrap, ["codex", "gh", "aws-vault", "x.y_z"]);
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn refuses_unknown_fields_and_bad_toml_with_the_line() {
+        let err = Config::parse("wrap = []\nwrapp = [\"codex\"]\n").unwrap_err();
+        assert!(err.starts_with("line 2:"), "{err}");
+        assert!(err.contains("wrapp"), "{err}");
+        let err = Config::parse("wrap = [\"codex\"\n").unwrap_err();
+        assert!(err.starts_with("line "), "{err}");
+        assert!(Config::parse("wrap = \"codex\"").is_err());
+    }
+
+    #[test]
+    fn refuses_tool_names_that_could_inject() {
+        for bad in [
+            "", "-rf", ".", "..", "a b", "a;b", "$(x)", "`x`", "a'b", "a\nb", "a/b", "é", "swop",
+            "command", "eval", "source", "builtin",
+        ] {
+            assert!(check_tool_name(bad).is_err(), "{bad:?} accepted");
+        }
+        for good in ["codex", "gh", "aws-vault", "python3.12", "_x", "9a"] {
+            assert!(check_tool_name(good).is_ok(), "{good:?} refused");
+        }
+    }
+}
