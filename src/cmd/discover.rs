@@ -614,7 +614,11 @@ fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result<Fin
             obs.stats.unknown
         )));
     }
-    let home = classify::guess_home(obs.paths.keys().map(PathBuf::as_path));
+    // The trace's home: this machine's, when the trace ran under it, else the
+    // home folder its paths point at most.
+    let home = method::real_home()
+        .filter(|h| h != Path::new("/") && obs.paths.keys().any(|p| p.starts_with(h)))
+        .or_else(|| classify::guess_home(obs.paths.keys().map(PathBuf::as_path)));
     let program_roots: Vec<PathBuf> = obs
         .execs
         .iter()

@@ -48,7 +48,29 @@ pub struct ClassifiedPath {
 }
 
 /// Paths (relative to their variable's folder) that a tool writes as state.
-pub type StatePaths = BTreeSet<PathBuf>;
+#[derive(Debug, Clone, Default)]
+pub struct StatePaths {
+    /// Files written: an access to a file of the same name elsewhere (a
+    /// legacy copy under HOME, say) reads state.
+    pub files: BTreeSet<PathBuf>,
+    /// Folders made: only the very same path counts, since folder names such
+    /// as `skills` or `log` are common.
+    pub dirs: BTreeSet<PathBuf>,
+}
+
+impl StatePaths {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether `rest`, under a shared stand-in, is a path the tool keeps state in.
+    pub fn holds(&self, rest: &Path) -> bool {
+        if rest.as_os_str().is_empty() {
+            return false;
+        }
+        self.dirs.contains(rest) || self.files.iter().any(|f| rest.ends_with(f))
+    }
+}
 
 const SYSTEM_PREFIXES: &[&str] = &[
     "/etc",
@@ -103,7 +125,7 @@ impl Classifier<'_> {
                     return (var_form(&var, rest), Class::Isolated);
                 }
                 Location::Shared { var, rest } => {
-                    let class = if written || is_state(self.state, rest) {
+                    let class = if written || self.state.holds(rest) {
                         Class::Leak
                     } else {
                         Class::SharedInput
@@ -159,15 +181,6 @@ impl Classifier<'_> {
             None => anonymize(path),
         }
     }
-}
-
-fn is_state(state: &StatePaths, rest: &Path) -> bool {
-    if rest.as_os_str().is_empty() {
-        return false;
-    }
-    state
-        .iter()
-        .any(|s| rest == s || (s.components().count() > 1 && rest.ends_with(s)))
 }
 
 fn in_node_modules(path: &Path) -> bool {

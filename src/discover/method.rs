@@ -489,9 +489,16 @@ fn state_paths(run: &Run) -> StatePaths {
         for (path, info) in &obs.paths {
             if let Location::Account { rest, .. } = run.layout.locate(path)
                 && info.written()
+                && info.ok
                 && !rest.as_os_str().is_empty()
             {
-                state.insert(rest.to_path_buf());
+                let made_dir = info.ops.contains(&crate::trace::Op::Mkdir)
+                    || std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+                if made_dir {
+                    state.dirs.insert(rest.to_path_buf());
+                } else {
+                    state.files.insert(rest.to_path_buf());
+                }
             }
         }
     }

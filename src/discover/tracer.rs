@@ -248,8 +248,13 @@ impl Observation {
         if event.op == Op::Exec && event.ok() {
             self.execs.insert(event.path.clone());
         }
+        // `mkdir -p` and O_EXCL probes meet existing paths: nothing was written.
+        let op = match (&event.result, event.op) {
+            (Err(errno), Op::Mkdir | Op::Create) if errno == "EEXIST" => Op::Stat,
+            (_, op) => op,
+        };
         let info = self.paths.entry(event.path).or_default();
-        info.ops.insert(event.op);
+        info.ops.insert(op);
         info.ok |= event.result.is_ok();
     }
 
