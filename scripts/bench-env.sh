@@ -12,6 +12,12 @@ cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
 swop="$PWD/target/release/swop"
+# The same code linked statically (glibc's crt-static): no dynamic loader at
+# start, which is most of a Rust binary's start-up cost here.
+triple="$(rustc -vV | sed -n 's/^host: //p')"
+RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet \
+    --target "$triple" --target-dir target/static
+static="$PWD/target/static/$triple/release/swop"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export SWOP_HOME="$work/store"
@@ -24,9 +30,11 @@ json="$work/env.json"
 hyperfine -N --warmup 50 --min-runs 300 --export-json "$json" \
     -n true "true" \
     -n "swop env A" "$swop env A --shell bash" \
+    -n "swop env A (static)" "$static env A --shell bash" \
     -n "direnv export bash" "direnv export bash" \
     -n "env HOME=... true" "env HOME=$work/store/profiles/A/HOME true" \
-    -n "swop exec A -- true" "$swop exec A -- true" >&2
+    -n "swop exec A -- true" "$swop exec A -- true" \
+    -n "swop exec A -- true (static)" "$static exec A -- true" >&2
 
 python3 - "$json" <<'PY'
 import json, sys
@@ -39,4 +47,8 @@ print(f"means: " + ", ".join(f"{k} {v*1e3:.3f} ms" for k, v in r.items()))
 ratio("swop env A", "true", 1.5, None)
 ratio("swop env A", "direnv export bash", 0.4, None)
 ratio("swop exec A -- true", "env HOME=... true", 1.2, None)
+print("linked statically:")
+ratio("swop env A (static)", "true", 1.5, None)
+ratio("swop env A (static)", "direnv export bash", 0.4, None)
+ratio("swop exec A -- true (static)", "env HOME=... true", 1.2, None)
 PY

@@ -219,7 +219,15 @@ fn scan(hay: &[u8], found: &mut BTreeSet<String>) {
             if start >= end || end - start > 64 {
                 continue;
             }
-            if let Ok(name) = std::str::from_utf8(&hay[start..stop]) {
+            let Ok(mut name) = std::str::from_utf8(&hay[start..stop]) else {
+                continue;
+            };
+            // Literals sit back to back in binaries: "...BUS_ADDRESSXDG_RUNTIME_DIR".
+            if let Some(pos) = name.rfind("XDG_").filter(|p| *p > 0) {
+                name = &name[pos..];
+            }
+            // One-letter stems ("H_DIR") are fragments, not names.
+            if name.len() - needle.len() >= 2 {
                 found.insert(name.to_string());
             }
         }
@@ -248,12 +256,14 @@ mod tests {
     fn mines_folder_variables_from_bytes() {
         let mut found = BTreeSet::new();
         scan(
-            b"\0getenv FOO_HOME\0BAR_CONFIG_DIR=x lower_HOME Z_HOMEX SSL_CERT_DIR\0",
+            b"\0getenv FOO_HOME\0BAR_CONFIG_DIR=x lower_HOME Z_HOMEX SSL_CERT_DIR H_DIR ADDRXDG_DATA_HOME\0",
             &mut found,
         );
         assert!(found.contains("FOO_HOME"));
         assert!(found.contains("BAR_CONFIG_DIR"));
         assert!(!found.contains("Z_HOMEX"));
+        assert!(!found.contains("H_DIR"));
+        assert!(found.contains("XDG_DATA_HOME"));
         assert!(found.iter().all(|v| !v.starts_with("lower")));
         found.retain(|v| !noise(v));
         assert!(!found.contains("SSL_CERT_DIR"));

@@ -51,7 +51,7 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
     out
 }
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::BufReader;
 use std::os::unix::fs::OpenOptionsExt;
@@ -224,7 +224,7 @@ impl std::fmt::Display for Exit {
 /// Everything one traced step did to the file system.
 #[derive(Debug, Clone, Default)]
 pub struct Observation {
-    pub paths: BTreeMap<PathBuf, PathInfo>,
+    pub paths: HashMap<PathBuf, PathInfo>,
     /// Programs the step executed (successfully).
     pub execs: BTreeSet<PathBuf>,
     pub stats: ParseStats,
@@ -245,7 +245,11 @@ impl PathInfo {
 
 impl Observation {
     pub fn add(&mut self, event: trace::TraceEvent) {
-        if event.op == Op::Exec && event.ok() {
+        if event.op == Op::Exec {
+            // Failed execs are the PATH search, not files the tool uses.
+            if !event.ok() {
+                return;
+            }
             self.execs.insert(event.path.clone());
         }
         // `mkdir -p` and O_EXCL probes meet existing paths: nothing was written.
