@@ -127,6 +127,12 @@ impl ProfileLock {
         let _ = write!(file, "{}\n{what}\n", std::process::id());
     }
 
+    /// The lock file's descriptor number.
+    pub fn fd(&self) -> i32 {
+        use std::os::fd::AsRawFd;
+        self.file.as_raw_fd()
+    }
+
     /// Let the descriptor survive exec, so the command and its children hold the lock.
     pub fn inherit_across_exec(&self) -> Result<()> {
         use std::os::fd::AsRawFd;

@@ -28,7 +28,14 @@ pub fn exec_in_profile(name: &str, lock: &LockArgs, argv: &[OsString]) -> Result
     let store = Store::open()?;
     let profile = store.load(name)?;
     let what = redacted_command_line(argv);
-    let held = ProfileLock::acquire(&profile, lock.lock, lock.wait, &what)?;
+    // A command already running under this profile's lock (a wrapped tool in
+    // `swop shell`, a script run by `swop exec`) is part of the holder: it
+    // goes on under the lock it inherited instead of waiting for itself.
+    let held = if inherits_lock(&profile) {
+        None
+    } else {
+        ProfileLock::acquire(&profile, lock.lock, lock.wait, &what)?
+    };
     store.ensure_binding_dirs(&profile)?;
     let changes = switch::plan(&switch::process_env, Some(&profile), store.root());
     let mut command = Command::new(program);
@@ -41,6 +48,7 @@ pub fn exec_in_profile(name: &str, lock: &LockArgs, argv: &[OsString]) -> Result
     }
     if let Some(held) = &held {
         held.inherit_across_exec()?;
+        command.env(LOCK_FD_VAR, held.fd().to_string());
     }
     let err = command.exec();
     let shown = program.to_string_lossy();
@@ -54,6 +62,27 @@ pub fn exec_in_profile(name: &str, lock: &LockArgs, argv: &[OsString]) -> Result
             message: format!("{shown}: cannot run: {err}"),
         },
     })
+}
+
+/// The descriptor number of the profile lock a command inherited from `swop exec`.
+const LOCK_FD_VAR: &str = "SWOP_LOCK_FD";
+
+/// Whether this process holds the profile's lock already: `SWOP_LOCK_FD` names
+/// an open descriptor on the very lock file of this profile.
+fn inherits_lock(profile: &crate::store::Profile) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Some(fd) = std::env::var_os(LOCK_FD_VAR)
+        .and_then(|v| v.to_str()?.parse::<i32>().ok())
+        .filter(|fd| *fd > 2)
+    else {
+        return false;
+    };
+    let Ok(ours) = std::fs::metadata(profile.lock_path()) else {
+        return false;
+    };
+    // /dev/fd/N is the open file itself, on Linux and macOS alike.
+    std::fs::metadata(format!("/dev/fd/{fd}"))
+        .is_ok_and(|held| held.ino() == ours.ino() && held.dev() == ours.dev())
 }
 
 fn redacted_command_line(argv: &[OsString]) -> String {

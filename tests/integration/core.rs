@@ -475,6 +475,16 @@ fn exec_gets_the_profile_and_nothing_of_the_previous_one() {
         .expect("SWOP_SAVED")
         .clone();
     expected.insert("SWOP_SAVED".into(), saved);
+    // The descriptor of the profile lock the command holds, for nested execs.
+    let fd = got
+        .get(OsStr::new("SWOP_LOCK_FD"))
+        .expect("SWOP_LOCK_FD")
+        .clone();
+    assert!(
+        fd.to_str()
+            .is_some_and(|fd| fd.parse::<u32>().is_ok_and(|n| n > 2))
+    );
+    expected.insert("SWOP_LOCK_FD".into(), fd);
     assert_same_env(&got, &expected, "swop exec B from a shell on A");
     for (name, value) in &got {
         assert!(
@@ -755,6 +765,25 @@ fn lock_is_held_by_children_that_outlive_the_command() {
     swop.args(["exec", "A", "--wait", "10", "--", "true"])
         .success();
     assert!(!in_use(&swop, "A"));
+}
+
+#[test]
+fn a_command_under_the_lock_can_run_swop_exec_on_its_own_profile() {
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    // A wrapped tool typed in `swop shell A` runs `swop exec A -- tool`: it is
+    // part of the holder and must not wait for itself, while others still wait.
+    let script = "swop exec A -- sh -c 'swop exec A --lock shared -- true && echo inner' \
+                  && (swop exec A -- true 2>/dev/null; echo sibling-before=$?)";
+    let out = swop.args(["exec", "A", "--", "sh", "-c", script]).success();
+    assert_eq!(out.stdout_str(), "inner\nsibling-before=0\n");
+    let holder = Holder::start(&swop, "A", &[]);
+    let out = swop
+        .args(["exec", "A", "--", "true"])
+        .env("SWOP_LOCK_FD", "7")
+        .failure(1);
+    assert!(out.stderr_str().contains("in use"), "{}", out.stderr_str());
+    holder.release();
 }
 
 #[test]
