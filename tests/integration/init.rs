@@ -332,12 +332,14 @@ fn use_and_off_restore_the_environment_in_fish() {
 }
 
 /// A wrapped tool: it says which profile it runs in, its arguments, and tries
-/// to take its profile's lock, which must be held by the `swop exec` it runs under.
+/// to take its profile's lock as an outsider would (without the descriptor
+/// `swop exec` told it about), which must fail: the `swop exec` it runs under
+/// holds it.
 const FAKE_TOOL: &str = r#"#!/bin/sh
 echo "profile=${SWOP_PROFILE-}"
 for arg in "$@"; do echo "arg=$arg"; done
 if [ -n "${SWOP_PROFILE-}" ]; then
-    "$SWOP_TEST_EXE" exec "$SWOP_PROFILE" -- true 2>&1 && echo "lock=free"
+    env -u SWOP_LOCK_FD "$SWOP_TEST_EXE" exec "$SWOP_PROFILE" -- true 2>&1 && echo "lock=free"
 fi
 exit 3
 "#;
