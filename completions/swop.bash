@@ -174,7 +174,7 @@ _swop() {
                     return 0
                     ;;
                 --tracer)
-                    COMPREPLY=($(compgen -W "strace fs-usage eslogger" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "strace fs_usage eslogger" -- "${cur}"))
                     return 0
                     ;;
                 --step)
@@ -198,7 +198,7 @@ _swop() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "strace fs-usage eslogger" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "strace fs_usage eslogger" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -77,7 +77,7 @@ complete -c swop -n "__fish_swop_using_subcommand completions" -s h -l help -d '
 complete -c swop -n "__fish_swop_using_subcommand discover" -l os -d 'The OS the trace comes from (default: this one)' -r -f -a "linux\t''
 macos\t''"
 complete -c swop -n "__fish_swop_using_subcommand discover" -l tracer -d 'Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)' -r -f -a "strace\t''
-fs-usage\t''
+fs_usage\t''
 eslogger\t''"
 complete -c swop -n "__fish_swop_using_subcommand discover" -l step -d 'A further step to trace after CMD, in order (repeatable), e.g. \'codex login status\'' -r
 complete -c swop -n "__fish_swop_using_subcommand discover" -l candidate -d 'Also consider this variable (repeatable)' -r
@@ -85,7 +85,7 @@ complete -c swop -n "__fish_swop_using_subcommand discover" -l record -d 'Store 
 complete -c swop -n "__fish_swop_using_subcommand discover" -l report -d 'Write the Markdown report to FILE' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l trace-file -d 'Analyse a trace captured elsewhere instead of running anything' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l format -d 'Format of --trace-file (default: detected)' -r -f -a "strace\t''
-fs-usage\t''
+fs_usage\t''
 eslogger\t''"
 complete -c swop -n "__fish_swop_using_subcommand discover" -l json -d 'Print the findings as one JSON object on stdout'
 complete -c swop -n "__fish_swop_using_subcommand discover" -l keep-traces -d 'Keep the raw traces (in the 0700 scratch folder)'

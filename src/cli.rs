@@ -219,6 +219,7 @@ pub enum Os {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Tracer {
     Strace,
+    #[value(name = "fs_usage", alias = "fs-usage")]
     FsUsage,
     Eslogger,
 }

@@ -70,7 +70,7 @@ impl ProfileLock {
             return Ok(None);
         }
         let path = profile.lock_path();
-        let file = open_lock_file(&path)?;
+        let file = open_lock_file(profile, &path)?;
         let exclusive = mode == LockMode::Exclusive;
         if !try_lock(&file, exclusive).map_err(at_path("cannot lock", &path))? {
             let deadline = match wait {
@@ -108,7 +108,7 @@ impl ProfileLock {
             });
         if !same {
             return Err(Error::user(format!(
-                "profile {:?} was removed while swop waited for it",
+                "profile {:?} not found: it was removed while swop waited for its lock; see swop list",
                 profile.name
             )));
         }
@@ -156,16 +156,52 @@ impl ProfileLock {
     }
 }
 
-fn open_lock_file(path: &Path) -> Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(at_path("cannot open lock file", path))
+/// Open (or make) the lock file, never through a link. On a read-only store the
+/// lock is taken on a read-only descriptor: flock(2) does not need write access.
+fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
+    let open = |write: bool| {
+        OpenOptions::new()
+            .read(true)
+            .write(write)
+            .create(write)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path)
+    };
+    let file = match open(true) {
+        Err(e) if e.raw_os_error() == Some(libc::EROFS) => open(false),
+        other => other,
+    }
+    .map_err(|e| match e.raw_os_error() {
+        Some(libc::ELOOP) => not_a_lock_file(
+            path,
+            "a symbolic link, not a lock file, and swop does not follow links in its store",
+        ),
+        Some(libc::ENOENT) => Error::user(format!(
+            "profile {:?} not found: it was removed just now; see swop list",
+            profile.name
+        )),
+        _ => at_path("cannot open lock file", path)(crate::util::advised(e)),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(at_path("cannot open lock file", path))?;
+    if !meta.is_file() {
+        return Err(not_a_lock_file(
+            path,
+            "not a regular file, so it cannot be the profile's lock",
+        ));
+    }
+    Ok(file)
+}
+
+fn not_a_lock_file(path: &Path, what: &str) -> Error {
+    Error::user(format!(
+        "{} is {what}; remove it (rm {}) and swop makes a new lock file",
+        path.display(),
+        path.display()
+    ))
 }
 
 fn try_lock(file: &File, exclusive: bool) -> io::Result<bool> {
@@ -234,7 +270,11 @@ fn describe_holders(holders: &[Holder]) -> String {
 
 /// Whether anybody holds the profile's lock, without disturbing them.
 pub fn in_use(profile: &Profile) -> bool {
-    let Ok(file) = File::open(profile.lock_path()) else {
+    let Ok(file) = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(profile.lock_path())
+    else {
         return false;
     };
     if let Some(pids) = proc_lock_pids(&file) {

@@ -40,7 +40,8 @@ pub fn is_var_name(name: &str) -> bool {
 
 /// Variables that change how programs are loaded or how shells behave: pointing
 /// one of them into a profile folder would hand code execution to whatever lands
-/// there, so no profile may bind or unset them.
+/// there, so no profile may bind or unset them. Case is ignored: zsh ties
+/// `path`, `fpath` and `cdpath` to their upper-case twins.
 pub fn is_forbidden_var(name: &str) -> bool {
     const EXACT: &[&str] = &[
         "PATH",
@@ -67,9 +68,25 @@ pub fn is_forbidden_var(name: &str) -> bool {
         "PERL5OPT",
         "RUBYOPT",
         "RUBYLIB",
+        "PERLLIB",
+        "PYTHONHOME",
+        "NODE_PATH",
+        "GCONV_PATH",
+        "GLIBC_TUNABLES",
+        "MANPATH",
+        "MODULE_PATH",
+        "PROMPT",
+        "PROMPT2",
+        "PROMPT3",
+        "PROMPT4",
+        "RPROMPT",
+        "RPROMPT2",
+        "RPS1",
+        "RPS2",
     ];
     const PREFIXES: &[&str] = &["LD_", "DYLD_", "SWOP_", "BASH_FUNC_"];
-    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+    let name = name.to_ascii_uppercase();
+    EXACT.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
 pub fn check_var_name(name: &str) -> Result<()> {
@@ -153,6 +170,10 @@ mod tests {
             "LD_PRELOAD",
             "DYLD_X",
             "SWOP_HOME",
+            "path",
+            "fpath",
+            "ld_preload",
+            "GCONV_PATH",
         ] {
             assert!(check_var_name(bad).is_err(), "{bad}");
         }

@@ -77,7 +77,7 @@ pub const CATALOG: &[Known] = &[
         bindings: &["GH_CONFIG_DIR"],
         unset: &["GH_TOKEN", "GITHUB_TOKEN"],
         notes: &[
-            "gh stores its token in the system keyring keyed by host only, so two accounts on github.com share one keyring entry: log in with `gh auth login --insecure-storage` inside each profile, or give each profile its own GH_TOKEN.",
+            "gh stores its token in the system keyring (the login Keychain on macOS, the Secret Service on Linux) keyed by host only, so two accounts on github.com share one keyring entry: log in with `gh auth login --insecure-storage` inside each profile, or give each profile its own GH_TOKEN.",
         ],
     },
     Known {

@@ -18,6 +18,8 @@ use crate::util;
 
 pub const PROFILE_FILE: &str = "profile.toml";
 pub const LOCK_FILE: &str = "lock";
+/// A profile file is a few lines; anything much larger was not written by swop.
+const PROFILE_FILE_LIMIT: u64 = 64 * 1024;
 const TMP_PREFIX: &str = ".new-";
 const TRASH_PREFIX: &str = ".trash-";
 
@@ -114,8 +116,20 @@ impl Store {
             .map_err(at_path("cannot create the store at", &root))?;
         let root = fs::canonicalize(&root).map_err(at_path("cannot resolve", &root))?;
         let store = Store { root };
-        store.check_owned(&store.root)?;
+        store.check_store()?;
         Ok(store)
+    }
+
+    /// Refuse a store root or `profiles/` folder that is a link, someone else's,
+    /// or writable by others. Missing folders are fine: nothing is in them.
+    fn check_store(&self) -> Result<()> {
+        for dir in [self.root.clone(), self.profiles_dir()] {
+            match fs::symlink_metadata(&dir) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+                _ => self.check_owned(&dir)?,
+            }
+        }
+        Ok(())
     }
 
     pub fn root(&self) -> &Path {
@@ -132,6 +146,7 @@ impl Store {
 
     /// Names of all profiles, sorted. Hidden entries (in-progress adds) are skipped.
     pub fn names(&self) -> Result<Vec<String>> {
+        self.check_store()?;
         let dir = self.profiles_dir();
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -149,39 +164,117 @@ impl Store {
 
     /// Load a profile, or say it does not exist (and what the user may have meant).
     pub fn load(&self, name: &str) -> Result<Profile> {
-        names::check_profile_name(name)?;
-        let dir = self.profile_dir(name);
-        match fs::symlink_metadata(&dir) {
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(self.not_found(name)),
-            Err(e) => return Err(at_path("cannot read", &dir)(e)),
-        }
+        let dir = self.existing_profile_dir(name)?;
         self.check_owned(&dir)?;
         let file = dir.join(PROFILE_FILE);
-        let text = fs::read_to_string(&file).map_err(|e| {
-            if e.kind() == io::ErrorKind::NotFound {
-                Error::user(format!(
-                    "profile {name:?} has no {PROFILE_FILE} ({}); remove the folder or recreate the profile",
+        let recreate = format!("recreate the profile (swop rm {name} && swop add {name})");
+        let text = util::read_private_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
+            match e.raw_os_error() {
+                Some(libc::ENOENT) => Error::user(format!(
+                    "profile {name:?} has no {PROFILE_FILE} ({}); {recreate}",
                     dir.display()
-                ))
-            } else {
-                at_path("cannot read", &file)(e)
+                )),
+                Some(libc::ELOOP) => Error::user(format!(
+                    "{} is a symbolic link; swop does not follow links in its store. Remove it and {recreate}",
+                    file.display()
+                )),
+                _ if e.kind() == io::ErrorKind::InvalidData => Error::user(format!(
+                    "{} is {e}; move it away and {recreate}",
+                    file.display()
+                )),
+                _ => at_path("cannot read", &file)(e),
             }
         })?;
         let parsed: ProfileFile = toml::from_str(&text).map_err(|e| {
             Error::user(format!(
-                "{} is not a valid profile file: {}; fix it or recreate the profile (swop rm {name} && swop add {name})",
+                "{} is not a valid profile file: {}; fix it or {recreate}",
                 file.display(),
-                e.message()
+                e.message().trim_end().replace('\n', ": ")
             ))
         })?;
-        self.profile_from_file(name, dir, parsed)
+        let profile = self.profile_from_file(name, dir, parsed)?;
+        for binding in &profile.bindings {
+            self.check_binding(binding)?;
+        }
+        Ok(profile)
+    }
+
+    /// A profile to delete: only its folder has to be sound, so that `rm`
+    /// repairs a profile whose file is damaged or whose bindings are refused.
+    pub fn load_for_removal(&self, name: &str) -> Result<Profile> {
+        let dir = self.existing_profile_dir(name)?;
+        let meta = fs::symlink_metadata(&dir).map_err(at_path("cannot read", &dir))?;
+        if meta.file_type().is_symlink() || !meta.is_dir() {
+            return Err(Error::user(format!(
+                "{} is not a profile folder but a {}; delete it yourself (rm {}) if you do not need it",
+                dir.display(),
+                if meta.file_type().is_symlink() {
+                    "symbolic link"
+                } else {
+                    "file"
+                },
+                dir.display()
+            )));
+        }
+        // A folder that others may write is still ours to delete; one that is
+        // someone else's is not.
+        self.check_owner(&dir, &meta)?;
+        Ok(Profile {
+            name: name.to_string(),
+            dir,
+            bindings: Vec::new(),
+            unset: Vec::new(),
+            tools: Vec::new(),
+        })
+    }
+
+    /// The folder of a profile that exists, in a store that passes `check_store`.
+    fn existing_profile_dir(&self, name: &str) -> Result<PathBuf> {
+        names::check_profile_name(name)?;
+        self.check_store()?;
+        let dir = self.profile_dir(name);
+        match fs::symlink_metadata(&dir) {
+            Ok(_) => Ok(dir),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(self.not_found(name)),
+            Err(e) => Err(at_path("cannot read", &dir)(e)),
+        }
+    }
+
+    /// A bound folder that exists must be a real folder of ours; a missing one is
+    /// made again by [`Store::ensure_binding_dirs`].
+    fn check_binding(&self, binding: &Binding) -> Result<()> {
+        let path = &binding.path;
+        let meta = match fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(at_path("cannot read", path)(e)),
+        };
+        if meta.file_type().is_symlink() {
+            let target = fs::read_link(path)
+                .map(|t| format!(" to {}", t.display()))
+                .unwrap_or_default();
+            return Err(Error::user(format!(
+                "{} (bound to {}) is a symbolic link{target}; swop does not follow links out of a profile. \
+                 Remove the link (rm {}) and swop makes a new folder",
+                path.display(),
+                binding.var,
+                path.display()
+            )));
+        }
+        if !meta.is_dir() {
+            return Err(Error::user(format!(
+                "{} (bound to {}) is not a folder; move it away and swop makes a new folder",
+                path.display(),
+                binding.var
+            )));
+        }
+        self.check_owned(path)
     }
 
     fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
         let bad = |what: String| {
             Error::user(format!(
-                "{}: {what}; edit the file or recreate the profile",
+                "{}: {what}; edit the file or recreate the profile (swop rm {name} && swop add {name})",
                 dir.join(PROFILE_FILE).display()
             ))
         };
@@ -196,7 +289,13 @@ impl Store {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
             if !names::is_var_name(folder) && !names::is_profile_name(folder) {
                 return Err(bad(format!(
-                    "{var} is bound to {folder:?}, which is not a folder name inside the profile"
+                    "{var} is bound to {folder:?}, which is not a folder name inside the profile \
+                     (a single name such as {var:?}, no / or ..)"
+                )));
+            }
+            if folder == PROFILE_FILE || folder == LOCK_FILE {
+                return Err(bad(format!(
+                    "{var} is bound to {folder:?}, the profile's own file, not a folder"
                 )));
             }
             let path = dir.join(folder);
@@ -236,20 +335,27 @@ impl Store {
                 path.display()
             )));
         }
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::geteuid() };
-        if meta.uid() != uid {
-            return Err(Error::user(format!(
-                "{} is owned by uid {}, not by you (uid {uid}); swop only trusts folders you own",
-                path.display(),
-                meta.uid()
-            )));
-        }
+        self.check_owner(path, &meta)?;
         if meta.permissions().mode() & 0o022 != 0 {
             return Err(Error::user(format!(
                 "{} can be written by other users (mode {:o}); fix with: chmod go-w {}",
                 path.display(),
                 meta.permissions().mode() & 0o7777,
+                path.display()
+            )));
+        }
+        Ok(())
+    }
+
+    fn check_owner(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
+        if meta.uid() != uid {
+            return Err(Error::user(format!(
+                "{} is owned by uid {}, not by you (uid {uid}); swop only trusts folders you own. \
+                 If it is yours, take it back with: sudo chown -R {uid} {}",
+                path.display(),
+                meta.uid(),
                 path.display()
             )));
         }
@@ -350,7 +456,13 @@ impl Store {
         };
         if let Err(e) = build() {
             let _ = fs::remove_dir_all(&tmp);
-            return Err(at_path("cannot create profile in", &tmp)(e));
+            return Err(Error::Io {
+                context: format!(
+                    "cannot create profile {name:?} in {}",
+                    self.profiles_dir().display()
+                ),
+                source: e,
+            });
         }
         // rename(2) refuses to replace a non-empty folder, and a profile never is
         // one: of two concurrent adds of one name, exactly one wins.
@@ -361,7 +473,7 @@ impl Store {
                     "profile {name:?} already exists (swop show {name})"
                 )));
             }
-            return Err(at_path("cannot create", &final_dir)(e));
+            return Err(at_path("cannot create", &final_dir)(util::advised(e)));
         }
         if let Ok(d) = fs::File::open(self.profiles_dir()) {
             let _ = d.sync_all();
@@ -377,9 +489,17 @@ impl Store {
             std::process::id(),
             unique_suffix()
         ));
-        fs::rename(&profile.dir, &trash).map_err(at_path("cannot remove", &profile.dir))?;
+        fs::rename(&profile.dir, &trash)
+            .map_err(|e| at_path("cannot remove", &profile.dir)(util::advised(e)))?;
         // remove_dir_all does not follow symbolic links out of the tree.
-        fs::remove_dir_all(&trash).map_err(at_path("cannot delete", &trash))
+        fs::remove_dir_all(&trash).map_err(|e| {
+            Error::user(format!(
+                "profile {:?} is removed, but its files in {} could not all be deleted ({e}); \
+                 delete that folder yourself",
+                profile.name,
+                trash.display()
+            ))
+        })
     }
 
     /// Delete hidden leftovers of adds and removes that were interrupted.

@@ -11,10 +11,33 @@ pub fn quoted(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// What to do about an error the user can fix outside swop, if it is one.
+fn io_advice(err: &io::Error) -> Option<&'static str> {
+    match err.raw_os_error()? {
+        libc::ENOSPC => Some("the file system is full: free some space, then try again"),
+        libc::EDQUOT => Some("the disk quota is used up: free some space, then try again"),
+        libc::EROFS => Some(
+            "the file system is read-only: make it writable (mount -o remount,rw), then try again",
+        ),
+        _ => None,
+    }
+}
+
+/// The same error, with [`io_advice`] appended to its message; other errors unchanged.
+pub fn advised(err: io::Error) -> io::Error {
+    match io_advice(&err) {
+        Some(advice) => io::Error::new(err.kind(), format!("{err}; {advice}")),
+        None => err,
+    }
+}
+
 /// Create one folder with mode 0700 whatever the umask.
 pub fn create_private_dir(path: &Path) -> io::Result<()> {
-    fs::DirBuilder::new().mode(0o700).create(path)?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o700))
+    fs::DirBuilder::new()
+        .mode(0o700)
+        .create(path)
+        .map_err(advised)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(advised)
 }
 
 /// Create a folder and its missing parents, each new one 0700.
@@ -33,14 +56,47 @@ pub fn create_private_dir_all(path: &Path) -> io::Result<()> {
 
 /// Write a new file with mode 0600, flushed to disk.
 pub fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
+    let write = || -> io::Result<()> {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        file.write_all(contents)?;
+        file.sync_all()
+    };
+    write().map_err(advised)
+}
+
+/// Read a small text file that swop itself wrote, refusing a symbolic link,
+/// anything but a regular file (a FIFO would block) and more than `limit` bytes.
+pub fn read_private_text(path: &Path, limit: u64) -> io::Result<String> {
+    use std::io::Read;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
-    file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    file.write_all(contents)?;
-    file.sync_all()
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
+    }
+    if meta.len() > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} bytes, more than the {limit} a swop file may hold",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes)?;
+    String::from_utf8(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Replace a file atomically: write a 0600 sibling, then rename it over.
@@ -52,8 +108,10 @@ pub fn replace_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     tmp_name.push(format!("-{}", std::process::id()));
     let tmp = dir.join(tmp_name);
     let _ = fs::remove_file(&tmp);
-    write_private_file(&tmp, contents)?;
-    fs::rename(&tmp, path).inspect_err(|_| {
+    write_private_file(&tmp, contents).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })?;
+    fs::rename(&tmp, path).map_err(advised).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })?;
     if let Ok(d) = fs::File::open(dir) {

@@ -8,7 +8,8 @@ impl Run for AddArgs {
     fn run(&self) -> Result<()> {
         crate::names::check_profile_name(&self.name)?;
         for var in &self.binds {
-            crate::names::check_var_name(var)?;
+            crate::names::check_var_name(var)
+                .map_err(|e| crate::Error::user(format!("{e}; leave out --bind {var}")))?;
         }
         let store = Store::open_or_create()?;
         let mut spec = ProfileSpec::default();

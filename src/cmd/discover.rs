@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use super::Run;
 use crate::cli::{DiscoverArgs, Os, Tracer};
 use crate::discover::classify::{self, Class, Classifier, StatePaths};
+use crate::discover::macos::{self, MacTracer};
 use crate::discover::method::{self, Concurrency, Discovery, Options, Step, progress};
 use crate::discover::redact;
 use crate::discover::report::{CandidateView, Findings, Requirement, RunView, StepView, TestedOn};
 use crate::discover::system;
-use crate::discover::tracer::{Observation, Output, Strace};
+use crate::discover::tracer::{Output, StepTracer, Strace};
 use crate::error::{Error, Result, at_path};
 use crate::recipe::{self, Recipe, Verified};
 use crate::store::Store;
@@ -19,7 +20,7 @@ use crate::util;
 
 impl Run for Box<DiscoverArgs> {
     fn run(&self) -> Result<()> {
-        let here = if cfg!(target_os = "macos") {
+        let here = if macos::host_is_macos() {
             Os::Macos
         } else {
             Os::Linux
@@ -41,20 +42,16 @@ impl Run for Box<DiscoverArgs> {
                     "no command to trace; usage: swop discover [options] -- CMD [ARGS]...",
                 ));
             }
-            match (os, self.tracer) {
-                (Os::Linux, None | Some(Tracer::Strace)) => {}
+            let tracer: Box<dyn StepTracer> = match (os, self.tracer) {
+                (Os::Linux, None | Some(Tracer::Strace)) => Box::new(Strace::find()?),
                 (Os::Linux, Some(t)) => {
                     return Err(Error::usage(format!(
                         "{t:?} traces macOS only; on Linux swop uses strace"
                     )));
                 }
-                (Os::Macos, _) => {
-                    return Err(Error::user(
-                        "live tracing on macOS needs fs_usage or eslogger, which this build does not drive yet; capture a trace by hand (see swop discover --os macos on Linux for the commands) and pass it with --trace-file",
-                    ));
-                }
-            }
-            self.discover_live()?
+                (Os::Macos, requested) => Box::new(MacTracer::select(requested)?),
+            };
+            self.discover_live(tracer.as_ref())?
         };
         if let Some(path) = &self.report {
             util::replace_private_file(path, findings.to_markdown().as_bytes())
@@ -92,8 +89,7 @@ impl DiscoverArgs {
         Ok(steps)
     }
 
-    fn discover_live(&self) -> Result<Findings> {
-        let strace = Strace::find()?;
+    fn discover_live(&self, tracer: &dyn StepTracer) -> Result<Findings> {
         let opts = Options {
             steps: self.steps()?,
             extra_candidates: self.candidates.clone(),
@@ -109,7 +105,7 @@ impl DiscoverArgs {
             crate::names::check_profile_name(tool)
                 .map_err(|_| Error::usage(format!("invalid tool name {tool:?}")))?;
         }
-        let d = method::discover(&strace, &opts)?;
+        let d = method::discover(tracer, &opts)?;
         let tool = tool_name(self.record.as_deref(), &opts.steps, &d);
         let tool_version = tool.as_deref().and_then(|t| tool_version(t, &opts.steps));
         Ok(findings_from(&d, &opts.steps, tool, tool_version, self))
@@ -341,11 +337,21 @@ fn findings_from(
             explore_exits.join(", ")
         ));
     }
+    if d.tracer.contains("fs_usage") {
+        limitations.push(
+            "fs_usage matches processes by name: other processes with the same name are included."
+                .into(),
+        );
+    }
     if let Some(known) = tool.as_deref().and_then(recipe::known) {
         limitations.extend(known.notes.iter().map(|n| n.to_string()));
     }
     limitations.push(
-        "File tracing sees the file system only: keychains and keyrings, D-Bus secret services and server-side sessions are not covered.".into(),
+        if macos::host_is_macos() {
+            "File tracing sees the file system only: Keychain items, XPC services and server-side sessions are not covered.".into()
+        } else {
+            "File tracing sees the file system only: keyrings, D-Bus secret services and server-side sessions are not covered.".into()
+        },
     );
     let unknown: u64 = d
         .runs
@@ -387,7 +393,11 @@ fn findings_from(
     Findings {
         tool,
         tool_version,
-        os: "linux".into(),
+        os: if macos::host_is_macos() {
+            "macos".into()
+        } else {
+            "linux".into()
+        },
         tested_on: tested_on(&d.tracer),
         commands: steps.iter().map(|s| s.shown.clone()).collect(),
         minimal_env: d.minimal.clone(),
@@ -420,14 +430,15 @@ fn used_vars<'a>(_d: &'a Discovery, run: &'a method::Run) -> Vec<&'a str> {
 }
 
 fn tested_on(tracer: &str) -> TestedOn {
+    let on_macos = macos::host_is_macos();
     TestedOn {
-        os_release: if cfg!(target_os = "macos") {
-            system::command_output("sw_vers", &[]).map(|v| v.replace('\n', "; "))
+        os_release: if on_macos {
+            macos::os_release()
         } else {
             system::os_release()
         },
         uname: system::uname(),
-        wsl: cfg!(target_os = "linux") && system::is_wsl(),
+        wsl: !on_macos && system::is_wsl(),
         tracer: tracer.to_string(),
     }
 }
@@ -564,7 +575,7 @@ fn capture_instructions(os: Os) -> String {
     match os {
         Os::Macos => "macOS tracing runs on macOS. Capture a trace there and analyse it here with --trace-file:\n\
              \n  # fs_usage (any macOS; root): start it, run the tool in another terminal, then Ctrl-C\n\
-             \x20 sudo fs_usage -w -f filesys > fs_usage.log\n\
+             \x20 sudo fs_usage -w -e -f filesys > fs_usage.log\n\
              \x20 swop discover --os macos --trace-file fs_usage.log --json\n\
              \n  # eslogger (macOS 13+; root and Full Disk Access for the terminal)\n\
              \x20 sudo eslogger open create write rename unlink close exec fork exit > eslogger.jsonl\n\
@@ -605,7 +616,8 @@ fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result<Fin
         })?,
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    let obs = Observation::from_trace(format, file, &cwd, None)?;
+    // A capture taken by hand holds every process of the machine: keep the tool's.
+    let obs = crate::discover::macos::observe_trace_file(format, file, &cwd)?;
     if obs.paths.is_empty() {
         return Err(Error::user(format!(
             "no file events in {} ({} lines read, {} not understood): is it a truncated or a different trace?",
@@ -679,6 +691,10 @@ fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result<Fin
     ];
     if format == Format::FsUsage {
         limitations.push(
+            "fs_usage matches processes by name: other processes with the same name are included."
+                .into(),
+        );
+        limitations.push(
             "fs_usage shows only the source of a rename, cuts paths to their last 184 bytes and knows threads, not processes: compare before/after trees for anything that matters.".into(),
         );
     }
@@ -742,15 +758,7 @@ fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result<Fin
             paths: paths.clone(),
         }],
         paths,
-        concurrency: Concurrency {
-            ran: false,
-            passed: false,
-            a_wrote: vec![],
-            b_wrote: vec![],
-            shared_changed: vec![],
-            a_exits: vec![],
-            b_exits: vec![],
-        },
+        concurrency: Concurrency::not_run(),
         limitations,
         runbook: vec![
             redacted_invocation(),

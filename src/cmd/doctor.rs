@@ -1,5 +1,5 @@
 use super::Run;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::util::print_bytes;
 
@@ -22,23 +22,30 @@ impl Run for Doctor {
                 } else {
                     "default"
                 };
-                let count = Store::open()
-                    .and_then(|s| s.names())
-                    .map(|n| n.len())
-                    .unwrap_or(0);
-                line(
-                    true,
-                    "store",
-                    format!(
-                        "{} ({source}; {})",
-                        root.display(),
-                        if exists {
-                            format!("{count} profile(s)")
-                        } else {
-                            "not created yet".into()
-                        }
-                    ),
-                );
+                let store = Store::open();
+                let problem = match &store {
+                    Ok(s) if exists => s.check_owned(s.root()).err(),
+                    Ok(_) => None,
+                    Err(e) => Some(Error::user(e.to_string())),
+                };
+                let count = store.and_then(|s| s.names()).map(|n| n.len()).unwrap_or(0);
+                if let Some(problem) = problem {
+                    line(false, "store", problem.to_string());
+                } else {
+                    line(
+                        true,
+                        "store",
+                        format!(
+                            "{} ({source}; {})",
+                            root.display(),
+                            if exists {
+                                format!("{count} profile(s)")
+                            } else {
+                                "not created yet".into()
+                            }
+                        ),
+                    );
+                }
             }
             Err(e) => line(false, "store", e.to_string()),
         }

@@ -11,15 +11,21 @@ use crate::switch;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
-        exec_in_profile(&self.name, &self.lock, &self.command)
+        exec_in_profile(&self.name, &self.lock, &self.command, None)
     }
 }
 
-/// Replace swop with `argv` inside the profile, holding its lock.
+/// Replace swop with `argv` inside the profile, holding its lock, saying
+/// `announce` on stderr once everything is ready.
 ///
 /// swop execs rather than spawning: the command keeps swop's pid, its terminal,
 /// its exit status and its signals, and the lock's descriptor goes with it.
-pub fn exec_in_profile(name: &str, lock: &LockArgs, argv: &[OsString]) -> Result<()> {
+pub fn exec_in_profile(
+    name: &str,
+    lock: &LockArgs,
+    argv: &[OsString],
+    announce: Option<&str>,
+) -> Result<()> {
     let Some((program, args)) = argv.split_first() else {
         return Err(Error::usage(
             "no command given; usage: swop exec NAME -- CMD [ARGS]...",
@@ -50,8 +56,11 @@ pub fn exec_in_profile(name: &str, lock: &LockArgs, argv: &[OsString]) -> Result
         held.inherit_across_exec()?;
         command.env(LOCK_FD_VAR, held.fd().to_string());
     }
+    if let Some(announce) = announce {
+        eprintln!("swop: {announce}");
+    }
     let err = command.exec();
-    let shown = program.to_string_lossy();
+    let shown = crate::discover::redact::redact_text(&program.to_string_lossy());
     Err(match err.kind() {
         std::io::ErrorKind::NotFound => Error::Exec {
             code: 127,

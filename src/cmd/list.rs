@@ -14,16 +14,20 @@ impl Run for ListArgs {
             return print_bytes(names.as_bytes());
         }
         let mut views = Vec::new();
+        let mut skipped = 0;
         for name in store.names()? {
             match store.load(&name) {
                 Ok(profile) => views.push(ProfileView::of(&profile)),
                 // One broken profile must not hide the others.
-                Err(err) => eprintln!("swop: skipping {name:?}: {err}"),
+                Err(err) => {
+                    skipped += 1;
+                    eprintln!("swop: skipping {name:?}: {err}");
+                }
             }
         }
         let text = if self.json {
             serde_json::to_string_pretty(&views).unwrap_or_default() + "\n"
-        } else if views.is_empty() {
+        } else if views.is_empty() && skipped == 0 {
             eprintln!("swop: no profiles yet; create one with: swop add NAME");
             String::new()
         } else {

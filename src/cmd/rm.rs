@@ -7,7 +7,8 @@ use crate::store::Store;
 impl Run for RmArgs {
     fn run(&self) -> Result<()> {
         let store = Store::open()?;
-        let profile = store.load(&self.name)?;
+        // Not `load`: a profile whose file is damaged must still be removable.
+        let profile = store.load_for_removal(&self.name)?;
         let _lock = ProfileLock::acquire_exclusive_now(
             &profile,
             "swop rm",

@@ -10,11 +10,11 @@ impl Run for ShellArgs {
         let shell = std::env::var_os("SHELL")
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| OsString::from("/bin/sh"));
-        eprintln!(
-            "swop: starting {} as profile {:?}; exit to leave",
+        let announce = format!(
+            "starting {} as profile {:?}; exit to leave",
             shell.to_string_lossy(),
             self.name
         );
-        exec_in_profile(&self.name, &self.lock, &[shell])
+        exec_in_profile(&self.name, &self.lock, &[shell], Some(&announce))
     }
 }

@@ -212,31 +212,40 @@ pub fn anonymize(path: &Path) -> String {
     out.display().to_string()
 }
 
-/// In a trace swop took and kept: `.../swop-discover-*/NN-label/{A,B,shared}/VAR/rest`
-/// gives the variable, whether it was an account's own folder, and the rest.
+/// In a trace taken under swop's own folders, a folder named after a variable
+/// is that variable's folder: `.../{A,B,shared}/VAR/rest` (discover's scratch
+/// accounts) or `.../profiles/NAME/VAR/rest` (a profile). Gives the variable,
+/// whether the folder belonged to one account, and the rest.
 fn scratch_location(path: &Path) -> Option<(String, (bool, &Path))> {
     let comps: Vec<Component> = path.components().collect();
-    let pos = comps.iter().position(|c| {
-        c.as_os_str()
-            .to_str()
-            .is_some_and(|s| s.starts_with("swop-discover-"))
-    })?;
-    let account = comps.get(pos + 2)?.as_os_str().to_str()?;
-    let var = comps.get(pos + 3)?.as_os_str().to_str()?;
-    if !crate::names::is_var_name(var) {
-        return None;
+    for i in (2..comps.len()).rev() {
+        let Some(var) = comps[i].as_os_str().to_str() else {
+            continue;
+        };
+        let looks_bound = var == "HOME"
+            || var == "TMPDIR"
+            || (var.ends_with("_HOME") || var.ends_with("_DIR") || var.ends_with("_CONFIG"))
+                && var
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        if !looks_bound || !crate::names::is_var_name(var) {
+            continue;
+        }
+        let parent = comps[i - 1].as_os_str().to_str();
+        let grandparent = comps[i - 2].as_os_str().to_str();
+        let own = match (parent, grandparent) {
+            (Some("A" | "B"), _) | (_, Some("profiles")) => true,
+            (Some("shared"), _) => false,
+            _ => continue,
+        };
+        let mut prefix = PathBuf::new();
+        for c in &comps[..=i] {
+            prefix.push(c.as_os_str());
+        }
+        let rest = path.strip_prefix(&prefix).ok()?;
+        return Some((var.to_string(), (own, rest)));
     }
-    let own = match account {
-        "A" | "B" => true,
-        "shared" => false,
-        _ => return None,
-    };
-    let mut prefix = PathBuf::new();
-    for c in &comps[..pos + 4] {
-        prefix.push(c.as_os_str());
-    }
-    let rest = path.strip_prefix(&prefix).ok()?;
-    Some((var.to_string(), (own, rest)))
+    None
 }
 
 /// Where tools keep state when no variable says otherwise, relative to the home.
@@ -340,6 +349,17 @@ mod tests {
             let got = c.classify(Path::new(path), &info(ops));
             assert_eq!((got.path.as_str(), got.class), (shown, class), "{path}");
         }
+    }
+
+    #[test]
+    fn profile_folders_name_their_variable() {
+        let p = Path::new("/home/u/.local/share/swop/profiles/work/XDG_CONFIG_HOME/gh/hosts.yml");
+        let (var, (own, rest)) = scratch_location(p).expect("a profile path");
+        assert_eq!(
+            (var.as_str(), own, rest),
+            ("XDG_CONFIG_HOME", true, Path::new("gh/hosts.yml"))
+        );
+        assert!(scratch_location(Path::new("/home/u/HOME/x")).is_none());
     }
 
     #[test]

@@ -64,6 +64,20 @@ pub struct Concurrency {
     pub b_exits: Vec<String>,
 }
 
+impl Concurrency {
+    pub fn not_run() -> Self {
+        Concurrency {
+            ran: false,
+            passed: false,
+            a_wrote: vec![],
+            b_wrote: vec![],
+            shared_changed: vec![],
+            a_exits: vec![],
+            b_exits: vec![],
+        }
+    }
+}
+
 pub struct Discovery {
     pub candidates: CandidateSet,
     pub runs: Vec<Run>,
@@ -148,6 +162,9 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
         opts,
         cwd: cwd.clone(),
     };
+    for step in &opts.steps {
+        check_runnable(step)?;
+    }
     let mut set = CandidateSet::base();
     if let Some(tool) = &opts.record {
         set.add_catalog(tool);
@@ -240,15 +257,7 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
             ));
             ctx.concurrent(&set, &minimal)?
         }
-        None => Concurrency {
-            ran: false,
-            passed: false,
-            a_wrote: vec![],
-            b_wrote: vec![],
-            shared_changed: vec![],
-            a_exits: vec![],
-            b_exits: vec![],
-        },
+        None => Concurrency::not_run(),
     };
 
     let unset: Vec<String> = touched
@@ -403,8 +412,7 @@ impl Context<'_> {
                 cmd.args(args);
                 self.apply_env(&mut cmd, &env);
                 let log = layout.dir.join(format!("output-{account}-{}.log", i + 1));
-                let file = std::fs::File::create(&log)
-                    .map_err(crate::error::at_path("cannot create", &log))?;
+                let file = private_file(&log)?;
                 let file2 = file
                     .try_clone()
                     .map_err(crate::error::at_path("cannot create", &log))?;
@@ -539,6 +547,27 @@ fn program_roots(run: &Run) -> Vec<PathBuf> {
     roots.into_iter().collect()
 }
 
+/// A step whose program cannot be found would be traced as a tool that touches
+/// nothing, and "proved" to need nothing.
+fn check_runnable(step: &Step) -> Result<()> {
+    let Some(program) = step.argv.first() else {
+        return Err(Error::usage("an empty step"));
+    };
+    let found = if Path::new(program).components().count() > 1 {
+        Path::new(program).is_file()
+    } else {
+        which::which(program).is_ok()
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(Error::Exec {
+            code: 127,
+            message: format!("{}: command not found", program.to_string_lossy()),
+        })
+    }
+}
+
 /// The program names a step runs, including those named inside `sh -c '...'`.
 fn step_programs(step: &Step) -> Vec<String> {
     let mut out = Vec::new();
@@ -583,6 +612,20 @@ fn base_env() -> Vec<(OsString, OsString)> {
     }
     env.retain(|k, _| !k.to_string_lossy().starts_with("SWOP_"));
     env.into_iter().collect()
+}
+
+/// A new 0600 file, whatever the umask: the tool's output may hold secrets.
+fn private_file(path: &Path) -> Result<std::fs::File> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(crate::error::at_path("cannot create", path))?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        .map_err(crate::error::at_path("cannot protect", path))?;
+    Ok(file)
 }
 
 fn join(set: &BTreeSet<String>) -> String {

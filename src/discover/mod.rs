@@ -3,6 +3,7 @@
 
 pub mod candidates;
 pub mod classify;
+pub mod macos;
 pub mod method;
 pub mod redact;
 pub mod report;

@@ -33,6 +33,24 @@ pub fn looks_secret(word: &str) -> bool {
     {
         return !rest.is_empty();
     }
+    if let Some((name, value)) = w.split_once('=')
+        && crate::names::is_var_name(name)
+        && secret_var(name)
+        && !value.is_empty()
+    {
+        return true;
+    }
+    // AWS secret access keys: 40 characters of base64, '/' included.
+    if w.len() == 40
+        && w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'+'))
+        && w.bytes().any(|b| b.is_ascii_uppercase())
+        && w.bytes().any(|b| b.is_ascii_lowercase())
+        && w.bytes().any(|b| b.is_ascii_digit() || b == b'+')
+        && !w.starts_with('/')
+    {
+        return true;
+    }
     // Long runs of base64 or hex are keys or tokens, not words.
     w.len() >= 32
         && w.bytes().all(|b| {
@@ -42,24 +60,43 @@ pub fn looks_secret(word: &str) -> bool {
         && !w.contains('/')
 }
 
-/// Flags whose next argument (or `=value`) is always a secret.
+/// Flags whose next argument (or `=value`) is always a secret: `--token`,
+/// `--api-key`, `--client-secret`, `--github-token`, ...
 fn secret_flag(word: &str) -> bool {
     let w = word.to_ascii_lowercase();
     let w = w.trim_start_matches('-');
-    [
-        "api-key",
-        "apikey",
-        "api_key",
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "auth",
-        "access-token",
-        "client-secret",
-        "key",
-    ]
-    .contains(&w)
+    ["apikey", "auth", "key", "pass"].contains(&w)
+        || ["token", "password", "passwd", "secret", "-key", "_key"]
+            .iter()
+            .any(|end| w.ends_with(end))
+}
+
+/// Variables whose value is a credential: `GITHUB_TOKEN`, `OPENAI_API_KEY`, ...
+fn secret_var(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"]
+        .iter()
+        .any(|part| n.contains(part))
+        || n.ends_with("KEY")
+        || n.ends_with("KEY_ID")
+}
+
+/// `--token=VALUE` or `GITHUB_TOKEN=VALUE`: the part before `=`, whose value is a secret.
+fn secret_assignment(word: &str) -> Option<&str> {
+    let (name, value) = word.split_once('=')?;
+    let secret = if name.starts_with('-') {
+        secret_flag(name)
+    } else {
+        crate::names::is_var_name(name) && secret_var(name)
+    };
+    (secret && !value.is_empty()).then_some(name)
+}
+
+/// Words after which the next one is a credential, in a header or a script.
+fn scheme_word(word: &str, previous: &str) -> bool {
+    word.eq_ignore_ascii_case("bearer")
+        || (previous.eq_ignore_ascii_case("authorization:")
+            && (word.eq_ignore_ascii_case("basic") || word.eq_ignore_ascii_case("token")))
 }
 
 pub const REDACTED: &str = "<redacted>";
@@ -68,17 +105,21 @@ pub const REDACTED: &str = "<redacted>";
 pub fn redact_command(words: &[String]) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len());
     let mut next_secret = false;
+    let mut previous = "";
     for word in words {
+        let after = std::mem::replace(&mut previous, word.as_str());
         if next_secret {
             out.push(REDACTED.to_string());
             next_secret = false;
             continue;
         }
-        if let Some((flag, _)) = word
-            .split_once('=')
-            .filter(|(f, _)| f.starts_with('-') && secret_flag(f))
-        {
-            out.push(format!("{flag}={REDACTED}"));
+        if scheme_word(word, after) {
+            out.push(word.clone());
+            next_secret = true;
+            continue;
+        }
+        if let Some(name) = secret_assignment(word) {
+            out.push(format!("{name}={REDACTED}"));
             continue;
         }
         if word.starts_with('-') && secret_flag(word) {
@@ -98,7 +139,8 @@ pub fn redact_text(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    let mut after_bearer = false;
+    let mut next_secret = false;
+    let mut previous = "";
     while !rest.is_empty() {
         let start = rest.find(|c: char| !is_separator(c)).unwrap_or(rest.len());
         out.push_str(&rest[..start]);
@@ -108,12 +150,25 @@ pub fn redact_text(text: &str) -> String {
         if word.is_empty() {
             break;
         }
-        if after_bearer || looks_secret(word) {
+        if word == "redacted" && out.ends_with('<') && rest[end..].starts_with('>') {
+            // Already redacted: text that passes twice stays the same.
+            out.push_str(word);
+            next_secret = false;
+        } else if next_secret {
+            out.push_str(REDACTED);
+            next_secret = false;
+        } else if let Some(name) = secret_assignment(word) {
+            out.push_str(name);
+            out.push('=');
+            out.push_str(REDACTED);
+        } else if looks_secret(word) {
             out.push_str(REDACTED);
         } else {
             out.push_str(word);
+            next_secret =
+                (word.starts_with('-') && secret_flag(word)) || scheme_word(word, previous);
         }
-        after_bearer = word.eq_ignore_ascii_case("bearer");
+        previous = word;
         rest = &rest[end..];
     }
     out
@@ -171,5 +226,37 @@ mod tests {
             redact_text("curl -H 'Authorization: Bearer abc.def' x"),
             "curl -H 'Authorization: Bearer <redacted>' x"
         );
+        assert_eq!(
+            redact_text("tool --password hunter2 --github-token=abc && X_API_KEY=k run"),
+            "tool --password <redacted> --github-token=<redacted> && X_API_KEY=<redacted> run"
+        );
+        assert_eq!(
+            redact_command(&words(&[
+                "curl",
+                "-H",
+                "Authorization:",
+                "Basic",
+                "dXNlcjpw"
+            ])),
+            words(&["curl", "-H", "Authorization:", "Basic", REDACTED])
+        );
+        assert_eq!(
+            redact_command(&words(&["x", "Bearer", "abc", "GITHUB_TOKEN=t"])),
+            words(&["x", "Bearer", REDACTED, "GITHUB_TOKEN=<redacted>"])
+        );
+    }
+
+    #[test]
+    fn aws_secret_keys_are_secret_but_paths_are_not() {
+        assert!(looks_secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+        assert!(looks_secret("AWS_SECRET_ACCESS_KEY=x"));
+        for path in [
+            "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            "/home/me/.config/tool/settings.json",
+            "HOME=/home/me",
+            "PATH=/usr/bin:/bin",
+        ] {
+            assert!(!looks_secret(path), "{path}");
+        }
     }
 }

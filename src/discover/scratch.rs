@@ -32,6 +32,7 @@ impl Scratch {
                 .unwrap_or(0)
         ));
         util::create_private_dir(&root).map_err(at_path("cannot create scratch folder", &root))?;
+        sweep_abandoned(&base);
         Ok(Scratch {
             root,
             keep,
@@ -76,9 +77,40 @@ impl Scratch {
     }
 }
 
+/// Marks a scratch folder the user asked to keep.
+const KEPT: &str = "KEPT";
+
+/// Delete the scratch folders of discover runs that were killed: they hold raw
+/// traces. Folders kept on request, and those of live runs, stay.
+fn sweep_abandoned(base: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(entries) = fs::read_dir(base) else {
+        return;
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("swop-discover-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let path = entry.path();
+        let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == uid);
+        if ours && !util::pid_alive(pid) && !path.join(KEPT).exists() {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         if self.keep {
+            let _ = util::write_private_file(&self.root.join(KEPT), b"");
             eprintln!(
                 "swop: kept the scratch folder and raw traces: {}",
                 self.root.display()

@@ -1330,21 +1330,7 @@ mod tests {
         );
     }
 
-    /// xorshift64*, for repeatable noise.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-    }
+    use crate::trace::Rng;
 
     fn fixture() -> String {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -14,13 +14,15 @@
 //! Memory is bounded by the live processes (one pending call, a working
 //! directory and an fd table each) and the longest line kept (`MAX_LINE`).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead};
 use std::path::Path;
 use std::rc::Rc;
 
-use memchr::{memchr, memchr2, memmem};
+use memchr::{memchr, memchr2, memchr3, memmem};
 
 use super::{Op, ParseStats, TraceEvent, path_from_bytes};
 
@@ -41,7 +43,9 @@ pub fn looks_like(line: &str) -> bool {
         Line::Exit | Line::Superseded(_) | Line::Resumed { .. } => true,
         Line::Quiet => rest.starts_with(b"--- SIG") || rest.starts_with(ATTACHED_CUT),
         Line::Call { body, .. } => {
-            body.ends_with(UNFINISHED) || body.ends_with(DETACHED) || split_call(body).is_some()
+            body.ends_with(UNFINISHED)
+                || body.ends_with(DETACHED)
+                || split_call(body, &mut Args::new()).is_some()
         }
         Line::Empty | Line::Garbage => false,
     }
@@ -212,16 +216,16 @@ fn split_prefix(line: &[u8], pid_given: bool) -> (Option<u32>, &[u8]) {
     let mut pid = None;
     if let Some(tail) = s.strip_prefix(b"[pid") {
         let tail = trim_start(tail);
-        let (n, end) = pid_len(tail);
+        let (n, end, value) = pid_len(tail);
         if n > 0 && tail.get(end) == Some(&b']') {
-            pid = parse_u32(&tail[..n]);
+            pid = value;
             s = &tail[end + 1..];
         }
     } else if !pid_given {
-        let (n, end) = pid_len(s);
+        let (n, end, value) = pid_len(s);
         if n > 0
             && matches!(s.get(end), Some(b' ' | b'\t'))
-            && let Some(p) = parse_u32(&s[..n])
+            && let Some(p) = value
         {
             pid = Some(p);
             s = &s[end..];
@@ -247,17 +251,28 @@ fn split_prefix(line: &[u8], pid_given: bool) -> (Option<u32>, &[u8]) {
     (pid, s)
 }
 
-/// Digits of a pid and the end of the pid field, which `-Y` extends with the
-/// command name (`123<sh>`).
-fn pid_len(s: &[u8]) -> (usize, usize) {
-    let n = leading_digits(s);
+/// Digits of a pid, the end of the pid field, which `-Y` extends with the
+/// command name (`123<sh>`), and the pid (`None` when too big).
+fn pid_len(s: &[u8]) -> (usize, usize, Option<u32>) {
+    // Held at 2^32 once past `u32::MAX`.
+    const TOO_BIG: u64 = 1 << 32;
+    let mut value = 0u64;
+    let mut n = 0;
+    for &c in s {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        value = (value * 10 + u64::from(c - b'0')).min(TOO_BIG);
+        n += 1;
+    }
+    let value = u32::try_from(value).ok();
     if n > 0
         && s.get(n) == Some(&b'<')
         && let Some(close) = memchr(b'>', &s[n..])
     {
-        return (n, n + close + 1);
+        return (n, n + close + 1, value);
     }
-    (n, n)
+    (n, n, value)
 }
 
 // ---------------------------------------------------------------------------
@@ -348,7 +363,37 @@ fn kind_of(name: &[u8]) -> Option<Kind> {
 // ---------------------------------------------------------------------------
 // Parser state
 
-type FdTable = HashMap<i64, Vec<u8>>;
+/// Hash for pid and fd keys: a multiply, folded so the low bits see the high ones.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+type FdTable = IdMap<i64, Vec<u8>>;
 
 /// What one process (strace's pid, really a thread id) knows about paths.
 struct Proc {
@@ -366,7 +411,7 @@ impl Proc {
         Proc {
             cwd: Rc::new(RefCell::new(cwd.to_vec())),
             cwd_known: false,
-            fds: Rc::new(RefCell::new(HashMap::new())),
+            fds: Rc::new(RefCell::new(FdTable::default())),
             since,
         }
     }
@@ -394,24 +439,60 @@ impl Proc {
 
 /// A call seen up to `<unfinished ...>`, waiting for its resumed half.
 struct Pending {
-    name: Vec<u8>,
+    /// The call's name, then its first half from just after `NAME(`.
+    buf: Vec<u8>,
+    name_len: usize,
     kind: Kind,
-    /// The first half, from just after `NAME(`.
-    text: Vec<u8>,
     /// Line on which the call started.
     since: u64,
 }
 
+impl Pending {
+    fn name(&self) -> &[u8] {
+        &self.buf[..self.name_len]
+    }
+
+    fn text(&self) -> &[u8] {
+        &self.buf[self.name_len..]
+    }
+}
+
+/// Buffers of finished pending calls kept for the next ones, and the largest
+/// kept.
+const SPARE_BUFFERS: usize = 16;
+const SPARE_CAPACITY: usize = 4096;
+
+/// Searchers for the words looked for inside calls, built once.
+struct Words {
+    empty_path: memmem::Finder<'static>,
+    clone_fs: memmem::Finder<'static>,
+    clone_files: memmem::Finder<'static>,
+    attached: memmem::Finder<'static>,
+}
+
+impl Words {
+    fn new() -> Self {
+        Words {
+            empty_path: memmem::Finder::new(b"AT_EMPTY_PATH"),
+            clone_fs: memmem::Finder::new(b"CLONE_FS"),
+            clone_files: memmem::Finder::new(b"CLONE_FILES"),
+            attached: memmem::Finder::new(ATTACHED_CUT),
+        }
+    }
+}
+
 struct Parser {
     stats: ParseStats,
+    words: Words,
     start_cwd: Vec<u8>,
     pid_given: bool,
     /// Pid reported for lines without a pid prefix.
     unprefixed_pid: u32,
     /// True until the real pid behind unprefixed stderr lines is known.
     unprefixed_pseudo: bool,
-    procs: HashMap<u32, Proc>,
-    pending: HashMap<u32, Pending>,
+    procs: IdMap<u32, Proc>,
+    pending: IdMap<u32, Pending>,
+    spare: Vec<Vec<u8>>,
     join: Vec<u8>,
     /// The previous line ended with strace's `... attached` message.
     after_attach: bool,
@@ -422,10 +503,10 @@ struct Parser {
 }
 
 /// The directory a relative path is taken from.
-enum Dir {
+enum Dir<'a> {
     Cwd,
     Fd(i64),
-    Known(Vec<u8>),
+    Known(Cow<'a, [u8]>),
     Unknown,
 }
 
@@ -433,12 +514,14 @@ impl Parser {
     fn new(cwd: &[u8], pid: Option<u32>) -> Self {
         Parser {
             stats: ParseStats::default(),
+            words: Words::new(),
             start_cwd: normalize(cwd),
             pid_given: pid.is_some(),
             unprefixed_pid: pid.unwrap_or(0),
             unprefixed_pseudo: pid.is_none(),
-            procs: HashMap::new(),
-            pending: HashMap::new(),
+            procs: IdMap::default(),
+            pending: IdMap::default(),
+            spare: Vec::new(),
             join: Vec::new(),
             after_attach: false,
             cut_pid: None,
@@ -458,7 +541,7 @@ impl Parser {
             Line::Garbage if after_attach => {
                 // The rest of a call cut by `strace: Process N attached`.
                 if let Some(cut_pid) = self.cut_pid.take()
-                    && let Some(name) = self.pending.get(&cut_pid).map(|p| p.name.clone())
+                    && let Some(name) = self.pending.get(&cut_pid).map(|p| p.name().to_vec())
                 {
                     self.resumed(cut_pid, false, &name, trim_start(line), cut, sink);
                 }
@@ -510,17 +593,26 @@ impl Parser {
 
     fn defer(&mut self, pid: u32, name: &[u8], kind: Kind, first: &[u8]) {
         let first = trim_end(first);
-        let mut text = Vec::with_capacity(first.len() + 32);
-        text.extend_from_slice(first);
-        self.pending.insert(
-            pid,
-            Pending {
-                name: name.to_vec(),
-                kind,
-                text,
-                since: self.stats.lines,
-            },
-        );
+        let mut buf = self.spare.pop().unwrap_or_default();
+        buf.clear();
+        buf.reserve(name.len() + first.len() + 32);
+        buf.extend_from_slice(name);
+        buf.extend_from_slice(first);
+        let pending = Pending {
+            buf,
+            name_len: name.len(),
+            kind,
+            since: self.stats.lines,
+        };
+        if let Some(old) = self.pending.insert(pid, pending) {
+            self.recycle(old.buf);
+        }
+    }
+
+    fn recycle(&mut self, buf: Vec<u8>) {
+        if self.spare.len() < SPARE_BUFFERS && buf.capacity() <= SPARE_CAPACITY {
+            self.spare.push(buf);
+        }
     }
 
     fn resumed(
@@ -547,7 +639,7 @@ impl Parser {
             }
             return;
         };
-        if p.name != name {
+        if p.name() != name {
             // The pending call's end went missing.
             self.stats.unknown += 1;
             if kind.is_some() {
@@ -564,21 +656,22 @@ impl Parser {
         }
         let mut joined = std::mem::take(&mut self.join);
         joined.clear();
-        joined.extend_from_slice(&p.text);
+        joined.extend_from_slice(p.text());
         if joined.last() == Some(&b',') {
             joined.push(b' ');
         }
         joined.extend_from_slice(rest);
         if let Some(first) = joined.strip_suffix(UNFINISHED) {
             // Still not done (after a cut by an `attached` message).
-            self.defer(pid, &p.name, p.kind, first);
+            self.defer(pid, p.name(), p.kind, first);
         } else {
             self.call_since = p.since;
-            self.whole(pid, &p.name, p.kind, &joined, cut, sink);
+            self.whole(pid, p.name(), p.kind, &joined, cut, sink);
         }
         if joined.capacity() <= MAX_LINE {
             self.join = joined;
         }
+        self.recycle(p.buf);
     }
 
     /// Handle a call's whole text (after `NAME(`); `call_since` is set.
@@ -594,7 +687,7 @@ impl Parser {
         if !cut && self.call(pid, name, kind, text, sink) {
             return;
         }
-        if let Some(at) = memmem::find(text, ATTACHED_CUT) {
+        if let Some(at) = self.words.attached.find(text) {
             // `clone(...strace: Process N attached`, then on the next line
             // ` <unfinished ...>` or the rest of the call.
             self.defer(pid, name, kind, &text[..at]);
@@ -614,7 +707,7 @@ impl Parser {
         let matches = self
             .pending
             .get(&self.unprefixed_pid)
-            .is_some_and(|p| p.name == name);
+            .is_some_and(|p| p.name() == name);
         if !matches {
             return None;
         }
@@ -630,8 +723,8 @@ impl Parser {
             return;
         }
         let old = self.unprefixed_pid;
-        if self.procs.contains_key(&pid)
-            || !self.procs.contains_key(&old)
+        if !self.procs.contains_key(&old)
+            || self.procs.contains_key(&pid)
             || self.pending.contains_key(&old)
         {
             return;
@@ -680,15 +773,18 @@ impl Parser {
             return Proc::new(&self.start_cwd, self.stats.lines);
         };
         p.child(
-            has_flag(&pending.text, b"CLONE_FS"),
-            has_flag(&pending.text, b"CLONE_FILES"),
+            has_flag(pending.text(), &self.words.clone_fs),
+            has_flag(pending.text(), &self.words.clone_files),
             self.stats.lines,
         )
     }
 
-    fn set_cwd(&mut self, pid: u32, dir: Vec<u8>) {
+    fn set_cwd(&mut self, pid: u32, dir: &[u8]) {
         let p = self.proc(pid);
-        *p.cwd.borrow_mut() = dir;
+        let mut cwd = p.cwd.borrow_mut();
+        cwd.clear();
+        cwd.extend_from_slice(dir);
+        drop(cwd);
         p.cwd_known = true;
     }
 
@@ -713,7 +809,7 @@ impl Parser {
 
     /// Absolute path for `path` relative to `dir`; as printed when `dir` is
     /// unknown; `None` for an empty path whose directory is unknown.
-    fn resolve(&mut self, pid: u32, dir: &Dir, path: &[u8]) -> Option<Vec<u8>> {
+    fn resolve(&mut self, pid: u32, dir: &Dir<'_>, path: &[u8]) -> Option<Vec<u8>> {
         if path.first() == Some(&b'/') {
             return Some(normalize(path));
         }
@@ -734,10 +830,10 @@ impl Parser {
     }
 
     /// Read a dirfd argument, noting what a `-y` annotation tells about the cwd.
-    fn dirfd(&mut self, pid: u32, arg: &[u8]) -> Dir {
-        let dir = parse_dirfd(arg);
+    fn dirfd<'a>(&mut self, pid: u32, args: &Args<'a>, i: usize) -> Dir<'a> {
+        let dir = args.dirfd(i);
         if let DirArg::CwdIs(path) = dir {
-            self.set_cwd(pid, path.clone());
+            self.set_cwd(pid, &path);
             return Dir::Known(path);
         }
         match dir {
@@ -760,7 +856,10 @@ impl Parser {
         self.stats.events += 1;
         sink(TraceEvent {
             pid,
-            syscall: String::from_utf8_lossy(name).into_owned(),
+            syscall: match std::str::from_utf8(name) {
+                Ok(name) => name.to_owned(),
+                Err(_) => String::from_utf8_lossy(name).into_owned(),
+            },
             op,
             path: path_from_bytes(path),
             result: result.clone(),
@@ -778,7 +877,8 @@ impl Parser {
         body: &[u8],
         sink: &mut dyn FnMut(TraceEvent),
     ) -> bool {
-        let Some((args, ret)) = split_call(body) else {
+        let mut args = Args::new();
+        let Some(ret) = split_call(body, &mut args) else {
             return false;
         };
         let result = ret.result();
@@ -803,7 +903,7 @@ impl Parser {
                 };
                 let op = open_op(flags);
                 let dir = match dir_i {
-                    Some(i) => self.dirfd(pid, args.get(i)),
+                    Some(i) => self.dirfd(pid, &args, i),
                     None => Dir::Cwd,
                 };
                 let Some(full) = self.resolve(pid, &dir, &path) else {
@@ -842,7 +942,7 @@ impl Parser {
                     return false;
                 };
                 let dir = if at {
-                    self.dirfd(pid, args.get(0))
+                    self.dirfd(pid, &args, 0)
                 } else {
                     Dir::Cwd
                 };
@@ -850,8 +950,10 @@ impl Parser {
                     PathArg::Str(p) if !p.is_empty() => p,
                     // The dirfd itself: `fstatat(fd, "", ..., AT_EMPTY_PATH)`,
                     // `utimensat(fd, NULL, ...)`.
-                    PathArg::Str(_) if at && args.has_flag(b"AT_EMPTY_PATH") => Vec::new(),
-                    PathArg::Null if at => Vec::new(),
+                    PathArg::Str(_) if at && args.has_flag(&self.words.empty_path) => {
+                        Cow::Borrowed(&[][..])
+                    }
+                    PathArg::Null if at => Cow::Borrowed(&[][..]),
                     PathArg::Str(_) | PathArg::Null => return true,
                 };
                 if let Some(full) = self.resolve(pid, &dir, &path) {
@@ -866,7 +968,7 @@ impl Parser {
                     return false;
                 };
                 let (old_dir, new_dir) = if at {
-                    (self.dirfd(pid, args.get(0)), self.dirfd(pid, args.get(2)))
+                    (self.dirfd(pid, &args, 0), self.dirfd(pid, &args, 2))
                 } else {
                     (Dir::Cwd, Dir::Cwd)
                 };
@@ -875,7 +977,7 @@ impl Parser {
                 } else {
                     (Op::Read, Op::Create)
                 };
-                let old_ok = !old.is_empty() || (at && args.has_flag(b"AT_EMPTY_PATH"));
+                let old_ok = !old.is_empty() || (at && args.has_flag(&self.words.empty_path));
                 if old_ok && let Some(full) = self.resolve(pid, &old_dir, &old) {
                     self.emit(sink, pid, name, from_op, full, &result);
                 }
@@ -891,7 +993,7 @@ impl Parser {
                     return false;
                 };
                 let dir = if at {
-                    self.dirfd(pid, args.get(1))
+                    self.dirfd(pid, &args, 1)
                 } else {
                     Dir::Cwd
                 };
@@ -907,11 +1009,11 @@ impl Parser {
                     return false;
                 };
                 let dir = if at {
-                    self.dirfd(pid, args.get(0))
+                    self.dirfd(pid, &args, 0)
                 } else {
                     Dir::Cwd
                 };
-                if (!path.is_empty() || (at && args.has_flag(b"AT_EMPTY_PATH")))
+                if (!path.is_empty() || (at && args.has_flag(&self.words.empty_path)))
                     && let Some(full) = self.resolve(pid, &dir, &path)
                 {
                     self.emit(sink, pid, name, Op::Exec, full, &result);
@@ -926,21 +1028,21 @@ impl Parser {
                 }
                 if let Some(full) = self.resolve(pid, &Dir::Cwd, &path) {
                     if result.is_ok() {
-                        self.set_cwd(pid, full.clone());
+                        self.set_cwd(pid, &full);
                     }
                     self.emit(sink, pid, name, Op::Stat, full, &result);
                 }
             }
             Kind::Fchdir => {
-                let dir = match parse_dirfd(args.get(0)) {
-                    DirArg::Fd(fd) => self.fd_path(pid, fd),
+                let dir = match args.dirfd(0) {
+                    DirArg::Fd(fd) => self.fd_path(pid, fd).map(Cow::Owned),
                     DirArg::FdIs(p) => Some(p),
                     DirArg::Cwd | DirArg::CwdIs(_) | DirArg::Unknown => None,
                 };
                 if result.is_ok()
                     && let Some(dir) = dir
                 {
-                    self.set_cwd(pid, dir);
+                    self.set_cwd(pid, &dir);
                 }
             }
             Kind::Close => {
@@ -967,7 +1069,7 @@ impl Parser {
                     return true;
                 }
                 let Ok(new) = result else { return true };
-                if let DirArg::Fd(old) = parse_dirfd(args.get(0)) {
+                if let DirArg::Fd(old) = args.dirfd(0) {
                     let path = self.fd_path(pid, old);
                     self.set_fd(pid, new, path);
                 }
@@ -977,8 +1079,8 @@ impl Parser {
                     && let Ok(child) = u32::try_from(child)
                     && child > 0
                 {
-                    let share_fs = has_flag(body, b"CLONE_FS");
-                    let share_files = has_flag(body, b"CLONE_FILES");
+                    let share_fs = has_flag(body, &self.words.clone_fs);
+                    let share_files = has_flag(body, &self.words.clone_files);
                     self.inherit(pid, child, share_fs, share_files);
                 }
             }
@@ -1020,22 +1122,59 @@ impl Parser {
 // ---------------------------------------------------------------------------
 // Call text
 
+/// Items whose strings and annotations `split_call` keeps what it learnt of:
+/// paths and directories come no later.
+const MAX_SEEN: usize = 4;
+
 struct Args<'a> {
     items: [&'a [u8]; MAX_ARGS],
+    /// What `split_call` read at the start of the first items, with offsets
+    /// into the item, so that it is not read again.
+    seen: [Seen; MAX_SEEN],
     len: usize,
 }
 
-enum PathArg {
-    Str(Vec<u8>),
+/// The first string or `-y` annotation `split_call` skipped in an item.
+#[derive(Clone, Copy)]
+enum Seen {
+    Nothing,
+    /// A string without escapes starting the item, and its closing quote.
+    Plain {
+        close: usize,
+    },
+    /// An annotation at `at` and what `read_annotation` found.
+    Annotation {
+        at: usize,
+        path: Option<AnnotatedPath>,
+    },
+}
+
+enum PathArg<'a> {
+    Str(Cow<'a, [u8]>),
     Null,
 }
 
 impl<'a> Args<'a> {
+    fn new() -> Self {
+        Args {
+            items: [&[]; MAX_ARGS],
+            seen: [Seen::Nothing; MAX_SEEN],
+            len: 0,
+        }
+    }
+
+    fn seen(&self, i: usize) -> Seen {
+        match self.seen.get(i) {
+            Some(&seen) if i < self.len => seen,
+            _ => Seen::Nothing,
+        }
+    }
+
     fn get(&self, i: usize) -> &'a [u8] {
         if i < self.len { self.items[i] } else { &[] }
     }
 
-    fn path(&self, i: usize) -> Option<PathArg> {
+    fn path(&self, i: usize) -> Option<PathArg<'a>> {
         let arg = self.get(i);
         if arg == b"NULL" {
             return Some(PathArg::Null);
@@ -1043,12 +1182,49 @@ impl<'a> Args<'a> {
         if arg.first() != Some(&b'"') {
             return None;
         }
+        if let Seen::Plain { close } = self.seen(i) {
+            return Some(PathArg::Str(Cow::Borrowed(&arg[1..close])));
+        }
         // A trailing `...` marks a cut string: kept as printed.
-        decode_quoted(arg).map(|(bytes, _)| PathArg::Str(bytes))
+        decode_quoted(arg).map(PathArg::Str)
+    }
+
+    /// Argument `i` as a directory descriptor.
+    fn dirfd(&self, i: usize) -> DirArg<'a> {
+        let known = match self.seen(i) {
+            Seen::Annotation { at, path } => Some((at, path)),
+            _ => None,
+        };
+        parse_dirfd(self.get(i), known)
+    }
+
+    /// Keep `body[start..end]`, trimmed, as the next item; `seen` has offsets
+    /// into `body`.
+    fn push(&mut self, body: &'a [u8], start: usize, end: usize, seen: Seen) {
+        if self.len >= MAX_ARGS {
+            return;
+        }
+        let raw = &body[start..end];
+        let lead = raw.len() - trim_start(raw).len();
+        self.items[self.len] = trim_end(&raw[lead..]);
+        if let Some(slot) = self.seen.get_mut(self.len) {
+            let first = start + lead;
+            *slot = match seen {
+                Seen::Plain { close } if close > first => Seen::Plain {
+                    close: close - first,
+                },
+                Seen::Annotation { at, path } if at >= first => Seen::Annotation {
+                    at: at - first,
+                    path,
+                },
+                _ => Seen::Nothing,
+            };
+        }
+        self.len += 1;
     }
 
     /// Whether a flag word appears in any argument but the strings.
-    fn has_flag(&self, flag: &[u8]) -> bool {
+    fn has_flag(&self, flag: &memmem::Finder) -> bool {
         self.items[..self.len]
             .iter()
             .any(|a| a.first() != Some(&b'"') && has_flag(a, flag))
@@ -1079,47 +1255,79 @@ impl Ret<'_> {
     }
 }
 
+/// Bytes that `split_call` has to look at (1); all others are skipped (0).
+const CALL_SPECIAL: [u8; 256] = {
+    let mut table = [0; 256];
+    let special = b"\"<([{)]},";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = 1;
+        i += 1;
+    }
+    table
+};
+
+/// Index of the first byte of `CALL_SPECIAL` in `s`.
+fn find_call_special(s: &[u8]) -> Option<usize> {
+    let special = |c: u8| CALL_SPECIAL[usize::from(c)];
+    let mut at = 0;
+    // Four bytes per branch.
+    while let Some(&[a, b, c, d]) = s.get(at..).and_then(<[u8]>::first_chunk::<4>) {
+        if special(a) | special(b) | special(c) | special(d) != 0 {
+            break;
+        }
+        at += 4;
+    }
+    s[at..]
+        .iter()
+        .position(|&c| special(c) != 0)
+        .map(|i| at + i)
+}
+
 /// Split `args) = result` (the text after `NAME(`) into arguments and result.
-fn split_call(body: &[u8]) -> Option<(Args<'_>, Ret<'_>)> {
-    let mut args = Args {
-        items: [&[]; MAX_ARGS],
-        len: 0,
-    };
+fn split_call<'a>(body: &'a [u8], args: &mut Args<'a>) -> Option<Ret<'a>> {
+    // Offsets into `body` until the item is pushed.
+    let mut seen = Seen::Nothing;
     let mut depth = 0usize;
     let mut start = 0;
     let mut i = 0;
-    while i < body.len() {
+    loop {
+        i += find_call_special(body.get(i..)?)?;
         match body[i] {
             b'"' => {
-                i = skip_quoted(body, i)?;
+                let (end, escaped) = skip_quoted(body, i)?;
+                if matches!(seen, Seen::Nothing)
+                    && !escaped
+                    && trim_start(&body[start..i]).is_empty()
+                {
+                    seen = Seen::Plain { close: end - 1 };
+                }
+                i = end;
                 continue;
             }
             b'<' if i > 0 && is_annotated(body[i - 1]) => {
-                i = skip_annotation(body, i)?;
+                let (path, used) = read_annotation(&body[i..])?;
+                if matches!(seen, Seen::Nothing) {
+                    seen = Seen::Annotation { at: i, path };
+                }
+                i += used;
                 continue;
             }
             b'(' | b'[' | b'{' => depth += 1,
             b')' if depth == 0 => {
-                if args.len < MAX_ARGS {
-                    args.items[args.len] = trim(&body[start..i]);
-                    args.len += 1;
-                }
-                let ret = parse_ret(&body[i + 1..])?;
-                return Some((args, ret));
+                args.push(body, start, i, seen);
+                return parse_ret(&body[i + 1..]);
             }
             b')' | b']' | b'}' => depth = depth.checked_sub(1)?,
             b',' if depth == 0 => {
-                if args.len < MAX_ARGS {
-                    args.items[args.len] = trim(&body[start..i]);
-                    args.len += 1;
-                }
+                args.push(body, start, i, seen);
+                seen = Seen::Nothing;
                 start = i + 1;
             }
             _ => {}
         }
         i += 1;
     }
-    None
 }
 
 /// A `<` right after these starts a `-y` annotation (`3</x>`, `AT_FDCWD</x>`).
@@ -1187,18 +1395,21 @@ fn parse_int(s: &[u8]) -> Option<(i64, usize)> {
         if n == 0 {
             return None;
         }
-        let text = std::str::from_utf8(&hex[..n]).ok()?;
         // Values past i64::MAX wrap, as the 64-bit register would.
-        let v = u64::from_str_radix(text, 16).ok()?;
+        let v = parse_radix(&hex[..n], 16)?;
         (v as i64, n + 2)
     } else {
-        let n = leading_digits(body);
+        let mut v: i64 = 0;
+        let mut n = 0;
+        for &c in body {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            v = v.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
+            n += 1;
+        }
         if n == 0 {
             return None;
-        }
-        let mut v: i64 = 0;
-        for &c in &body[..n] {
-            v = v.checked_mul(10)?.checked_add(i64::from(c - b'0'))?;
         }
         (v, n)
     };
@@ -1209,20 +1420,27 @@ fn leading_int(arg: &[u8]) -> Option<i64> {
     parse_int(arg).map(|(v, _)| v)
 }
 
-enum DirArg {
+enum DirArg<'a> {
     Cwd,
     /// `AT_FDCWD</path>`: the cwd, as `-y` showed it.
-    CwdIs(Vec<u8>),
+    CwdIs(Cow<'a, [u8]>),
     Fd(i64),
     /// `N</path>`.
-    FdIs(Vec<u8>),
+    FdIs(Cow<'a, [u8]>),
     Unknown,
 }
 
-fn parse_dirfd(arg: &[u8]) -> DirArg {
+/// Read a dirfd argument; `known` is an annotation already read in it (where
+/// it starts in `arg`, and what it held).
+fn parse_dirfd(arg: &[u8], known: Option<(usize, Option<AnnotatedPath>)>) -> DirArg<'_> {
+    // The path of the annotation at `arg[at..]`.
+    let annotation_path = |at: usize| match known {
+        Some((k, path)) if k == at => path_of(&arg[at..], path?),
+        _ => annotation_path(&arg[at..]),
+    };
     if let Some(rest) = arg.strip_prefix(b"AT_FDCWD") {
         return match rest.first() {
-            Some(b'<') => match annotation_path(rest) {
+            Some(b'<') => match annotation_path(8) {
                 Some(p) => DirArg::CwdIs(p),
                 None => DirArg::Cwd,
             },
@@ -1236,9 +1454,8 @@ fn parse_dirfd(arg: &[u8]) -> DirArg {
     if fd == -100 || fd == 0xffff_ff9c {
         return DirArg::Cwd;
     }
-    let rest = &arg[used..];
-    if rest.first() == Some(&b'<')
-        && let Some(p) = annotation_path(rest)
+    if arg.get(used) == Some(&b'<')
+        && let Some(p) = annotation_path(used)
     {
         return DirArg::FdIs(p);
     }
@@ -1247,83 +1464,135 @@ fn parse_dirfd(arg: &[u8]) -> DirArg {
 
 /// The path inside a `-y` annotation starting at `<`; `None` for sockets,
 /// pipes and other descriptors without a path.
-fn annotation_path(s: &[u8]) -> Option<Vec<u8>> {
-    let (path, _) = read_annotation(s, true)?;
-    path
+fn annotation_path(s: &[u8]) -> Option<Cow<'_, [u8]>> {
+    let (path, _) = read_annotation(s)?;
+    path_of(s, path?)
 }
 
-fn skip_annotation(s: &[u8], at: usize) -> Option<usize> {
-    read_annotation(&s[at..], false).map(|(_, used)| at + used)
+/// The path of the annotation at the start of `s`, as `read_annotation` found it.
+fn path_of(s: &[u8], path: AnnotatedPath) -> Option<Cow<'_, [u8]>> {
+    match path {
+        AnnotatedPath::Plain(end) => Some(Cow::Borrowed(&s[1..end])),
+        AnnotatedPath::Escaped(end) => unescaped(s, 1, end),
+    }
 }
 
-/// Read `<...>` at the start of `s`: the decoded path when `decode` and it is
-/// a path, and the bytes used. Paths escape `<` and `>`; `-yy` adds a nested
+/// Where the path in a `-y` annotation ends, and whether it has escapes.
+#[derive(Clone, Copy)]
+enum AnnotatedPath {
+    Plain(usize),
+    Escaped(usize),
+}
+
+/// Read `<...>` at the start of `s`: where the path ends when it is a path,
+/// and the bytes used. Paths escape `<` and `>`; `-yy` adds a nested
 /// `<char 1:3>`; sockets print `TCP:[a->b]` with a bare `>` inside brackets.
-fn read_annotation(s: &[u8], decode: bool) -> Option<(Option<Vec<u8>>, usize)> {
+fn read_annotation(s: &[u8]) -> Option<(Option<AnnotatedPath>, usize)> {
     let is_path = matches!(s.get(1), Some(b'/' | b'\\'));
-    let mut out = decode.then(Vec::new);
-    let mut collecting = is_path && decode;
     let mut depth = 1usize;
-    let mut brackets = 0usize;
     let mut i = 1;
-    while i < s.len() {
-        let c = s[i];
-        match c {
-            b'\\' => {
-                if collecting && let Some(out) = out.as_mut() {
-                    i = unescape(s, i + 1, out)?;
-                } else {
+    if is_path {
+        let mut path = None;
+        let mut escaped = false;
+        loop {
+            i += memchr3(b'\\', b'<', b'>', s.get(i..)?)?;
+            match s[i] {
+                b'\\' => {
+                    escaped |= path.is_none();
                     i += 2;
+                    continue;
                 }
+                b'<' => depth += 1,
+                _ => depth -= 1,
+            }
+            if path.is_none() {
+                path = Some(if escaped {
+                    AnnotatedPath::Escaped(i)
+                } else {
+                    AnnotatedPath::Plain(i)
+                });
+            }
+            if depth == 0 {
+                return Some((path, i + 1));
+            }
+            i += 1;
+        }
+    }
+    let mut brackets = 0usize;
+    while i < s.len() {
+        match s[i] {
+            b'\\' => {
+                i += 2;
                 continue;
             }
-            b'[' if !is_path => brackets += 1,
-            b']' if !is_path => brackets = brackets.saturating_sub(1),
-            b'<' if brackets == 0 => {
-                depth += 1;
-                collecting = false;
-            }
+            b'[' => brackets += 1,
+            b']' => brackets = brackets.saturating_sub(1),
+            b'<' if brackets == 0 => depth += 1,
             b'>' if brackets == 0 => {
                 depth -= 1;
                 if depth == 0 {
-                    let path = if is_path { out } else { None };
-                    return Some((path, i + 1));
+                    return Some((None, i + 1));
                 }
             }
-            _ => {
-                if collecting && let Some(out) = out.as_mut() {
-                    out.push(c);
-                }
-            }
+            _ => {}
         }
         i += 1;
     }
     None
 }
 
-/// Index just past the closing quote of the string starting at `at`.
-fn skip_quoted(s: &[u8], at: usize) -> Option<usize> {
+/// `s[start..end]` with its escapes decoded; borrowed when it has none. No
+/// escape may run past `end`.
+fn unescaped(s: &[u8], start: usize, end: usize) -> Option<Cow<'_, [u8]>> {
+    let text = &s[start..end];
+    let Some(first) = memchr(b'\\', text) else {
+        return Some(Cow::Borrowed(text));
+    };
+    let mut out = Vec::with_capacity(text.len());
+    out.extend_from_slice(&text[..first]);
+    let mut i = start + first;
+    while i < end {
+        if s[i] == b'\\' {
+            i = unescape(s, i + 1, &mut out)?;
+        } else {
+            let run = memchr(b'\\', &s[i..end]).unwrap_or(end - i);
+            out.extend_from_slice(&s[i..i + run]);
+            i += run;
+        }
+    }
+    Some(Cow::Owned(out))
+}
+
+/// Index just past the closing quote of the string starting at `at`, and
+/// whether the string has escapes.
+fn skip_quoted(s: &[u8], at: usize) -> Option<(usize, bool)> {
     let mut i = at + 1;
+    let mut escaped = false;
     loop {
         i += memchr2(b'"', b'\\', s.get(i..)?)?;
         if s[i] == b'"' {
-            return Some(i + 1);
+            return Some((i + 1, escaped));
         }
+        escaped = true;
         i += 2;
     }
 }
 
-/// Decode the quoted string at the start of `s`; returns the bytes and the
-/// length used.
-fn decode_quoted(s: &[u8]) -> Option<(Vec<u8>, usize)> {
-    let mut out = Vec::with_capacity(s.len());
+/// Decode the quoted string at the start of `s`; borrowed when it has no
+/// escapes.
+fn decode_quoted(s: &[u8]) -> Option<Cow<'_, [u8]>> {
     let mut i = 1;
+    let run = memchr2(b'"', b'\\', s.get(i..)?)?;
+    if s[i + run] == b'"' {
+        return Some(Cow::Borrowed(&s[i..i + run]));
+    }
+    let mut out = Vec::with_capacity(s.len());
     loop {
         let run = memchr2(b'"', b'\\', s.get(i..)?)?;
         out.extend_from_slice(&s[i..i + run]);
         i += run;
         if s[i] == b'"' {
-            return Some((out, i + 1));
+            return Some(Cow::Owned(out));
         }
         i = unescape(s, i + 1, &mut out)?;
     }
@@ -1395,13 +1664,9 @@ fn open_op(flags: &[u8]) -> Op {
             b"O_WRONLY" | b"O_RDWR" | b"O_TRUNC" | b"O_APPEND" => write = true,
             _ => {
                 let bits = if let Some(hex) = word.strip_prefix(b"0x") {
-                    std::str::from_utf8(hex)
-                        .ok()
-                        .and_then(|h| u64::from_str_radix(h, 16).ok())
+                    parse_radix(hex, 16)
                 } else if word.len() > 1 && word[0] == b'0' {
-                    std::str::from_utf8(word)
-                        .ok()
-                        .and_then(|o| u64::from_str_radix(o, 8).ok())
+                    parse_radix(word, 8)
                 } else {
                     None
                 };
@@ -1435,13 +1700,20 @@ fn struct_field<'a>(arg: &'a [u8], key: &[u8]) -> &'a [u8] {
 }
 
 /// Whether `flag` appears in `hay` as a whole word.
-fn has_flag(hay: &[u8], flag: &[u8]) -> bool {
+fn has_flag(hay: &[u8], flag: &memmem::Finder) -> bool {
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    memmem::find_iter(hay, flag).any(|at| {
+    let len = flag.needle().len();
+    let mut from = 0;
+    while let Some(found) = hay.get(from..).and_then(|rest| flag.find(rest)) {
+        let at = from + found;
         let before = at.checked_sub(1).map(|i| hay[i]);
-        let after = hay.get(at + flag.len()).copied();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
+        let after = hay.get(at + len).copied();
+        if !before.is_some_and(word) && !after.is_some_and(word) {
+            return true;
+        }
+        from = at + len;
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------
@@ -1449,15 +1721,46 @@ fn has_flag(hay: &[u8], flag: &[u8]) -> bool {
 
 /// `rel` joined to `base` and normalized; `rel` empty means `base` itself.
 fn join(base: &[u8], rel: &[u8]) -> Vec<u8> {
+    if rel.is_empty() && !base.is_empty() {
+        return normalize(base);
+    }
     let mut joined = Vec::with_capacity(base.len() + rel.len() + 1);
     joined.extend_from_slice(base);
     joined.push(b'/');
     joined.extend_from_slice(rel);
-    normalize(&joined)
+    if is_normal(&joined) {
+        joined
+    } else {
+        normalize_slow(&joined)
+    }
 }
 
 /// Lexically drop `.`, empty components and `..` (never above the root).
 fn normalize(path: &[u8]) -> Vec<u8> {
+    if is_normal(path) {
+        path.to_vec()
+    } else {
+        normalize_slow(path)
+    }
+}
+
+/// Whether `normalize` would return `path` unchanged: no `.`, `..` or empty
+/// component and no trailing slash (except for `/` itself).
+fn is_normal(path: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
+        return false;
+    };
+    if first == b'.' || (last == b'/' && path.len() > 1) {
+        return false;
+    }
+    // No `//` and no `/.`, checked without branches so it vectorizes.
+    let odd = path.iter().zip(&path[1..]).fold(0u8, |acc, (&a, &b)| {
+        acc | (u8::from(a == b'/') & (u8::from(b == b'/') | u8::from(b == b'.')))
+    });
+    odd == 0
+}
+
+fn normalize_slow(path: &[u8]) -> Vec<u8> {
     let absolute = path.first() == Some(&b'/');
     let mut parts: Vec<&[u8]> = Vec::new();
     for part in path.split(|&c| c == b'/') {
@@ -1489,21 +1792,67 @@ fn normalize(path: &[u8]) -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // Bytes
 
+/// Bytes of a syscall name: ASCII letters, digits and `_`.
+const NAME_CHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    table
+};
+
 fn name_len(s: &[u8]) -> usize {
     s.iter()
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-        .count()
+        .position(|&c| !NAME_CHAR[usize::from(c)])
+        .unwrap_or(s.len())
 }
 
 fn leading_digits(s: &[u8]) -> usize {
     s.iter().take_while(|c| c.is_ascii_digit()).count()
 }
 
+/// A decimal number made of `digits` only; `None` when empty or too big.
 fn parse_u32(digits: &[u8]) -> Option<u32> {
-    std::str::from_utf8(digits).ok()?.parse().ok()
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u32 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u32::from(c - b'0'))?;
+    }
+    Some(v)
 }
 
-fn trim_start(s: &[u8]) -> &[u8] {
+/// An unsigned number in `radix`, as `u64::from_str_radix` reads it.
+fn parse_radix(text: &[u8], radix: u32) -> Option<u64> {
+    let digits = match text {
+        [b'+', rest @ ..] if !rest.is_empty() => rest,
+        _ => text,
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = char::from(c).to_digit(radix)?;
+        v = v.checked_mul(u64::from(radix))?.checked_add(u64::from(d))?;
+    }
+    Some(v)
+}
+
+fn trim_start(mut s: &[u8]) -> &[u8] {
+    // strace pads results to a column: skip runs of spaces a word at a time.
+    while let Some((chunk, rest)) = s.split_first_chunk::<8>()
+        && *chunk == [b' '; 8]
+    {
+        s = rest;
+    }
     let n = s.iter().take_while(|c| c.is_ascii_whitespace()).count();
     &s[n..]
 }
@@ -1515,10 +1864,6 @@ fn trim_end(s: &[u8]) -> &[u8] {
         .take_while(|c| c.is_ascii_whitespace())
         .count();
     &s[..s.len() - n]
-}
-
-fn trim(s: &[u8]) -> &[u8] {
-    trim_end(trim_start(s))
 }
 
 #[cfg(test)]

@@ -332,7 +332,7 @@ fn another_os_without_a_trace_file_prints_the_capture_commands() {
         .args(["discover", "--os", "macos", "--", "codex", "login"])
         .failure(1);
     let err = out.stderr_str();
-    assert!(err.contains("sudo fs_usage -w -f filesys"), "{err}");
+    assert!(err.contains("sudo fs_usage -w -e -f filesys"), "{err}");
     assert!(err.contains("sudo eslogger"), "{err}");
 }
 

@@ -3,4 +3,6 @@
 mod common;
 mod core;
 mod discover;
+mod hardening;
 mod init;
+mod macos;

@@ -1,0 +1,500 @@
+//! `swop discover` on macOS, run here: `SWOP_TEST_HOST_OS=macos` takes the live
+//! macOS path, and the stand-ins in tests/fixtures/macos/bin (sudo, sw_vers,
+//! fs_usage, eslogger) take the place of the real programs. The tools under
+//! test report each file call to `standin-trace`; the stand-in tracers render
+//! those reports in the real formats, among lines of other processes.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use std::time::Duration;
+
+use crate::common::{OutputExt, Run, Swop, require, wait_until};
+
+/// A store, a folder of tools, and the stand-ins first on PATH.
+struct MacLab {
+    swop: Swop,
+    tools: PathBuf,
+}
+
+impl MacLab {
+    fn new() -> MacLab {
+        let swop = Swop::new();
+        let tools = swop.dir().join("tools");
+        fs::create_dir(&tools).expect("create tools folder");
+        fs::create_dir(swop.dir().join("tmp")).expect("create tmp folder");
+        MacLab { swop, tools }
+    }
+
+    fn standins() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/macos/bin")
+    }
+
+    fn fixture(name: &str) -> String {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/macos")
+            .join(name)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// A `#!/bin/sh` tool whose body can report what it does with `t OP PATH...`.
+    fn tool(&self, name: &str, body: &str) {
+        let path = self.tools.join(name);
+        fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\nset -e\nt() {{ standin-trace \"$$\" \"$PPID\" \"$0\" \"$@\"; }}\n{body}\n"
+            ),
+        )
+        .expect("write tool");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod tool");
+    }
+
+    fn sudo_log(&self) -> PathBuf {
+        self.swop.dir().join("sudo.log")
+    }
+
+    fn tmp(&self) -> PathBuf {
+        self.swop.dir().join("tmp")
+    }
+
+    /// `swop discover --json ARGS` as if on a Mac with the stand-ins.
+    fn run(&self, args: &[&str]) -> Run {
+        let path = format!(
+            "{}:{}:{}:{}",
+            self.tools.display(),
+            Self::standins().display(),
+            self.swop.dir().join("bin").display(),
+            std::env::var_os("PATH")
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "/usr/bin:/bin".into())
+        );
+        self.swop
+            .args(["discover", "--json"])
+            .args(args)
+            .env("PATH", path)
+            .env("SWOP_TEST_HOST_OS", "macos")
+            .env("STANDIN_TRACE_LOG", self.swop.dir().join("trace.log"))
+            .env("STANDIN_SUDO_LOG", self.sudo_log())
+            .env("TMPDIR", self.tmp())
+    }
+
+    #[track_caller]
+    fn discover(&self, run: Run) -> Value {
+        let out = run.success();
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON object ({e}):\n{}\nstderr:\n{}",
+                out.stdout_str(),
+                out.stderr_str()
+            )
+        })
+    }
+}
+
+fn has_shell_tools() -> bool {
+    ["sh", "awk", "tail", "head", "wc", "sleep"]
+        .iter()
+        .all(|p| require(p))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().expect("a string").to_string())
+        .collect()
+}
+
+#[track_caller]
+fn path_entry<'a>(findings: &'a Value, path: &str) -> &'a Value {
+    findings["paths"]
+        .as_array()
+        .expect("paths")
+        .iter()
+        .find(|p| p["path"] == path)
+        .unwrap_or_else(|| panic!("{path} is not among the paths: {:#}", findings["paths"]))
+}
+
+#[track_caller]
+fn assert_path(findings: &Value, path: &str, class: &str, ops: &[&str]) {
+    let entry = path_entry(findings, path);
+    assert_eq!(entry["class"], class, "{entry}");
+    let got = strings(&entry["ops"]);
+    for op in ops {
+        assert!(got.iter().any(|g| g == op), "{path}: no {op} in {got:?}");
+    }
+}
+
+#[track_caller]
+fn assert_verified_on_macos(f: &Value, minimal: &[&str]) {
+    assert_eq!(
+        strings(&f["minimal_env"]),
+        minimal,
+        "minimal_env; runs: {:#}",
+        f["runs"]
+    );
+    assert_eq!(f["verified"], true, "verified; {:#}", f["limitations"]);
+    assert_eq!(f["concurrency"]["passed"], true, "{:#}", f["concurrency"]);
+    assert_eq!(f["os"], "macos");
+    let release = f["tested_on"]["os_release"].as_str().unwrap_or_default();
+    assert!(
+        release.contains("macOS 14.5"),
+        "tested_on: {}",
+        f["tested_on"]
+    );
+    for run in f["runs"].as_array().expect("runs") {
+        for leak in strings(&run["leaks"]) {
+            assert!(
+                !leak.contains("Spotlight") && !leak.contains("Library"),
+                "another process's file in the leaks: {leak}"
+            );
+        }
+    }
+    let all = f["paths"].to_string();
+    for noise in ["Spotlight", "Saved Application State", "Chrome"] {
+        assert!(!all.contains(noise), "{noise} was not filtered out: {all}");
+    }
+}
+
+#[test]
+fn fs_usage_finds_the_tool_variable_with_renames_seen_by_snapshot() {
+    if !has_shell_tools() {
+        return;
+    }
+    let lab = MacLab::new();
+    lab.tool(
+        "footool",
+        r#"t exec "$0" swop
+d="${FOO_HOME:-$HOME/.foo}"
+if [ ! -d "$d" ]; then mkdir -p "$d"; t mkdir "$d"; fi
+printf 'state\n' > "$d/.token.tmp"; t create "$d/.token.tmp"
+mv "$d/.token.tmp" "$d/token"; t rename "$d/.token.tmp" "$d/token"
+refresher=$(command -v footool-token-refresher-daemon)
+t spawn "$refresher"
+"$refresher""#,
+    );
+    // A child with a name longer than the 16 bytes fs_usage prints.
+    lab.tool(
+        "footool-token-refresher-daemon",
+        r#"d="${FOO_HOME:-$HOME/.foo}"
+cat "$d/token" >/dev/null; t read "$d/token"
+date > "$d/refresher.log"; t create "$d/refresher.log""#,
+    );
+    let f = lab.discover(lab.run(&["--tracer", "fs_usage", "--keep-traces", "--", "footool"]));
+    assert_verified_on_macos(&f, &["FOO_HOME"]);
+    assert!(
+        f["tested_on"]["tracer"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("fs_usage -w -e -f filesys")),
+        "{}",
+        f["tested_on"]
+    );
+    // fs_usage prints only the source of the rename: the destination comes
+    // from the snapshots, the read from the child's name cut to 16 bytes.
+    assert_path(
+        &f,
+        "$FOO_HOME/.token.tmp",
+        "isolated",
+        &["create", "rename-from"],
+    );
+    assert_path(&f, "$FOO_HOME/token", "isolated", &["create", "read"]);
+    assert_path(&f, "$FOO_HOME/refresher.log", "isolated", &["create"]);
+    let without = f["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .find(|r| r["label"] == "without-FOO_HOME")
+        .unwrap_or_else(|| panic!("no run without FOO_HOME: {:#}", f["runs"]));
+    assert!(
+        strings(&without["leaks"]).contains(&"$HOME/.foo/token".to_string()),
+        "the renamed file leaks without FOO_HOME: {without}"
+    );
+
+    let sudo = fs::read_to_string(lab.sudo_log()).expect("sudo log");
+    assert!(sudo.lines().any(|l| l == "-v"), "sudo -v first:\n{sudo}");
+    assert!(
+        sudo.lines()
+            .any(|l| l.starts_with("-n ") && l.ends_with("fs_usage -w -e -f filesys")),
+        "{sudo}"
+    );
+
+    // The kept raw traces: private, and holding the other processes' lines.
+    let scratch = fs::read_dir(lab.tmp())
+        .expect("tmp")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("swop-discover-"))
+        })
+        .expect("the kept scratch folder");
+    let mode = |p: &Path| fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&scratch), 0o700);
+    let trace = fs::read_dir(scratch.join("01-explore"))
+        .expect("the explore run")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("trace-A-1"))
+        })
+        .expect("the first step's trace");
+    assert_eq!(mode(&trace), 0o600);
+    let text = fs::read_to_string(&trace).expect("trace");
+    assert!(text.contains(" mds_stores."), "{text}");
+    assert!(text.contains(" footool-token-re."), "{text}");
+}
+
+#[test]
+fn eslogger_follows_the_process_tree_to_the_minimal_set() {
+    if !has_shell_tools() {
+        return;
+    }
+    let lab = MacLab::new();
+    lab.tool(
+        "xdgtool",
+        r#"t exec "$0" swop
+d="${XDG_CONFIG_HOME:-$HOME/.config}/xdgtool"
+if [ ! -d "$d" ]; then mkdir -p "$d"; t mkdir "$d"; fi
+printf 'token\n' > "$d/config"; t create "$d/config"
+child=$(command -v xdgtool-sync)
+t spawn "$child"
+"$child""#,
+    );
+    lab.tool(
+        "xdgtool-sync",
+        r#"t exec "$0" /bin/sh
+d="${XDG_CONFIG_HOME:-$HOME/.config}/xdgtool"
+cat "$d/config" >/dev/null; t read "$d/config"
+printf '1\n' > "$d/sync.tmp"; t create "$d/sync.tmp"
+mv "$d/sync.tmp" "$d/sync.state"; t rename "$d/sync.tmp" "$d/sync.state""#,
+    );
+    // eslogger by default: sw_vers says 14.5 and eslogger is on PATH.
+    let f = lab.discover(lab.run(&["--", "xdgtool"]));
+    assert_verified_on_macos(&f, &["XDG_CONFIG_HOME"]);
+    assert!(
+        f["tested_on"]["tracer"].as_str().is_some_and(
+            |t| t.starts_with("eslogger open create write rename unlink close exec fork exit")
+        ),
+        "{}",
+        f["tested_on"]
+    );
+    assert_path(
+        &f,
+        "$XDG_CONFIG_HOME/xdgtool/config",
+        "isolated",
+        &["create", "read"],
+    );
+    assert_path(
+        &f,
+        "$XDG_CONFIG_HOME/xdgtool/sync.state",
+        "isolated",
+        &["rename-to"],
+    );
+    // The child's exec, seen in the child's own events.
+    let child = format!("{}/xdgtool-sync", lab.tools.display());
+    assert_path(&f, &child, "program", &["exec"]);
+    let sudo = fs::read_to_string(lab.sudo_log()).expect("sudo log");
+    assert!(sudo.lines().any(|l| l == "-v"), "{sudo}");
+}
+
+#[test]
+fn eslogger_without_full_disk_access_says_what_to_grant() {
+    if !has_shell_tools() {
+        return;
+    }
+    let lab = MacLab::new();
+    lab.tool("quiet", "true");
+    let out = lab
+        .run(&["--tracer", "eslogger", "--", "quiet"])
+        .env("STANDIN_ESLOGGER_FAIL", "not_permitted")
+        .failure(1);
+    let err = out.stderr_str();
+    for needed in [
+        "Full Disk Access",
+        "System Settings > Privacy & Security",
+        "sudo",
+    ] {
+        assert!(err.contains(needed), "{needed} missing from: {err}");
+    }
+    assert!(out.stdout.is_empty(), "{}", out.stdout_str());
+
+    let out = lab
+        .run(&["--tracer", "eslogger", "--", "quiet"])
+        .env("STANDIN_ESLOGGER_FAIL", "not_privileged")
+        .failure(1);
+    let err = out.stderr_str();
+    assert!(
+        err.contains("root") && err.contains("Full Disk Access"),
+        "{err}"
+    );
+}
+
+#[test]
+fn before_macos_13_fs_usage_is_the_default() {
+    if !has_shell_tools() {
+        return;
+    }
+    let lab = MacLab::new();
+    lab.tool("quiet", r#"t exec "$0" swop"#);
+    // Were eslogger chosen, it would fail.
+    let f = lab.discover(
+        lab.run(&["--", "quiet"])
+            .env("STANDIN_MACOS_VERSION", "12.7")
+            .env("STANDIN_ESLOGGER_FAIL", "not_permitted"),
+    );
+    assert!(
+        f["tested_on"]["tracer"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("fs_usage")),
+        "{}",
+        f["tested_on"]
+    );
+    assert!(
+        f["tested_on"]["os_release"]
+            .as_str()
+            .is_some_and(|r| r.contains("macOS 12.7")),
+        "{}",
+        f["tested_on"]
+    );
+    assert_eq!(f["os"], "macos");
+}
+
+/// Whether a process is gone (or a zombie nobody has reaped yet).
+fn gone(pid: &str) -> bool {
+    let out = std::process::Command::new("ps")
+        .args(["-o", "stat=", "-p", pid])
+        .output()
+        .expect("run ps");
+    let stat = String::from_utf8_lossy(&out.stdout);
+    stat.trim().is_empty() || stat.trim().starts_with('Z')
+}
+
+#[test]
+fn a_terminated_swop_stops_its_root_tracer() {
+    if !has_shell_tools() || !require("ps") {
+        return;
+    }
+    let lab = MacLab::new();
+    let pids = lab.swop.dir();
+    lab.tool(
+        "slowtool",
+        &format!(
+            "t exec \"$0\" swop\necho $$ > '{}/tool.pid'\nexec sleep 30",
+            pids.display()
+        ),
+    );
+    let tracer_pidfile = pids.join("tracer.pid");
+    let mut swop = lab
+        .run(&["--tracer", "eslogger", "--", "slowtool"])
+        .env("STANDIN_TRACER_PIDFILE", &tracer_pidfile)
+        .spawn();
+    let tool_pidfile = pids.join("tool.pid");
+    assert!(
+        wait_until(Duration::from_secs(20), || tool_pidfile.exists()),
+        "the tool did not start"
+    );
+    let tracer = fs::read_to_string(&tracer_pidfile).expect("tracer pid");
+    let tracer = tracer.trim();
+    assert!(!gone(tracer), "the tracer runs while the tool does");
+    let pid = libc::pid_t::try_from(swop.id()).expect("pid");
+    // SAFETY: signalling the child this test started.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = swop.wait().expect("wait for swop");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGTERM),
+        "swop dies of the signal: {status:?}"
+    );
+    assert!(
+        wait_until(Duration::from_secs(5), || gone(tracer)),
+        "the tracer {tracer} outlived swop"
+    );
+    // The tool leads a process group of its own.
+    let tool: libc::pid_t = fs::read_to_string(&tool_pidfile)
+        .expect("tool pid")
+        .trim()
+        .parse()
+        .expect("a pid");
+    // SAFETY: signalling the process group of the tool this test started.
+    unsafe { libc::kill(-tool, libc::SIGTERM) };
+}
+
+#[test]
+fn strace_is_refused_on_macos() {
+    let lab = MacLab::new();
+    let out = lab.run(&["--tracer", "strace", "--", "true"]).failure(2);
+    assert!(
+        out.stderr_str().contains("eslogger"),
+        "{}",
+        out.stderr_str()
+    );
+}
+
+#[test]
+fn hand_taken_macos_traces_point_at_codex_home() {
+    let lab = MacLab::new();
+    for fixture in ["fs_usage_codex_login.log", "eslogger_codex_login.jsonl"] {
+        let file = MacLab::fixture(fixture);
+        let f = lab.discover(lab.swop.args([
+            "discover",
+            "--json",
+            "--os",
+            "macos",
+            "--trace-file",
+            &file,
+        ]));
+        assert_eq!(f["os"], "macos");
+        assert_eq!(f["verified"], false);
+        assert_eq!(
+            strings(&f["minimal_env"]),
+            ["CODEX_HOME"],
+            "{fixture}: {:#}",
+            f["paths"]
+        );
+        let paths = f["paths"].as_array().expect("paths");
+        for p in paths {
+            let path = p["path"].as_str().expect("path");
+            let noisy = ["Chrome", "Spotlight", "Saved Application State"]
+                .iter()
+                .any(|n| path.contains(n));
+            assert!(
+                !noisy || p["class"] == "system",
+                "{fixture}: another process's file kept as {}: {path}",
+                p["class"]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_linux_trace_is_analysed_on_a_mac() {
+    let lab = MacLab::new();
+    let trace = lab.swop.dir().join("codex.strace");
+    fs::write(
+        &trace,
+        "4242  execve(\"/usr/bin/codex\", [\"codex\", \"login\"], 0x7ffd5e0c1a28 /* 20 vars */) = 0\n\
+         4242  mkdir(\"/home/me/.codex\", 0700) = 0\n\
+         4242  openat(AT_FDCWD, \"/home/me/.codex/auth.json\", O_WRONLY|O_CREAT|O_TRUNC, 0600) = 3\n\
+         4242  +++ exited with 0 +++\n",
+    )
+    .expect("write trace");
+    let f = lab.discover(lab.run(&[
+        "--os",
+        "linux",
+        "--trace-file",
+        trace.to_str().expect("utf-8"),
+    ]));
+    assert_eq!(f["os"], "linux");
+    assert_eq!(
+        strings(&f["minimal_env"]),
+        ["CODEX_HOME"],
+        "{:#}",
+        f["paths"]
+    );
+}
