@@ -84,6 +84,8 @@ pub struct Discovery {
     /// Index of the run that proves the result.
     pub verification: Option<usize>,
     pub minimal: Vec<String>,
+    /// Candidates whose folders the exploration saw used.
+    pub used: BTreeSet<String>,
     /// Tool variables that were used but proved unneeded: inherited values must be removed.
     pub unset: Vec<String>,
     pub concurrency: Concurrency,
@@ -272,6 +274,7 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
         runs,
         verification,
         minimal,
+        used: touched,
         unset,
         concurrency,
         state,

@@ -3,8 +3,10 @@
 
 pub mod candidates;
 pub mod classify;
+pub mod findings;
 pub mod macos;
 pub mod method;
+pub mod offline;
 pub mod redact;
 pub mod report;
 pub mod scratch;
