@@ -24,10 +24,14 @@ pub use error::{Error, Result};
 /// Parse the command line, run it, and turn the outcome into an exit code.
 pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    // `swop env` runs on every shell switch and in prompt hooks: its plain forms
-    // skip building the whole clap command, which costs more than the work.
+    // `swop env` runs on every shell switch and in prompt hooks, `swop exec` on
+    // every wrapped tool: their plain forms skip building the whole clap
+    // command, which costs more than the work.
     if let Some(env) = cmd::env_fast_path(&args) {
         return finish(cmd::Run::run(&env));
+    }
+    if let Some(exec) = cmd::exec_fast_path(&args) {
+        return finish(cmd::Run::run(&exec));
     }
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,

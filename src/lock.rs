@@ -6,7 +6,7 @@
 //! it when the last one dies, `kill -9` included, so no lock is ever stale.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, Write};
+use std::io::{self, Read, Seek};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -120,11 +120,22 @@ impl ProfileLock {
     }
 
     /// Best effort: who holds the lock, for messages to others.
+    ///
+    /// The record is one fixed-size write in place, padded with newlines:
+    /// truncating the file on every exec costs a journal commit.
     fn record_holder(&self, what: &str) {
-        let mut file = &self.file;
-        let _ = file.set_len(0);
-        let _ = file.rewind();
-        let _ = write!(file, "{}\n{what}\n", std::process::id());
+        use std::os::unix::fs::FileExt;
+        const RECORD: usize = 256;
+        let mut record = format!("{}\n", std::process::id());
+        for c in what.chars().filter(|c| *c != '\n') {
+            if record.len() + c.len_utf8() >= RECORD {
+                break;
+            }
+            record.push(c);
+        }
+        let mut bytes = record.into_bytes();
+        bytes.resize(RECORD, b'\n');
+        let _ = self.file.write_all_at(&bytes, 0);
     }
 
     /// The lock file's descriptor number.

@@ -268,7 +268,7 @@ impl Store {
                 binding.var
             )));
         }
-        self.check_owned(path)
+        self.check_owned_meta(path, &meta)
     }
 
     fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
@@ -329,13 +329,18 @@ impl Store {
     /// Refuse folders another user could have planted or could change.
     pub fn check_owned(&self, path: &Path) -> Result<()> {
         let meta = fs::symlink_metadata(path).map_err(at_path("cannot read", path))?;
+        self.check_owned_meta(path, &meta)
+    }
+
+    /// [`Store::check_owned`] with the `lstat` already done.
+    fn check_owned_meta(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
         if meta.file_type().is_symlink() {
             return Err(Error::user(format!(
                 "{} is a symbolic link; swop does not follow links in its store. Replace it with a real folder",
                 path.display()
             )));
         }
-        self.check_owner(path, &meta)?;
+        self.check_owner(path, meta)?;
         if meta.permissions().mode() & 0o022 != 0 {
             return Err(Error::user(format!(
                 "{} can be written by other users (mode {:o}); fix with: chmod go-w {}",

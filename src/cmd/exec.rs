@@ -101,3 +101,134 @@ fn redacted_command_line(argv: &[OsString]) -> String {
         .collect();
     crate::discover::redact::redact_command(&words).join(" ")
 }
+
+/// `swop exec NAME [--lock MODE] [--wait [SECS]] -- CMD...` parsed without
+/// clap, for the same reason as `swop env`: wrapped tools go through it on
+/// every call. Anything unusual returns `None` and goes through clap.
+pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
+    use clap::ValueEnum;
+    let rest = args.get(1..)?;
+    if rest.first()?.to_str()? != "exec" {
+        return None;
+    }
+    let dash = rest.iter().position(|a| a == "--")?;
+    let command = rest[dash + 1..].to_vec();
+    if command.is_empty() {
+        return None;
+    }
+    let mut name = None;
+    let mut lock = LockArgs {
+        lock: crate::cli::LockMode::default(),
+        wait: None,
+    };
+    let (mut seen_lock, mut seen_wait) = (false, false);
+    let mut words = rest[1..dash].iter().map(|w| w.to_str()).peekable();
+    while let Some(word) = words.next() {
+        let word = word?;
+        let (flag, inline) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value)),
+            _ => (word, None),
+        };
+        match flag {
+            "--lock" if !seen_lock => {
+                seen_lock = true;
+                let value = match inline {
+                    Some(v) => v,
+                    None => words.next()??,
+                };
+                lock.lock = crate::cli::LockMode::from_str(value, false).ok()?;
+            }
+            "--wait" if !seen_wait => {
+                seen_wait = true;
+                lock.wait = Some(match inline {
+                    Some(v) => v.parse().ok()?,
+                    // An optional value: a following number is the limit.
+                    None => match words.peek() {
+                        Some(Some(next)) if !next.starts_with('-') => {
+                            // Before NAME the word is ambiguous to a reader: leave it to clap.
+                            name.as_ref()?;
+                            let secs = next.parse().ok()?;
+                            words.next();
+                            secs
+                        }
+                        _ => crate::cli::Wait::Forever,
+                    },
+                });
+            }
+            _ if !word.starts_with('-') && name.is_none() && !word.is_empty() => {
+                name = Some(word.to_string());
+            }
+            _ => return None,
+        }
+    }
+    Some(ExecArgs {
+        name: name?,
+        lock,
+        command,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn argv(args: &[&str]) -> Vec<OsString> {
+        std::iter::once("swop")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect()
+    }
+
+    #[test]
+    fn fast_path_agrees_with_clap() {
+        let cases: &[&[&str]] = &[
+            &["exec", "work", "--", "codex"],
+            &["exec", "work", "--", "codex", "--", "-x"],
+            &["exec", "work", "--lock", "shared", "--", "true"],
+            &["exec", "work", "--lock=none", "--wait", "--", "true"],
+            &["exec", "work", "--wait", "30", "--", "true"],
+            &[
+                "exec",
+                "work",
+                "--wait=2.5",
+                "--lock",
+                "exclusive",
+                "--",
+                "true",
+            ],
+            &["exec", "--lock", "shared", "work", "--", "true"],
+        ];
+        for case in cases {
+            let got = fast_path(&argv(case)).unwrap_or_else(|| panic!("{case:?}: no fast path"));
+            let crate::cli::Command::Exec(want) = crate::cli::Cli::parse_from(argv(case)).command
+            else {
+                panic!("not exec");
+            };
+            assert_eq!(
+                (got.name, got.lock.lock, got.lock.wait, got.command),
+                (want.name, want.lock.lock, want.lock.wait, want.command),
+                "{case:?}"
+            );
+        }
+        for slow in [
+            &["exec", "work"][..],
+            &["exec", "work", "--"],
+            &["exec", "--", "true"],
+            &["exec", "a", "b", "--", "true"],
+            &["exec", "work", "--lock", "bogus", "--", "true"],
+            &[
+                "exec", "work", "--lock", "shared", "--lock", "none", "--", "true",
+            ],
+            &["exec", "work", "--help", "--", "true"],
+            &["exec", "work", "--wait", "soon", "--", "true"],
+            &["exec", "--wait", "30", "work", "--", "true"],
+            &["env", "work"],
+        ] {
+            assert!(
+                fast_path(&argv(slow)).is_none(),
+                "{slow:?} must go through clap"
+            );
+        }
+    }
+}

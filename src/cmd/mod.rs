@@ -13,6 +13,7 @@ mod shell;
 mod show;
 
 pub use env::fast_path as env_fast_path;
+pub use exec::fast_path as exec_fast_path;
 
 use crate::cli::Command;
 use crate::error::Result;
