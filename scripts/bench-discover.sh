@@ -18,49 +18,60 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 heavy=(find /usr/share -name '*.nothing')
 
-echo "== making a trace of at least 100 MB" >&2
-log="$work/big.strace"
-: >"$log"
-while [ "$(stat -c %s "$log")" -lt $((100 * 1024 * 1024)) ]; do
-    strace -f -y -o "$work/part.strace" -- "${heavy[@]}" 2>/dev/null
-    cat "$work/part.strace" >>"$log"
-done
-size_mb=$(($(stat -c %s "$log") / 1024 / 1024))
-echo "   $size_mb MB, $(wc -l <"$log") lines" >&2
+# Two kinds of trace, each repeated to at least 100 MB: the runbook's
+# (`strace -f -e trace=%file`) and an unfiltered one with -y annotations.
+make_log() { # name, strace options...
+    local name=$1 part="$work/$1.part"
+    shift
+    strace -f "$@" -o "$part" -- "${heavy[@]}" 2>/dev/null
+    : >"$work/$name.strace"
+    while [ "$(stat -c %s "$work/$name.strace")" -lt $((100 * 1024 * 1024)) ]; do
+        cat "$part" >>"$work/$name.strace"
+    done
+    echo "   $name: $(($(stat -c %s "$work/$name.strace") / 1024 / 1024)) MB, $(wc -l <"$work/$name.strace") lines" >&2
+}
+echo "== making traces of at least 100 MB" >&2
+make_log file -e trace=%file
+make_log all -y
 
-cat >"$work/runbook.sh" <<SH
-rg -I 'openat\(|open\(|stat\(|lstat\(|access\(|readlink\(' "$log" > "$work/filecalls.txt" || true
-rg -o '"/[^" ]+' "$work/filecalls.txt" | sort -u > "$work/paths.txt"
+cat >"$work/runbook.sh" <<'SH'
+rg -I 'openat\(|open\(|stat\(|lstat\(|access\(|readlink\(' "$1" > "$1.filecalls" || true
+rg -o '"/[^" ]+' "$1.filecalls" | sort -u > "$1.paths"
 SH
 
-json="$work/analysis.json"
-hyperfine --warmup 1 --runs 5 --export-json "$json" \
-    -n runbook "bash $work/runbook.sh" \
-    -n swop "$swop discover --trace-file $log --json > $work/findings.json" >&2
-
-peak_kb=$(python3 - "$swop" "$log" <<'PY'
+for name in file all; do
+    log="$work/$name.strace"
+    hyperfine --warmup 1 --runs 5 --export-json "$work/analysis-$name.json" \
+        -n runbook "bash $work/runbook.sh $log" \
+        -n swop "$swop discover --trace-file $log --json > $work/findings-$name.json" >&2
+    python3 - "$swop" "$log" >"$work/peak-$name" <<'PY'
 import resource, subprocess, sys
 subprocess.run([sys.argv[1], "discover", "--trace-file", sys.argv[2], "--json"],
                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 PY
-)
+    echo "   runbook found $(wc -l <"$log.paths") distinct paths; swop classified $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["paths"]))' "$work/findings-$name.json")" >&2
+done
 
-tjson="$work/tracing.json"
-hyperfine --warmup 1 --runs 5 --export-json "$tjson" \
+hyperfine --warmup 1 --runs 5 --export-json "$work/tracing.json" \
     -n "strace -f (runbook)" "strace -f -o $work/plain.strace -- ${heavy[*]}" \
     -n "swop's tracing" "strace -f --seccomp-bpf -y -qq -e trace=%file -o $work/swop.strace -- ${heavy[*]}" >&2
 
-python3 - "$json" "$tjson" "$peak_kb" "$size_mb" <<'PY'
+python3 - "$work" <<'PY'
 import json, sys
-a = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-t = {x["command"]: x["mean"] for x in json.load(open(sys.argv[2]))["results"]}
-peak = int(sys.argv[3]) / 1024
-r1 = a["swop"] / a["runbook"]
-r2 = t["swop's tracing"] / t["strace -f (runbook)"]
-print(f"analysis of {sys.argv[4]} MB: swop {a['swop']:.2f} s, runbook pipeline {a['runbook']:.2f} s: "
-      f"{r1:.2f}x (target <= 1.0: {'ok' if r1 <= 1.0 else 'MISSED'}); peak memory {peak:.0f} MB "
-      f"(target < 100: {'ok' if peak < 100 else 'MISSED'})")
-print(f"tracing: swop's strace {t[chr(115)+'wop'+chr(39)+'s tracing']:.2f} s, plain strace -f {t['strace -f (runbook)']:.2f} s: "
-      f"{r2:.2f}x (target <= 0.6: {'ok' if r2 <= 0.6 else 'MISSED'})")
+work = sys.argv[1]
+def means(path):
+    return {x["command"]: x["mean"] for x in json.load(open(path))["results"]}
+for name, what in (("file", "strace -f -e trace=%file (the runbook's)"), ("all", "strace -f -y, unfiltered")):
+    a = means(f"{work}/analysis-{name}.json")
+    peak = int(open(f"{work}/peak-{name}").read()) / 1024
+    r = a["swop"] / a["runbook"]
+    print(f"analysis, {what}: swop {a['swop']:.3f} s, runbook pipeline {a['runbook']:.3f} s: "
+          f"{r:.2f}x (target <= 1.0: {'ok' if r <= 1.0 else 'MISSED'}); peak memory {peak:.0f} MB "
+          f"(target < 100: {'ok' if peak < 100 else 'MISSED'})")
+t = means(f"{work}/tracing.json")
+ours, plain = t["swop's tracing"], t["strace -f (runbook)"]
+r = ours / plain
+print(f"tracing: swop's strace {ours:.2f} s, plain strace -f {plain:.2f} s: "
+      f"{r:.2f}x (target <= 0.6: {'ok' if r <= 0.6 else 'MISSED'})")
 PY

@@ -52,6 +52,7 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
 }
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::fs;
 use std::io::BufReader;
 use std::os::unix::fs::OpenOptionsExt;
@@ -221,10 +222,37 @@ impl std::fmt::Display for Exit {
     }
 }
 
+/// A fast hash for the path table: traces of a million calls look paths up a
+/// million times, and no untrusted party picks the keys to collide.
+#[derive(Default)]
+pub struct PathHasher(u64);
+
+impl Hasher for PathHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.write_u64(u64::from_le_bytes(tail) ^ bytes.len() as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
 /// Everything one traced step did to the file system.
 #[derive(Debug, Clone, Default)]
 pub struct Observation {
-    pub paths: HashMap<PathBuf, PathInfo>,
+    pub paths: HashMap<PathBuf, PathInfo, BuildHasherDefault<PathHasher>>,
     /// Programs the step executed (successfully).
     pub execs: BTreeSet<PathBuf>,
     pub stats: ParseStats,
