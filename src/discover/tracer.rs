@@ -52,8 +52,8 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
 }
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::fs;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufReader;
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
