@@ -1,4 +1,19 @@
-//! Finding and checking the tracers this machine has.
+//! Tracing one step of a tool: finding and checking the tracers this machine
+//! has, running a step under strace, and reading back what it touched.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fs;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::BufReader;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, at_path};
+use crate::trace::{self, Op, ParseStats};
 
 /// One tracer as `swop doctor` reports it.
 pub struct TracerStatus {
@@ -50,20 +65,6 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
     }
     out
 }
-
-use std::collections::{BTreeSet, HashMap};
-use std::fs;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::BufReader;
-use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-
-use serde::Serialize;
-
-use crate::error::{Error, Result, at_path};
-use crate::trace::{self, Op, ParseStats};
 
 /// strace, checked to work on this machine.
 pub struct Strace {
