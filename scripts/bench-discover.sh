@@ -4,6 +4,8 @@
 #   analysis: swop discover --trace-file on a >= 100 MB strace log, against the
 #             runbook's own extraction (rg the file calls, rg -o the paths,
 #             sort -u); target <= 1.0x, with peak memory under 100 MB
+#   macOS:    the same for a >= 100 MB fs_usage log against the macOS
+#             runbook's `rg -n` of the paths
 #   tracing:  a stat-heavy command traced the way swop traces it, against the
 #             same command under plain `strace -f` as the runbook runs it;
 #             target <= 0.6x
@@ -33,11 +35,30 @@ make_log() { # name, strace options...
 echo "== making traces of at least 100 MB" >&2
 make_log file -e trace=%file
 make_log all -y
+# A macOS capture: the recorded fs_usage fixture, repeated.
+fixture=tests/fixtures/macos/fs_usage_codex_login.log
+: >"$work/macos.fs_usage"
+while [ "$(stat -c %s "$work/macos.fs_usage")" -lt $((100 * 1024 * 1024)) ]; do
+    for _ in $(seq 100); do cat "$fixture"; done >>"$work/macos.fs_usage"
+done
 
 cat >"$work/runbook.sh" <<'SH'
 rg -I 'openat\(|open\(|stat\(|lstat\(|access\(|readlink\(' "$1" > "$1.filecalls" || true
 rg -o '"/[^" ]+' "$1.filecalls" | sort -u > "$1.paths"
 SH
+
+cat >"$work/runbook-macos.sh" <<'SH'
+rg -n '/(Users|var|private|tmp)/' "$1" > "$1.paths" || true
+SH
+hyperfine --warmup 1 --runs 5 --export-json "$work/analysis-macos.json" \
+    -n runbook "bash $work/runbook-macos.sh $work/macos.fs_usage" \
+    -n swop "$swop discover --os macos --trace-file $work/macos.fs_usage --json > $work/findings-macos.json" >&2
+python3 - "$swop" "$work/macos.fs_usage" >"$work/peak-macos" <<'PY'
+import resource, subprocess, sys
+subprocess.run([sys.argv[1], "discover", "--os", "macos", "--trace-file", sys.argv[2], "--json"],
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
 
 for name in file all; do
     log="$work/$name.strace"
@@ -62,7 +83,8 @@ import json, sys
 work = sys.argv[1]
 def means(path):
     return {x["command"]: x["mean"] for x in json.load(open(path))["results"]}
-for name, what in (("file", "strace -f -e trace=%file (the runbook's)"), ("all", "strace -f -y, unfiltered")):
+for name, what in (("file", "strace -f -e trace=%file (the runbook's)"), ("all", "strace -f -y, unfiltered"),
+                   ("macos", "fs_usage -w (macOS runbook: rg -n)")):
     a = means(f"{work}/analysis-{name}.json")
     peak = int(open(f"{work}/peak-{name}").read()) / 1024
     r = a["swop"] / a["runbook"]
