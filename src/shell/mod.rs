@@ -7,7 +7,7 @@ mod fish;
 mod json;
 mod posix;
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 
 use crate::cli::ShellKind;
 use crate::switch::Change;
@@ -88,12 +88,4 @@ pub fn posix_join<'a>(words: impl IntoIterator<Item = &'a OsStr>) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-#[doc(hidden)]
-pub fn changes_from(pairs: &[(&str, Option<&str>)]) -> Vec<Change> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.map(OsString::from)))
-        .collect()
 }
