@@ -131,10 +131,10 @@ pub const CATALOG: &[Known] = &[
     Known {
         tool: "git",
         candidates: &["HOME", "XDG_CONFIG_HOME"],
-        bindings: &["XDG_CONFIG_HOME"],
+        bindings: &["HOME"],
         unset: &["GIT_CONFIG_GLOBAL"],
         notes: &[
-            "git reads ~/.gitconfig before $XDG_CONFIG_HOME/git/config; an existing ~/.gitconfig is shared by every profile that keeps HOME.",
+            "`git config --global` writes ~/.gitconfig unless $XDG_CONFIG_HOME/git/config already exists, so the git recipe binds HOME.",
             "Credential helpers (osxkeychain, libsecret, manager) keep tokens outside the file system.",
         ],
     },
