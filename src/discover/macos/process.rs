@@ -1,0 +1,308 @@
+//! The root tracer's process: started through sudo, waited on until it is
+//! live, stopped in order, and its failures explained.
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::super::method::progress;
+use super::super::tracer::Exit;
+use super::signals::TracerSignals;
+use super::tracers::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
+use crate::error::{Error, Result, at_path};
+
+/// Longest wait for the tracer's first line.
+const READY_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a signalled tracer gets to exit before a harder signal.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+const FULL_DISK_ACCESS: &str = "grant Full Disk Access to the terminal app you run swop from (System Settings > Privacy & Security > Full Disk Access), quit and reopen it, and run swop again with sudo access";
+
+impl MacTracer {
+    /// Start the tracer with its output going to `trace`.
+    pub(super) fn start(&self, trace: &Path) -> Result<RunningTracer> {
+        let mut cmd = match &self.sudo {
+            Some(sudo) => {
+                let mut cmd = Command::new(sudo);
+                cmd.arg("-n").arg(&self.program);
+                cmd
+            }
+            None => Command::new(&self.program),
+        };
+        match self.kind {
+            Kind::FsUsage => cmd.args(FS_USAGE_ARGS),
+            Kind::Eslogger => cmd.args(ESLOGGER_EVENTS),
+        };
+        let out = fs::OpenOptions::new()
+            .write(true)
+            .open(trace)
+            .map_err(at_path("cannot open trace file", trace))?;
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::piped());
+        // SAFETY: only async-signal-safe calls (setpgid, signal) between fork
+        // and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setpgid(0, 0);
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGTERM, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| Error::user(format!("cannot start {}: {e}", self.kind.name())))?;
+        let signals = TracerSignals::new(child.id());
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let reader = child.stderr.take().map(|mut pipe| {
+            let sink = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut kept) = sink.lock()
+                        && kept.len() < 64 * 1024
+                    {
+                        kept.extend_from_slice(&buf[..n]);
+                    }
+                }
+            })
+        });
+        Ok(RunningTracer {
+            child,
+            kind: self.kind,
+            sudo: self.sudo.clone(),
+            stderr,
+            reader,
+            ended: false,
+            _signals: signals,
+        })
+    }
+}
+
+/// A tracer started for one step; stopped (or killed) before it is dropped.
+pub(super) struct RunningTracer {
+    child: Child,
+    kind: Kind,
+    sudo: Option<PathBuf>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    reader: Option<JoinHandle<()>>,
+    ended: bool,
+    _signals: TracerSignals,
+}
+
+impl RunningTracer {
+    /// Wait until the trace file has its first bytes, or fail when the tracer
+    /// ends first (no root, no Full Disk Access, a bad option).
+    pub(super) fn wait_ready(&mut self, trace: &Path) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.try_wait()? {
+                return Err(self.failure(status, "could not start"));
+            }
+            if fs::metadata(trace).is_ok_and(|m| m.len() > 0) {
+                return Ok(());
+            }
+            if started.elapsed() > READY_TIMEOUT {
+                progress(&format!(
+                    "{} printed nothing in {} s; tracing anyway",
+                    self.kind.name(),
+                    READY_TIMEOUT.as_secs()
+                ));
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stop the tracer; an error when it had already ended by itself.
+    pub(super) fn stop(mut self) -> Result<()> {
+        if let Some(status) = self.try_wait()? {
+            return Err(self.failure(status, "stopped before the tool finished"));
+        }
+        self.halt();
+        Ok(())
+    }
+
+    fn try_wait(&mut self) -> Result<Option<ExitStatus>> {
+        let status = self.child.try_wait().map_err(|e| Error::Io {
+            context: format!("cannot check on {}", self.kind.name()),
+            source: e,
+        })?;
+        self.ended |= status.is_some();
+        Ok(status)
+    }
+
+    /// SIGINT (fs_usage and eslogger flush and exit), then SIGTERM, both
+    /// relayed by sudo; then SIGKILL to the tracer's whole process group.
+    fn halt(&mut self) {
+        for (signal, group) in [
+            (libc::SIGINT, false),
+            (libc::SIGTERM, false),
+            (libc::SIGKILL, true),
+        ] {
+            if self.ended {
+                return;
+            }
+            self.signal(signal, group);
+            let deadline = Instant::now() + STOP_GRACE;
+            while Instant::now() < deadline {
+                if self.try_wait().ok().flatten().is_some() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        progress(&format!(
+            "{} (pid {}) did not stop; end it with: sudo kill {}",
+            self.kind.name(),
+            self.child.id(),
+            self.child.id()
+        ));
+    }
+
+    /// Signal the sudo process, which relays the signal to the tracer, or the
+    /// tracer's whole process group (led by sudo); through sudo when the kernel
+    /// refuses, as it does for the root members of the group.
+    fn signal(&self, signal: libc::c_int, group: bool) {
+        let Ok(pid) = libc::pid_t::try_from(self.child.id()) else {
+            return;
+        };
+        let target = if group { -pid } else { pid };
+        // SAFETY: kill has no memory preconditions; pid is our own child.
+        if unsafe { libc::kill(target, signal) } == 0 && !group {
+            return;
+        }
+        if let Some(sudo) = &self.sudo {
+            let _ = Command::new(sudo)
+                .args(["-n", "kill", &format!("-{signal}"), &target.to_string()])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+
+    fn stderr_text(&mut self) -> String {
+        if let Some(reader) = &self.reader {
+            let deadline = Instant::now() + Duration::from_millis(500);
+            while !reader.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+        self.stderr
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
+    fn failure(&mut self, status: ExitStatus, what: &str) -> Error {
+        let stderr = self.stderr_text();
+        explain_failure(self.kind, status, &stderr, what)
+    }
+}
+
+impl Drop for RunningTracer {
+    fn drop(&mut self) {
+        if !self.ended {
+            self.halt();
+        }
+    }
+}
+
+/// What to tell the user when the tracer ended on its own.
+fn explain_failure(kind: Kind, status: ExitStatus, stderr: &str, what: &str) -> Error {
+    let name = kind.name();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .collect();
+    let detail = if lines.is_empty() {
+        Exit::from(status).to_string()
+    } else {
+        lines.join(" / ")
+    };
+    let upper = stderr.to_ascii_uppercase();
+    let text = if upper.contains("NOT_PERMITTED")
+        || upper.contains("FULL DISK ACCESS")
+        || upper.contains("TCC")
+    {
+        format!(
+            "{name} {what}: it is not permitted to watch file events ({detail}). To fix it, {FULL_DISK_ACCESS}; or use --tracer fs_usage"
+        )
+    } else if upper.contains("NOT_PRIVILEGED")
+        || upper.contains("MUST BE RUN AS ROOT")
+        || upper.contains("MUST BE ROOT")
+    {
+        let fda = if kind == Kind::Eslogger {
+            format!("; eslogger also needs Full Disk Access: {FULL_DISK_ACCESS}")
+        } else {
+            String::new()
+        };
+        format!(
+            "{name} {what}: it must run as root ({detail}); run swop discover where `sudo {name}` works (sudo -v){fda}"
+        )
+    } else if upper.contains("PASSWORD IS REQUIRED") || upper.starts_with("SUDO:") {
+        format!(
+            "{name} {what}: sudo would not run it without a password ({detail}); run `sudo -v` in this terminal, then swop discover again"
+        )
+    } else if upper.contains("TOO_MANY_CLIENTS") {
+        format!(
+            "{name} {what}: too many Endpoint Security clients are running ({detail}); stop another eslogger or security tool, or use --tracer fs_usage"
+        )
+    } else {
+        format!("{name} {what} ({detail})")
+    };
+    Error::user(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn tracer_failures_say_what_to_grant() {
+        let status = ExitStatus::from_raw(1 << 8);
+        let fda = explain_failure(
+            Kind::Eslogger,
+            status,
+            "ERROR: Failed to create ES client: ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED\n",
+            "could not start",
+        )
+        .to_string();
+        assert!(fda.contains("Full Disk Access"), "{fda}");
+        assert!(fda.contains("Privacy & Security"), "{fda}");
+        assert!(fda.contains("sudo"), "{fda}");
+        let root = explain_failure(
+            Kind::Eslogger,
+            status,
+            "ES_NEW_CLIENT_RESULT_ERR_NOT_PRIVILEGED",
+            "could not start",
+        )
+        .to_string();
+        assert!(
+            root.contains("root") && root.contains("Full Disk Access"),
+            "{root}"
+        );
+        let fs_root = explain_failure(
+            Kind::FsUsage,
+            status,
+            "'fs_usage' must be run as root...",
+            "could not start",
+        )
+        .to_string();
+        assert!(fs_root.contains("must run as root"), "{fs_root}");
+        assert!(!fs_root.contains("Full Disk Access"), "{fs_root}");
+    }
+}
