@@ -33,9 +33,25 @@ pub fn main() -> i32 {
     if let Some(exec) = cmd::exec_fast_path(&args) {
         return finish(cmd::Run::run(&exec));
     }
+    let shell_function = args
+        .get(1)
+        .and_then(|a| a.to_str())
+        .filter(|a| matches!(*a, "use" | "off"))
+        .map(str::to_string);
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
+            if let Some(word) = shell_function {
+                // `use` and `off` change the calling shell, which only a shell
+                // function can do: the binary is being run without one.
+                eprintln!(
+                    "swop: `swop {word}` needs the shell integration: add eval \"$(swop init bash)\" \
+                     to ~/.bashrc (zsh: swop init zsh; fish: swop init fish | source) and open a new shell; \
+                     without it: eval \"$(swop env{})\"",
+                    if word == "off" { " --off" } else { " NAME" }
+                );
+                return 2;
+            }
             let code = if err.use_stderr() { 2 } else { 0 };
             // A closed stdout while printing help is not an error worth reporting.
             let _ = err.print();

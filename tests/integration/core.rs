@@ -1124,3 +1124,14 @@ fn paths_are_canonical_and_the_same_every_run() {
         serde_json::from_slice(&swop.args(["show", "A", "--json"]).success().stdout).unwrap();
     assert_eq!(show["root"], real.join("profiles/A").to_str().unwrap());
 }
+
+#[test]
+fn use_and_off_without_the_shell_integration_say_how_to_get_it() {
+    let swop = Swop::new();
+    for word in ["use", "off"] {
+        let out = swop.args([word, "A"]).failure(2);
+        let err = out.stderr_str();
+        assert!(err.contains("swop init bash"), "{err}");
+        assert!(err.contains("swop env"), "{err}");
+    }
+}
