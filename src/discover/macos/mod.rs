@@ -40,7 +40,7 @@ use super::system;
 use super::tracer::Observation;
 use crate::error::{Result, at_path};
 use crate::trace::{self, Format, Op};
-use names::{comm_of, fs_usage_observation, read_fs_usage};
+use names::fs_usage_observation_seeded;
 
 pub use tracers::MacTracer;
 
@@ -102,18 +102,10 @@ fn major_version() -> Option<u32> {
 pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Observation> {
     let known = |p: &Path| crate::recipe::known(&p.to_string_lossy()).is_some();
     match format {
-        Format::FsUsage => {
-            let mut seeds = BTreeSet::new();
-            read_fs_usage(path, cwd, &mut |e| {
-                if e.op == Op::Exec && e.result.is_ok() && known(&e.path) {
-                    seeds.insert(comm_of(e.path.as_os_str()));
-                }
-            })?;
-            if seeds.is_empty() {
-                return Observation::from_trace(format, path, cwd, None);
-            }
-            fs_usage_observation(path, cwd, seeds)
-        }
+        Format::FsUsage => match fs_usage_observation_seeded(path, cwd, BTreeSet::new(), &known)? {
+            Some(obs) => Ok(obs),
+            None => Observation::from_trace(format, path, cwd, None),
+        },
         Format::Eslogger => {
             let file = fs::File::open(path).map_err(at_path("cannot read trace", path))?;
             let mut root = None;

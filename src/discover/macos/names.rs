@@ -106,8 +106,22 @@ pub(super) fn fs_usage_observation(
     cwd: &Path,
     seeds: BTreeSet<String>,
 ) -> Result<Observation> {
+    fs_usage_observation_seeded(trace, cwd, seeds, &|_| false).map(|obs| obs.unwrap_or_default())
+}
+
+/// Like [`fs_usage_observation`], with more seeds taken, in the same pass, from
+/// the programs executed that `seed` picks. `None` when no seed was found.
+pub(super) fn fs_usage_observation_seeded(
+    trace: &Path,
+    cwd: &Path,
+    mut seeds: BTreeSet<String>,
+    seed: &dyn Fn(&Path) -> bool,
+) -> Result<Option<Observation>> {
     let mut threads: HashMap<u32, ThreadLog> = HashMap::new();
     read_fs_usage(trace, cwd, &mut |e| {
+        if e.op == Op::Exec && e.result.is_ok() && seed(&e.path) {
+            seeds.insert(comm_of(e.path.as_os_str()));
+        }
         let log = threads.entry(e.pid).or_default();
         let comm = e.comm.unwrap_or_default();
         let at = match log.names.iter().position(|n| *n == comm) {
@@ -121,6 +135,9 @@ pub(super) fn fs_usage_observation(
             log.execs.push((at, e.path, e.syscall != "posix_spawn"));
         }
     })?;
+    if seeds.is_empty() {
+        return Ok(None);
+    }
     let tool = ToolProcesses::find(&threads, seeds);
     drop(threads);
     let mut obs = Observation::default();
@@ -130,7 +147,7 @@ pub(super) fn fs_usage_observation(
         }
     })?;
     obs.stats = stats;
-    Ok(obs)
+    Ok(Some(obs))
 }
 
 #[cfg(test)]
