@@ -57,7 +57,7 @@ const TAIL_WINDOW: usize = 48;
 
 /// Whether `line` is a line of `fs_usage -w` output.
 pub fn looks_like(line: &str) -> bool {
-    split_line(trim_end(line.as_bytes())).is_some()
+    split_line(trim_end(line.as_bytes()))
 }
 
 /// Read `fs_usage -w` output, calling `sink` for every call that names a path.
@@ -68,29 +68,115 @@ pub fn parse<R: BufRead>(
     cwd: &Path,
     sink: &mut dyn FnMut(TraceEvent),
 ) -> io::Result<ParseStats> {
-    let mut stats = ParseStats::default();
-    let mut buf = Vec::with_capacity(512);
-    let cwd = cwd.as_os_str().as_bytes();
-    while let Some(overlong) = read_line_capped(&mut reader, &mut buf, MAX_LINE)? {
-        stats.lines += 1;
+    let mut parser = Parser {
+        stats: ParseStats::default(),
+        cwd: cwd.as_os_str().as_bytes(),
+        sink,
+        comm: LastText::default(),
+    };
+    // A line split across two reads of `reader`: its first `MAX_LINE` bytes,
+    // and its whole length.
+    let mut carry: Vec<u8> = Vec::new();
+    let mut carry_len = 0usize;
+    let mut pending = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        let used = available.len();
+        let mut start = 0;
+        if pending {
+            let Some(i) = memchr::memchr(b'\n', available) else {
+                keep_capped(&mut carry, &mut carry_len, available);
+                reader.consume(used);
+                continue;
+            };
+            keep_capped(&mut carry, &mut carry_len, &available[..i]);
+            parser.line(&carry, carry_len > MAX_LINE);
+            carry.clear();
+            carry_len = 0;
+            pending = false;
+            start = i + 1;
+        }
+        let rest = &available[start..];
+        let mut from = 0;
+        for i in memchr::memchr_iter(b'\n', rest) {
+            let line = &rest[from..i];
+            parser.line(line, line.len() > MAX_LINE);
+            from = i + 1;
+        }
+        if from < rest.len() {
+            keep_capped(&mut carry, &mut carry_len, &rest[from..]);
+            pending = true;
+        }
+        reader.consume(used);
+    }
+    if pending {
+        parser.line(&carry, carry_len > MAX_LINE);
+    }
+    Ok(parser.stats)
+}
+
+/// Append `chunk` to the partial line in `carry`, keeping at most `MAX_LINE`
+/// bytes; `len` counts every byte.
+fn keep_capped(carry: &mut Vec<u8>, len: &mut usize, chunk: &[u8]) {
+    let room = MAX_LINE.saturating_sub(carry.len());
+    carry.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    *len += chunk.len();
+}
+
+struct Parser<'a> {
+    stats: ParseStats,
+    cwd: &'a [u8],
+    sink: &'a mut dyn FnMut(TraceEvent),
+    comm: LastText,
+}
+
+/// The text of the bytes last asked for, to save decoding a command name
+/// again on each of its lines.
+#[derive(Default)]
+struct LastText {
+    bytes: Vec<u8>,
+    text: String,
+}
+
+impl LastText {
+    fn get(&mut self, bytes: &[u8]) -> String {
+        if self.bytes != bytes {
+            self.bytes.clear();
+            self.bytes.extend_from_slice(bytes);
+            self.text = lossy_string(bytes);
+        }
+        self.text.clone()
+    }
+}
+
+impl Parser<'_> {
+    /// One line, without its `\n`; `overlong` when it was cut at `MAX_LINE`.
+    fn line(&mut self, line: &[u8], overlong: bool) {
+        self.stats.lines += 1;
         if overlong {
-            stats.unknown += 1;
-            continue;
+            self.stats.unknown += 1;
+            return;
         }
-        let line = trim_end(&buf);
+        let line = trim_end(line);
         if line.is_empty() {
-            continue;
+            return;
         }
-        match parse_line(line, cwd) {
+        match parse_line(line, self.cwd, &mut self.comm) {
             Parsed::Event(event) => {
-                stats.events += 1;
-                sink(event);
+                self.stats.events += 1;
+                (self.sink)(event);
             }
             Parsed::Skip => {}
-            Parsed::Unknown => stats.unknown += 1,
+            Parsed::Unknown => self.stats.unknown += 1,
         }
     }
-    Ok(stats)
 }
 
 /// Read one line (without its `\n`) into `buf`, keeping at most `cap` bytes.
@@ -140,24 +226,39 @@ enum Parsed {
     Unknown,
 }
 
-fn parse_line(line: &[u8], cwd: &[u8]) -> Parsed {
-    let Some(parts) = split_line(line) else {
-        return if timestamp_len(line).is_none() && is_noise(line) {
+fn parse_line(line: &[u8], cwd: &[u8], comm: &mut LastText) -> Parsed {
+    let Some(ts) = timestamp_len(line) else {
+        return if is_noise(line) {
             Parsed::Skip
         } else {
             Parsed::Unknown
         };
     };
-    let call = strip_suffix(parts.call, b"_nocancel");
+    // Call name: the first word after the timestamp.
+    let name_start = skip_spaces(line, ts);
+    let name_end = find_byte(&line[name_start..], b' ').map_or(line.len(), |n| name_start + n);
+    let raw_call = &line[name_start..name_end];
+    if raw_call.is_empty() || !raw_call.iter().all(|&b| is_call_byte(b)) {
+        return Parsed::Unknown;
+    }
+    let call = strip_suffix(raw_call, b"_nocancel");
     let Some(kind) = classify(call) else {
         return Parsed::Unknown;
     };
-    if matches!(kind, Kind::Ignore) {
-        return Parsed::Skip;
+    let Some(tail) = split_tail(line, ts) else {
+        return Parsed::Unknown;
+    };
+    if name_end >= tail.secs_start {
+        return Parsed::Unknown;
     }
-    let disk = matches!(kind, Kind::Disk(_));
-    let fields = scan_fields(parts.rest, disk);
-    let column = &parts.rest[fields.end..];
+    let disk = match kind {
+        Kind::Ignore => return Parsed::Skip,
+        Kind::Disk(_) => true,
+        Kind::Open | Kind::Path(_) => false,
+    };
+    let rest = &line[name_end..tail.secs_start];
+    let fields = scan_fields(rest, disk);
+    let column = &rest[fields.end..];
     let Some(path) = path_text(column) else {
         return Parsed::Skip;
     };
@@ -169,8 +270,8 @@ fn parse_line(line: &[u8], cwd: &[u8]) -> Parsed {
     // Truncated: the path text ends right where the column ends, so the gap to
     // the elapsed seconds is only the column's closing space, the separator
     // and the `%3u` padding.
-    let gap = parts.secs_start - (fields.end + path.printed_end);
-    let full_column_gap = 2 + 3usize.saturating_sub(parts.secs_digits);
+    let gap = rest.len() - (fields.end + path.printed_end);
+    let full_column_gap = 2 + 3usize.saturating_sub(tail.secs_digits);
     let truncated = gap == full_column_gap;
     let path = resolve(&column[path.start..path.end], cwd, truncated);
     let result = match fields.errno {
@@ -181,38 +282,63 @@ fn parse_line(line: &[u8], cwd: &[u8]) -> Parsed {
             0
         }),
     };
-    let syscall = match memchr::memchr(b'[', call) {
+    let syscall = match find_byte(call, b'[') {
         Some(i) if disk => &call[..i],
         _ => call,
     };
     Parsed::Event(TraceEvent {
-        pid: (parts.tid & u64::from(u32::MAX)) as u32,
-        syscall: String::from_utf8_lossy(syscall).into_owned(),
+        pid: (tail.tid & u64::from(u32::MAX)) as u32,
+        syscall: lossy_string(syscall),
         op,
         path,
         result,
-        comm: Some(String::from_utf8_lossy(parts.comm).into_owned()),
+        comm: Some(comm.get(tail.comm)),
     })
 }
 
-/// The pieces of a line found by splitting it from both ends.
-struct Parts<'a> {
-    call: &'a [u8],
-    /// Fields and path column: from after the call name to the elapsed time.
-    rest: &'a [u8],
-    /// Where the elapsed seconds start, as an offset into `rest`.
+fn lossy_string(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// The end of a line, found by splitting it from the right.
+struct Tail<'a> {
+    /// Where the elapsed seconds start.
     secs_start: usize,
     secs_digits: usize,
     comm: &'a [u8],
     tid: u64,
 }
 
-fn split_line(line: &[u8]) -> Option<Parts<'_>> {
-    let ts = timestamp_len(line)?;
+/// Whether `line` splits into a call, its fields and path column, and the
+/// elapsed time, command name and thread id.
+fn split_line(line: &[u8]) -> bool {
+    let Some(ts) = timestamp_len(line) else {
+        return false;
+    };
+    let Some(tail) = split_tail(line, ts) else {
+        return false;
+    };
+    // Call name: the first word after the timestamp.
+    let after_ts = &line[ts..tail.secs_start];
+    let Some(name_start) = after_ts.iter().position(|&b| b != b' ') else {
+        return false;
+    };
+    after_ts[name_start..]
+        .iter()
+        .take_while(|&&b| b != b' ')
+        .all(|&b| is_call_byte(b))
+}
+
+/// Split the elapsed time, command name and thread id off the end of `line`,
+/// whose timestamp is `ts` bytes long.
+fn split_tail(line: &[u8], ts: usize) -> Option<Tail<'_>> {
     // Thread id: the digits after the last dot.
-    let dot = memchr::memrchr(b'.', line)?;
+    let dot = line.iter().rposition(|&b| b == b'.')?;
     let tid_digits = &line[dot + 1..];
-    if tid_digits.is_empty() || tid_digits.len() > 20 || !all_digits(tid_digits) {
+    if tid_digits.is_empty() || tid_digits.len() > 20 {
         return None;
     }
     let tid = parse_u64(tid_digits)?;
@@ -247,22 +373,8 @@ fn split_line(line: &[u8]) -> Option<Parts<'_>> {
         tail = rest;
     }
     let comm = trim_start(tail);
-    // Call name: the first word after the timestamp.
-    let after_ts = &line[ts..secs_start];
-    let name_start = after_ts.iter().position(|&b| b != b' ')?;
-    let name_len = after_ts[name_start..]
-        .iter()
-        .position(|&b| b == b' ')
-        .unwrap_or(after_ts.len() - name_start);
-    let call = &after_ts[name_start..name_start + name_len];
-    if !call.iter().all(|&b| is_call_byte(b)) {
-        return None;
-    }
-    let rest_start = ts + name_start + name_len;
-    Some(Parts {
-        call,
-        rest: &line[rest_start..secs_start],
-        secs_start: secs_start - rest_start,
+    Some(Tail {
+        secs_start,
         secs_digits,
         comm,
         tid,
@@ -335,9 +447,7 @@ fn scan_fields(rest: &[u8], disk: bool) -> Fields<'_> {
     let mut device_seen = false;
     let mut i = 0;
     loop {
-        while i < rest.len() && rest[i] == b' ' {
-            i += 1;
-        }
+        i = skip_spaces(rest, i);
         if i >= rest.len() {
             fields.end = rest.len();
             return fields;
@@ -423,8 +533,11 @@ struct PathText {
 }
 
 fn path_text(column: &[u8]) -> Option<PathText> {
-    let start = column.iter().position(|&b| b != b' ')?;
-    let printed_end = column.iter().rposition(|&b| b != b' ')? + 1;
+    let start = skip_spaces(column, 0);
+    if start == column.len() {
+        return None;
+    }
+    let printed_end = skip_spaces_back(column, column.len());
     let mut end = printed_end;
     while end > start && column[end - 1] == b'>' {
         end -= 1;
@@ -466,6 +579,23 @@ const AT_FDCWD: i64 = -2;
 
 /// Join `path` to `base` (when relative) and drop `.`/`..` lexically.
 fn normalize(base: &[u8], path: &[u8]) -> PathBuf {
+    if is_plain(path) {
+        if path[0] == b'/' || base.is_empty() {
+            return path_from_bytes(path.to_vec());
+        }
+        let mut base_len = base.len();
+        while base_len > 1 && base[base_len - 1] == b'/' {
+            base_len -= 1;
+        }
+        let base = &base[..base_len];
+        let mut out = Vec::with_capacity(base.len() + 1 + path.len());
+        out.extend_from_slice(base);
+        if base != b"/" {
+            out.push(b'/');
+        }
+        out.extend_from_slice(path);
+        return path_from_bytes(out);
+    }
     let mut out: Vec<u8> = Vec::with_capacity(base.len() + path.len() + 1);
     if path.first() == Some(&b'/') {
         out.push(b'/');
@@ -503,6 +633,17 @@ fn normalize(base: &[u8], path: &[u8]) -> PathBuf {
     path_from_bytes(out)
 }
 
+/// Whether `path` is non-empty and already normal: no empty, `.` or `..`
+/// component (no `//`, no `/.`, no leading `.`, no trailing `/`).
+fn is_plain(path: &[u8]) -> bool {
+    match (path.first(), path.last()) {
+        (Some(b'.'), _) | (None, _) | (_, Some(b'/')) => false,
+        _ => !path
+            .windows(2)
+            .any(|pair| pair[0] == b'/' && matches!(pair[1], b'/' | b'.')),
+    }
+}
+
 /// How a call's line turns into an event.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -518,7 +659,7 @@ enum Kind {
 
 fn classify(call: &[u8]) -> Option<Kind> {
     use Kind::{Disk, Ignore, Open, Path};
-    if let Some(i) = memchr::memchr(b'[', call) {
+    if let Some(i) = find_byte(call, b'[') {
         return match &call[..i] {
             b"RdData" | b"RdMeta" | b"PgIn" => Some(Disk(Op::Read)),
             b"WrData" | b"WrMeta" | b"PgOut" => Some(Disk(Op::Write)),
@@ -631,8 +772,42 @@ fn trim_end(bytes: &[u8]) -> &[u8] {
 }
 
 fn trim_start(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
-    &bytes[start..]
+    &bytes[skip_spaces(bytes, 0)..]
+}
+
+const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+
+/// The first position at or after `from` that does not hold a space, or the
+/// length of `bytes`.
+fn skip_spaces(bytes: &[u8], mut from: usize) -> usize {
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([b' '; 8]));
+        let diff = word ^ SPACES;
+        if diff != 0 {
+            return from + (diff.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < bytes.len() && bytes[from] == b' ' {
+        from += 1;
+    }
+    from
+}
+
+/// The position after the last byte before `end` that is not a space, or 0.
+fn skip_spaces_back(bytes: &[u8], mut end: usize) -> usize {
+    while end >= 8 {
+        let word = u64::from_le_bytes(bytes[end - 8..end].try_into().unwrap_or([b' '; 8]));
+        let diff = word ^ SPACES;
+        if diff != 0 {
+            return end - (diff.leading_zeros() / 8) as usize;
+        }
+        end -= 8;
+    }
+    while end > 0 && bytes[end - 1] == b' ' {
+        end -= 1;
+    }
+    end
 }
 
 fn trim(bytes: &[u8]) -> &[u8] {
@@ -646,7 +821,12 @@ fn strip_suffix<'a>(bytes: &'a [u8], suffix: &[u8]) -> &'a [u8] {
 }
 
 fn find_within(bytes: &[u8], needle: u8, limit: usize) -> Option<usize> {
-    memchr::memchr(needle, &bytes[..bytes.len().min(limit)])
+    find_byte(&bytes[..bytes.len().min(limit)], needle)
+}
+
+/// `memchr` for the short slices of one line, where a plain loop is faster.
+fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    bytes.iter().position(|&b| b == needle)
 }
 
 fn all_digits(bytes: &[u8]) -> bool {
