@@ -291,6 +291,16 @@ impl Observation {
         info.ok |= event.result.is_ok();
     }
 
+    /// Take in what another observation saw.
+    pub fn merge(&mut self, other: Observation) {
+        for (path, info) in other.paths {
+            let mine = self.paths.entry(path).or_default();
+            mine.ops.extend(info.ops);
+            mine.ok |= info.ok;
+        }
+        self.execs.extend(other.execs);
+    }
+
     /// Parse a trace file into an observation.
     pub fn from_trace(
         format: trace::Format,

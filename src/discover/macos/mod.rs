@@ -102,10 +102,7 @@ fn major_version() -> Option<u32> {
 pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Observation> {
     let known = |p: &Path| crate::recipe::known(&p.to_string_lossy()).is_some();
     match format {
-        Format::FsUsage => match fs_usage_observation_seeded(path, cwd, BTreeSet::new(), &known)? {
-            Some(obs) => Ok(obs),
-            None => Observation::from_trace(format, path, cwd, None),
-        },
+        Format::FsUsage => fs_usage_observation_seeded(path, cwd, BTreeSet::new(), &known),
         Format::Eslogger => {
             let file = fs::File::open(path).map_err(at_path("cannot read trace", path))?;
             let mut root = None;

@@ -8,9 +8,12 @@ use std::io::BufReader;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::super::tracer::Observation;
+use super::super::tracer::{Observation, PathHasher};
 use crate::error::{Result, at_path};
 use crate::trace::{self, Op, TraceEvent};
+
+/// A cheap hash for keys no one else picks.
+type FastHash = std::hash::BuildHasherDefault<PathHasher>;
 
 /// fs_usage's process names are the kernel's `p_comm`, cut to this many bytes.
 const COMM_LEN: usize = 16;
@@ -106,48 +109,64 @@ pub(super) fn fs_usage_observation(
     cwd: &Path,
     seeds: BTreeSet<String>,
 ) -> Result<Observation> {
-    fs_usage_observation_seeded(trace, cwd, seeds, &|_| false).map(|obs| obs.unwrap_or_default())
+    fs_usage_observation_seeded(trace, cwd, seeds, &|_| false)
 }
 
-/// Like [`fs_usage_observation`], with more seeds taken, in the same pass, from
-/// the programs executed that `seed` picks. `None` when no seed was found.
+/// Like [`fs_usage_observation`], with more seeds taken from the programs
+/// executed that `seed` picks; with no seed at all, everything in the trace.
+///
+/// One pass: which names and threads are the tool's is known only at the end,
+/// so what each thread did under each of its names is kept apart until then.
 pub(super) fn fs_usage_observation_seeded(
     trace: &Path,
     cwd: &Path,
     mut seeds: BTreeSet<String>,
     seed: &dyn Fn(&Path) -> bool,
-) -> Result<Option<Observation>> {
+) -> Result<Observation> {
     let mut threads: HashMap<u32, ThreadLog> = HashMap::new();
-    read_fs_usage(trace, cwd, &mut |e| {
-        if e.op == Op::Exec && e.result.is_ok() && seed(&e.path) {
+    let mut groups: HashMap<(u32, usize), Observation, FastHash> = HashMap::default();
+    let mut execs: Vec<TraceEvent> = Vec::new();
+    let stats = read_fs_usage(trace, cwd, &mut |e| {
+        let ok_exec = e.op == Op::Exec && e.result.is_ok();
+        if ok_exec && seed(&e.path) {
             seeds.insert(comm_of(e.path.as_os_str()));
         }
         let log = threads.entry(e.pid).or_default();
-        let comm = e.comm.unwrap_or_default();
-        let at = match log.names.iter().position(|n| *n == comm) {
+        let comm = e.comm.as_deref().unwrap_or_default();
+        let at = match log.names.iter().position(|n| n == comm) {
             Some(at) => at,
             None => {
-                log.names.push(comm);
+                log.names.push(comm.to_string());
                 log.names.len() - 1
             }
         };
-        if e.op == Op::Exec && e.result.is_ok() {
-            log.execs.push((at, e.path, e.syscall != "posix_spawn"));
+        if ok_exec {
+            log.execs
+                .push((at, e.path.clone(), e.syscall != "posix_spawn"));
+            execs.push(e.clone());
         }
+        groups.entry((e.pid, at)).or_default().add(e);
     })?;
-    if seeds.is_empty() {
-        return Ok(None);
-    }
-    let tool = ToolProcesses::find(&threads, seeds);
-    drop(threads);
     let mut obs = Observation::default();
-    let stats = read_fs_usage(trace, cwd, &mut |e| {
-        if tool.includes(&e) {
-            obs.add(e);
+    if seeds.is_empty() {
+        for group in groups.into_values() {
+            obs.merge(group);
         }
-    })?;
+    } else {
+        let tool = ToolProcesses::find(&threads, seeds);
+        for ((tid, at), group) in groups {
+            if tool.threads.contains(&tid) || tool.names.contains(&threads[&tid].names[at]) {
+                obs.merge(group);
+            }
+        }
+        for exec in execs {
+            if tool.includes(&exec) {
+                obs.add(exec);
+            }
+        }
+    }
     obs.stats = stats;
-    Ok(Some(obs))
+    Ok(obs)
 }
 
 #[cfg(test)]
