@@ -50,6 +50,9 @@ pub struct Profile {
     pub unset: Vec<String>,
     /// The recipes the profile was made from.
     pub tools: Vec<String>,
+    /// Bound folders that were missing when the profile was loaded; made
+    /// again by [`Store::ensure_binding_dirs`].
+    pub missing: Vec<PathBuf>,
 }
 
 impl Profile {
@@ -83,6 +86,8 @@ pub struct ProfileSpec {
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// Our effective uid: the owner every folder of the store must have.
+    uid: u32,
 }
 
 impl Store {
@@ -102,11 +107,17 @@ impl Store {
             .ok_or_else(|| Error::user("cannot find a home folder for the store; set SWOP_HOME"))
     }
 
+    fn at(root: PathBuf) -> Store {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
+        Store { root, uid }
+    }
+
     /// The store, without creating anything. The root is canonical when it exists.
     pub fn open() -> Result<Store> {
         let root = Self::default_root()?;
         let root = fs::canonicalize(&root).unwrap_or(root);
-        Ok(Store { root })
+        Ok(Store::at(root))
     }
 
     /// The store, created (0700) if it does not exist yet.
@@ -115,7 +126,7 @@ impl Store {
         util::create_private_dir_all(&root.join("profiles"))
             .map_err(at_path("cannot create the store at", &root))?;
         let root = fs::canonicalize(&root).map_err(at_path("cannot resolve", &root))?;
-        let store = Store { root };
+        let store = Store::at(root);
         store.check_store()?;
         Ok(store)
     }
@@ -125,8 +136,9 @@ impl Store {
     fn check_store(&self) -> Result<()> {
         for dir in [self.root.clone(), self.profiles_dir()] {
             match fs::symlink_metadata(&dir) {
+                Ok(meta) => self.check_owned_meta(&dir, &meta)?,
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-                _ => self.check_owned(&dir)?,
+                Err(e) => return Err(at_path("cannot read", &dir)(e)),
             }
         }
         Ok(())
@@ -164,8 +176,8 @@ impl Store {
 
     /// Load a profile, or say it does not exist (and what the user may have meant).
     pub fn load(&self, name: &str) -> Result<Profile> {
-        let dir = self.existing_profile_dir(name)?;
-        self.check_owned(&dir)?;
+        let (dir, meta) = self.existing_profile_dir(name)?;
+        self.check_owned_meta(&dir, &meta)?;
         let file = dir.join(PROFILE_FILE);
         let recreate = format!("recreate the profile (swop rm {name} && swop add {name})");
         let text = util::read_private_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
@@ -192,9 +204,11 @@ impl Store {
                 e.message().trim_end().replace('\n', ": ")
             ))
         })?;
-        let profile = self.profile_from_file(name, dir, parsed)?;
+        let mut profile = self.profile_from_file(name, dir, parsed)?;
         for binding in &profile.bindings {
-            self.check_binding(binding)?;
+            if !self.check_binding(binding)? {
+                profile.missing.push(binding.path.clone());
+            }
         }
         Ok(profile)
     }
@@ -202,8 +216,7 @@ impl Store {
     /// A profile to delete: only its folder has to be sound, so that `rm`
     /// repairs a profile whose file is damaged or whose bindings are refused.
     pub fn load_for_removal(&self, name: &str) -> Result<Profile> {
-        let dir = self.existing_profile_dir(name)?;
-        let meta = fs::symlink_metadata(&dir).map_err(at_path("cannot read", &dir))?;
+        let (dir, meta) = self.existing_profile_dir(name)?;
         if meta.file_type().is_symlink() || !meta.is_dir() {
             return Err(Error::user(format!(
                 "{} is not a profile folder but a {}; delete it yourself (rm {}) if you do not need it",
@@ -225,28 +238,30 @@ impl Store {
             bindings: Vec::new(),
             unset: Vec::new(),
             tools: Vec::new(),
+            missing: Vec::new(),
         })
     }
 
-    /// The folder of a profile that exists, in a store that passes `check_store`.
-    fn existing_profile_dir(&self, name: &str) -> Result<PathBuf> {
+    /// The folder of a profile that exists, in a store that passes
+    /// `check_store`, with its `lstat`.
+    fn existing_profile_dir(&self, name: &str) -> Result<(PathBuf, fs::Metadata)> {
         names::check_profile_name(name)?;
         self.check_store()?;
         let dir = self.profile_dir(name);
         match fs::symlink_metadata(&dir) {
-            Ok(_) => Ok(dir),
+            Ok(meta) => Ok((dir, meta)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Err(self.not_found(name)),
             Err(e) => Err(at_path("cannot read", &dir)(e)),
         }
     }
 
     /// A bound folder that exists must be a real folder of ours; a missing one is
-    /// made again by [`Store::ensure_binding_dirs`].
-    fn check_binding(&self, binding: &Binding) -> Result<()> {
+    /// made again by [`Store::ensure_binding_dirs`]. True when it exists.
+    fn check_binding(&self, binding: &Binding) -> Result<bool> {
         let path = &binding.path;
         let meta = match fs::symlink_metadata(path) {
             Ok(meta) => meta,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(at_path("cannot read", path)(e)),
         };
         if meta.file_type().is_symlink() {
@@ -268,7 +283,7 @@ impl Store {
                 binding.var
             )));
         }
-        self.check_owned_meta(path, &meta)
+        self.check_owned_meta(path, &meta).map(|()| true)
     }
 
     fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
@@ -313,6 +328,7 @@ impl Store {
             bindings,
             unset: file.unset,
             tools: file.tools,
+            missing: Vec::new(),
         })
     }
 
@@ -353,8 +369,7 @@ impl Store {
     }
 
     fn check_owner(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::geteuid() };
+        let uid = self.uid;
         if meta.uid() != uid {
             return Err(Error::user(format!(
                 "{} is owned by uid {}, not by you (uid {uid}); swop only trusts folders you own. \
@@ -367,37 +382,21 @@ impl Store {
         Ok(())
     }
 
-    /// Make sure every bound folder exists as a real folder of the profile.
+    /// Make the bound folders that were missing when the profile was loaded;
+    /// the others were checked by [`Store::load`].
     pub fn ensure_binding_dirs(&self, profile: &Profile) -> Result<()> {
-        for binding in &profile.bindings {
-            match fs::symlink_metadata(&binding.path) {
-                Ok(meta) if meta.is_dir() => {}
-                Ok(_) => {
-                    return Err(Error::user(format!(
-                        "{} (bound to {}) is not a folder{}; remove it and swop recreates it",
-                        binding.path.display(),
-                        binding.var,
-                        if fs::symlink_metadata(&binding.path)
-                            .is_ok_and(|m| m.file_type().is_symlink())
-                        {
-                            " but a symbolic link"
-                        } else {
-                            ""
-                        }
-                    )));
+        for binding in profile
+            .bindings
+            .iter()
+            .filter(|b| profile.missing.contains(&b.path))
+        {
+            match util::create_private_dir(&binding.path) {
+                Ok(()) => {}
+                // Made meanwhile (by a concurrent swop): it must pass like any other.
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    self.check_binding(binding)?;
                 }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    util::create_private_dir(&binding.path)
-                        .or_else(|e| {
-                            if e.kind() == io::ErrorKind::AlreadyExists {
-                                Ok(())
-                            } else {
-                                Err(e)
-                            }
-                        })
-                        .map_err(at_path("cannot create", &binding.path))?;
-                }
-                Err(e) => return Err(at_path("cannot read", &binding.path)(e)),
+                Err(e) => return Err(at_path("cannot create", &binding.path)(e)),
             }
         }
         Ok(())

@@ -160,6 +160,7 @@ mod tests {
                 .collect(),
             unset: vec![],
             tools: vec![],
+            missing: vec![],
         }
     }
 
