@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::classify::{self, Class};
+use super::classify::{self, Class, ClassifiedPath};
 use super::macos;
 use super::method::{Discovery, Step};
 use super::redact;
@@ -112,21 +112,7 @@ pub fn findings_from(
         .collect();
 
     let mut limitations = Vec::new();
-    let global: Vec<&str> = paths
-        .iter()
-        .filter(|p| p.class == Class::Global)
-        .map(|p| p.path.as_str())
-        .collect();
-    if !global.is_empty() {
-        limitations.push(format!(
-            "Writes outside every candidate folder, shared by all accounts: {}",
-            global
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    limitations.extend(global_writes(&paths));
     let shared_inputs = paths
         .iter()
         .filter(|p| p.class == Class::SharedInput)
@@ -136,7 +122,7 @@ pub fn findings_from(
             "{shared_inputs} path(s) are read from the shared home or folders every account shares (e.g. global config); they are inputs, not state, and stay shared"
         ));
     }
-    if proof.is_some_and(|i| d.runs[i].leaks.iter().any(|_| true)) {
+    if proof.is_some_and(|i| !d.runs[i].leaks.is_empty()) {
         limitations.push("Even the final set leaks; see the runs table.".into());
     }
     if d.verification.is_none() {
@@ -162,33 +148,18 @@ pub fn findings_from(
             explore_exits.join(", ")
         ));
     }
-    if d.tracer.contains("fs_usage") {
-        limitations.push(
-            "fs_usage matches processes by name: other processes with the same name are included."
-                .into(),
-        );
-    }
-    if let Some(known) = tool.as_deref().and_then(recipe::known) {
-        limitations.extend(known.notes.iter().map(|n| n.to_string()));
-    }
-    limitations.push(
-        if macos::host_is_macos() {
-            "File tracing sees the file system only: Keychain items, XPC services and server-side sessions are not covered.".into()
-        } else {
-            "File tracing sees the file system only: keyrings, D-Bus secret services and server-side sessions are not covered.".into()
-        },
-    );
     let unknown: u64 = d
         .runs
         .iter()
         .flat_map(|r| &r.steps)
         .map(|(_, o)| o.stats.unknown)
         .sum();
-    if unknown > 0 {
-        limitations.push(format!(
-            "{unknown} trace line(s) could not be parsed and were skipped."
-        ));
-    }
+    limitations.extend(tracing_limitations(
+        d.tracer.contains("fs_usage"),
+        macos::host_is_macos(),
+        unknown,
+        tool.as_deref(),
+    ));
 
     let mut runbook = vec![redacted_invocation()];
     let profile_cmd = match record {
@@ -239,6 +210,52 @@ pub fn findings_from(
         trace_lines,
         unknown_lines: unknown,
     }
+}
+
+/// The Limitation every report has when the tool wrote outside the candidates.
+pub fn global_writes(paths: &[ClassifiedPath]) -> Option<String> {
+    let global: Vec<String> = paths
+        .iter()
+        .filter(|p| p.class == Class::Global)
+        .map(|p| format!("`{}`", p.path))
+        .collect();
+    (!global.is_empty()).then(|| {
+        format!(
+            "Writes outside every candidate folder, shared by all accounts: {}",
+            global.join(", ")
+        )
+    })
+}
+
+/// What the trace could not show: the tracer's blind spots, lines it could not
+/// read, and what the catalog knows about the tool.
+pub fn tracing_limitations(
+    by_name: bool,
+    macos: bool,
+    unknown_lines: u64,
+    tool: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if by_name {
+        out.push(
+            "fs_usage matches processes by name: other processes with the same name are included."
+                .to_string(),
+        );
+    }
+    if let Some(known) = tool.and_then(recipe::known) {
+        out.extend(known.notes.iter().map(|n| n.to_string()));
+    }
+    out.push(if macos {
+        "File tracing sees the file system only: Keychain items, XPC services and server-side sessions are not covered.".to_string()
+    } else {
+        "File tracing sees the file system only: keyrings, D-Bus secret services and server-side sessions are not covered.".to_string()
+    });
+    if unknown_lines > 0 {
+        out.push(format!(
+            "{unknown_lines} trace line(s) could not be parsed and were skipped."
+        ));
+    }
+    out
 }
 
 pub fn tested_on(tracer: &str) -> TestedOn {

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::classify::{self, Class, Classifier, StatePaths};
-use super::findings::redacted_invocation;
+use super::findings::{global_writes, redacted_invocation, tracing_limitations};
 use super::method::{Concurrency, real_home};
 use super::report::{Findings, Requirement, StepView, TestedOn};
 use crate::cli::Os;
@@ -134,41 +134,21 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
     ];
     if format == Format::FsUsage {
         limitations.push(
-            "fs_usage matches processes by name: other processes with the same name are included."
-                .into(),
-        );
-        limitations.push(
             "fs_usage shows only the source of a rename, cuts paths to their last 184 bytes and knows threads, not processes: compare before/after trees for anything that matters.".into(),
         );
     }
-    let global: Vec<String> = paths
-        .iter()
-        .filter(|p| p.class == Class::Global)
-        .map(|p| format!("`{}`", p.path))
-        .collect();
-    if !global.is_empty() {
-        limitations.push(format!(
-            "Writes outside every candidate folder, shared by all accounts: {}",
-            global.join(", ")
-        ));
-    }
-    limitations.push(
-        "File tracing sees the file system only: keychains and keyrings (macOS Keychain items in particular), D-Bus secret services and server-side sessions are not covered.".into(),
-    );
-    if obs.stats.unknown > 0 {
-        limitations.push(format!(
-            "{} trace line(s) could not be parsed and were skipped.",
-            obs.stats.unknown
-        ));
-    }
+    limitations.extend(global_writes(&paths));
     let tool = obs
         .execs
         .iter()
         .find_map(|e| recipe::known(&e.to_string_lossy()))
         .map(|k| k.tool.to_string());
-    if let Some(known) = tool.as_deref().and_then(recipe::known) {
-        limitations.extend(known.notes.iter().map(|n| n.to_string()));
-    }
+    limitations.extend(tracing_limitations(
+        format == Format::FsUsage,
+        os == Os::Macos,
+        obs.stats.unknown,
+        tool.as_deref(),
+    ));
     let minimal: Vec<String> = minimal.into_iter().collect();
     let format_name = match format {
         Format::Strace => "strace",

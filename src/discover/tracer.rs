@@ -154,11 +154,7 @@ impl StepTracer for Strace {
             .arg(tool.get_program())
             .args(tool.get_args());
         copy_env_and_dir(&tool, &mut cmd);
-        let cwd = tool
-            .get_current_dir()
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("/"));
+        let cwd = working_dir(&tool);
         let exit = run_foreground(cmd, output)?;
         let obs = Observation::from_trace(trace::Format::Strace, trace, &cwd, None)?;
         Ok((exit, obs))
@@ -332,26 +328,38 @@ pub enum Output {
     StderrOnly,
 }
 
+impl Output {
+    /// Give the traced tool the terminal's stdin and stderr, and stdout as chosen.
+    pub fn connect(self, cmd: &mut Command) -> Result<()> {
+        cmd.stdin(Stdio::inherit()).stderr(Stdio::inherit());
+        let stdout = match self {
+            Output::Terminal => Stdio::inherit(),
+            Output::StderrOnly => std::os::fd::AsFd::as_fd(&std::io::stderr())
+                .try_clone_to_owned()
+                .map(Stdio::from)
+                .map_err(|e| Error::Io {
+                    context: "cannot redirect output".into(),
+                    source: e,
+                })?,
+        };
+        cmd.stdout(stdout);
+        Ok(())
+    }
+}
+
+/// The folder a command will run in.
+pub fn working_dir(cmd: &Command) -> PathBuf {
+    cmd.get_current_dir()
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
 /// Run a command in the foreground and wait for it. swop ignores Ctrl-C while the
 /// command runs (the terminal sends it to both), and the command gets the default
 /// handlers back.
 pub fn run_foreground(mut cmd: Command, output: Output) -> Result<Exit> {
-    cmd.stdin(Stdio::inherit()).stderr(Stdio::inherit());
-    match output {
-        Output::Terminal => {
-            cmd.stdout(Stdio::inherit());
-        }
-        Output::StderrOnly => {
-            let err = std::io::stderr();
-            let fd = std::os::fd::AsFd::as_fd(&err)
-                .try_clone_to_owned()
-                .map_err(|e| Error::Io {
-                    context: "cannot redirect output".into(),
-                    source: e,
-                })?;
-            cmd.stdout(Stdio::from(fd));
-        }
-    }
+    output.connect(&mut cmd)?;
     // SAFETY: only async-signal-safe calls (signal) between fork and exec.
     unsafe {
         cmd.pre_exec(|| {

@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
 use super::super::tracer::{Exit, Output};
@@ -16,21 +16,7 @@ use crate::error::{Error, Result};
 /// the terminal, the tool's group gets the foreground while it runs: Ctrl-C and
 /// /dev/tty reach the tool, not the tracer.
 pub(super) fn run_tool(mut cmd: Command, output: Output) -> Result<(Exit, u32)> {
-    cmd.stdin(Stdio::inherit()).stderr(Stdio::inherit());
-    match output {
-        Output::Terminal => {
-            cmd.stdout(Stdio::inherit());
-        }
-        Output::StderrOnly => {
-            let fd = std::os::fd::AsFd::as_fd(&std::io::stderr())
-                .try_clone_to_owned()
-                .map_err(|e| Error::Io {
-                    context: "cannot redirect output".into(),
-                    source: e,
-                })?;
-            cmd.stdout(Stdio::from(fd));
-        }
-    }
+    output.connect(&mut cmd)?;
     let tty = foreground_terminal();
     let tty_fd = tty.as_ref().map(AsRawFd::as_raw_fd);
     // SAFETY: only async-signal-safe calls (setpgid, signal, tcsetpgrp, getpid)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::super::method::progress;
 use super::super::snapshot::Snapshot;
-use super::super::tracer::{Exit, Observation, Output, StepTracer, create_trace_file};
+use super::super::tracer::{Exit, Observation, Output, StepTracer, create_trace_file, working_dir};
 use super::major_version;
 use super::names::{comm_of, fs_usage_observation};
 use super::snapshots::add_snapshot_changes;
@@ -165,11 +165,7 @@ impl StepTracer for MacTracer {
     ) -> Result<(Exit, Observation)> {
         self.authenticate(false)?;
         create_trace_file(trace)?;
-        let cwd = tool
-            .get_current_dir()
-            .map(Path::to_path_buf)
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_else(|| PathBuf::from("/"));
+        let cwd = working_dir(&tool);
         let seed = comm_of(tool.get_program());
         let before = Snapshot::take(&[watch]);
         let mut tracer = self.start(trace)?;
