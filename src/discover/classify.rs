@@ -47,6 +47,32 @@ pub struct ClassifiedPath {
     pub exists: bool,
 }
 
+/// One entry per shown path (raw paths can read alike once shown, and steps
+/// repeat paths): operations joined, the most telling class kept; sorted by
+/// class, then path.
+pub fn merge_by_path(paths: impl IntoIterator<Item = ClassifiedPath>) -> Vec<ClassifiedPath> {
+    let mut merged: std::collections::BTreeMap<String, ClassifiedPath> = Default::default();
+    for p in paths {
+        match merged.get_mut(&p.path) {
+            Some(m) => {
+                for op in p.ops {
+                    if !m.ops.contains(&op) {
+                        m.ops.push(op);
+                    }
+                }
+                m.class = m.class.min(p.class);
+                m.exists |= p.exists;
+            }
+            None => {
+                merged.insert(p.path.clone(), p);
+            }
+        }
+    }
+    let mut out: Vec<ClassifiedPath> = merged.into_values().collect();
+    out.sort_by(|a, b| (a.class, &a.path).cmp(&(b.class, &b.path)));
+    out
+}
+
 /// Paths (relative to their variable's folder) that a tool writes as state.
 #[derive(Debug, Clone, Default)]
 pub struct StatePaths {

@@ -21,25 +21,11 @@ pub fn findings_from(
 ) -> Findings {
     let proof = d.verification.or(d.runs.len().checked_sub(1));
     let mut step_views = Vec::new();
-    let mut merged: std::collections::BTreeMap<String, classify::ClassifiedPath> =
-        Default::default();
+    let mut all = Vec::new();
     if let Some(run) = proof.map(|i| &d.runs[i]) {
         for (i, (exit, _)) in run.steps.iter().enumerate() {
             let paths = d.classified(run, i);
-            for p in &paths {
-                merged
-                    .entry(p.path.clone())
-                    .and_modify(|m| {
-                        for op in &p.ops {
-                            if !m.ops.contains(op) {
-                                m.ops.push(op);
-                            }
-                        }
-                        m.class = m.class.min(p.class);
-                        m.exists |= p.exists;
-                    })
-                    .or_insert_with(|| p.clone());
-            }
+            all.extend(paths.iter().cloned());
             step_views.push(StepView {
                 command: steps[i].shown.clone(),
                 exit: Some(exit.to_string()),
@@ -47,8 +33,7 @@ pub fn findings_from(
             });
         }
     }
-    let mut paths: Vec<_> = merged.into_values().collect();
-    paths.sort_by(|a, b| (a.class, &a.path).cmp(&(b.class, &b.path)));
+    let paths = classify::merge_by_path(all);
 
     let required = d
         .minimal

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use serde::Serialize;
 
 use super::candidates::{self, CandidateSet};
-use super::classify::{Class, ClassifiedPath, Classifier, StatePaths};
+use super::classify::{Class, ClassifiedPath, Classifier, StatePaths, merge_by_path};
 use super::scratch::{Location, RunLayout, Scratch, var_form};
 use super::snapshot::Snapshot;
 use super::tracer::{Exit, Observation, Output, StepTracer};
@@ -112,29 +112,14 @@ impl Discovery {
     /// The classified paths of one step of a run, most interesting first.
     pub fn classified(&self, run: &Run, step: usize) -> Vec<ClassifiedPath> {
         let classifier = self.classifier(run);
-        let mut merged: BTreeMap<String, ClassifiedPath> = BTreeMap::new();
-        if let Some((_, obs)) = run.steps.get(step) {
-            for (path, info) in &obs.paths {
-                let c = classifier.classify(path, info);
-                match merged.get_mut(&c.path) {
-                    Some(existing) => {
-                        for op in c.ops {
-                            if !existing.ops.contains(&op) {
-                                existing.ops.push(op);
-                            }
-                        }
-                        existing.class = existing.class.min(c.class);
-                        existing.exists |= c.exists;
-                    }
-                    None => {
-                        merged.insert(c.path.clone(), c);
-                    }
-                }
-            }
-        }
-        let mut out: Vec<ClassifiedPath> = merged.into_values().collect();
-        out.sort_by(|a, b| (a.class, &a.path).cmp(&(b.class, &b.path)));
-        out
+        let Some((_, obs)) = run.steps.get(step) else {
+            return Vec::new();
+        };
+        merge_by_path(
+            obs.paths
+                .iter()
+                .map(|(path, info)| classifier.classify(path, info)),
+        )
     }
 }
 

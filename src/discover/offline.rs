@@ -88,13 +88,11 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         program_roots,
         state: &state,
     };
-    let mut paths: Vec<_> = obs
-        .paths
-        .iter()
-        .map(|(p, info)| classifier.classify(p, info))
-        .collect();
-    paths.sort_by(|a, b| (a.class, &a.path).cmp(&(b.class, &b.path)));
-    paths.dedup_by(|a, b| a.path == b.path);
+    let paths = classify::merge_by_path(
+        obs.paths
+            .iter()
+            .map(|(p, info)| classifier.classify(p, info)),
+    );
 
     let mut minimal = BTreeSet::new();
     let mut reasons: std::collections::BTreeMap<String, Vec<String>> = Default::default();
