@@ -443,3 +443,53 @@ pub fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     found
 }
+
+/// A store plus a folder of small `#!/bin/sh` tools first on PATH, for the
+/// `discover` tests. Test modules add their own methods.
+pub struct Lab {
+    pub swop: Swop,
+    pub tools: PathBuf,
+}
+
+impl Lab {
+    pub fn new() -> Lab {
+        Lab::with(Swop::new())
+    }
+
+    pub fn with(swop: Swop) -> Lab {
+        let tools = swop.dir().join("tools");
+        fs::create_dir(&tools).expect("create tools folder");
+        Lab { swop, tools }
+    }
+
+    /// A `#!/bin/sh` tool named `name`, stopping at its first failure.
+    pub fn tool(&self, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.tools.join(name);
+        fs::write(&path, format!("#!/bin/sh\nset -e\n{body}\n")).expect("write tool");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod tool");
+        path
+    }
+
+    /// PATH with the tools first, then swop, then the caller's.
+    pub fn path_var(&self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.tools.display(),
+            self.swop.dir().join("bin").display(),
+            std::env::var_os("PATH")
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "/usr/bin:/bin".into())
+        )
+    }
+}
+
+/// A JSON array of strings.
+#[track_caller]
+pub fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().expect("a string").to_string())
+        .collect()
+}

@@ -7,41 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{OutputExt, Swop, require};
-
-/// A store plus a folder of test tools first on PATH.
-struct Lab {
-    swop: Swop,
-    tools: PathBuf,
-}
+use crate::common::{Lab, OutputExt, require, strings};
 
 impl Lab {
-    fn new() -> Lab {
-        let swop = Swop::new();
-        let tools = swop.dir().join("tools");
-        fs::create_dir(&tools).expect("create tools folder");
-        Lab { swop, tools }
-    }
-
-    /// A `#!/bin/sh` tool named `name`.
-    fn tool(&self, name: &str, body: &str) -> PathBuf {
-        let path = self.tools.join(name);
-        fs::write(&path, format!("#!/bin/sh\nset -e\n{body}\n")).expect("write tool");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod tool");
-        path
-    }
-
-    fn path_var(&self) -> String {
-        format!(
-            "{}:{}:{}",
-            self.tools.display(),
-            self.swop.dir().join("bin").display(),
-            std::env::var_os("PATH")
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "/usr/bin:/bin".into())
-        )
-    }
-
     /// `swop discover --json ARGS`, which must succeed; the parsed findings.
     #[track_caller]
     fn discover(&self, args: &[&str]) -> (Value, String) {
@@ -60,14 +28,6 @@ impl Lab {
         });
         (json, out.stderr_str())
     }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|s| s.as_str().expect("a string").to_string())
-        .collect()
 }
 
 fn class_of(findings: &Value, path: &str) -> String {

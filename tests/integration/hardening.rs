@@ -14,7 +14,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{Swop, walk};
+pub(crate) use crate::common::Lab;
+use crate::common::walk;
 
 /// Permission bits of a path, links not followed.
 #[track_caller]
@@ -178,47 +179,13 @@ fn can_mount() -> bool {
         .is_some_and(|caps| caps & (1 << 21) != 0)
 }
 
-/// A store plus a folder of small shell tools first on PATH, for `discover`.
-struct Lab {
-    swop: Swop,
-    tools: PathBuf,
-}
-
 impl Lab {
-    fn new() -> Lab {
-        Lab::with(Swop::new())
-    }
-
-    fn with(swop: Swop) -> Lab {
-        let tools = swop.dir().join("tools");
-        fs::create_dir(&tools).expect("create tools folder");
-        Lab { swop, tools }
-    }
-
-    /// A `#!/bin/sh` tool named `name`.
-    fn tool(&self, name: &str, body: &str) {
-        let path = self.tools.join(name);
-        fs::write(&path, format!("#!/bin/sh\nset -e\n{body}\n")).expect("write tool");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod tool");
-    }
-
     /// The tool that `record` tests use: it keeps its state in `$RT_HOME`.
     fn record_tool(&self) {
         self.tool(
             "rtool",
             r#"d="${RT_HOME:-$HOME/.rt}"; mkdir -p "$d"; echo t > "$d/token""#,
         );
-    }
-
-    fn path_var(&self) -> String {
-        format!(
-            "{}:{}:{}",
-            self.tools.display(),
-            self.swop.dir().join("bin").display(),
-            std::env::var_os("PATH")
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "/usr/bin:/bin".into())
-        )
     }
 
     /// The folder given to swop as TMPDIR, for its scratch folders.

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use std::time::Duration;
 
-use crate::common::{OutputExt, Run, Swop, require, wait_until};
+use crate::common::{OutputExt, Run, Swop, require, strings, wait_until};
 
 /// A store, a folder of tools, and the stand-ins first on PATH.
 struct MacLab {
@@ -100,14 +100,6 @@ fn has_shell_tools() -> bool {
     ["sh", "awk", "tail", "head", "wc", "sleep"]
         .iter()
         .all(|p| require(p))
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not an array: {v}"))
-        .iter()
-        .map(|s| s.as_str().expect("a string").to_string())
-        .collect()
 }
 
 #[track_caller]
