@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
 use std::process::Child;
 use std::time::Duration;
 
@@ -132,22 +133,63 @@ fn fill(dir: &std::path::Path) {
     }
 }
 
+/// A store on a small tmpfs of its own, with profile A holding a file of
+/// data and, when strace is here, a recorded recipe.
+struct Disk {
+    lab: Lab,
+    disk: PathBuf,
+    mount: Tmpfs,
+    home: PathBuf,
+    strace: bool,
+}
+
+impl Disk {
+    fn prepare(size: &str) -> Option<Disk> {
+        let lab = Lab::with(Swop::with_store("disk/store"));
+        let disk = lab.swop.dir().join("disk");
+        let mount = Tmpfs::mount(&disk, size)?;
+        lab.swop.add("A", &[]);
+        let home = lab.swop.profile_dir("A").join("HOME");
+        fs::write(home.join("data"), "precious").expect("write data");
+        let strace = require("strace");
+        if strace {
+            lab.record_tool();
+            lab.swop(&["discover", "--record", "rtool", "--json", "--", "rtool"])
+                .success();
+        }
+        Some(Disk {
+            lab,
+            disk,
+            mount,
+            home,
+            strace,
+        })
+    }
+}
+
+/// What was there still runs: exec reads the profile's data.
+#[track_caller]
+fn assert_still_runs(lab: &Lab, home: &Path) {
+    let data = home.join("data");
+    let out = lab
+        .swop
+        .args(["exec", "A", "--", "cat", data.to_str().expect("utf-8")])
+        .success();
+    assert_eq!(out.stdout_str(), "precious");
+}
+
 #[test]
 fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
-    let lab = Lab::with(Swop::with_store("disk/store"));
-    let disk = lab.swop.dir().join("disk");
-    let Some(_mount) = Tmpfs::mount(&disk, "64k") else {
+    let Some(Disk {
+        lab,
+        disk,
+        mount: _mount,
+        home,
+        strace,
+    }) = Disk::prepare("64k")
+    else {
         return;
     };
-    lab.swop.add("A", &[]);
-    let home = lab.swop.profile_dir("A").join("HOME");
-    fs::write(home.join("data"), "precious").expect("write data");
-    let strace = require("strace");
-    if strace {
-        lab.record_tool();
-        lab.swop(&["discover", "--record", "rtool", "--json", "--", "rtool"])
-            .success();
-    }
     let before = contents(lab.swop.store());
     fill(&disk);
 
@@ -163,17 +205,7 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
         assert!(err.contains(needle), "no {needle:?} in: {err}");
     }
     // What was there still works, on the full disk.
-    let out = lab
-        .swop
-        .args([
-            "exec",
-            "A",
-            "--",
-            "cat",
-            home.join("data").to_str().expect("utf-8"),
-        ])
-        .success();
-    assert_eq!(out.stdout_str(), "precious");
+    assert_still_runs(&lab, &home);
     lab.swop.args(["env", "A"]).success();
     lab.swop.args(["list"]).success();
     if strace {
@@ -203,20 +235,16 @@ fn a_full_disk_gives_a_clear_error_and_loses_nothing() {
 
 #[test]
 fn a_read_only_store_gives_a_clear_error_and_loses_nothing() {
-    let lab = Lab::with(Swop::with_store("disk/store"));
-    let disk = lab.swop.dir().join("disk");
-    let Some(mount) = Tmpfs::mount(&disk, "1m") else {
+    let Some(Disk {
+        lab,
+        disk: _,
+        mount,
+        home,
+        strace,
+    }) = Disk::prepare("1m")
+    else {
         return;
     };
-    lab.swop.add("A", &[]);
-    let home = lab.swop.profile_dir("A").join("HOME");
-    fs::write(home.join("data"), "precious").expect("write data");
-    let strace = require("strace");
-    if strace {
-        lab.record_tool();
-        lab.swop(&["discover", "--record", "rtool", "--json", "--", "rtool"])
-            .success();
-    }
     let before = contents(lab.swop.store());
     mount.remount("ro");
 
@@ -237,17 +265,7 @@ fn a_read_only_store_gives_a_clear_error_and_loses_nothing() {
         }
     }
     // Reading and running need no writes: they keep working.
-    let out = lab
-        .swop
-        .args([
-            "exec",
-            "A",
-            "--",
-            "cat",
-            home.join("data").to_str().expect("utf-8"),
-        ])
-        .success();
-    assert_eq!(out.stdout_str(), "precious");
+    assert_still_runs(&lab, &home);
     lab.swop.args(["env", "A"]).success();
     lab.swop.args(["show", "A"]).success();
     assert_eq!(
