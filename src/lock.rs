@@ -281,6 +281,20 @@ fn describe_holders(holders: &[Holder]) -> String {
 
 /// Whether anybody holds the profile's lock, without disturbing them.
 pub fn in_use(profile: &Profile) -> bool {
+    in_use_with(&KernelLocks::read(), profile)
+}
+
+/// The kernel's table of file locks (/proc/locks), read once for many profiles.
+pub struct KernelLocks(Option<String>);
+
+impl KernelLocks {
+    pub fn read() -> KernelLocks {
+        KernelLocks(fs::read_to_string("/proc/locks").ok())
+    }
+}
+
+/// [`in_use`] against a lock table already read.
+pub fn in_use_with(locks: &KernelLocks, profile: &Profile) -> bool {
     let Ok(file) = OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -288,7 +302,7 @@ pub fn in_use(profile: &Profile) -> bool {
     else {
         return false;
     };
-    if let Some(pids) = proc_lock_pids(&file) {
+    if let Some(pids) = locks.0.as_deref().and_then(|text| lock_pids(text, &file)) {
         return !pids.is_empty();
     }
     // No /proc/locks: probe. A shared probe does not disturb shared holders.
@@ -337,7 +351,11 @@ fn recorded_holder(file: &File) -> Option<Holder> {
 
 /// Pids holding a flock on the file's inode, from /proc/locks (Linux).
 fn proc_lock_pids(file: &File) -> Option<Vec<u32>> {
-    let text = fs::read_to_string("/proc/locks").ok()?;
+    lock_pids(&fs::read_to_string("/proc/locks").ok()?, file)
+}
+
+/// Pids holding a flock on the file's inode, in a /proc/locks text.
+fn lock_pids(text: &str, file: &File) -> Option<Vec<u32>> {
     let meta = file.metadata().ok()?;
     let dev = meta.dev();
     let key = format!(

@@ -15,9 +15,10 @@ impl Run for ListArgs {
         }
         let mut views = Vec::new();
         let mut skipped = 0;
+        let locks = crate::lock::KernelLocks::read();
         for name in store.names()? {
             match store.load(&name) {
-                Ok(profile) => views.push(ProfileView::of(&profile)),
+                Ok(profile) => views.push(ProfileView::with_locks(&profile, &locks)),
                 // One broken profile must not hide the others.
                 Err(err) => {
                     skipped += 1;

@@ -20,6 +20,11 @@ pub struct ProfileView {
 
 impl ProfileView {
     pub fn of(profile: &Profile) -> Self {
+        Self::with_locks(profile, &crate::lock::KernelLocks::read())
+    }
+
+    /// [`ProfileView::of`] against a lock table read once for many profiles.
+    pub fn with_locks(profile: &Profile, locks: &crate::lock::KernelLocks) -> Self {
         ProfileView {
             name: profile.name.clone(),
             root: profile.dir.to_string_lossy().into_owned(),
@@ -30,7 +35,7 @@ impl ProfileView {
                 .collect(),
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),
-            in_use: crate::lock::in_use(profile),
+            in_use: crate::lock::in_use_with(locks, profile),
         }
     }
 
