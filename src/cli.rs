@@ -250,6 +250,14 @@ pub struct DiscoverArgs {
     /// Keep the raw traces (in the 0700 scratch folder)
     #[arg(long)]
     pub keep_traces: bool,
+    /// Stop a step that runs longer than SECS (default: none with a terminal,
+    /// 30 s without one and in the two-account run)
+    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+    /// A step may end with this exit code and still count as doing its job
+    /// (repeatable; 0 always counts)
+    #[arg(long = "expect-exit", value_name = "N", value_parser = clap::value_parser!(i32).range(0..=255))]
+    pub expect_exit: Vec<i32>,
     /// Analyse a trace captured elsewhere instead of running anything
     #[arg(long, value_name = "FILE")]
     pub trace_file: Option<PathBuf>,
@@ -259,4 +267,15 @@ pub struct DiscoverArgs {
     /// The command to trace
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<OsString>,
+}
+
+/// Seconds, whole or not, up to a day: `--timeout 90`, `--timeout 2.5`.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err("give a number of seconds above 0 and at most 86400 (a day)".into());
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }

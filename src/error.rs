@@ -22,6 +22,11 @@ pub enum Error {
     /// A command could not be started (126 not executable, 127 not found).
     #[error("{message}")]
     Exec { code: i32, message: String },
+    /// A signal told swop to stop; it cleaned up and dies of the same signal.
+    #[error(
+        "stopped by signal {0}; everything swop started was stopped and its scratch folder removed"
+    )]
+    Interrupted(i32),
 }
 
 impl Error {
@@ -30,6 +35,7 @@ impl Error {
             Error::Usage(_) => 2,
             Error::User(_) | Error::Io { .. } => 1,
             Error::Exec { code, .. } => *code,
+            Error::Interrupted(signal) => 128 + signal,
         }
     }
 

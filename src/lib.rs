@@ -65,9 +65,24 @@ fn finish(result: Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(err) if err.is_broken_pipe() => 0,
+        Err(Error::Interrupted(signal)) => {
+            eprintln!("swop: {}", Error::Interrupted(signal));
+            die_of(signal)
+        }
         Err(err) => {
             eprintln!("swop: {err}");
             err.code()
         }
     }
+}
+
+/// End the process by `signal`, so that the caller sees a death by signal
+/// (as a shell does after Ctrl-C); the exit code is the fallback.
+fn die_of(signal: i32) -> i32 {
+    // SAFETY: restoring the default action and raising a signal at ourselves.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+    128 + signal
 }

@@ -38,41 +38,58 @@ pub fn is_var_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
 }
 
-/// Variables that change how programs are loaded or how shells behave: pointing
-/// one of them into a profile folder would hand code execution to whatever lands
-/// there, so no profile may bind or unset them. Case is ignored: zsh ties
-/// `path`, `fpath` and `cdpath` to their upper-case twins.
-pub fn is_forbidden_var(name: &str) -> bool {
-    const EXACT: &[&str] = &[
+/// Why a variable may not be bound, unset or set by a profile, a recipe or
+/// discover, if it may not. The rule: a binding names where a tool keeps
+/// state. Variables that choose which code runs, how a shell behaves, where
+/// programs are installed, which certificates are trusted or where the login
+/// session's services listen are something else: pointing one into a profile
+/// would hand code execution to whatever lands there, or break the tool
+/// instead of isolating it. Case is ignored: zsh ties `path`, `fpath` and
+/// `cdpath` to their upper-case twins, and fish reads `fish_user_paths`.
+pub fn forbidden_reason(name: &str) -> Option<&'static str> {
+    const CODE: &[&str] = &[
         "PATH",
         "IFS",
         "ENV",
         "BASH_ENV",
+        "ZDOTDIR",
         "SHELL",
-        "SHELLOPTS",
-        "BASHOPTS",
         "PROMPT_COMMAND",
+        "PS0",
         "PS1",
         "PS2",
         "PS3",
         "PS4",
-        "PWD",
-        "OLDPWD",
         "CDPATH",
         "FPATH",
         "GLOBIGNORE",
+        "HISTFILE",
+        "INPUTRC",
         "NODE_OPTIONS",
+        "NODE_PATH",
         "PYTHONPATH",
         "PYTHONSTARTUP",
+        "PYTHONHOME",
+        "PYTHONUSERBASE",
         "PERL5LIB",
         "PERL5OPT",
+        "PERLLIB",
         "RUBYOPT",
         "RUBYLIB",
-        "PERLLIB",
-        "PYTHONHOME",
-        "NODE_PATH",
+        "GEM_PATH",
+        "GEM_HOME",
+        "CLASSPATH",
+        "JAVA_TOOL_OPTIONS",
+        "_JAVA_OPTIONS",
+        "JDK_JAVA_OPTIONS",
+        "GIT_EXEC_PATH",
+        "GIT_TEMPLATE_DIR",
+        "LUA_PATH",
+        "LUA_CPATH",
         "GCONV_PATH",
         "GLIBC_TUNABLES",
+        "LOCPATH",
+        "NLSPATH",
         "MANPATH",
         "MODULE_PATH",
         "PROMPT",
@@ -83,10 +100,117 @@ pub fn is_forbidden_var(name: &str) -> bool {
         "RPROMPT2",
         "RPS1",
         "RPS2",
+        "FISH_USER_PATHS",
+        "FISH_FUNCTION_PATH",
+        "FISH_COMPLETE_PATH",
     ];
-    const PREFIXES: &[&str] = &["LD_", "DYLD_", "SWOP_", "BASH_FUNC_"];
-    let name = name.to_ascii_uppercase();
-    EXACT.contains(&name.as_str()) || PREFIXES.iter().any(|p| name.starts_with(p))
+    const SHELL_OWNED: &[&str] = &[
+        "PWD",
+        "OLDPWD",
+        "UID",
+        "EUID",
+        "PPID",
+        "SHELLOPTS",
+        "BASHOPTS",
+        "GROUPS",
+        "HOSTNAME",
+        "RANDOM",
+        "SECONDS",
+        "LINENO",
+        "STATUS",
+        "PIPESTATUS",
+        "USER",
+        "LOGNAME",
+    ];
+    const PROGRAMS: &[&str] = &[
+        "RUSTUP_HOME",
+        "RUSTUP_TOOLCHAIN",
+        "PYENV_ROOT",
+        "NVM_DIR",
+        "VOLTA_HOME",
+        "ASDF_DIR",
+        "ASDF_DATA_DIR",
+        "SDKMAN_DIR",
+        "BUN_INSTALL",
+        "RBENV_ROOT",
+        "NODENV_ROOT",
+        "GOROOT",
+        "JAVA_HOME",
+        "ANDROID_HOME",
+        "ANDROID_SDK_ROOT",
+        "ANDROID_NDK_HOME",
+        "CONDA_PREFIX",
+        "VIRTUAL_ENV",
+        "DENO_INSTALL",
+        "PNPM_HOME",
+        "GRADLE_HOME",
+        "M2_HOME",
+        "MAVEN_HOME",
+        "MISE_DATA_DIR",
+        "MISE_INSTALL_PATH",
+        "HOMEBREW_PREFIX",
+        "HOMEBREW_CELLAR",
+        "HOMEBREW_REPOSITORY",
+    ];
+    const CERTIFICATES: &[&str] = &[
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "CURL_CA_BUNDLE",
+        "REQUESTS_CA_BUNDLE",
+        "NODE_EXTRA_CA_CERTS",
+        "GIT_SSL_CAINFO",
+        "GIT_SSL_CAPATH",
+        "AWS_CA_BUNDLE",
+        "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH",
+        "SSLKEYLOGFILE",
+    ];
+    const SESSION: &[&str] = &[
+        "XDG_RUNTIME_DIR",
+        "XDG_DATA_DIRS",
+        "XDG_CONFIG_DIRS",
+        "DBUS_SESSION_BUS_ADDRESS",
+        "SSH_AUTH_SOCK",
+        "GPG_AGENT_INFO",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "TERM",
+        "TERMINFO",
+        "TERMINFO_DIRS",
+    ];
+    const PREFIXES: &[(&str, &str)] = &[
+        ("LD_", "it changes how programs are loaded"),
+        ("DYLD_", "it changes how programs are loaded"),
+        ("BASH_FUNC_", "it defines shell functions"),
+        ("SWOP_", "it is swop's own"),
+        ("LC_", "it sets the locale"),
+        ("MALLOC_", "it changes how programs allocate memory"),
+    ];
+    let upper = name.to_ascii_uppercase();
+    let upper = upper.as_str();
+    if CODE.contains(&upper) {
+        return Some("it chooses which code runs or how a shell behaves");
+    }
+    if SHELL_OWNED.contains(&upper) {
+        return Some("the shell owns it (read-only or set by the shell itself)");
+    }
+    if PROGRAMS.contains(&upper) {
+        return Some("it names where programs are installed, not where a tool keeps state");
+    }
+    if CERTIFICATES.contains(&upper) {
+        return Some("it names the certificates a tool trusts or where TLS secrets go");
+    }
+    if SESSION.contains(&upper) {
+        return Some("it belongs to the login session (sockets, display, terminal)");
+    }
+    PREFIXES
+        .iter()
+        .find(|(p, _)| upper.starts_with(p))
+        .map(|(_, why)| *why)
+}
+
+/// Whether a profile, recipe or discover may never bind or unset `name`.
+pub fn is_forbidden_var(name: &str) -> bool {
+    forbidden_reason(name).is_some()
 }
 
 pub fn check_var_name(name: &str) -> Result<()> {
@@ -96,9 +220,9 @@ pub fn check_var_name(name: &str) -> Result<()> {
             crate::util::quoted(name)
         )));
     }
-    if is_forbidden_var(name) {
+    if let Some(why) = forbidden_reason(name) {
         return Err(Error::user(format!(
-            "{name} cannot be bound by a profile: it controls how programs are found or loaded"
+            "{name} cannot be bound by a profile: {why}"
         )));
     }
     Ok(())

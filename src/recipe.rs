@@ -44,6 +44,12 @@ pub struct Known {
     pub tool: &'static str,
     /// Folder variables worth trying as candidates, most specific first.
     pub candidates: &'static [&'static str],
+    /// File variables worth trying as candidates, with the name the file has
+    /// by default (the name it gets inside a profile).
+    pub files: &'static [(&'static str, &'static str)],
+    /// Variables that carry an account's credentials: never inherited by a
+    /// discovery's runs.
+    pub credentials: &'static [&'static str],
     /// The bindings to use before anything was verified.
     pub bindings: &'static [&'static str],
     pub unset: &'static [&'static str],
@@ -54,6 +60,8 @@ pub const CATALOG: &[Known] = &[
     Known {
         tool: "codex",
         candidates: &["CODEX_HOME", "CODEX_SQLITE_HOME"],
+        files: &[],
+        credentials: &["OPENAI_API_KEY", "CODEX_API_KEY"],
         bindings: &["CODEX_HOME"],
         unset: &["CODEX_SQLITE_HOME"],
         notes: &[
@@ -65,6 +73,12 @@ pub const CATALOG: &[Known] = &[
     Known {
         tool: "claude",
         candidates: &["CLAUDE_CONFIG_DIR"],
+        files: &[],
+        credentials: &[
+            "ANTHROPIC_API_KEY",
+            "ANTHROPIC_AUTH_TOKEN",
+            "CLAUDE_CODE_OAUTH_TOKEN",
+        ],
         bindings: &["CLAUDE_CONFIG_DIR"],
         unset: &[],
         notes: &[
@@ -72,8 +86,24 @@ pub const CATALOG: &[Known] = &[
         ],
     },
     Known {
+        tool: "gemini",
+        candidates: &["GEMINI_CLI_HOME"],
+        files: &[],
+        credentials: &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+        bindings: &["GEMINI_CLI_HOME"],
+        unset: &[],
+        notes: &[],
+    },
+    Known {
         tool: "gh",
         candidates: &["GH_CONFIG_DIR"],
+        files: &[],
+        credentials: &[
+            "GH_TOKEN",
+            "GITHUB_TOKEN",
+            "GH_ENTERPRISE_TOKEN",
+            "GITHUB_ENTERPRISE_TOKEN",
+        ],
         bindings: &["GH_CONFIG_DIR"],
         unset: &["GH_TOKEN", "GITHUB_TOKEN"],
         notes: &[
@@ -82,7 +112,18 @@ pub const CATALOG: &[Known] = &[
     },
     Known {
         tool: "aws",
-        candidates: &["HOME"],
+        candidates: &[],
+        files: &[
+            ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+            ("AWS_CONFIG_FILE", "config"),
+        ],
+        credentials: &[
+            "AWS_PROFILE",
+            "AWS_DEFAULT_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+        ],
         bindings: &["HOME"],
         unset: &[
             "AWS_PROFILE",
@@ -91,12 +132,17 @@ pub const CATALOG: &[Known] = &[
             "AWS_SESSION_TOKEN",
         ],
         notes: &[
-            "AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE name files, and the SSO and CLI caches live under ~/.aws, so the aws recipe binds HOME.",
+            "The SSO and CLI caches live under ~/.aws/sso and ~/.aws/cli with no variable to move them; bind HOME as well when the profiles log in with SSO.",
         ],
     },
     Known {
         tool: "gcloud",
         candidates: &["CLOUDSDK_CONFIG"],
+        files: &[],
+        credentials: &[
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE",
+        ],
         bindings: &["CLOUDSDK_CONFIG"],
         unset: &["CLOUDSDK_ACTIVE_CONFIG_NAME"],
         notes: &[
@@ -106,6 +152,8 @@ pub const CATALOG: &[Known] = &[
     Known {
         tool: "docker",
         candidates: &["DOCKER_CONFIG"],
+        files: &[],
+        credentials: &[],
         bindings: &["DOCKER_CONFIG"],
         unset: &[],
         notes: &[
@@ -114,23 +162,78 @@ pub const CATALOG: &[Known] = &[
     },
     Known {
         tool: "kubectl",
-        candidates: &["HOME"],
+        candidates: &[],
+        files: &[("KUBECONFIG", "config")],
+        credentials: &[],
         bindings: &["HOME"],
         unset: &["KUBECONFIG"],
         notes: &[
-            "KUBECONFIG names a file; kubectl's config and cache live under ~/.kube, so the kubectl recipe binds HOME.",
+            "kubectl's discovery and HTTP caches live under ~/.kube/cache; exec credential plugins (aws, gcloud) inherit the profile's environment.",
         ],
     },
     Known {
         tool: "npm",
-        candidates: &["HOME", "XDG_CONFIG_HOME"],
+        candidates: &["NPM_CONFIG_CACHE"],
+        files: &[("NPM_CONFIG_USERCONFIG", ".npmrc")],
+        credentials: &["NPM_TOKEN", "NODE_AUTH_TOKEN"],
         bindings: &["HOME"],
         unset: &["NPM_CONFIG_USERCONFIG", "NPM_TOKEN"],
         notes: &["npm reads its auth tokens from ~/.npmrc."],
     },
     Known {
+        tool: "pip",
+        candidates: &[],
+        files: &[("PIP_CONFIG_FILE", "pip.conf")],
+        credentials: &[],
+        bindings: &["XDG_CONFIG_HOME"],
+        unset: &["PIP_CONFIG_FILE"],
+        notes: &[],
+    },
+    Known {
+        tool: "cargo",
+        candidates: &["CARGO_HOME"],
+        files: &[],
+        credentials: &["CARGO_REGISTRY_TOKEN"],
+        bindings: &["CARGO_HOME"],
+        unset: &["CARGO_REGISTRY_TOKEN"],
+        notes: &[
+            "CARGO_HOME holds the registry cache and installed binaries as well as credentials.toml, so each profile downloads crates again.",
+        ],
+    },
+    Known {
+        tool: "gpg",
+        candidates: &["GNUPGHOME"],
+        files: &[],
+        credentials: &[],
+        bindings: &["GNUPGHOME"],
+        unset: &[],
+        notes: &[
+            "gpg starts gpg-agent, which keeps running with the profile's GNUPGHOME after gpg returns.",
+        ],
+    },
+    Known {
+        tool: "rclone",
+        candidates: &[],
+        files: &[("RCLONE_CONFIG", "rclone.conf")],
+        credentials: &["RCLONE_CONFIG_PASS"],
+        bindings: &["RCLONE_CONFIG"],
+        unset: &[],
+        notes: &[],
+    },
+    Known {
+        tool: "terraform",
+        candidates: &["TF_DATA_DIR"],
+        files: &[("TF_CLI_CONFIG_FILE", ".terraformrc")],
+        credentials: &[],
+        bindings: &["HOME"],
+        unset: &["TF_CLI_CONFIG_FILE"],
+        notes: &[],
+    },
+    Known {
         tool: "git",
         candidates: &["HOME", "XDG_CONFIG_HOME"],
+        files: &[("GIT_CONFIG_GLOBAL", ".gitconfig")],
+        credentials: &[],
         bindings: &["HOME"],
         unset: &["GIT_CONFIG_GLOBAL"],
         notes: &[
@@ -139,6 +242,40 @@ pub const CATALOG: &[Known] = &[
         ],
     },
 ];
+
+/// The catalog's name for a file variable's file, if the variable is one.
+pub fn file_variable(var: &str) -> Option<&'static str> {
+    CATALOG
+        .iter()
+        .flat_map(|k| k.files)
+        .find(|(v, _)| *v == var)
+        .map(|(_, name)| *name)
+}
+
+/// Whether the catalog knows `var` as a folder variable.
+pub fn folder_variable(var: &str) -> bool {
+    CATALOG.iter().any(|k| k.candidates.contains(&var))
+}
+
+/// The name a file variable's file gets inside a profile or a scratch account.
+pub fn file_name_for(var: &str) -> String {
+    file_variable(var)
+        .map(str::to_string)
+        .unwrap_or_else(|| var.to_ascii_lowercase())
+}
+
+/// Every variable of the catalog that could redirect a tool's state or carry
+/// an account's credentials: a discovery's runs never inherit them.
+pub fn catalog_overrides() -> impl Iterator<Item = &'static str> {
+    CATALOG.iter().flat_map(|k| {
+        k.candidates
+            .iter()
+            .copied()
+            .chain(k.files.iter().map(|(v, _)| *v))
+            .chain(k.credentials.iter().copied())
+            .chain(k.unset.iter().copied())
+    })
+}
 
 /// The catalog entry for a program name or path (`/usr/bin/gh`, `codex-x86_64...`).
 pub fn known(program: &str) -> Option<&'static Known> {
@@ -225,7 +362,14 @@ mod tests {
     #[test]
     fn catalog_names_are_valid_and_lookup_by_path() {
         for k in CATALOG {
-            for v in k.candidates.iter().chain(k.bindings).chain(k.unset) {
+            let files = k.files.iter().map(|(v, _)| v);
+            for v in k
+                .candidates
+                .iter()
+                .chain(k.bindings)
+                .chain(k.unset)
+                .chain(files)
+            {
                 assert!(crate::names::check_var_name(v).is_ok(), "{v}");
             }
         }

@@ -2,7 +2,7 @@ use std::ffi::OsString;
 
 use super::Run;
 use crate::cli::{DiscoverArgs, Os, Tracer};
-use crate::discover::findings::{self, today, tool_name, tool_version};
+use crate::discover::findings::{self, today};
 use crate::discover::macos::{self, MacTracer};
 use crate::discover::method::{self, Options, Step, progress};
 use crate::discover::offline::{analyse_trace_file, capture_instructions};
@@ -96,19 +96,17 @@ impl DiscoverArgs {
                 Output::Terminal
             },
             keep_traces: self.keep_traces,
+            timeout: self.timeout,
+            expect_exit: self.expect_exit.clone(),
         };
         if let Some(tool) = &self.record {
             crate::names::check_profile_name(tool)
                 .map_err(|_| Error::usage(format!("invalid tool name {tool:?}")))?;
         }
         let d = method::discover(tracer, &opts)?;
-        let tool = tool_name(self.record.as_deref(), &opts.steps, &d);
-        let tool_version = tool.as_deref().and_then(|t| tool_version(t, &opts.steps));
         Ok(findings::findings_from(
             &d,
             &opts.steps,
-            tool,
-            tool_version,
             self.record.as_deref(),
         ))
     }

@@ -1,4 +1,13 @@
 //! Which variables might isolate a tool, and in which order to try dropping them.
+//!
+//! Candidates come from the runbook's defaults, the catalog, `--candidate`,
+//! and the strings of the programs the tool runs: any name ending in `HOME`,
+//! `DIR` or `PATH` (a folder) or `FILE` or `CONFIG` (a file), with or without
+//! an underscore, whatever its prefix. Mined names are mostly noise; the
+//! evidence sorts them out: every candidate is bound in the exploration, and
+//! only those whose folder the tool then used go on. Names that must never be
+//! bound (they choose which code runs, or where programs are installed) are
+//! left out by [`crate::names::forbidden_reason`].
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -17,10 +26,33 @@ pub enum Kind {
     Tool,
 }
 
+/// What a variable names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Folder,
+    /// A file: bound to a file path inside a folder of its own.
+    File,
+}
+
+/// Among tool variables, how strongly the evidence so far speaks for one:
+/// the weakest are tried for removal first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rank {
+    /// A name in some program's strings.
+    Mined,
+    /// A mined name that carries the tool's own name, or the shape of a
+    /// state folder (`*_HOME`, `*_CONFIG_DIR`).
+    MinedLikely,
+    /// The catalog or the user named it.
+    Named,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub var: String,
     pub kind: Kind,
+    pub shape: Shape,
+    pub rank: Rank,
     /// Why it is a candidate ("default", "catalog: codex", "--candidate", "mined: /usr/bin/x").
     pub source: String,
 }
@@ -42,6 +74,22 @@ fn kind_of(var: &str) -> Kind {
     }
 }
 
+/// The shape a name suggests, unless the catalog knows better.
+pub fn shape_of(var: &str) -> Shape {
+    if recipe::file_variable(var).is_some() {
+        return Shape::File;
+    }
+    if recipe::folder_variable(var) {
+        return Shape::Folder;
+    }
+    let upper = var.to_ascii_uppercase();
+    if upper.ends_with("FILE") || upper.ends_with("CONFIG") || upper.ends_with("USERCONFIG") {
+        Shape::File
+    } else {
+        Shape::Folder
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct CandidateSet {
     list: Vec<Candidate>,
@@ -52,25 +100,44 @@ impl CandidateSet {
     pub fn base() -> Self {
         let mut set = CandidateSet::default();
         for var in ["HOME", "TMPDIR"].into_iter().chain(XDG) {
-            set.add(var, "default");
+            set.add(var, "default", Rank::Named);
         }
         set
     }
 
-    /// Add a variable if it is new and allowed; true when it was added.
-    pub fn add(&mut self, var: &str, source: &str) -> bool {
+    /// Add a variable if it is new and may be bound; true when it was added.
+    pub fn add(&mut self, var: &str, source: &str, rank: Rank) -> bool {
         if self.contains(var) || crate::names::check_var_name(var).is_err() {
             return false;
         }
         self.list.push(Candidate {
             var: var.to_string(),
             kind: kind_of(var),
+            shape: shape_of(var),
+            rank,
             source: source.to_string(),
         });
         true
     }
 
-    /// Add the catalog's variables for a program (by name or path).
+    /// Add names mined from `program`; true when a likely one was new (the
+    /// others are noise unless the evidence says otherwise, not worth a run
+    /// of their own).
+    pub fn add_mined(&mut self, program: &Path, tool: Option<&str>) -> bool {
+        let source = format!("mined: {}", program.display());
+        let mut added = false;
+        for var in mine(program) {
+            let rank = if likely(&var, tool) {
+                Rank::MinedLikely
+            } else {
+                Rank::Mined
+            };
+            added |= self.add(&var, &source, rank) && rank == Rank::MinedLikely;
+        }
+        added
+    }
+
+    /// Add the catalog's variables (folders and files) for a program (by name or path).
     pub fn add_catalog(&mut self, program: &str) -> Vec<String> {
         let Some(known) = recipe::known(program) else {
             return Vec::new();
@@ -79,9 +146,15 @@ impl CandidateSet {
         known
             .candidates
             .iter()
-            .filter(|var| self.add(var, &source))
+            .chain(known.files.iter().map(|(var, _)| var))
+            .filter(|var| self.add(var, &source, Rank::Named))
             .map(|v| v.to_string())
             .collect()
+    }
+
+    /// Keep only the candidates `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Candidate) -> bool) {
+        self.list.retain(|c| keep(c));
     }
 
     pub fn contains(&self, var: &str) -> bool {
@@ -98,19 +171,17 @@ impl CandidateSet {
 
     /// `vars` sorted least preferred first: the order removals are tried in.
     pub fn removal_order(&self, vars: &BTreeSet<String>) -> Vec<String> {
-        let rank = |var: &str| -> (Kind, usize) {
+        let rank = |var: &str| -> (Kind, Rank, usize) {
             let kind = kind_of(var);
+            let found = self.list.iter().position(|c| c.var == var);
+            let strength = found.map_or(Rank::Named, |i| self.list[i].rank);
             let pos = match kind {
                 Kind::Xdg => XDG.iter().position(|x| *x == var).unwrap_or(0),
-                _ => self.list.iter().position(|c| c.var == var).unwrap_or(0),
+                // Later (more specific) tool variables are tried first.
+                Kind::Tool => usize::MAX - found.unwrap_or(0),
+                _ => found.unwrap_or(0),
             };
-            // Later (more specific) tool variables are tried first, the catalog's last.
-            let pos = if kind == Kind::Tool {
-                usize::MAX - pos
-            } else {
-                pos
-            };
-            (kind, pos)
+            (kind, strength, pos)
         };
         let mut order: Vec<String> = vars.iter().cloned().collect();
         order.sort_by_key(|v| rank(v));
@@ -118,45 +189,30 @@ impl CandidateSet {
     }
 }
 
+/// Whether a mined name looks like the tool's own state variable.
+fn likely(var: &str, tool: Option<&str>) -> bool {
+    let upper = var.to_ascii_uppercase();
+    let own = tool
+        .map(|t| t.to_ascii_uppercase().replace('-', "_"))
+        .is_some_and(|t| t.len() >= 2 && upper.contains(&t));
+    own || upper.ends_with("_HOME") || upper.ends_with("_CONFIG_DIR")
+}
+
 /// Programs whose strings are noise for this purpose: shells, interpreters and
-/// the tracer itself.
+/// the tracer itself, whose variables belong to everything they run.
 const NOT_MINED: &[&str] = &[
     "sh", "bash", "dash", "zsh", "fish", "env", "node", "nodejs", "python", "python3", "perl",
     "ruby", "busybox", "strace", "sudo", "timeout", "nice", "nohup", "cat", "printf", "echo",
     "true", "false", "sleep", "ls", "cp", "mv", "rm", "mkdir", "sed", "grep", "awk", "tr", "head",
-    "tail", "tee", "xargs", "uname",
+    "tail", "tee", "xargs", "uname", "ln", "id", "date", "dirname", "basename",
 ];
 
-/// Variables that name folders of toolchains or system data: binding them to an
-/// empty folder would break the tool rather than isolate it.
-fn noise(var: &str) -> bool {
-    const PARTS: &[&str] = &[
-        "CERT", "LIB", "INCLUDE", "BIN", "PLUGIN", "MODULE", "SDK", "SRC", "BUILD", "TARGET",
-        "MANIFEST", "TEST", "FIXTURE",
-    ];
-    const PREFIXES: &[&str] = &[
-        "CARGO_",
-        "RUSTUP_",
-        "OUT_DIR",
-        "JAVA_",
-        "ANDROID_",
-        "GIT_",
-        "SSL_",
-        "NVM_",
-        "PYENV_",
-        "GO",
-        "CONDA_",
-        "VIRTUAL_",
-        "XDG_RUNTIME",
-        "WORKSPACE_",
-        "PROJECT_",
-        "CMAKE_",
-    ];
-    PARTS.iter().any(|p| var.contains(p)) || PREFIXES.iter().any(|p| var.starts_with(p))
-}
+/// Most names kept from one program: past this, its strings are a dictionary
+/// rather than a tool's own variables.
+const MAX_MINED: usize = 200;
 
-/// Variable names in an executable's strings that look like folder variables:
-/// `[A-Z][A-Z0-9_]*_(HOME|DIR|CONFIG_DIR)`, with toolchain noise dropped.
+/// Names in an executable's strings that may name a folder or file of the
+/// tool's state; names that may never be bound are left out.
 pub fn mine(path: &Path) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let base = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -185,38 +241,51 @@ pub fn mine(path: &Path) -> BTreeSet<String> {
         let keep = OVERLAP.min(filled);
         buf.copy_within(filled - keep..filled, 0);
         carried = keep;
-        if found.len() > 200 {
+        if found.len() > MAX_MINED * 4 {
             break;
         }
     }
-    found.retain(|v| !noise(v) && crate::names::check_var_name(v).is_ok());
+    found.retain(|v| crate::names::check_var_name(v).is_ok());
+    if found.len() > MAX_MINED {
+        // Keep the likeliest: `_HOME` and `_DIR` names first, then by length.
+        let mut ranked: Vec<String> = found.into_iter().collect();
+        ranked.sort_by_key(|v| (!likely(v, None), v.len()));
+        ranked.truncate(MAX_MINED);
+        found = ranked.into_iter().collect();
+    }
     found
 }
 
+const SUFFIXES: [&[u8]; 5] = [b"HOME", b"DIR", b"PATH", b"FILE", b"CONFIG"];
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
+}
+
 fn scan(hay: &[u8], found: &mut BTreeSet<String>) {
-    for needle in [&b"_HOME"[..], &b"_DIR"[..]] {
-        for end in memchr::memmem::find_iter(hay, needle) {
-            let stop = end + needle.len();
+    for suffix in SUFFIXES {
+        for end in memchr::memmem::find_iter(hay, suffix) {
+            let stop = end + suffix.len();
             // The name must end here: the next byte is not part of a name.
             if hay
                 .get(stop)
-                .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+                .is_some_and(|b| is_name_byte(*b) || b.is_ascii_lowercase())
             {
                 continue;
             }
             let mut start = end;
-            while start > 0 {
-                let b = hay[start - 1];
-                if b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' {
-                    start -= 1;
-                } else {
-                    break;
-                }
+            while start > 0 && is_name_byte(hay[start - 1]) {
+                start -= 1;
+            }
+            // A lower-case letter just before: part of an identifier
+            // (`getHOME`), not a variable name.
+            if start > 0 && hay[start - 1].is_ascii_lowercase() {
+                continue;
             }
             while start < end && !hay[start].is_ascii_uppercase() {
                 start += 1;
             }
-            if start >= end || end - start > 64 {
+            if end - start > 64 {
                 continue;
             }
             let Ok(mut name) = std::str::from_utf8(&hay[start..stop]) else {
@@ -226,8 +295,10 @@ fn scan(hay: &[u8], found: &mut BTreeSet<String>) {
             if let Some(pos) = name.rfind("XDG_").filter(|p| *p > 0) {
                 name = &name[pos..];
             }
-            // One-letter stems ("H_DIR") are fragments, not names.
-            if name.len() - needle.len() >= 2 {
+            // At least two letters before the suffix ("GNUPGHOME", "FOO_DIR");
+            // shorter stems ("H_DIR") are fragments, not names.
+            let stem = name[..name.len() - suffix.len()].trim_end_matches('_');
+            if stem.len() >= 2 {
                 found.insert(name.to_string());
             }
         }
@@ -242,30 +313,59 @@ mod tests {
     fn removal_order_prefers_keeping_tool_vars() {
         let mut set = CandidateSet::base();
         set.add_catalog("codex");
-        let vars: BTreeSet<String> = ["CODEX_HOME", "HOME", "XDG_CONFIG_HOME", "TMPDIR"]
+        set.add("MKDIR", "mined: x", Rank::Mined);
+        let vars: BTreeSet<String> = ["CODEX_HOME", "HOME", "XDG_CONFIG_HOME", "TMPDIR", "MKDIR"]
             .iter()
             .map(|s| s.to_string())
             .collect();
         assert_eq!(
             set.removal_order(&vars),
-            ["HOME", "TMPDIR", "XDG_CONFIG_HOME", "CODEX_HOME"]
+            ["HOME", "TMPDIR", "XDG_CONFIG_HOME", "MKDIR", "CODEX_HOME"]
         );
     }
 
     #[test]
-    fn mines_folder_variables_from_bytes() {
+    fn mines_folder_and_file_variables_from_bytes() {
         let mut found = BTreeSet::new();
         scan(
-            b"\0getenv FOO_HOME\0BAR_CONFIG_DIR=x lower_HOME Z_HOMEX SSL_CERT_DIR H_DIR ADDRXDG_DATA_HOME\0",
+            b"\0getenv FOO_HOME\0BAR_CONFIG_DIR=x lower_HOME Z_HOMEX H_DIR ADDRXDG_DATA_HOME\0\
+              GNUPGHOME\0CARGO_HOME\0AWS_SHARED_CREDENTIALS_FILE\0KUBECONFIG\0getHOMEDIR\0\
+              RCLONE_CONFIG\0GOPATH\0",
             &mut found,
         );
-        assert!(found.contains("FOO_HOME"));
-        assert!(found.contains("BAR_CONFIG_DIR"));
-        assert!(!found.contains("Z_HOMEX"));
-        assert!(!found.contains("H_DIR"));
-        assert!(found.contains("XDG_DATA_HOME"));
+        for want in [
+            "FOO_HOME",
+            "BAR_CONFIG_DIR",
+            "XDG_DATA_HOME",
+            "GNUPGHOME",
+            "CARGO_HOME",
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "KUBECONFIG",
+            "RCLONE_CONFIG",
+            "GOPATH",
+        ] {
+            assert!(found.contains(want), "{want} in {found:?}");
+        }
+        for junk in ["Z_HOMEX", "H_DIR", "HOMEDIR"] {
+            assert!(!found.contains(junk), "{junk} in {found:?}");
+        }
         assert!(found.iter().all(|v| !v.starts_with("lower")));
-        found.retain(|v| !noise(v));
-        assert!(!found.contains("SSL_CERT_DIR"));
+    }
+
+    #[test]
+    fn shapes_come_from_the_catalog_then_the_name() {
+        assert_eq!(shape_of("AWS_SHARED_CREDENTIALS_FILE"), Shape::File);
+        assert_eq!(shape_of("KUBECONFIG"), Shape::File);
+        assert_eq!(shape_of("DOCKER_CONFIG"), Shape::Folder);
+        assert_eq!(shape_of("FOO_HOME"), Shape::Folder);
+        assert_eq!(shape_of("FOO_STATE_FILE"), Shape::File);
+    }
+
+    #[test]
+    fn likely_names_carry_the_tool_or_a_state_shape() {
+        assert!(likely("CARGO_HOME", Some("cargo")));
+        assert!(likely("CARGO_TARGET_DIR", Some("cargo")));
+        assert!(likely("FOO_HOME", None));
+        assert!(!likely("ENOTDIR", Some("gpg")));
     }
 }

@@ -1,6 +1,5 @@
 //! Sorting every touched path into one class, shown without user names.
 
-use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
@@ -73,31 +72,6 @@ pub fn merge_by_path(paths: impl IntoIterator<Item = ClassifiedPath>) -> Vec<Cla
     out
 }
 
-/// Paths (relative to their variable's folder) that a tool writes as state.
-#[derive(Debug, Clone, Default)]
-pub struct StatePaths {
-    /// Files written: an access to a file of the same name elsewhere (a
-    /// legacy copy under HOME, say) reads state.
-    pub files: BTreeSet<PathBuf>,
-    /// Folders made: only the very same path counts, since folder names such
-    /// as `skills` or `log` are common.
-    pub dirs: BTreeSet<PathBuf>,
-}
-
-impl StatePaths {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Whether `rest`, under a shared stand-in, is a path the tool keeps state in.
-    pub fn holds(&self, rest: &Path) -> bool {
-        if rest.as_os_str().is_empty() {
-            return false;
-        }
-        self.dirs.contains(rest) || self.files.iter().any(|f| rest.ends_with(f))
-    }
-}
-
 const SYSTEM_PREFIXES: &[&str] = &[
     "/etc",
     "/usr",
@@ -128,9 +102,19 @@ const SYSTEM_PREFIXES: &[&str] = &[
 pub struct Classifier<'a> {
     pub layout: Option<&'a RunLayout>,
     pub real_home: Option<PathBuf>,
+    /// Places outside the scratch tree that are the user's own: the real
+    /// home, and the folders and files that inherited variables named. A
+    /// write there is a leak wherever the program lives.
+    pub escape_roots: Vec<PathBuf>,
     pub program_roots: Vec<PathBuf>,
-    pub state: &'a StatePaths,
+    /// The folder the tool ran in: a project the accounts share, where
+    /// writes are shared state (global), not an escape, unless it is the
+    /// home itself.
+    pub work_dir: Option<PathBuf>,
 }
+
+/// Where writes are the kernel's business, not state.
+const DEVICE_PREFIXES: &[&str] = &["/dev", "/proc", "/sys"];
 
 impl Classifier<'_> {
     pub fn classify(&self, path: &Path, info: &PathInfo) -> ClassifiedPath {
@@ -143,22 +127,51 @@ impl Classifier<'_> {
         }
     }
 
+    /// Whether the tool wrote outside the scratch tree into a place of the
+    /// user's: the real home, or what an inherited variable named.
+    pub fn escaped(&self, path: &Path, info: &PathInfo) -> bool {
+        let outside = self
+            .layout
+            .is_none_or(|l| matches!(l.locate(path), Location::Outside));
+        outside && info.written() && !is_device(path) && self.escape_root(path).is_some()
+    }
+
+    fn escape_root(&self, path: &Path) -> Option<&Path> {
+        let in_project = self.work_dir.as_deref().is_some_and(|w| {
+            path.starts_with(w) && self.real_home.as_deref() != Some(w) && w != Path::new("/")
+        });
+        if in_project {
+            return None;
+        }
+        self.real_home
+            .iter()
+            .chain(&self.escape_roots)
+            .find(|root| path.starts_with(root))
+            .map(PathBuf::as_path)
+    }
+
     fn place(&self, path: &Path, info: &PathInfo) -> (String, Class) {
         let written = info.written();
         if let Some(layout) = self.layout {
             match layout.locate(path) {
                 Location::Account { var, rest, .. } => {
-                    return (var_form(&var, rest), Class::Isolated);
+                    return (layout.show(&var, rest), Class::Isolated);
                 }
                 Location::Shared { var, rest } => {
-                    let class = if written || self.state.holds(rest) {
+                    // Evidence that the accounts meet: a write, or a use of
+                    // something that exists there (the stand-ins start empty,
+                    // so it was made in this run). A look at a missing path
+                    // is not evidence.
+                    let evidence = written || (info.ok && !rest.as_os_str().is_empty());
+                    let class = if evidence {
                         Class::Leak
                     } else {
                         Class::SharedInput
                     };
-                    return (var_form(&var, rest), class);
+                    return (layout.show(&var, rest), class);
                 }
-                Location::Scratch | Location::Outside => {}
+                Location::Scratch => return (self.shown(path), Class::System),
+                Location::Outside => {}
             }
         } else if let Some((var, rest)) = scratch_location(path) {
             // A trace that swop itself took and kept: its folders name themselves.
@@ -169,32 +182,34 @@ impl Classifier<'_> {
             };
             return (var_form(&var, rest.1), class);
         }
+        if written {
+            // A write is state wherever the program lives: the user's own
+            // places come first.
+            let class = if is_device(path) {
+                Class::System
+            } else if self.escape_root(path).is_some() {
+                Class::Leak
+            } else {
+                Class::Global
+            };
+            return (self.shown(path), class);
+        }
         if self.program_roots.iter().any(|r| path.starts_with(r)) || in_node_modules(path) {
             return (self.shown(path), Class::Program);
         }
         if is_system(path) {
             return (path.display().to_string(), Class::System);
         }
-        if let Some(rest) = self
+        if self
             .real_home
             .as_deref()
-            .and_then(|h| path.strip_prefix(h).ok())
+            .is_some_and(|h| path.starts_with(h))
         {
-            // The real home: reached although HOME pointed elsewhere (or a trace
+            // The real home, read although HOME pointed elsewhere (or a trace
             // taken by hand, where the home is where state lives).
-            let class = match (self.layout.is_some(), written) {
-                (_, false) => Class::SharedInput,
-                (true, true) => Class::Global,
-                (false, true) => Class::Leak,
-            };
-            return (var_form("HOME", rest), class);
+            return (self.shown(path), Class::SharedInput);
         }
-        let class = if written {
-            Class::Global
-        } else {
-            Class::System
-        };
-        (self.shown(path), class)
+        (self.shown(path), Class::System)
     }
 
     fn shown(&self, path: &Path) -> String {
@@ -207,6 +222,10 @@ impl Classifier<'_> {
             None => anonymize(path),
         }
     }
+}
+
+fn is_device(path: &Path) -> bool {
+    DEVICE_PREFIXES.iter().any(|p| path.starts_with(p))
 }
 
 fn in_node_modules(path: &Path) -> bool {
@@ -331,12 +350,12 @@ mod tests {
 
     #[test]
     fn hand_taken_trace_classes() {
-        let state = StatePaths::new();
         let c = Classifier {
             layout: None,
             real_home: Some("/home/alice".into()),
-            program_roots: vec!["/opt/tool/bin".into()],
-            state: &state,
+            escape_roots: Vec::new(),
+            program_roots: vec!["/opt/tool/bin".into(), "/home/alice/.local/bin".into()],
+            work_dir: None,
         };
         let cases = [
             (
@@ -370,6 +389,20 @@ mod tests {
                 "/home/<user>/x",
                 Class::System,
             ),
+            (
+                "/home/alice/.local/bin/tool",
+                &[Op::Exec][..],
+                "$HOME/.local/bin/tool",
+                Class::Program,
+            ),
+            // A tool in the home that writes beside itself writes the home.
+            (
+                "/home/alice/.local/bin/tool.state",
+                &[Op::Create][..],
+                "$HOME/.local/bin/tool.state",
+                Class::Leak,
+            ),
+            ("/dev/null", &[Op::Write][..], "/dev/null", Class::System),
         ];
         for (path, ops, shown, class) in cases {
             let got = c.classify(Path::new(path), &info(ops));

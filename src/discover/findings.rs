@@ -1,34 +1,26 @@
 //! Turning a discovery into findings: what the report and the JSON say.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
+use super::candidates::Shape;
 use super::classify::{self, Class, ClassifiedPath};
 use super::macos;
 use super::method::{Discovery, Step};
 use super::redact;
 use super::report::{CandidateView, Findings, Requirement, RunView, StepView, TestedOn};
+use super::runner::describe_end;
 use super::system;
 use crate::recipe;
-use crate::util;
 
-pub fn findings_from(
-    d: &Discovery,
-    steps: &[Step],
-    tool: Option<String>,
-    tool_version: Option<String>,
-    record: Option<&str>,
-) -> Findings {
+pub fn findings_from(d: &Discovery, steps: &[Step], record: Option<&str>) -> Findings {
     let proof = d.verification.or(d.runs.len().checked_sub(1));
     let mut step_views = Vec::new();
     let mut all = Vec::new();
     if let Some(run) = proof.map(|i| &d.runs[i]) {
-        for (i, (exit, _)) in run.steps.iter().enumerate() {
+        for (i, result) in run.steps.iter().enumerate() {
             let paths = d.classified(run, i);
             all.extend(paths.iter().cloned());
             step_views.push(StepView {
                 command: steps[i].shown.clone(),
-                exit: Some(exit.to_string()),
+                exit: Some(describe_end(&result.ended)),
                 paths,
             });
         }
@@ -38,36 +30,9 @@ pub fn findings_from(
     let required = d
         .minimal
         .iter()
-        .map(|var| {
-            let without = d
-                .runs
-                .iter()
-                .rev()
-                .find(|r| r.label == format!("without-{var}"));
-            let reason = match without {
-                Some(run) if !run.leaks.is_empty() => {
-                    format!(
-                        "without it the accounts meet: {}",
-                        run.leaks
-                            .iter()
-                            .take(4)
-                            .map(|l| format!("`{l}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ) + if run.leaks.len() > 4 { ", ..." } else { "" }
-                }
-                Some(run) if !run.changed_exits.is_empty() => {
-                    format!(
-                        "without it the tool behaves differently: {}",
-                        run.changed_exits.join("; ")
-                    )
-                }
-                _ => "the tool keeps its state there".to_string(),
-            };
-            Requirement {
-                var: var.clone(),
-                reason,
-            }
+        .map(|var| Requirement {
+            var: var.clone(),
+            reason: requirement_reason(d, var),
         })
         .collect();
 
@@ -78,6 +43,7 @@ pub fn findings_from(
         .map(|c| CandidateView {
             var: c.var.clone(),
             source: c.source.clone(),
+            file: c.shape == Shape::File,
             used: d.used.contains(&c.var),
             required: d.minimal.contains(&c.var),
         })
@@ -91,68 +57,28 @@ pub fn findings_from(
             label: r.label.clone(),
             bound: r.bound.iter().cloned().collect(),
             passed: (i >= explore_count).then(|| r.passed()),
-            leaks: r.leaks.iter().chain(&r.changed_exits).cloned().collect(),
-            exits: r.steps.iter().map(|(e, _)| e.to_string()).collect(),
+            leaks: r
+                .escapes
+                .iter()
+                .chain(&r.leaks)
+                .chain(&r.changed_exits)
+                .cloned()
+                .collect(),
+            exits: r.exits(),
         })
         .collect();
 
-    let mut limitations = Vec::new();
-    limitations.extend(global_writes(&paths));
-    let shared_inputs = paths
-        .iter()
-        .filter(|p| p.class == Class::SharedInput)
-        .count();
-    if shared_inputs > 0 {
-        limitations.push(format!(
-            "{shared_inputs} path(s) are read from the shared home or folders every account shares (e.g. global config); they are inputs, not state, and stay shared"
-        ));
-    }
-    if proof.is_some_and(|i| !d.runs[i].leaks.is_empty()) {
-        limitations.push("Even the final set leaks; see the runs table.".into());
-    }
-    if d.verification.is_none() {
-        limitations.push("No run with the final set passed: the result is not verified.".into());
-    } else if !d.concurrency.passed {
-        limitations.push(format!(
-            "The two-account run changed shared folders: {}",
-            d.concurrency.shared_changed.join(", ")
-        ));
-    }
-    let explore_exits: Vec<String> = d
-        .runs
-        .iter()
-        .rfind(|r| r.label == "explore")
-        .map(|r| r.steps.iter().map(|(e, _)| e.to_string()).collect())
-        .unwrap_or_default();
-    if d.concurrency.ran
-        && (d.concurrency.a_exits != explore_exits || d.concurrency.b_exits != explore_exits)
-    {
-        limitations.push(format!(
-            "In the concurrent run (no terminal, stdin closed) the steps ended differently ({}; traced: {}): interactive steps cannot run twice at once unattended",
-            d.concurrency.a_exits.join(", "),
-            explore_exits.join(", ")
-        ));
-    }
-    let unknown: u64 = d
-        .runs
-        .iter()
-        .flat_map(|r| &r.steps)
-        .map(|(_, o)| o.stats.unknown)
-        .sum();
-    limitations.extend(tracing_limitations(
-        d.tracer.contains("fs_usage"),
-        macos::host_is_macos(),
-        unknown,
-        tool.as_deref(),
-    ));
-
+    let limitations = limitations(d, &paths);
     let mut runbook = vec![redacted_invocation()];
     let profile_cmd = match record {
         Some(tool) if d.verified() => format!("--tool {tool}"),
         _ => d
             .minimal
             .iter()
-            .map(|v| format!("--bind {v}"))
+            .map(|v| match d.candidates.get(v).map(|c| c.shape) {
+                Some(Shape::File) => format!("--bind-file {v}"),
+                _ => format!("--bind {v}"),
+            })
             .collect::<Vec<_>>()
             .join(" "),
     };
@@ -164,16 +90,12 @@ pub fn findings_from(
             runbook.push(format!("swop exec personal -- {}", first.shown));
         }
     }
-    let trace_lines = d
-        .runs
-        .iter()
-        .flat_map(|r| &r.steps)
-        .map(|(_, o)| o.stats.lines)
-        .sum();
+    let stats = d.runs.iter().flat_map(|r| &r.steps).map(|s| &s.obs.stats);
+    let (trace_lines, unknown_lines) = stats.fold((0, 0), |(l, u), s| (l + s.lines, u + s.unknown));
 
     Findings {
-        tool,
-        tool_version,
+        tool: d.tool.clone(),
+        tool_version: d.tool_version.clone(),
         os: if macos::host_is_macos() {
             "macos".into()
         } else {
@@ -182,19 +104,142 @@ pub fn findings_from(
         tested_on: tested_on(&d.tracer),
         commands: steps.iter().map(|s| s.shown.clone()).collect(),
         minimal_env: d.minimal.clone(),
+        files: d
+            .minimal
+            .iter()
+            .filter(|v| d.candidates.get(v).is_some_and(|c| c.shape == Shape::File))
+            .cloned()
+            .collect(),
         unset: d.unset.clone(),
         verified: d.verified(),
+        problems: d.problems.clone(),
         required,
         candidates,
         runs,
         steps: step_views,
         paths,
         concurrency: d.concurrency.clone(),
+        clean_room: d.clean_room.clone(),
+        stopped: d.stopped.clone(),
         limitations,
         runbook,
         trace_lines,
-        unknown_lines: unknown,
+        unknown_lines,
     }
+}
+
+/// Why `var` is required: what went wrong in the run without it.
+fn requirement_reason(d: &Discovery, var: &str) -> String {
+    let label = format!("without-{var}");
+    let Some(run) = d.runs.iter().rev().find(|r| r.label == label) else {
+        return "the tool keeps its state there".to_string();
+    };
+    let quoted = |items: &[String]| {
+        let mut text = items
+            .iter()
+            .take(4)
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if items.len() > 4 {
+            text.push_str(", ...");
+        }
+        text
+    };
+    if !run.escapes.is_empty() {
+        format!(
+            "without it the tool writes your own files: {}",
+            quoted(&run.escapes)
+        )
+    } else if !run.leaks.is_empty() {
+        format!("without it the accounts meet: {}", quoted(&run.leaks))
+    } else if !run.changed_exits.is_empty() {
+        format!(
+            "without it the tool behaves differently (and the same steps end as before when it is bound): {}",
+            run.changed_exits.join("; ")
+        )
+    } else {
+        "the tool keeps its state there".to_string()
+    }
+}
+
+/// Everything the report must say the result does not cover, reasons it is
+/// not verified first.
+fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
+    let mut out: Vec<String> = d.problems.iter().map(|p| p.message()).collect();
+    if d.problems.is_empty() && d.verification.is_some() && d.concurrency.ran {
+        if !d.concurrency.shared_changed.is_empty() {
+            out.push(format!(
+                "The two-account run changed shared folders: {}",
+                d.concurrency.shared_changed.join(", ")
+            ));
+        }
+        for difference in &d.concurrency.differences {
+            out.push(format!(
+                "The two-account run (no terminal, stdin from /dev/null) ended otherwise: {difference}. \
+                 A step that needs a person cannot be proved unattended: pipe its input instead."
+            ));
+        }
+    }
+    out.extend(global_writes(paths));
+    let shared_inputs = paths
+        .iter()
+        .filter(|p| p.class == Class::SharedInput)
+        .count();
+    if shared_inputs > 0 {
+        out.push(format!(
+            "{shared_inputs} path(s) are read from the shared home or folders every account shares (e.g. global config); they are inputs, not state, and stay shared"
+        ));
+    }
+    if !d.stopped.is_empty() {
+        out.push(format!(
+            "Processes outlived their step and were stopped after a grace period: {}. \
+             Such a daemon goes on using the account's folders after the command returns.",
+            d.stopped.join("; ")
+        ));
+    }
+    if !d.clean_room.removed.is_empty() {
+        out.push(format!(
+            "The runs did not inherit these variables of your environment, which could redirect the tool's state or carry credentials: {}.",
+            d.clean_room.removed.join(", ")
+        ));
+    }
+    if let Some(why) = &d.clean_room.unprotected {
+        out.push(format!(
+            "Your home was not read-only while the tool ran ({why}): a write there was reported, not prevented."
+        ));
+    }
+    if !d.clean_room.pinned.is_empty() {
+        out.push(format!(
+            "Toolchain folders were kept where they are, so that the tool runs with HOME moved: {}.",
+            d.clean_room.pinned.join(", ")
+        ));
+    }
+    if !d.mined_dropped.is_empty() {
+        out.push(format!(
+            "Binding the names mined from the tool's strings made a step fail, so they were left out: {}.",
+            d.mined_dropped.join(", ")
+        ));
+    }
+    if d.mined_unused > 0 {
+        out.push(format!(
+            "{} other name(s) found in the tool's strings were bound in the exploration and never used.",
+            d.mined_unused
+        ));
+    }
+    let unknown: u64 = d
+        .runs
+        .iter()
+        .flat_map(|r| &r.steps)
+        .map(|s| s.obs.stats.unknown)
+        .sum();
+    out.extend(tracing_limitations(
+        d.tracer.contains("fs_usage"),
+        macos::host_is_macos(),
+        unknown,
+        d.tool.as_deref(),
+    ));
+    out
 }
 
 /// The Limitation every report has when the tool wrote outside the candidates.
@@ -269,101 +314,6 @@ pub fn redacted_invocation() -> String {
         out.push_str(&crate::shell::posix_join([std::ffi::OsStr::new(&w)]));
     }
     out
-}
-
-/// The tool a discovery is about: the recorded name, else a catalogued program
-/// the steps ran, else the first program that is not a shell.
-pub fn tool_name(record: Option<&str>, steps: &[Step], d: &Discovery) -> Option<String> {
-    if let Some(tool) = record {
-        return Some(tool.to_string());
-    }
-    let execs = d
-        .runs
-        .iter()
-        .flat_map(|r| &r.steps)
-        .flat_map(|(_, o)| o.execs.iter())
-        .map(|p| p.to_string_lossy().into_owned());
-    let firsts = steps
-        .iter()
-        .filter_map(|s| s.argv.first())
-        .map(|w| w.to_string_lossy().into_owned());
-    let all: Vec<String> = firsts.chain(execs).collect();
-    if let Some(k) = all.iter().find_map(|p| recipe::known(p)) {
-        return Some(k.tool.to_string());
-    }
-    steps
-        .first()
-        .and_then(|s| s.argv.first())
-        .map(|w| {
-            Path::new(w)
-                .file_name()
-                .unwrap_or(w.as_ref())
-                .to_string_lossy()
-                .into_owned()
-        })
-        .filter(|n| !matches!(n.as_str(), "sh" | "bash" | "dash" | "zsh" | "env"))
-}
-
-/// `TOOL --version`, run with every home-like variable in a throwaway folder so
-/// that nothing is written to the real home.
-pub fn tool_version(tool: &str, steps: &[Step]) -> Option<String> {
-    let program = steps
-        .iter()
-        .filter_map(|s| s.argv.first())
-        .find(|w| Path::new(w).file_name().is_some_and(|n| n == tool))
-        .map(PathBuf::from)
-        .or_else(|| which::which(tool).ok())?;
-    let dir = std::env::temp_dir().join(format!("swop-version-{}", std::process::id()));
-    util::create_private_dir(&dir).ok()?;
-    let mut cmd = std::process::Command::new(&program);
-    cmd.arg("--version")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    let mut vars: Vec<&str> = vec![
-        "HOME",
-        "XDG_CONFIG_HOME",
-        "XDG_STATE_HOME",
-        "XDG_DATA_HOME",
-        "XDG_CACHE_HOME",
-    ];
-    if let Some(k) = recipe::known(tool) {
-        vars.extend(k.candidates);
-    }
-    for v in vars {
-        cmd.env(v, &dir);
-    }
-    let out = run_with_timeout(cmd, std::time::Duration::from_secs(15));
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&out?)
-        .trim()
-        .lines()
-        .next()?
-        .to_string();
-    Some(redact::redact_text(&text))
-}
-
-fn run_with_timeout(mut cmd: std::process::Command, limit: std::time::Duration) -> Option<Vec<u8>> {
-    let mut child = cmd.spawn().ok()?;
-    let mut stdout = child.stdout.take()?;
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let start = std::time::Instant::now();
-    loop {
-        if let Ok(Some(_)) = child.try_wait() {
-            break;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    reader.join().ok()
 }
 
 pub fn today() -> String {

@@ -1,19 +1,25 @@
 //! The method: explore with every candidate bound, drop candidates one at a
 //! time (least preferred first) while nothing leaks, verify the result, then run
 //! two accounts at once and check that each wrote only inside its own folders.
+//!
+//! Every claim rests on evidence: a step that fails, a tracer that saw
+//! nothing, a write into the user's own files or steps that cannot be repeated
+//! each make the result not verified, with the reason (see [`Problem`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use serde::Serialize;
-
-use super::candidates::{self, CandidateSet};
-use super::classify::{Class, ClassifiedPath, Classifier, StatePaths, merge_by_path};
-use super::scratch::{Location, RunLayout, Scratch, var_form};
-use super::snapshot::Snapshot;
-use super::tracer::{Exit, Observation, Output, StepTracer};
+use super::candidates::{CandidateSet, Kind, Rank};
+use super::classify::{ClassifiedPath, Classifier, merge_by_path};
+use super::cleanroom::{CleanRoom, CleanRoomView};
+use super::runner::{Concurrency, Run, Runner, describe_end};
+use super::sandbox::ReadOnlyHome;
+use super::scratch::{Location, Scratch};
+use super::supervise::{self, StopSignals};
+use super::tracer::{Output, StepTracer};
+pub use super::verdict::Problem;
 use crate::error::{Error, Result};
 
 /// One command of the discovery, in order.
@@ -30,52 +36,10 @@ pub struct Options {
     pub record: Option<String>,
     pub output: Output,
     pub keep_traces: bool,
-}
-
-/// One traced run of every step, as one account, with a set of bindings.
-#[derive(Debug, Clone)]
-pub struct Run {
-    pub label: String,
-    pub bound: BTreeSet<String>,
-    pub layout: RunLayout,
-    pub steps: Vec<(Exit, Observation)>,
-    /// Evidence of leaks, in `$VAR/path` form.
-    pub leaks: Vec<String>,
-    /// Steps whose exit differs from the exploration's.
-    pub changed_exits: Vec<String>,
-}
-
-impl Run {
-    pub fn passed(&self) -> bool {
-        self.leaks.is_empty() && self.changed_exits.is_empty()
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Concurrency {
-    pub ran: bool,
-    pub passed: bool,
-    /// Paths each account changed, in `$VAR/path` form.
-    pub a_wrote: Vec<String>,
-    pub b_wrote: Vec<String>,
-    /// Paths changed in the shared stand-ins: must be empty.
-    pub shared_changed: Vec<String>,
-    pub a_exits: Vec<String>,
-    pub b_exits: Vec<String>,
-}
-
-impl Concurrency {
-    pub fn not_run() -> Self {
-        Concurrency {
-            ran: false,
-            passed: false,
-            a_wrote: vec![],
-            b_wrote: vec![],
-            shared_changed: vec![],
-            a_exits: vec![],
-            b_exits: vec![],
-        }
-    }
+    /// The time limit of every step (`--timeout`).
+    pub timeout: Option<Duration>,
+    /// Exit codes that count as a step doing its job, besides 0 (`--expect-exit`).
+    pub expect_exit: Vec<i32>,
 }
 
 pub struct Discovery {
@@ -86,37 +50,51 @@ pub struct Discovery {
     pub minimal: Vec<String>,
     /// Candidates whose folders the exploration saw used.
     pub used: BTreeSet<String>,
-    /// Tool variables that were used but proved unneeded: inherited values must be removed.
+    /// Tool variables whose folders got state but proved unneeded: inherited
+    /// values must be removed.
     pub unset: Vec<String>,
     pub concurrency: Concurrency,
-    pub state: StatePaths,
+    pub problems: Vec<Problem>,
     pub program_roots: Vec<PathBuf>,
+    pub escape_roots: Vec<PathBuf>,
+    pub clean_room: CleanRoomView,
+    /// Processes steps left running, which swop stopped (redacted commands).
+    pub stopped: Vec<String>,
+    /// Names mined from the tool's strings that the tool never used.
+    pub mined_unused: usize,
+    /// Mined names left out because binding them made a step fail.
+    pub mined_dropped: Vec<String>,
+    pub tool: Option<String>,
+    pub tool_version: Option<String>,
     pub tracer: String,
     pub cwd: PathBuf,
 }
 
 impl Discovery {
     pub fn verified(&self) -> bool {
-        self.verification.is_some() && self.concurrency.passed
+        self.verification.is_some() && self.concurrency.passed && self.problems.is_empty()
     }
 
     pub fn classifier<'a>(&'a self, run: &'a Run) -> Classifier<'a> {
         Classifier {
             layout: Some(&run.layout),
             real_home: real_home(),
+            escape_roots: self.escape_roots.clone(),
             program_roots: self.program_roots.clone(),
-            state: &self.state,
+            work_dir: Some(self.cwd.clone()),
         }
     }
 
     /// The classified paths of one step of a run, most interesting first.
     pub fn classified(&self, run: &Run, step: usize) -> Vec<ClassifiedPath> {
         let classifier = self.classifier(run);
-        let Some((_, obs)) = run.steps.get(step) else {
+        let Some(result) = run.steps.get(step) else {
             return Vec::new();
         };
         merge_by_path(
-            obs.paths
+            result
+                .obs
+                .paths
                 .iter()
                 .map(|(path, info)| classifier.classify(path, info)),
         )
@@ -129,384 +107,468 @@ pub fn real_home() -> Option<PathBuf> {
     Some(std::fs::canonicalize(&home).unwrap_or(home))
 }
 
-struct Context<'a> {
-    tracer: &'a dyn StepTracer,
-    scratch: Scratch,
-    base_env: Vec<(OsString, OsString)>,
-    opts: &'a Options,
-    cwd: PathBuf,
-}
+/// Most explorations: one, one more when the trace shows programs with
+/// candidates of their own, one more without mined names that broke a step.
+const MAX_EXPLORATIONS: usize = 3;
 
 pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
+    let _signals = StopSignals::catch();
+    supervise::become_subreaper();
     let cwd = std::env::current_dir().map_err(|e| Error::Io {
         context: "cannot read the current folder".into(),
         source: e,
     })?;
-    let mut ctx = Context {
-        tracer,
-        scratch: Scratch::new(opts.keep_traces)?,
-        base_env: base_env(),
-        opts,
-        cwd: cwd.clone(),
-    };
     for step in &opts.steps {
         check_runnable(step)?;
     }
+    let tool = tool_name(opts.record.as_deref(), &opts.steps);
+    let set = initial_candidates(opts, tool.as_deref())?;
+    let scratch = Scratch::new(opts.keep_traces)?;
+    let room = CleanRoom::new(real_home());
+    let sandbox = ReadOnlyHome::new(
+        &room.escape_roots(&set, scratch.root()),
+        &[scratch.root().to_path_buf(), cwd.clone()],
+    );
+    if let Err(why) = &sandbox {
+        progress(&format!(
+            "warning: your home cannot be made read-only for the runs ({why}); a tool that writes there will be reported, not stopped"
+        ));
+    }
+    let runner = Runner {
+        tracer,
+        scratch,
+        room,
+        sandbox,
+        steps: &opts.steps,
+        output: opts.output,
+        cwd: cwd.clone(),
+        timeout: opts.timeout,
+        // SAFETY: isatty has no preconditions.
+        attended: unsafe { libc::isatty(0) } == 1,
+    };
+    let mut m = Method {
+        runner,
+        set,
+        runs: Vec::new(),
+        explore: 0,
+        control: None,
+        problems: Vec::new(),
+        opts,
+        tool: tool.clone(),
+        mined_dropped: Vec::new(),
+    };
+    let outcome = m.run_all()?;
+    supervise::check_stop()?;
+    let version = tool
+        .as_deref()
+        .and_then(|t| tool_program(t, &opts.steps))
+        .and_then(|program| m.runner.version(&m.set, &program));
+    Ok(m.finish(outcome, version, cwd))
+}
+
+/// What the method settled on.
+#[derive(Default)]
+struct Outcome {
+    minimal: BTreeSet<String>,
+    verification: Option<usize>,
+    used: BTreeSet<String>,
+    mined_unused: usize,
+    concurrency: Option<Concurrency>,
+}
+
+struct Method<'a> {
+    runner: Runner<'a>,
+    set: CandidateSet,
+    runs: Vec<Run>,
+    /// Index of the exploration that the other runs are compared with.
+    explore: usize,
+    /// Whether the steps proved repeatable, once a control run was needed.
+    control: Option<bool>,
+    problems: Vec<Problem>,
+    opts: &'a Options,
+    tool: Option<String>,
+    mined_dropped: Vec<String>,
+}
+
+impl Method<'_> {
+    fn run_all(&mut self) -> Result<Outcome> {
+        let mut out = Outcome::default();
+        if !self.explore_all()? {
+            return Ok(out);
+        }
+        let explore = &self.runs[self.explore];
+        out.used = touched_vars(explore);
+        let stateful = stateful_vars(explore);
+        let before = self.set.all().len();
+        let used = out.used.clone();
+        self.set
+            .retain(|c| c.rank == Rank::Named || used.contains(&c.var));
+        out.mined_unused = before - self.set.all().len();
+        progress(&format!(
+            "the tool used: {}; it keeps state in: {}",
+            if out.used.is_empty() {
+                "none of the candidates".to_string()
+            } else {
+                join(&out.used)
+            },
+            join(&stateful)
+        ));
+
+        let Some((minimal, verification)) = self.minimise(&stateful)? else {
+            return Ok(out);
+        };
+        out.minimal = minimal;
+        out.verification = verification;
+        if verification.is_none() {
+            self.problems.push(Problem::NoPassingRun);
+            return Ok(out);
+        }
+        let interactive = self.runs[self.explore]
+            .steps
+            .iter()
+            .position(|s| s.obs.used_terminal());
+        if let Some(i) = interactive {
+            self.problems.push(Problem::Interactive {
+                step: i + 1,
+                command: self.opts.steps[i].shown.clone(),
+            });
+            return Ok(out);
+        }
+        progress(&format!(
+            "running accounts A and B at the same time with {}",
+            join(&out.minimal)
+        ));
+        let explore = self.runs[self.explore].clone();
+        out.concurrency = Some(self.runner.concurrent(&self.set, &out.minimal, &explore)?);
+        Ok(out)
+    }
+
+    /// Explore until no new candidate turns up; false when a problem stops
+    /// the method (it is recorded).
+    fn explore_all(&mut self) -> Result<bool> {
+        let mut mined_seen: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut explorations = 0;
+        loop {
+            let all = all_vars(&self.set);
+            progress(&format!(
+                "exploring with all {} candidates bound: {}",
+                all.len(),
+                join(&all)
+            ));
+            let run = self.runner.run("explore", &self.set, &all, None)?;
+            explorations += 1;
+            let failure = self.failure(&run);
+            self.runs.push(run);
+            self.explore = self.runs.len() - 1;
+            if let Some(problem) = failure {
+                let mined: Vec<String> = self
+                    .set
+                    .all()
+                    .iter()
+                    .filter(|c| c.rank != Rank::Named)
+                    .map(|c| c.var.clone())
+                    .collect();
+                let retry = matches!(
+                    problem,
+                    Problem::StepFailed {
+                        timed_out: false,
+                        ..
+                    }
+                ) && !mined.is_empty()
+                    && self.mined_dropped.is_empty()
+                    && explorations < MAX_EXPLORATIONS;
+                if retry {
+                    progress(
+                        "a step failed with every candidate bound; exploring again without the names mined from the tool's strings",
+                    );
+                    self.set.retain(|c| c.rank == Rank::Named);
+                    self.mined_dropped = mined;
+                    continue;
+                }
+                self.problems.push(problem);
+                return Ok(false);
+            }
+            let escapes = self.runs[self.explore].escapes.clone();
+            if !escapes.is_empty() {
+                self.problems.push(Problem::Escaped { paths: escapes });
+                return Ok(false);
+            }
+            let mut added = false;
+            let execs: Vec<PathBuf> = self.runs[self.explore]
+                .steps
+                .iter()
+                .flat_map(|s| s.obs.execs.iter().cloned())
+                .collect();
+            for exe in execs {
+                added |= !self.set.add_catalog(&exe.to_string_lossy()).is_empty();
+                if self.mined_dropped.is_empty() && mined_seen.insert(exe.clone()) {
+                    added |= self.set.add_mined(&exe, self.tool.as_deref());
+                }
+            }
+            if !added || explorations >= MAX_EXPLORATIONS {
+                return Ok(true);
+            }
+            progress("the trace showed programs with further candidates; exploring again");
+        }
+    }
+
+    /// Why an exploration cannot stand as the reference, if it cannot.
+    fn failure(&self, run: &Run) -> Option<Problem> {
+        for (i, result) in run.steps.iter().enumerate() {
+            let command = self.opts.steps[i].shown.clone();
+            let ended = &result.ended;
+            let expected = ended
+                .exit
+                .code
+                .is_some_and(|code| code == 0 || self.opts.expect_exit.contains(&code))
+                && !ended.timed_out;
+            if !expected {
+                return Some(Problem::StepFailed {
+                    step: i + 1,
+                    command,
+                    ended: describe_end(ended),
+                    timed_out: ended.timed_out,
+                    unattended: !self.runner.attended,
+                });
+            }
+            if result.obs.stats.events == 0 {
+                return Some(Problem::EmptyTrace {
+                    step: i + 1,
+                    command,
+                    hint: empty_trace_hint(&self.runner.tracer.describe()),
+                });
+            }
+        }
+        None
+    }
+
+    /// Prune the used set, verify what is left, and fall back to
+    /// leave-one-out over every candidate when the used set leaks. `None`
+    /// when a problem stopped the method.
+    fn minimise(
+        &mut self,
+        used: &BTreeSet<String>,
+    ) -> Result<Option<(BTreeSet<String>, Option<usize>)>> {
+        let Some((current, last)) = self.prune(used)? else {
+            return Ok(None);
+        };
+        if last.is_some_and(|i| self.runs[i].bound == current) {
+            return Ok(Some((current, last)));
+        }
+        progress(&format!("verifying: {}", join(&current)));
+        let i = self.trial("verify", &current)?;
+        if self.runs[i].passed() {
+            return Ok(Some((current, Some(i))));
+        }
+        progress("the used set leaks; falling back to leave-one-out over all candidates");
+        let all = all_vars(&self.set);
+        let Some((current, last)) = self.prune(&all)? else {
+            return Ok(None);
+        };
+        let verified = last.filter(|i| self.runs[*i].bound == current);
+        Ok(Some((current, verified)))
+    }
+
+    /// Run the steps with `bound` and compare with the exploration.
+    fn trial(&mut self, label: &str, bound: &BTreeSet<String>) -> Result<usize> {
+        let explore = self.runs[self.explore].clone();
+        let run = self.runner.run(label, &self.set, bound, Some(&explore))?;
+        self.runs.push(run);
+        Ok(self.runs.len() - 1)
+    }
+
+    /// Try removing each variable of `start`, least preferred first; a removal
+    /// stays when that run passes. The final set and the last passing run.
+    fn prune(
+        &mut self,
+        start: &BTreeSet<String>,
+    ) -> Result<Option<(BTreeSet<String>, Option<usize>)>> {
+        let mut current = start.clone();
+        let mut last = None;
+        for var in self.set.removal_order(start) {
+            let mut trial = current.clone();
+            trial.remove(&var);
+            progress(&format!("trying without {var}: {}", join(&trial)));
+            let i = self.trial(&format!("without-{var}"), &trial)?;
+            let run = &self.runs[i];
+            if run.passed() {
+                progress(&format!("  {var} is not needed"));
+                current = trial;
+                last = Some(i);
+                continue;
+            }
+            let only_exits = run.leaks.is_empty() && run.escapes.is_empty();
+            if only_exits && !self.repeatable()? {
+                return Ok(None);
+            }
+            let run = &self.runs[i];
+            let why: Vec<String> = run
+                .escapes
+                .iter()
+                .chain(&run.leaks)
+                .chain(&run.changed_exits)
+                .take(3)
+                .cloned()
+                .collect();
+            progress(&format!("  {var} is needed: {}", why.join(", ")));
+        }
+        Ok(Some((current, last)))
+    }
+
+    /// When a run ends otherwise than the exploration without leaking, the
+    /// cause may be the variable or the world: repeat the exploration's
+    /// bindings once. False (and the problem recorded) when they too now
+    /// end otherwise.
+    fn repeatable(&mut self) -> Result<bool> {
+        if let Some(known) = self.control {
+            return Ok(known);
+        }
+        progress("  the steps ended differently; repeating the exploration to tell why");
+        let all = self.runs[self.explore].bound.clone();
+        let i = self.trial("control", &all)?;
+        let ok = self.runs[i].changed_exits.is_empty();
+        if !ok {
+            self.problems.push(Problem::NotRepeatable {
+                ended: self.runs[i].changed_exits.clone(),
+            });
+        }
+        self.control = Some(ok);
+        Ok(ok)
+    }
+
+    fn finish(self, out: Outcome, tool_version: Option<String>, cwd: PathBuf) -> Discovery {
+        let explore = self.runs.get(self.explore);
+        let written = explore.map(written_vars).unwrap_or_default();
+        let unset: Vec<String> = out
+            .used
+            .iter()
+            .filter(|v| !out.minimal.contains(*v) && written.contains(*v))
+            .filter(|v| self.set.get(v).is_some_and(|c| c.kind == Kind::Tool))
+            .cloned()
+            .collect();
+        let minimal = self
+            .set
+            .removal_order(&out.minimal)
+            .into_iter()
+            .rev()
+            .collect();
+        let program_roots = explore.map(program_roots).unwrap_or_default();
+        let mut stopped: Vec<String> = Vec::new();
+        for run in &self.runs {
+            for (i, step) in run.steps.iter().enumerate() {
+                for cmd in &step.ended.stopped {
+                    let line = format!("step {}: {cmd}", i + 1);
+                    if !stopped.contains(&line) {
+                        stopped.push(line);
+                    }
+                }
+            }
+        }
+        let escape_roots = self
+            .runner
+            .room
+            .escape_roots(&self.set, self.runner.scratch.root());
+        let mut clean_room = self.runner.room.view(&self.set);
+        clean_room.unprotected = self.runner.sandbox.as_ref().err().cloned();
+        Discovery {
+            clean_room,
+            candidates: self.set,
+            runs: self.runs,
+            verification: out.verification,
+            minimal,
+            used: out.used,
+            unset,
+            concurrency: out.concurrency.unwrap_or_else(Concurrency::not_run),
+            problems: self.problems,
+            program_roots,
+            escape_roots,
+            stopped,
+            mined_unused: out.mined_unused,
+            mined_dropped: self.mined_dropped,
+            tool: self.tool,
+            tool_version,
+            tracer: self.runner.tracer.describe(),
+            cwd,
+        }
+    }
+}
+
+/// The candidates before anything ran: the defaults, the catalog for the tool
+/// and the programs the steps name, `--candidate`, and names mined from those
+/// programs.
+fn initial_candidates(opts: &Options, tool: Option<&str>) -> Result<CandidateSet> {
     let mut set = CandidateSet::base();
-    if let Some(tool) = &opts.record {
-        set.add_catalog(tool);
+    for name in opts.record.as_deref().into_iter().chain(tool) {
+        set.add_catalog(name);
     }
     for step in &opts.steps {
         for word in step_programs(step) {
             set.add_catalog(&word);
             if let Ok(path) = which::which(&word) {
-                let source = format!("mined: {}", path.display());
-                for var in candidates::mine(&path) {
-                    set.add(&var, &source);
-                }
+                set.add_mined(&path, tool);
             }
         }
     }
     for var in &opts.extra_candidates {
         crate::names::check_var_name(var)?;
-        set.add(var, "--candidate");
+        set.add(var, "--candidate", Rank::Named);
     }
-
-    let mut runs: Vec<Run> = Vec::new();
-    let mut mined: BTreeSet<PathBuf> = BTreeSet::new();
-    // Explore until no new candidate turns up (at most twice: programs found in
-    // the first trace bring their own variables).
-    loop {
-        let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
-        progress(&format!(
-            "exploring with all {} candidates bound: {}",
-            all.len(),
-            all.iter().cloned().collect::<Vec<_>>().join(" ")
-        ));
-        let run = ctx.run("explore", &set, &all, None)?;
-        let mut added = false;
-        for (_, obs) in &run.steps {
-            for exe in &obs.execs {
-                added |= !set.add_catalog(&exe.to_string_lossy()).is_empty();
-                if mined.insert(exe.clone()) {
-                    let source = format!("mined: {}", exe.display());
-                    for var in candidates::mine(exe) {
-                        added |= set.add(&var, &source);
-                    }
-                }
-            }
-        }
-        runs.push(run);
-        if !added || runs.len() >= 2 {
-            break;
-        }
-        progress("the trace showed programs with further candidates; exploring again");
-    }
-    let explore = runs.len() - 1;
-    let state = state_paths(&runs[explore]);
-    let touched = touched_vars(&runs[explore]);
-    let program_roots = program_roots(&runs[explore]);
-    progress(&format!(
-        "the tool used: {}",
-        if touched.is_empty() {
-            "none of the candidates".to_string()
-        } else {
-            touched.iter().cloned().collect::<Vec<_>>().join(" ")
-        }
-    ));
-
-    let (minimal, verification) = {
-        let (current, last) = prune(&mut ctx, &set, &touched, &mut runs, explore, &state)?;
-        if last.is_some_and(|i| runs[i].bound == current) {
-            (current, last)
-        } else {
-            progress(&format!("verifying: {}", join(&current)));
-            let run = ctx.run("verify", &set, &current, Some((&runs[explore], &state)))?;
-            let ok = run.passed();
-            runs.push(run);
-            if ok {
-                (current, Some(runs.len() - 1))
-            } else {
-                progress("the used set leaks; falling back to leave-one-out over all candidates");
-                let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
-                let (current, last) = prune(&mut ctx, &set, &all, &mut runs, explore, &state)?;
-                let verified = last.filter(|i| runs[*i].bound == current);
-                (current, verified)
-            }
-        }
-    };
-
-    let concurrency = match verification {
-        Some(_) => {
-            progress(&format!(
-                "running accounts A and B at the same time with {}",
-                join(&minimal)
-            ));
-            ctx.concurrent(&set, &minimal)?
-        }
-        None => Concurrency::not_run(),
-    };
-
-    let unset: Vec<String> = touched
-        .iter()
-        .filter(|v| !minimal.contains(*v))
-        .filter(|v| set.get(v).is_some_and(|c| c.kind == candidates::Kind::Tool))
-        .cloned()
-        .collect();
-    let minimal = set.removal_order(&minimal).into_iter().rev().collect();
-    Ok(Discovery {
-        candidates: set,
-        runs,
-        verification,
-        minimal,
-        used: touched,
-        unset,
-        concurrency,
-        state,
-        program_roots,
-        tracer: tracer.describe(),
-        cwd,
-    })
+    Ok(set)
 }
 
-/// Try removing each variable of `start`, least preferred first; a removal stays
-/// when that run passes. Returns the final set and the last passing run.
-fn prune(
-    ctx: &mut Context,
-    set: &CandidateSet,
-    start: &BTreeSet<String>,
-    runs: &mut Vec<Run>,
-    explore: usize,
-    state: &StatePaths,
-) -> Result<(BTreeSet<String>, Option<usize>)> {
-    let mut current = start.clone();
-    let mut last = None;
-    for var in set.removal_order(start) {
-        let mut trial = current.clone();
-        trial.remove(&var);
-        progress(&format!("trying without {var}: {}", join(&trial)));
-        let run = ctx.run(
-            &format!("without-{var}"),
-            set,
-            &trial,
-            Some((&runs[explore], state)),
-        )?;
-        let passed = run.passed();
-        if passed {
-            progress(&format!("  {var} is not needed"));
-            current = trial;
-        } else {
-            let why = run
-                .leaks
-                .iter()
-                .chain(&run.changed_exits)
-                .take(3)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
-            progress(&format!("  {var} is needed: {why}"));
-        }
-        runs.push(run);
-        if passed {
-            last = Some(runs.len() - 1);
-        }
-    }
-    Ok((current, last))
-}
-
-impl Context<'_> {
-    /// Trace every step in order as account A with `bound` bound.
-    fn run(
-        &mut self,
-        label: &str,
-        set: &CandidateSet,
-        bound: &BTreeSet<String>,
-        against: Option<(&Run, &StatePaths)>,
-    ) -> Result<Run> {
-        let layout = self.scratch.new_run(label, set.all())?;
-        let env = layout.env_for("A", set.all(), bound);
-        let mut steps = Vec::new();
-        for (i, step) in self.opts.steps.iter().enumerate() {
-            let trace = layout.trace_path("A", i + 1);
-            let Some((program, args)) = step.argv.split_first() else {
-                continue;
-            };
-            let mut cmd = Command::new(program);
-            cmd.args(args);
-            self.apply_env(&mut cmd, &env);
-            progress(&format!("  step {}: {}", i + 1, step.shown));
-            let (exit, obs) = self
-                .tracer
-                .trace(cmd, &trace, self.opts.output, &layout.dir)?;
-            if exit.signal == Some(libc::SIGINT) {
-                return Err(Error::user("interrupted"));
-            }
-            if !self.scratch.keep() {
-                let _ = std::fs::remove_file(&trace);
-            }
-            steps.push((exit, obs));
-        }
-        let mut run = Run {
-            label: label.to_string(),
-            bound: bound.clone(),
-            layout,
-            steps,
-            leaks: Vec::new(),
-            changed_exits: Vec::new(),
-        };
-        if let Some((explore, state)) = against {
-            run.leaks = leaks(&run, state);
-            for (i, ((a, _), (b, _))) in explore.steps.iter().zip(&run.steps).enumerate() {
-                if a != b {
-                    run.changed_exits
-                        .push(format!("step {} ended with {b} instead of {a}", i + 1));
-                }
-            }
-        }
-        Ok(run)
-    }
-
-    fn apply_env(&self, cmd: &mut Command, env: &[(String, Option<OsString>)]) {
-        cmd.env_clear();
-        cmd.envs(self.base_env.iter().map(|(k, v)| (k, v)));
-        for (var, value) in env {
-            match value {
-                Some(v) => cmd.env(var, v),
-                None => cmd.env_remove(var),
-            };
-        }
-        cmd.current_dir(&self.cwd);
-    }
-
-    /// Run A and B at once, untraced, and compare their trees before and after.
-    fn concurrent(&mut self, set: &CandidateSet, bound: &BTreeSet<String>) -> Result<Concurrency> {
-        let layout = self.scratch.new_run("concurrent", set.all())?;
-        let roots = [
-            layout.dir.join("A"),
-            layout.dir.join("B"),
-            layout.dir.join("shared"),
-        ];
-        let root_refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
-        let before = Snapshot::take(&root_refs);
-        let mut commands = Vec::new();
-        for account in ["A", "B"] {
-            let env = layout.env_for(account, set.all(), bound);
-            let mut cmds = Vec::new();
-            for (i, step) in self.opts.steps.iter().enumerate() {
-                let Some((program, args)) = step.argv.split_first() else {
-                    continue;
-                };
-                let mut cmd = Command::new(program);
-                cmd.args(args);
-                self.apply_env(&mut cmd, &env);
-                let log = layout.dir.join(format!("output-{account}-{}.log", i + 1));
-                let file = private_file(&log)?;
-                let file2 = file
-                    .try_clone()
-                    .map_err(crate::error::at_path("cannot create", &log))?;
-                cmd.stdin(Stdio::null()).stdout(file).stderr(file2);
-                cmds.push(cmd);
-            }
-            commands.push(cmds);
-        }
-        let results: Vec<Vec<String>> = std::thread::scope(|s| {
-            let handles: Vec<_> = commands
-                .into_iter()
-                .map(|cmds| {
-                    s.spawn(move || {
-                        cmds.into_iter()
-                            .map(|mut c| match c.status() {
-                                Ok(st) => Exit::from(st).to_string(),
-                                Err(e) => format!("cannot run: {e}"),
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        let after = Snapshot::take(&root_refs);
-        let mut c = Concurrency {
-            ran: true,
-            passed: false,
-            a_wrote: vec![],
-            b_wrote: vec![],
-            shared_changed: vec![],
-            a_exits: results.first().cloned().unwrap_or_default(),
-            b_exits: results.get(1).cloned().unwrap_or_default(),
-        };
-        for path in before.changes(&after) {
-            match layout.locate(&path) {
-                Location::Account { account, var, rest } => {
-                    let shown = var_form(&var, rest);
-                    if account == "A" {
-                        c.a_wrote.push(shown);
-                    } else {
-                        c.b_wrote.push(shown);
-                    }
-                }
-                Location::Shared { var, rest } => c.shared_changed.push(var_form(&var, rest)),
-                _ => {}
-            }
-        }
-        c.passed = c.shared_changed.is_empty();
-        Ok(c)
+/// What to check when a tracer saw nothing of the tool.
+fn empty_trace_hint(tracer: &str) -> String {
+    if tracer.contains("eslogger") {
+        "Check that the terminal has Full Disk Access (System Settings > Privacy & Security) and that sudo works, or try --tracer fs_usage.".into()
+    } else if tracer.contains("fs_usage") {
+        "Check that sudo works and that the tool's process name is what fs_usage prints, or try --tracer eslogger.".into()
+    } else {
+        "Check that strace can trace here (swop doctor) and that the command runs at all.".into()
     }
 }
 
-/// What a run leaked: writes in a shared stand-in, or any access there to a path
-/// the tool writes as state.
-fn leaks(run: &Run, state: &StatePaths) -> Vec<String> {
-    let classifier = Classifier {
-        layout: Some(&run.layout),
-        real_home: None,
-        program_roots: Vec::new(),
-        state,
-    };
-    let mut out = BTreeSet::new();
-    for (_, obs) in &run.steps {
-        for (path, info) in &obs.paths {
-            let c = classifier.classify(path, info);
-            if c.class == Class::Leak {
-                out.insert(c.path);
-            }
-        }
-    }
-    out.into_iter().collect()
-}
-
-/// Paths written under the account's folders, relative to their folder.
-fn state_paths(run: &Run) -> StatePaths {
-    let mut state = StatePaths::new();
-    for (_, obs) in &run.steps {
-        for (path, info) in &obs.paths {
-            if let Location::Account { rest, .. } = run.layout.locate(path)
-                && info.written()
-                && info.ok
-                && !rest.as_os_str().is_empty()
-            {
-                let made_dir = info.ops.contains(&crate::trace::Op::Mkdir)
-                    || std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
-                if made_dir {
-                    state.dirs.insert(rest.to_path_buf());
-                } else {
-                    state.files.insert(rest.to_path_buf());
-                }
-            }
-        }
-    }
-    state
+fn all_vars(set: &CandidateSet) -> BTreeSet<String> {
+    set.all().iter().map(|c| c.var.clone()).collect()
 }
 
 /// Variables whose account folder saw any access.
 fn touched_vars(run: &Run) -> BTreeSet<String> {
     let mut vars = BTreeSet::new();
-    for (_, obs) in &run.steps {
-        for path in obs.paths.keys() {
+    for step in &run.steps {
+        for path in step.obs.paths.keys() {
             if let Location::Account { var, .. } = run.layout.locate(path) {
+                vars.insert(var);
+            }
+        }
+    }
+    vars
+}
+
+/// Variables whose account folder holds state after the exploration: a
+/// write under it, or a use of something that exists there (the folders
+/// start empty). A folder the tool only looked at holds nothing to isolate.
+fn stateful_vars(run: &Run) -> BTreeSet<String> {
+    let mut vars = BTreeSet::new();
+    for step in &run.steps {
+        for (path, info) in &step.obs.paths {
+            if let Location::Account { var, rest, .. } = run.layout.locate(path)
+                && (info.written() || (info.ok && !rest.as_os_str().is_empty()))
+            {
+                vars.insert(var);
+            }
+        }
+    }
+    vars
+}
+
+/// Variables whose account folder got state: a write under it.
+fn written_vars(run: &Run) -> BTreeSet<String> {
+    let mut vars = BTreeSet::new();
+    for step in &run.steps {
+        for (path, info) in &step.obs.paths {
+            if let Location::Account { var, .. } = run.layout.locate(path)
+                && info.written()
+            {
                 vars.insert(var);
             }
         }
@@ -517,8 +579,8 @@ fn touched_vars(run: &Run) -> BTreeSet<String> {
 /// Folders holding the programs the tool executed.
 fn program_roots(run: &Run) -> Vec<PathBuf> {
     let mut roots = BTreeSet::new();
-    for (_, obs) in &run.steps {
-        for exe in &obs.execs {
+    for step in &run.steps {
+        for exe in &step.obs.execs {
             for p in [Some(exe.clone()), std::fs::canonicalize(exe).ok()]
                 .into_iter()
                 .flatten()
@@ -551,69 +613,110 @@ fn check_runnable(step: &Step) -> Result<()> {
     } else {
         Err(Error::Exec {
             code: 127,
-            message: format!("{}: command not found", program.to_string_lossy()),
+            message: format!(
+                "{}: command not found",
+                super::redact::redact_text(&program.to_string_lossy())
+            ),
         })
     }
 }
 
-/// The program names a step runs, including those named inside `sh -c '...'`.
-fn step_programs(step: &Step) -> Vec<String> {
+/// Shells whose `-c` script names the programs that matter.
+fn is_shell(word: &str) -> bool {
+    matches!(
+        base_name(word),
+        "sh" | "bash" | "dash" | "zsh" | "fish" | "ksh" | "mksh"
+    )
+}
+
+fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// Commands that feed or wrap a tool in a script rather than being it.
+const HELPERS: &[&str] = &[
+    "printf", "echo", "cat", "true", "false", "test", "[", "exec", "env", "sleep", "cd", "export",
+    "read", "yes", "command", "builtin", "set", "unset", "timeout", "nohup", "nice", "time",
+    "head", "tail", "tee", "grep", "sed", "awk", "xargs", "sh", "bash", "dash", "zsh", "fish",
+];
+
+/// The command words of a shell script: the first word of each simple command.
+fn script_commands(script: &str) -> Vec<String> {
     let mut out = Vec::new();
+    for segment in script.split(['|', ';', '&', '\n', '(', ')', '`']) {
+        let words = shell_words::split(segment)
+            .unwrap_or_else(|_| segment.split_whitespace().map(str::to_string).collect());
+        // Skip assignments and commands that only run the next word.
+        let first = words.into_iter().find(|w| {
+            let assignment =
+                w.contains('=') && w.split('=').next().is_some_and(crate::names::is_var_name);
+            !assignment && !matches!(w.as_str(), "exec" | "command" | "nohup" | "env" | "time")
+        });
+        if let Some(word) = first {
+            out.push(word);
+        }
+    }
+    out
+}
+
+/// The programs a step runs: its own, and those named inside `sh -c '...'`.
+fn step_programs(step: &Step) -> Vec<String> {
     let words: Vec<String> = step
         .argv
         .iter()
         .map(|w| w.to_string_lossy().into_owned())
         .collect();
-    if let Some(first) = words.first() {
-        out.push(first.clone());
-    }
-    let is_shell = words.first().is_some_and(|w| {
-        matches!(
-            w.rsplit('/').next(),
-            Some("sh" | "bash" | "dash" | "zsh" | "fish")
-        )
-    });
-    if is_shell
+    let mut out: Vec<String> = words.first().cloned().into_iter().collect();
+    if words.first().is_some_and(|w| is_shell(w))
         && let Some(pos) = words.iter().position(|w| w == "-c")
         && let Some(script) = words.get(pos + 1)
     {
         out.extend(
-            script
-                .split(|c: char| !(c.is_ascii_alphanumeric() || "-_./".contains(c)))
-                .filter(|w| crate::recipe::known(w).is_some())
-                .map(str::to_string),
+            script_commands(script)
+                .into_iter()
+                .filter(|w| !HELPERS.contains(&base_name(w))),
+        );
+    } else if words.first().is_some_and(|w| base_name(w) == "env") {
+        out.extend(
+            words
+                .iter()
+                .skip(1)
+                .find(|w| !w.starts_with('-') && !w.contains('='))
+                .cloned(),
         );
     }
     out
 }
 
-/// The environment the tool would have outside swop: a switched shell's
-/// variables restored, swop's own removed.
-fn base_env() -> Vec<(OsString, OsString)> {
-    let changes = crate::switch::plan(&crate::switch::process_env, None, Path::new("/"));
-    let mut env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
-    for (var, value) in changes {
-        match value {
-            Some(v) => env.insert(var.into(), v),
-            None => env.remove(&OsString::from(var)),
-        };
+/// The tool a discovery is about: the recorded name, else the program the
+/// user's command runs (inside `sh -c` or `env` when it is one). Never a
+/// program the tool itself ran.
+pub fn tool_name(record: Option<&str>, steps: &[Step]) -> Option<String> {
+    if let Some(tool) = record {
+        return Some(tool.to_string());
     }
-    env.retain(|k, _| !k.to_string_lossy().starts_with("SWOP_"));
-    env.into_iter().collect()
+    let first = steps.first()?;
+    step_programs(first)
+        .into_iter()
+        .map(|w| base_name(&w).to_string())
+        .find(|w| !is_shell(w) && !HELPERS.contains(&w.as_str()) && !w.is_empty())
 }
 
-/// A new 0600 file, whatever the umask: the tool's output may hold secrets.
-fn private_file(path: &Path) -> Result<std::fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(crate::error::at_path("cannot create", path))?;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))
-        .map_err(crate::error::at_path("cannot protect", path))?;
-    Ok(file)
+/// The program to ask for `--version`: the step's own path when it names the
+/// tool, else the tool found on PATH.
+fn tool_program(tool: &str, steps: &[Step]) -> Option<PathBuf> {
+    steps
+        .iter()
+        .flat_map(step_programs)
+        .find(|w| base_name(w) == tool)
+        .and_then(|w| {
+            if w.contains('/') {
+                Some(PathBuf::from(w))
+            } else {
+                which::which(&w).ok()
+            }
+        })
+        .or_else(|| which::which(tool).ok())
 }
 
 fn join(set: &BTreeSet<String>) -> String {
@@ -626,4 +729,45 @@ fn join(set: &BTreeSet<String>) -> String {
 
 pub fn progress(message: &str) {
     eprintln!("swop: {}", super::redact::redact_text(message));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(words: &[&str]) -> Step {
+        Step {
+            argv: words.iter().map(OsString::from).collect(),
+            shown: words.join(" "),
+        }
+    }
+
+    #[test]
+    fn the_tool_is_what_the_user_ran() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&["gemini", "mcp", "add", "x"], Some("gemini")),
+            (&["/opt/bin/codex", "login"], Some("codex")),
+            (
+                &["sh", "-c", "printf 'sk-x\\n' | codex login --with-api-key"],
+                Some("codex"),
+            ),
+            (
+                &["sh", "-c", "FOO=1 exec mytool sync; echo done"],
+                Some("mytool"),
+            ),
+            (&["env", "A=1", "aws", "configure"], Some("aws")),
+            (&["sh", "-c", "echo hi"], None),
+        ];
+        for (words, want) in cases {
+            assert_eq!(
+                tool_name(None, &[step(words)]).as_deref(),
+                *want,
+                "{words:?}"
+            );
+        }
+        assert_eq!(
+            tool_name(Some("gh"), &[step(&["sh"])]).as_deref(),
+            Some("gh")
+        );
+    }
 }

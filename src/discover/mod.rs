@@ -3,13 +3,18 @@
 
 pub mod candidates;
 pub mod classify;
+pub mod cleanroom;
 pub mod findings;
 pub mod macos;
 pub mod method;
 pub mod offline;
 pub mod redact;
 pub mod report;
+pub mod runner;
+pub mod sandbox;
 pub mod scratch;
 pub mod snapshot;
+pub mod supervise;
 pub mod system;
 pub mod tracer;
+pub mod verdict;

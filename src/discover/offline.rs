@@ -4,10 +4,11 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::classify::{self, Class, Classifier, StatePaths};
+use super::classify::{self, Class, Classifier};
 use super::findings::{global_writes, redacted_invocation, tracing_limitations};
-use super::method::{Concurrency, real_home};
+use super::method::real_home;
 use super::report::{Findings, Requirement, StepView, TestedOn};
+use super::runner::Concurrency;
 use crate::cli::Os;
 use crate::error::{Error, Result, at_path};
 use crate::recipe;
@@ -81,12 +82,12 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         .filter(|p| !classify::is_system(p) && *p != Path::new("/"))
         .map(Path::to_path_buf)
         .collect();
-    let state = StatePaths::new();
     let classifier = Classifier {
         layout: None,
         real_home: home.clone(),
+        escape_roots: Vec::new(),
         program_roots,
-        state: &state,
+        work_dir: None,
     };
     let paths = classify::merge_by_path(
         obs.paths
@@ -168,8 +169,10 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         },
         commands: Vec::new(),
         minimal_env: minimal.clone(),
+        files: Vec::new(),
         unset: Vec::new(),
         verified: false,
+        problems: Vec::new(),
         required,
         candidates: Vec::new(),
         runs: Vec::new(),
@@ -180,6 +183,8 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         }],
         paths,
         concurrency: Concurrency::not_run(),
+        clean_room: Default::default(),
+        stopped: Vec::new(),
         limitations,
         runbook: vec![
             redacted_invocation(),

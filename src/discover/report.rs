@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use super::classify::{Class, ClassifiedPath};
-use super::method::Concurrency;
+use super::cleanroom::CleanRoomView;
+use super::runner::Concurrency;
+use super::verdict::Problem;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestedOn {
@@ -17,6 +19,9 @@ pub struct TestedOn {
 pub struct CandidateView {
     pub var: String,
     pub source: String,
+    /// A file variable: bound to a file, not a folder.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub file: bool,
     pub used: bool,
     pub required: bool,
 }
@@ -53,14 +58,22 @@ pub struct Findings {
     pub tested_on: TestedOn,
     pub commands: Vec<String>,
     pub minimal_env: Vec<String>,
+    /// Those of `minimal_env` that name a file (`swop add --bind-file`).
+    pub files: Vec<String>,
     pub unset: Vec<String>,
     pub verified: bool,
+    /// Why the result is not verified, when it is not.
+    pub problems: Vec<Problem>,
     pub required: Vec<Requirement>,
     pub candidates: Vec<CandidateView>,
     pub runs: Vec<RunView>,
     pub steps: Vec<StepView>,
     pub paths: Vec<ClassifiedPath>,
     pub concurrency: Concurrency,
+    /// What the runs did not inherit from the caller's environment.
+    pub clean_room: CleanRoomView,
+    /// Processes steps left running, which swop stopped.
+    pub stopped: Vec<String>,
     pub limitations: Vec<String>,
     /// The swop commands that reproduce this and use the result.
     pub runbook: Vec<String>,
@@ -87,7 +100,7 @@ impl Findings {
             if self.verified {
                 "verified: the minimal set leaked nothing, and two accounts ran at once without meeting"
             } else {
-                "NOT verified"
+                "NOT verified: see Limitations"
             }
         ));
 
@@ -173,7 +186,7 @@ impl Findings {
         md.push_str("## Concurrency\n\n");
         let c = &self.concurrency;
         if !c.ran {
-            md.push_str("Not run.\n\n");
+            md.push_str("Not run (see Limitations).\n\n");
         } else {
             md.push_str(&format!(
                 "Accounts A and B ran every step at the same time with the minimal set. \
@@ -191,6 +204,12 @@ impl Findings {
                 c.a_exits.join(", "),
                 c.b_exits.join(", ")
             ));
+            for difference in &c.differences {
+                md.push_str(&format!("- Ended otherwise: {difference}\n"));
+            }
+            if !c.differences.is_empty() {
+                md.push('\n');
+            }
         }
 
         md.push_str("## Limitations\n\n");

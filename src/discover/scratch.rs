@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::candidates::{Candidate, Kind};
+use super::candidates::{Candidate, Kind, Shape};
 use crate::error::{Result, at_path};
 use crate::util;
 
@@ -58,6 +58,11 @@ impl Scratch {
             dir: dir.clone(),
             accounts: BTreeMap::new(),
             shared: BTreeMap::new(),
+            files: candidates
+                .iter()
+                .filter(|c| c.shape == Shape::File)
+                .map(|c| (c.var.clone(), crate::recipe::file_name_for(&c.var)))
+                .collect(),
         };
         for account in ["A", "B"] {
             let mut folders = BTreeMap::new();
@@ -129,11 +134,14 @@ pub struct RunLayout {
     pub accounts: BTreeMap<String, BTreeMap<String, PathBuf>>,
     /// Variable -> shared stand-in.
     pub shared: BTreeMap<String, PathBuf>,
+    /// File variables -> the name of their file inside their folder.
+    pub files: BTreeMap<String, String>,
 }
 
 impl RunLayout {
     /// The environment changes for one account with `bound` bound: bound variables
-    /// point into the account, unbound HOME/TMPDIR/XDG at the shared stand-ins,
+    /// point into the account (a file variable at a file not yet made in a
+    /// folder of its own), unbound HOME/TMPDIR/XDG at the shared stand-ins,
     /// unbound tool variables are unset (the tool falls back to its default,
     /// which lies under HOME or XDG).
     pub fn env_for(
@@ -149,7 +157,10 @@ impl RunLayout {
                     self.accounts
                         .get(account)
                         .and_then(|f| f.get(&c.var))
-                        .map(|p| p.clone().into_os_string())
+                        .map(|p| match self.files.get(&c.var) {
+                            Some(name) => p.join(name).into_os_string(),
+                            None => p.clone().into_os_string(),
+                        })
                 } else if c.kind == Kind::Tool {
                     None
                 } else {
@@ -205,6 +216,47 @@ pub enum Location<'a> {
     },
     Scratch,
     Outside,
+}
+
+impl RunLayout {
+    /// `text` (a command line) with this run's folders written as their
+    /// variables, `$VAR` for account A's and `$VAR(shared)` for stand-ins.
+    pub fn shorten(&self, text: &str) -> String {
+        let mut folders: Vec<(String, String)> = Vec::new();
+        for (account, vars) in &self.accounts {
+            for (var, folder) in vars {
+                let shown = if account == "A" {
+                    format!("${var}")
+                } else {
+                    format!("${var}({account})")
+                };
+                folders.push((folder.display().to_string(), shown));
+            }
+        }
+        for (var, folder) in &self.shared {
+            folders.push((folder.display().to_string(), format!("${var}(shared)")));
+        }
+        // Longest first, so that no folder is cut by a shorter one.
+        folders.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+        let mut out = text.to_string();
+        for (folder, shown) in folders {
+            out = out.replace(&folder, &shown);
+        }
+        out
+    }
+
+    /// How a report shows `rest` under `var`'s folder: `$VAR/rest`; for a file
+    /// variable `$VAR` for the file itself and `${VAR%/*}/name` beside it.
+    pub fn show(&self, var: &str, rest: &Path) -> String {
+        let Some(name) = self.files.get(var) else {
+            return var_form(var, rest);
+        };
+        match rest.strip_prefix(name) {
+            Ok(inner) => var_form(var, inner),
+            Err(_) if rest.as_os_str().is_empty() => format!("${{{var}%/*}}"),
+            Err(_) => format!("${{{var}%/*}}/{}", rest.display()),
+        }
+    }
 }
 
 /// `$VAR/rest`, the way reports show a path under a bound or stand-in folder.

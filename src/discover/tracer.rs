@@ -12,6 +12,8 @@ use std::process::{Command, ExitStatus, Stdio};
 
 use serde::Serialize;
 
+use super::sandbox::ReadOnlyHome;
+use super::supervise::{self, Ended, Limits, StepProcesses};
 use crate::error::{Error, Result, at_path};
 use crate::trace::{self, Op, ParseStats};
 
@@ -69,6 +71,8 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
 /// strace, checked to work on this machine.
 pub struct Strace {
     program: PathBuf,
+    /// The program as /proc/PID/exe names it, to tell strace's process apart.
+    resolved: Option<PathBuf>,
     seccomp: bool,
     pub version: String,
 }
@@ -89,7 +93,7 @@ impl Strace {
             .unwrap_or_else(|| "strace".into());
         let probe = |seccomp: bool| {
             let mut cmd = Command::new(&program);
-            cmd.arg("-f");
+            cmd.args(["-D", "-f"]);
             if seccomp {
                 cmd.arg("--seccomp-bpf");
             }
@@ -99,10 +103,12 @@ impl Strace {
                 .stderr(Stdio::piped())
                 .output()
         };
+        let resolved = std::fs::canonicalize(&program).ok();
         let first = probe(true).map_err(at_path("cannot run", &program))?;
         if first.status.success() {
             return Ok(Strace {
                 program,
+                resolved,
                 seccomp: true,
                 version,
             });
@@ -111,6 +117,7 @@ impl Strace {
         if second.status.success() {
             return Ok(Strace {
                 program,
+                resolved,
                 seccomp: false,
                 version,
             });
@@ -135,16 +142,13 @@ impl StepTracer for Strace {
         )
     }
 
-    fn trace(
-        &self,
-        tool: Command,
-        trace: &Path,
-        output: Output,
-        _watch: &Path,
-    ) -> Result<(Exit, Observation)> {
+    fn trace(&self, tool: Command, trace: &Path, step: &StepRun) -> Result<(Ended, Observation)> {
         create_trace_file(trace)?;
         let mut cmd = Command::new(&self.program);
-        cmd.arg("-f");
+        // -D: strace runs as a grandchild, so the tool is swop's own child and
+        // its exit is known the moment it happens, even while a daemon it
+        // started keeps strace running.
+        cmd.args(["-D", "-f"]);
         if self.seccomp {
             cmd.arg("--seccomp-bpf");
         }
@@ -154,10 +158,23 @@ impl StepTracer for Strace {
             .arg(tool.get_program())
             .args(tool.get_args());
         copy_env_and_dir(&tool, &mut cmd);
+        cmd.env(supervise::MARKER_VAR, step.marker);
+        if let Some(sandbox) = step.sandbox {
+            sandbox.apply(&mut cmd);
+        }
         let cwd = working_dir(&tool);
-        let exit = run_foreground(cmd, output)?;
+        let ended = run_foreground(
+            cmd,
+            step.output,
+            &StepProcesses {
+                marker: step.marker,
+                tracer: self.resolved.as_deref(),
+                orphans: true,
+            },
+            step.limits,
+        )?;
         let obs = Observation::from_trace(trace::Format::Strace, trace, &cwd, None)?;
-        Ok((exit, obs))
+        Ok((ended, obs))
     }
 }
 
@@ -182,15 +199,21 @@ pub trait StepTracer {
 
     /// Run `tool` (its program, arguments, environment and folder are set)
     /// traced, writing the raw trace to `trace`, and read back what it touched.
-    /// `watch` is the run's scratch folder, for tracers that need before/after
-    /// snapshots to see what the trace cannot.
-    fn trace(
-        &self,
-        tool: Command,
-        trace: &Path,
-        output: Output,
-        watch: &Path,
-    ) -> Result<(Exit, Observation)>;
+    fn trace(&self, tool: Command, trace: &Path, step: &StepRun) -> Result<(Ended, Observation)>;
+}
+
+/// How one traced step is run.
+#[derive(Debug, Clone, Copy)]
+pub struct StepRun<'a> {
+    pub output: Output,
+    /// The run's scratch folder, for tracers that need before/after snapshots
+    /// to see what the trace cannot.
+    pub watch: &'a Path,
+    /// The value of [`supervise::MARKER_VAR`] for this step's processes.
+    pub marker: &'a str,
+    pub limits: Limits,
+    /// The user's own files made read-only for the step, where that works.
+    pub sandbox: Option<&'a ReadOnlyHome>,
 }
 
 /// How a run ended.
@@ -287,6 +310,53 @@ impl Observation {
         info.ok |= event.result.is_ok();
     }
 
+    /// Paths reached through symbolic links, at their real target too: a
+    /// write through a link the tool made (into the real home, say) counts
+    /// where it landed. Written paths and paths under `within` (the run's
+    /// scratch folder) are looked at, while the links still exist.
+    pub fn add_link_targets(&mut self, within: &Path) {
+        let mut parents: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        let mut targets = Vec::new();
+        for (path, info) in &self.paths {
+            if !(info.written() || path.starts_with(within)) {
+                continue;
+            }
+            let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+                continue;
+            };
+            let real_parent = parents
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| fs::canonicalize(parent).ok());
+            let Some(real_parent) = real_parent else {
+                continue;
+            };
+            let mut target = real_parent.join(name);
+            // Opening a link follows it; removing or renaming one does not.
+            let follows = info
+                .ops
+                .iter()
+                .any(|op| matches!(op, Op::Read | Op::Write | Op::Create | Op::Exec));
+            if follows && let Ok(real) = fs::canonicalize(&target) {
+                target = real;
+            }
+            if target != *path {
+                targets.push((target, info.clone()));
+            }
+        }
+        for (target, info) in targets {
+            let mine = self.paths.entry(target).or_default();
+            mine.ops.extend(info.ops);
+            mine.ok |= info.ok;
+        }
+    }
+
+    /// Whether the step opened the terminal: it talks to a person.
+    pub fn used_terminal(&self) -> bool {
+        self.paths
+            .get(Path::new("/dev/tty"))
+            .is_some_and(|info| info.ok)
+    }
+
     /// Take in what another observation saw.
     pub fn merge(&mut self, other: Observation) {
         for (path, info) in other.paths {
@@ -355,10 +425,15 @@ pub fn working_dir(cmd: &Command) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("/"))
 }
 
-/// Run a command in the foreground and wait for it. swop ignores Ctrl-C while the
-/// command runs (the terminal sends it to both), and the command gets the default
-/// handlers back.
-pub fn run_foreground(mut cmd: Command, output: Output) -> Result<Exit> {
+/// Run a command in the foreground and supervise it (time limit, stop
+/// signals, leftovers). The command gets the default handlers for Ctrl-C;
+/// swop notes it (see [`supervise::StopSignals`]) and stops everything.
+pub fn run_foreground(
+    mut cmd: Command,
+    output: Output,
+    step: &StepProcesses,
+    limits: Limits,
+) -> Result<Ended> {
     output.connect(&mut cmd)?;
     // SAFETY: only async-signal-safe calls (signal) between fork and exec.
     unsafe {
@@ -368,39 +443,11 @@ pub fn run_foreground(mut cmd: Command, output: Output) -> Result<Exit> {
             Ok(())
         });
     }
-    let _guard = IgnoreInterrupts::new();
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let status = cmd
-        .status()
+    let child = cmd
+        .spawn()
         .map_err(|e| Error::user(format!("cannot run {program}: {e}")))?;
-    Ok(status.into())
-}
-
-struct IgnoreInterrupts {
-    old_int: libc::sighandler_t,
-    old_quit: libc::sighandler_t,
-}
-
-impl IgnoreInterrupts {
-    fn new() -> Self {
-        // SAFETY: installing SIG_IGN has no preconditions.
-        unsafe {
-            IgnoreInterrupts {
-                old_int: libc::signal(libc::SIGINT, libc::SIG_IGN),
-                old_quit: libc::signal(libc::SIGQUIT, libc::SIG_IGN),
-            }
-        }
-    }
-}
-
-impl Drop for IgnoreInterrupts {
-    fn drop(&mut self) {
-        // SAFETY: restoring the handlers saved in new().
-        unsafe {
-            libc::signal(libc::SIGINT, self.old_int);
-            libc::signal(libc::SIGQUIT, self.old_quit);
-        }
-    }
+    supervise::supervise(child, step, limits)
 }
 
 /// Create the trace file 0600 before the tracer opens it (it truncates, keeping the mode).

@@ -915,6 +915,13 @@ impl Parser {
                 {
                     self.set_fd(pid, fd, Some(full.clone()));
                 }
+                let target = ret
+                    .fd_path()
+                    .filter(|t| t.first() == Some(&b'/') && **t != full[..]);
+                if let Some(target) = target {
+                    // Through a symbolic link: what was really opened counts too.
+                    self.emit(sink, pid, name, op, normalize(&target), &result);
+                }
                 self.emit(sink, pid, name, op, full, &result);
             }
             Kind::Creat => {
@@ -1242,6 +1249,20 @@ struct Ret<'a> {
     res: Res<'a>,
     /// The value carries a `-y` annotation (`= 3</path>`).
     annotated: bool,
+    /// The text from the annotation's `<` on, when there is one.
+    annotation: &'a [u8],
+}
+
+impl<'a> Ret<'a> {
+    /// The path the returned descriptor names (`= 3</real/path>`): where a
+    /// path through symbolic links really led.
+    fn fd_path(&self) -> Option<Cow<'a, [u8]>> {
+        if self.annotated {
+            annotation_path(self.annotation)
+        } else {
+            None
+        }
+    }
 }
 
 impl Ret<'_> {
@@ -1350,6 +1371,7 @@ fn parse_ret(s: &[u8]) -> Option<Ret<'_>> {
         return Some(Ret {
             res,
             annotated: false,
+            annotation: &[],
         });
     }
     let (value, used) = parse_int(s)?;
@@ -1365,12 +1387,14 @@ fn parse_ret(s: &[u8]) -> Option<Ret<'_>> {
         return Some(Ret {
             res,
             annotated: false,
+            annotation: &[],
         });
     }
     let annotated = rest.starts_with(b"<");
     Some(Ret {
         res: Res::Val(value),
         annotated,
+        annotation: if annotated { rest } else { &[] },
     })
 }
 

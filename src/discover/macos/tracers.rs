@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use super::super::method::progress;
 use super::super::snapshot::Snapshot;
-use super::super::tracer::{Exit, Observation, Output, StepTracer, create_trace_file, working_dir};
+use super::super::supervise::{self, Ended};
+use super::super::tracer::{
+    Exit, Observation, StepRun, StepTracer, create_trace_file, working_dir,
+};
 use super::major_version;
 use super::names::{comm_of, fs_usage_observation};
 use super::snapshots::add_snapshot_changes;
@@ -158,11 +161,13 @@ impl StepTracer for MacTracer {
 
     fn trace(
         &self,
-        tool: Command,
+        mut tool: Command,
         trace: &Path,
-        output: Output,
-        watch: &Path,
-    ) -> Result<(Exit, Observation)> {
+        step: &StepRun,
+    ) -> Result<(Ended, Observation)> {
+        let (output, watch) = (step.output, step.watch);
+        tool.env(supervise::MARKER_VAR, step.marker);
+        let started = std::time::Instant::now();
         self.authenticate(false)?;
         create_trace_file(trace)?;
         let cwd = working_dir(&tool);
@@ -183,6 +188,12 @@ impl StepTracer for MacTracer {
             Kind::FsUsage => fs_usage_observation(trace, &cwd, BTreeSet::from([seed]))?,
         };
         add_snapshot_changes(&mut obs, &before, &after, watch);
-        Ok((exit, obs))
+        let ended = Ended {
+            exit,
+            timed_out: false,
+            stopped: Vec::new(),
+            duration: started.elapsed(),
+        };
+        Ok((ended, obs))
     }
 }

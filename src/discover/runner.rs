@@ -1,0 +1,465 @@
+//! Running a discovery's steps: traced as account A with a set of bindings,
+//! untraced as accounts A and B at the same time, and the tool's `--version`.
+//! Every run starts from the clean room and every step is supervised (time
+//! limit, stop signals, daemons stopped afterwards).
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::candidates::CandidateSet;
+use super::classify::{Class, Classifier};
+use super::cleanroom::CleanRoom;
+use super::method::{Step, real_home};
+use super::sandbox::ReadOnlyHome;
+use super::scratch::{Location, RunLayout, Scratch};
+use super::snapshot::Snapshot;
+use super::supervise::{self, Ended, Limits, StepProcesses};
+use super::tracer::{Observation, Output, StepRun, StepTracer};
+use crate::error::{Error, Result};
+
+/// The time limit of a step nobody watches (no terminal, or the two-account
+/// run), unless `--timeout` says otherwise.
+pub const UNATTENDED_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long processes a step started may outlive it before they are stopped.
+const GRACE: Duration = Duration::from_secs(1);
+/// How much of a step's output the two-account run keeps, for messages.
+const OUTPUT_TAIL: usize = 2048;
+
+/// One step of one run: how it ended and what it touched.
+#[derive(Debug, Clone)]
+pub struct StepResult {
+    pub ended: Ended,
+    pub obs: Observation,
+}
+
+/// One traced run of the steps, as one account, with a set of bindings.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub label: String,
+    pub bound: BTreeSet<String>,
+    pub layout: RunLayout,
+    /// In order; a step that hit its time limit ends the run.
+    pub steps: Vec<StepResult>,
+    /// Evidence that the accounts meet, in `$VAR/path` form.
+    pub leaks: Vec<String>,
+    /// Writes outside the scratch tree into the user's own places.
+    pub escapes: Vec<String>,
+    /// Steps whose end differs from the exploration's.
+    pub changed_exits: Vec<String>,
+}
+
+impl Run {
+    pub fn passed(&self) -> bool {
+        self.leaks.is_empty() && self.escapes.is_empty() && self.changed_exits.is_empty()
+    }
+
+    pub fn exits(&self) -> Vec<String> {
+        self.steps.iter().map(|s| describe_end(&s.ended)).collect()
+    }
+}
+
+/// `exit 0`, `signal 9`, or `stopped after 30 s`.
+pub fn describe_end(ended: &Ended) -> String {
+    if ended.timed_out {
+        format!("stopped after {} s", ended.duration.as_secs())
+    } else {
+        ended.exit.to_string()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Concurrency {
+    pub ran: bool,
+    pub passed: bool,
+    /// Paths each account changed, in `$VAR/path` form.
+    pub a_wrote: Vec<String>,
+    pub b_wrote: Vec<String>,
+    /// Paths changed in the shared stand-ins: must be empty.
+    pub shared_changed: Vec<String>,
+    pub a_exits: Vec<String>,
+    pub b_exits: Vec<String>,
+    /// Steps that ended otherwise than when traced, with the end of their output.
+    pub differences: Vec<String>,
+}
+
+impl Concurrency {
+    pub fn not_run() -> Self {
+        Concurrency {
+            ran: false,
+            passed: false,
+            a_wrote: vec![],
+            b_wrote: vec![],
+            shared_changed: vec![],
+            a_exits: vec![],
+            b_exits: vec![],
+            differences: vec![],
+        }
+    }
+}
+
+pub struct Runner<'a> {
+    pub tracer: &'a dyn StepTracer,
+    pub scratch: Scratch,
+    pub room: CleanRoom,
+    pub steps: &'a [Step],
+    pub output: Output,
+    pub cwd: PathBuf,
+    /// `--timeout`.
+    pub timeout: Option<Duration>,
+    /// Whether a person is at a terminal to answer the tool.
+    pub attended: bool,
+    /// The user's own files, read-only while the tool runs; `Err` says why not.
+    pub sandbox: std::result::Result<ReadOnlyHome, String>,
+}
+
+impl Runner<'_> {
+    fn traced_limits(&self) -> Limits {
+        Limits {
+            timeout: self
+                .timeout
+                .or((!self.attended).then_some(UNATTENDED_TIMEOUT)),
+            grace: GRACE,
+        }
+    }
+
+    /// The command of one step, in the clean room with `env` applied.
+    fn command(
+        &self,
+        step: &Step,
+        set: &CandidateSet,
+        env: &[(String, Option<OsString>)],
+    ) -> Option<Command> {
+        let (program, args) = step.argv.split_first()?;
+        let mut cmd = Command::new(program);
+        cmd.args(args).env_clear().envs(self.room.env(set));
+        for (var, value) in env {
+            match value {
+                Some(v) => cmd.env(var, v),
+                None => cmd.env_remove(var),
+            };
+        }
+        cmd.current_dir(&self.cwd);
+        Some(cmd)
+    }
+
+    /// Trace every step in order as account A with `bound` bound; compare
+    /// with `against` (the exploration) when given.
+    pub fn run(
+        &mut self,
+        label: &str,
+        set: &CandidateSet,
+        bound: &BTreeSet<String>,
+        against: Option<&Run>,
+    ) -> Result<Run> {
+        supervise::check_stop()?;
+        let layout = self.scratch.new_run(label, set.all())?;
+        let env = layout.env_for("A", set.all(), bound);
+        let mut steps = Vec::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            let Some(cmd) = self.command(step, set, &env) else {
+                continue;
+            };
+            super::method::progress(&format!("  step {}: {}", i + 1, step.shown));
+            let trace = layout.trace_path("A", i + 1);
+            let marker = supervise::new_marker();
+            let run = StepRun {
+                output: self.output,
+                watch: &layout.dir,
+                marker: &marker,
+                limits: self.traced_limits(),
+                sandbox: self.sandbox.as_ref().ok(),
+            };
+            let (mut ended, mut obs) = self.tracer.trace(cmd, &trace, &run)?;
+            obs.add_link_targets(&layout.dir);
+            for cmd in &mut ended.stopped {
+                *cmd = layout.shorten(cmd);
+            }
+            if !self.scratch.keep() {
+                let _ = std::fs::remove_file(&trace);
+            }
+            let timed_out = ended.timed_out;
+            steps.push(StepResult { ended, obs });
+            if timed_out {
+                break;
+            }
+        }
+        let mut run = Run {
+            label: label.to_string(),
+            bound: bound.clone(),
+            layout,
+            steps,
+            leaks: Vec::new(),
+            escapes: Vec::new(),
+            changed_exits: Vec::new(),
+        };
+        self.judge(&mut run, set);
+        if let Some(explore) = against {
+            run.changed_exits = changed_exits(explore, &run);
+        }
+        Ok(run)
+    }
+
+    /// Find the run's leaks (in the shared stand-ins) and escapes (into the
+    /// user's own places).
+    fn judge(&self, run: &mut Run, set: &CandidateSet) {
+        let classifier = Classifier {
+            layout: Some(&run.layout),
+            real_home: real_home(),
+            escape_roots: self.room.escape_roots(set, self.scratch.root()),
+            program_roots: Vec::new(),
+            work_dir: Some(self.cwd.clone()),
+        };
+        let mut leaks = BTreeSet::new();
+        let mut escapes = BTreeSet::new();
+        for step in &run.steps {
+            for (path, info) in &step.obs.paths {
+                if classifier.escaped(path, info) {
+                    escapes.insert(classifier.classify(path, info).path);
+                } else if matches!(run.layout.locate(path), Location::Shared { .. }) {
+                    let c = classifier.classify(path, info);
+                    if c.class == Class::Leak {
+                        leaks.insert(c.path);
+                    }
+                }
+            }
+        }
+        run.leaks = leaks.into_iter().collect();
+        run.escapes = escapes.into_iter().collect();
+    }
+
+    /// Run A and B at once, untraced and unattended, and compare their trees
+    /// before and after and their ends with `explore`'s.
+    pub fn concurrent(
+        &mut self,
+        set: &CandidateSet,
+        bound: &BTreeSet<String>,
+        explore: &Run,
+    ) -> Result<Concurrency> {
+        supervise::check_stop()?;
+        let layout = self.scratch.new_run("concurrent", set.all())?;
+        let roots = [
+            layout.dir.join("A"),
+            layout.dir.join("B"),
+            layout.dir.join("shared"),
+        ];
+        let root_refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+        let before = Snapshot::take(&root_refs);
+        let mut accounts = Vec::new();
+        for account in ["A", "B"] {
+            let env = layout.env_for(account, set.all(), bound);
+            let mut cmds = Vec::new();
+            for (i, step) in self.steps.iter().enumerate() {
+                let Some(cmd) = self.command(step, set, &env) else {
+                    continue;
+                };
+                let traced = explore.steps.get(i).map(|s| s.ended.duration);
+                let timeout = self.timeout.unwrap_or_else(|| {
+                    traced.map_or(UNATTENDED_TIMEOUT, |d| (d * 4).max(UNATTENDED_TIMEOUT))
+                });
+                cmds.push((cmd, timeout));
+            }
+            accounts.push(cmds);
+        }
+        let sandbox = self.sandbox.as_ref().ok();
+        let results: Vec<Result<Vec<(Ended, Vec<u8>)>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = accounts
+                .into_iter()
+                .map(|cmds| s.spawn(move || run_unattended(cmds, sandbox)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::user("a concurrent run failed")))
+                })
+                .collect()
+        });
+        supervise::stop_own_children();
+        let mut ends = Vec::new();
+        for result in results {
+            ends.push(result?);
+        }
+        let after = Snapshot::take(&root_refs);
+        let mut c = Concurrency::not_run();
+        c.ran = true;
+        for path in before.changes(&after) {
+            match layout.locate(&path) {
+                Location::Account { account, var, rest } => {
+                    let shown = layout.show(&var, rest);
+                    if account == "A" {
+                        c.a_wrote.push(shown);
+                    } else {
+                        c.b_wrote.push(shown);
+                    }
+                }
+                Location::Shared { var, rest } => c.shared_changed.push(layout.show(&var, rest)),
+                _ => {}
+            }
+        }
+        for (account, steps) in ["A", "B"].iter().zip(&ends) {
+            let exits: Vec<String> = steps.iter().map(|(e, _)| describe_end(e)).collect();
+            for (i, (ended, output)) in steps.iter().enumerate() {
+                let Some(traced) = explore.steps.get(i) else {
+                    continue;
+                };
+                if ended.exit != traced.ended.exit || ended.timed_out {
+                    c.differences.push(format!(
+                        "account {account}, step {}: {} without a terminal, {} when traced{}",
+                        i + 1,
+                        describe_end(ended),
+                        describe_end(&traced.ended),
+                        last_line(output)
+                            .map(|l| format!(" (it said: {l})"))
+                            .unwrap_or_default()
+                    ));
+                }
+            }
+            if *account == "A" {
+                c.a_exits = exits;
+            } else {
+                c.b_exits = exits;
+            }
+        }
+        c.passed = c.shared_changed.is_empty() && c.differences.is_empty();
+        Ok(c)
+    }
+
+    /// `PROGRAM --version` in the clean room with every candidate bound to a
+    /// fresh folder, so that nothing is written anywhere that matters.
+    pub fn version(&mut self, set: &CandidateSet, program: &Path) -> Option<String> {
+        let layout = self.scratch.new_run("version", set.all()).ok()?;
+        let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
+        let env = layout.env_for("A", set.all(), &all);
+        let step = Step {
+            argv: vec![program.as_os_str().to_owned(), "--version".into()],
+            shown: String::new(),
+        };
+        let cmd = self.command(&step, set, &env)?;
+        let sandbox = self.sandbox.as_ref().ok();
+        let (ended, output) = run_unattended(vec![(cmd, Duration::from_secs(15))], sandbox)
+            .ok()?
+            .pop()?;
+        if ended.timed_out || ended.exit.code != Some(0) {
+            return None;
+        }
+        let text = String::from_utf8_lossy(&output);
+        let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+        Some(super::redact::redact_text(line))
+    }
+}
+
+/// Whether each step of `run` ended as in `explore`.
+fn changed_exits(explore: &Run, run: &Run) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, traced) in explore.steps.iter().enumerate() {
+        let then = describe_end(&traced.ended);
+        match run.steps.get(i) {
+            Some(now) if now.ended.exit == traced.ended.exit && !now.ended.timed_out => {}
+            Some(now) => out.push(format!(
+                "step {} ended with {} instead of {then}",
+                i + 1,
+                describe_end(&now.ended)
+            )),
+            None => out.push(format!("step {} did not run", i + 1)),
+        }
+    }
+    out
+}
+
+/// Run commands one after the other with no terminal (stdin from /dev/null,
+/// a session of their own), output kept only in part; stop at the first that
+/// hits its time limit.
+fn run_unattended(
+    cmds: Vec<(Command, Duration)>,
+    sandbox: Option<&ReadOnlyHome>,
+) -> Result<Vec<(Ended, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for (mut cmd, timeout) in cmds {
+        if let Some(sandbox) = sandbox {
+            sandbox.apply(&mut cmd);
+        }
+        let marker = supervise::new_marker();
+        cmd.env(supervise::MARKER_VAR, &marker).stdin(Stdio::null());
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        let (reader, writer) = std::io::pipe().map_err(pipe_error)?;
+        cmd.stdout(writer.try_clone().map_err(pipe_error)?)
+            .stderr(writer);
+        let program = cmd.get_program().to_string_lossy().into_owned();
+        let spawned = cmd.spawn();
+        // Our copies of the pipe's writing end go with the command.
+        drop(cmd);
+        let child = spawned.map_err(|e| Error::Exec {
+            code: 127,
+            message: format!("cannot run {}: {e}", super::redact::redact_text(&program)),
+        })?;
+        let tail = std::thread::spawn(move || keep_tail(reader, OUTPUT_TAIL));
+        let ended = supervise::supervise(
+            child,
+            &StepProcesses {
+                marker: &marker,
+                tracer: None,
+                orphans: false,
+            },
+            Limits {
+                timeout: Some(timeout),
+                grace: GRACE,
+            },
+        )?;
+        let output = tail.join().unwrap_or_default();
+        let timed_out = ended.timed_out;
+        out.push((ended, output));
+        if timed_out {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn pipe_error(source: std::io::Error) -> Error {
+    Error::Io {
+        context: "cannot make a pipe for the tool's output".into(),
+        source,
+    }
+}
+
+/// Read everything, keeping the last `limit` bytes.
+fn keep_tail(mut reader: impl Read, limit: usize) -> Vec<u8> {
+    let mut kept = Vec::with_capacity(limit * 2);
+    let mut buf = [0u8; 8192];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                kept.extend_from_slice(&buf[..n]);
+                if kept.len() > limit * 2 {
+                    kept.drain(..kept.len() - limit);
+                }
+            }
+        }
+    }
+    if kept.len() > limit {
+        kept.drain(..kept.len() - limit);
+    }
+    kept
+}
+
+/// The last non-empty line of some output, redacted and shortened.
+fn last_line(output: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(output);
+    let line = text.lines().map(str::trim).rfind(|l| !l.is_empty())?;
+    let line: String = line.chars().take(200).collect();
+    Some(super::redact::redact_text(&line))
+}

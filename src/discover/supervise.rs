@@ -1,0 +1,475 @@
+//! Running one step of a discovery, bounded and cleaned up.
+//!
+//! A step gets a time limit, ends when swop is told to stop (Ctrl-C, SIGTERM,
+//! SIGHUP), and leaves nothing behind: once its main process has exited, what
+//! it started gets a short grace period and is then stopped (TERM, then KILL).
+//! A daemon escapes a process tree by forking twice and calling setsid, so the
+//! step's processes are found by a marker in their environment, which every
+//! descendant inherits however it detaches; on Linux swop is also a child
+//! subreaper, so orphans are re-parented to it and can be reaped.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Child;
+use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use super::tracer::Exit;
+use crate::error::{Error, Result};
+
+/// The environment variable that marks a step's processes.
+pub const MARKER_VAR: &str = "SWOP_DISCOVER_STEP";
+
+/// A fresh marker value for one step of one account.
+pub fn new_marker() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The signal that told swop to stop, 0 for none.
+static PENDING: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn note_signal(signal: libc::c_int) {
+    PENDING.store(signal, Ordering::SeqCst);
+}
+
+const STOP_SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+
+/// While alive, Ctrl-C, SIGTERM, SIGHUP and SIGQUIT are noted instead of
+/// killing swop, so that it can stop what it started and delete its scratch
+/// folder first. The traced tool gets the default handlers back at exec.
+pub struct StopSignals {
+    old: Vec<(libc::c_int, libc::sigaction)>,
+}
+
+impl StopSignals {
+    pub fn catch() -> StopSignals {
+        let mut old = Vec::new();
+        for signal in STOP_SIGNALS {
+            // SAFETY: a zeroed sigaction is a valid value; the handler only
+            // stores into an atomic, which is async-signal-safe. No SA_RESTART:
+            // a blocking call returns early and the flag is seen.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = note_signal as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut previous: libc::sigaction = std::mem::zeroed();
+                if libc::sigaction(signal, &action, &mut previous) == 0 {
+                    old.push((signal, previous));
+                }
+            }
+        }
+        StopSignals { old }
+    }
+}
+
+impl Drop for StopSignals {
+    fn drop(&mut self) {
+        for (signal, previous) in &self.old {
+            // SAFETY: restoring the action saved in catch().
+            unsafe {
+                libc::sigaction(*signal, previous, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// Fail with [`Error::Interrupted`] if swop was told to stop.
+pub fn check_stop() -> Result<()> {
+    match PENDING.load(Ordering::SeqCst) {
+        0 => Ok(()),
+        signal => Err(Error::Interrupted(signal)),
+    }
+}
+
+/// Make orphaned descendants (double-forked daemons) children of swop, so that
+/// they can be found and reaped. Linux only; elsewhere the marker suffices.
+pub fn become_subreaper() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with integer arguments only.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+}
+
+/// How long a step may run and how long what it left behind may linger.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub timeout: Option<Duration>,
+    pub grace: Duration,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ended {
+    pub exit: Exit,
+    /// Stopped at the time limit.
+    pub timed_out: bool,
+    /// Processes still running after the step ended, which swop stopped:
+    /// their command lines, redacted.
+    pub stopped: Vec<String>,
+    pub duration: Duration,
+}
+
+/// Which processes belong to one step.
+#[derive(Debug, Clone)]
+pub struct StepProcesses<'a> {
+    /// The value of [`MARKER_VAR`] given to the step.
+    pub marker: &'a str,
+    /// The tracer's program (canonical), whose process outlives the step on
+    /// purpose and is waited for, not stopped.
+    pub tracer: Option<&'a Path>,
+    /// Whether swop's own children count as the step's: true when only one
+    /// step runs at a time, so orphans re-parented to swop are this step's.
+    pub orphans: bool,
+}
+
+/// Wait for a step's main process, enforcing `limits`, then stop whatever of
+/// the step is left.
+pub fn supervise(mut child: Child, step: &StepProcesses, limits: Limits) -> Result<Ended> {
+    let start = Instant::now();
+    let main = child.id();
+    let tracer = step.tracer;
+    let mut timed_out = false;
+    let mut pause = Duration::from_millis(1);
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(wait_error)? {
+            break status;
+        }
+        if let Err(stop) = check_stop() {
+            let _ = stop_with_main(
+                &mut child,
+                &step_processes(step, main),
+                Duration::from_millis(500),
+            );
+            finish_tracer(tracer);
+            return Err(stop);
+        }
+        if limits.timeout.is_some_and(|t| start.elapsed() >= t) {
+            timed_out = true;
+            let others = step_processes(step, main);
+            break stop_with_main(&mut child, &others, Duration::from_secs(2))
+                .map_err(wait_error)?;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(25));
+    };
+    let duration = start.elapsed();
+    let stopped = stop_leftovers(step, main, limits.grace)?;
+    finish_tracer(tracer);
+    Ok(Ended {
+        exit: status.into(),
+        timed_out,
+        stopped,
+        duration,
+    })
+}
+
+fn wait_error(source: std::io::Error) -> Error {
+    Error::Io {
+        context: "cannot wait for the traced command".into(),
+        source,
+    }
+}
+
+/// Give what the step left running `grace` to end by itself, then stop it.
+fn stop_leftovers(step: &StepProcesses, main: u32, grace: Duration) -> Result<Vec<String>> {
+    let deadline = Instant::now() + grace;
+    loop {
+        let left = step_processes(step, main);
+        if left.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Err(stop) = check_stop() {
+            terminate(&left, Duration::from_millis(500));
+            return Err(stop);
+        }
+        if Instant::now() >= deadline {
+            let shown: Vec<String> = left.iter().map(|pid| command_line(*pid)).collect();
+            terminate(&left, Duration::from_secs(1));
+            return Ok(shown);
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// The tracer ends once nothing it traces is left; wait for it (its trace
+/// must be complete before it is read), and stop it if it hangs.
+fn finish_tracer(tracer: Option<&Path>) {
+    let Some(tracer) = tracer else {
+        return;
+    };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let tracers: Vec<u32> = own_children()
+            .into_iter()
+            .filter(|pid| is_program(*pid, tracer))
+            .collect();
+        reap(&tracers);
+        let running: Vec<u32> = tracers.into_iter().filter(|p| alive(*p)).collect();
+        if running.is_empty() {
+            return;
+        }
+        if Instant::now() >= deadline {
+            terminate(&running, Duration::from_millis(500));
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The step's processes other than its main one and the tracer: those with
+/// the marker, and (on Linux) orphans re-parented to swop.
+fn step_processes(step: &StepProcesses, main: u32) -> Vec<u32> {
+    let mut pids = processes_marked(step.marker);
+    if step.orphans {
+        for pid in own_children() {
+            if !pids.contains(&pid) {
+                pids.push(pid);
+            }
+        }
+    }
+    let me = std::process::id();
+    pids.retain(|&pid| {
+        pid != main && pid != me && alive(pid) && !step.tracer.is_some_and(|t| is_program(pid, t))
+    });
+    pids.sort_unstable();
+    pids
+}
+
+/// Stop the step's main process (a child swop waits for through `child`)
+/// together with `others`.
+fn stop_with_main(
+    child: &mut Child,
+    others: &[u32],
+    patience: Duration,
+) -> std::io::Result<std::process::ExitStatus> {
+    signal_all(&[child.id()], libc::SIGTERM);
+    terminate(others, patience);
+    let deadline = Instant::now() + patience;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = child.kill();
+    child.wait()
+}
+
+/// TERM, then KILL after `patience`; reap those that are swop's children.
+fn terminate(pids: &[u32], patience: Duration) {
+    signal_all(pids, libc::SIGTERM);
+    let deadline = Instant::now() + patience;
+    while Instant::now() < deadline {
+        reap(pids);
+        if pids.iter().all(|p| !alive(*p)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    signal_all(pids, libc::SIGKILL);
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < deadline {
+        reap(pids);
+        if pids.iter().all(|p| !alive(*p)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn signal_all(pids: &[u32], signal: libc::c_int) {
+    for &pid in pids {
+        if let Ok(pid) = libc::pid_t::try_from(pid) {
+            // SAFETY: kill with a valid signal number.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+}
+
+/// Collect the exit of those of `pids` that are swop's children, so that they
+/// do not linger as zombies.
+fn reap(pids: &[u32]) {
+    for &pid in pids {
+        if let Ok(pid) = libc::pid_t::try_from(pid) {
+            let mut status = 0;
+            // SAFETY: waitpid on one pid, WNOHANG; ECHILD for non-children is fine.
+            unsafe {
+                libc::waitpid(pid, &mut status, libc::WNOHANG);
+            }
+        }
+    }
+}
+
+/// Alive and not a zombie.
+fn alive(pid: u32) -> bool {
+    match proc_state(pid) {
+        Some(state) => state != b'Z' && state != b'X',
+        None => crate::util::pid_alive(pid),
+    }
+}
+
+fn proc_state(pid: u32) -> Option<u8> {
+    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
+    let close = memchr::memrchr(b')', &stat)?;
+    stat.get(close + 2).copied()
+}
+
+/// A process's command line for the report, redacted.
+fn command_line(pid: u32) -> String {
+    let words: Vec<String> = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .unwrap_or_default()
+        .split(|b| *b == 0)
+        .filter(|w| !w.is_empty())
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    if words.is_empty() {
+        return format!("process {pid}");
+    }
+    super::redact::redact_command(&words).join(" ")
+}
+
+fn is_program(pid: u32, program: &Path) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program)
+}
+
+/// Stop every child swop still has: after steps that ran side by side, none
+/// should be left.
+pub fn stop_own_children() {
+    let left: Vec<u32> = own_children().into_iter().filter(|p| alive(*p)).collect();
+    terminate(&left, Duration::from_millis(500));
+    reap(&own_children());
+}
+
+/// The pids of the user's processes whose environment holds the marker.
+pub fn processes_marked(marker: &str) -> Vec<u32> {
+    let mut needle = Vec::with_capacity(MARKER_VAR.len() + marker.len() + 2);
+    needle.extend_from_slice(MARKER_VAR.as_bytes());
+    needle.push(b'=');
+    needle.extend_from_slice(marker.as_bytes());
+    needle.push(0);
+    let finder = memchr::memmem::Finder::new(&needle);
+    user_pids()
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| finder.find_iter(&env).any(|at| at == 0 || env[at - 1] == 0))
+        })
+        .collect()
+}
+
+/// Children of swop (orphans land here once swop is a subreaper).
+fn own_children() -> Vec<u32> {
+    let me = std::process::id();
+    let mut out = Vec::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{me}/task")) else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let text = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        out.extend(
+            text.split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok()),
+        );
+    }
+    out
+}
+
+/// Pids of this user's processes.
+fn user_pids() -> Vec<u32> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            (e.metadata().ok()?.uid() == uid).then_some(pid)
+        })
+        .collect()
+}
+
+/// The program a command will run, as the kernel names it in /proc/PID/exe.
+pub fn resolved_program(program: &OsStr) -> Option<PathBuf> {
+    let path = if Path::new(program).components().count() > 1 {
+        PathBuf::from(program)
+    } else {
+        which::which(program).ok()?
+    };
+    std::fs::canonicalize(path).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    #[test]
+    fn a_daemon_in_its_own_session_is_found_and_stopped() {
+        let marker = new_marker();
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                "setsid sh -c 'exec sleep 300' </dev/null >/dev/null 2>&1 & exit 3",
+            ])
+            .env(MARKER_VAR, &marker)
+            .spawn()
+            .expect("sh");
+        let step = StepProcesses {
+            marker: &marker,
+            tracer: None,
+            orphans: false,
+        };
+        let ended = supervise(
+            child,
+            &step,
+            Limits {
+                timeout: None,
+                grace: Duration::from_millis(200),
+            },
+        )
+        .expect("supervised");
+        assert_eq!(ended.exit.code, Some(3));
+        assert!(!ended.timed_out);
+        assert_eq!(ended.stopped.len(), 1, "{:?}", ended.stopped);
+        assert_eq!(ended.stopped[0], "sleep 300");
+        assert!(processes_marked(&marker).is_empty());
+    }
+
+    #[test]
+    fn a_step_past_its_time_limit_is_stopped() {
+        let marker = new_marker();
+        let child = Command::new("sleep")
+            .arg("300")
+            .env(MARKER_VAR, &marker)
+            .spawn()
+            .expect("sleep");
+        let step = StepProcesses {
+            marker: &marker,
+            tracer: None,
+            orphans: false,
+        };
+        let ended = supervise(
+            child,
+            &step,
+            Limits {
+                timeout: Some(Duration::from_millis(200)),
+                grace: Duration::from_millis(100),
+            },
+        )
+        .expect("supervised");
+        assert!(ended.timed_out);
+        assert_eq!(ended.exit.signal, Some(libc::SIGTERM));
+        assert!(ended.duration < Duration::from_secs(60));
+    }
+}
