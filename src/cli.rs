@@ -78,6 +78,10 @@ pub struct AddArgs {
     /// Bind this variable to a folder of the profile (repeatable)
     #[arg(long = "bind", value_name = "VAR")]
     pub binds: Vec<String>,
+    /// Bind this variable to a file of the profile (repeatable), for tools
+    /// whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...
+    #[arg(long = "bind-file", value_name = "VAR")]
+    pub bind_files: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -16,8 +16,11 @@ use crate::util;
 #[serde(deny_unknown_fields)]
 pub struct Recipe {
     pub tool: String,
-    /// The variables to bind: the minimal set.
+    /// The variables to bind to folders: the minimal set.
     pub bindings: Vec<String>,
+    /// The variables to bind to files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
     /// Variables to remove so an inherited value cannot defeat the bindings.
     #[serde(default)]
     pub unset: Vec<String>,
@@ -124,7 +127,7 @@ pub const CATALOG: &[Known] = &[
             "AWS_SECRET_ACCESS_KEY",
             "AWS_SESSION_TOKEN",
         ],
-        bindings: &["HOME"],
+        bindings: &["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"],
         unset: &[
             "AWS_PROFILE",
             "AWS_ACCESS_KEY_ID",
@@ -165,8 +168,8 @@ pub const CATALOG: &[Known] = &[
         candidates: &[],
         files: &[("KUBECONFIG", "config")],
         credentials: &[],
-        bindings: &["HOME"],
-        unset: &["KUBECONFIG"],
+        bindings: &["KUBECONFIG"],
+        unset: &[],
         notes: &[
             "kubectl's discovery and HTTP caches live under ~/.kube/cache; exec credential plugins (aws, gcloud) inherit the profile's environment.",
         ],
@@ -176,17 +179,17 @@ pub const CATALOG: &[Known] = &[
         candidates: &["NPM_CONFIG_CACHE"],
         files: &[("NPM_CONFIG_USERCONFIG", ".npmrc")],
         credentials: &["NPM_TOKEN", "NODE_AUTH_TOKEN"],
-        bindings: &["HOME"],
-        unset: &["NPM_CONFIG_USERCONFIG", "NPM_TOKEN"],
-        notes: &["npm reads its auth tokens from ~/.npmrc."],
+        bindings: &["NPM_CONFIG_USERCONFIG"],
+        unset: &["NPM_TOKEN"],
+        notes: &["npm keeps its auth tokens in the user .npmrc that NPM_CONFIG_USERCONFIG names."],
     },
     Known {
         tool: "pip",
         candidates: &[],
         files: &[("PIP_CONFIG_FILE", "pip.conf")],
         credentials: &[],
-        bindings: &["XDG_CONFIG_HOME"],
-        unset: &["PIP_CONFIG_FILE"],
+        bindings: &["PIP_CONFIG_FILE"],
+        unset: &[],
         notes: &[],
     },
     Known {
@@ -291,9 +294,12 @@ pub fn known(program: &str) -> Option<&'static Known> {
 impl Recipe {
     pub fn built_in(tool: &str) -> Option<Recipe> {
         let k = CATALOG.iter().find(|k| k.tool == tool)?;
+        let (files, folders): (Vec<&str>, Vec<&str>) =
+            k.bindings.iter().partition(|v| file_variable(v).is_some());
         Some(Recipe {
             tool: k.tool.to_string(),
-            bindings: k.bindings.iter().map(|s| s.to_string()).collect(),
+            bindings: folders.iter().map(|s| s.to_string()).collect(),
+            files: files.iter().map(|s| s.to_string()).collect(),
             unset: k.unset.iter().map(|s| s.to_string()).collect(),
             notes: k.notes.iter().map(|s| s.to_string()).collect(),
             verified: None,
@@ -321,7 +327,12 @@ impl Recipe {
                 e.message()
             ))
         })?;
-        for var in recipe.bindings.iter().chain(&recipe.unset) {
+        for var in recipe
+            .bindings
+            .iter()
+            .chain(&recipe.files)
+            .chain(&recipe.unset)
+        {
             crate::names::check_var_name(var)?;
         }
         Ok(Some(recipe))

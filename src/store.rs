@@ -32,12 +32,26 @@ pub const DEFAULT_BINDINGS: [&str; 5] = [
     "XDG_CACHE_HOME",
 ];
 
-/// One variable pointed at one folder of a profile.
+/// One variable pointed at one folder of a profile, or at a file in a folder
+/// of its own (`--bind-file`: the file is the tool's to create).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub var: String,
-    /// Absolute and canonical: the same string every time for the same profile.
+    /// The binding's folder. Absolute and canonical: the same string every
+    /// time for the same profile.
     pub path: PathBuf,
+    /// For a file binding, the file's name inside `path`.
+    pub file: Option<String>,
+}
+
+impl Binding {
+    /// The value the variable gets.
+    pub fn value(&self) -> PathBuf {
+        match &self.file {
+            Some(name) => self.path.join(name),
+            None => self.path.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -73,12 +87,18 @@ pub struct ProfileFile {
     /// Variable -> folder name inside the profile.
     #[serde(default)]
     pub bindings: BTreeMap<String, String>,
+    /// File variables -> the file's name inside the folder named after the
+    /// variable.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
 }
 
 /// What `add` is asked to create.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileSpec {
     pub bindings: Vec<String>,
+    /// Variables bound to a file rather than a folder.
+    pub files: Vec<String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
 }
@@ -283,7 +303,22 @@ impl Store {
                 binding.var
             )));
         }
-        self.check_owned_meta(path, &meta).map(|()| true)
+        self.check_owned_meta(path, &meta)?;
+        if binding.file.is_some() {
+            // The tool writes the file: a link planted there would send its
+            // writes out of the profile.
+            let file = binding.value();
+            if fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(Error::user(format!(
+                    "{} (bound to {}) is a symbolic link; swop does not follow links out of a profile. \
+                     Remove it (rm {}) and the tool makes a new file",
+                    file.display(),
+                    binding.var,
+                    file.display()
+                )));
+            }
+        }
+        Ok(true)
     }
 
     fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
@@ -317,6 +352,25 @@ impl Store {
             bindings.push(Binding {
                 var: var.clone(),
                 path,
+                file: None,
+            });
+        }
+        for (var, name) in &file.files {
+            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+            if file.bindings.contains_key(var) {
+                return Err(bad(format!(
+                    "{var} is bound both to a folder and to a file"
+                )));
+            }
+            if !is_file_name(name) {
+                return Err(bad(format!(
+                    "{var} is bound to the file {name:?}, which is not a single file name (no / or ..)"
+                )));
+            }
+            bindings.push(Binding {
+                var: var.clone(),
+                path: dir.join(var),
+                file: Some(name.clone()),
             });
         }
         for var in &file.unset {
@@ -406,20 +460,31 @@ impl Store {
     pub fn create(&self, name: &str, spec: &ProfileSpec) -> Result<Profile> {
         names::check_profile_name(name)?;
         let mut bindings = BTreeMap::new();
-        for var in &spec.bindings {
+        let mut files = BTreeMap::new();
+        let mut seen: Vec<String> = Vec::new();
+        for (var, is_file) in spec
+            .bindings
+            .iter()
+            .map(|v| (v, false))
+            .chain(spec.files.iter().map(|v| (v, true)))
+        {
             names::check_var_name(var)?;
             let lower = var.to_ascii_lowercase();
-            if bindings
-                .keys()
-                .any(|k: &String| k.to_ascii_lowercase() == lower && k != var)
-            {
-                return Err(Error::user(format!(
-                    "{var} differs from another binding only in case; bind one of them"
-                )));
+            if let Some(other) = seen.iter().find(|k| k.to_ascii_lowercase() == lower) {
+                return Err(Error::user(if other == var {
+                    format!("{var} is bound twice (--bind and --bind-file); keep one")
+                } else {
+                    format!("{var} differs from another binding only in case; bind one of them")
+                }));
             }
-            bindings.insert(var.clone(), var.clone());
+            seen.push(var.clone());
+            if is_file {
+                files.insert(var.clone(), crate::recipe::file_name_for(var));
+            } else {
+                bindings.insert(var.clone(), var.clone());
+            }
         }
-        if bindings.is_empty() {
+        if seen.is_empty() {
             return Err(Error::user("a profile needs at least one binding"));
         }
         for var in &spec.unset {
@@ -431,10 +496,11 @@ impl Store {
             unset: spec
                 .unset
                 .iter()
-                .filter(|v| !bindings.contains_key(*v))
+                .filter(|v| !bindings.contains_key(*v) && !files.contains_key(*v))
                 .cloned()
                 .collect(),
             bindings,
+            files,
         };
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
@@ -450,7 +516,7 @@ impl Store {
         ));
         let build = || -> io::Result<()> {
             util::create_private_dir(&tmp)?;
-            for folder in file.bindings.values() {
+            for folder in file.bindings.values().chain(file.files.keys()) {
                 util::create_private_dir(&tmp.join(folder))?;
             }
             let text = toml::to_string(&file).map_err(io::Error::other)?;
@@ -527,6 +593,16 @@ impl Store {
             }
         }
     }
+}
+
+/// One plain file name: no separator, not `.` or `..`, printable.
+fn is_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && name != "."
+        && name != ".."
+        && !name.contains('/')
+        && !name.chars().any(char::is_control)
 }
 
 fn unique_suffix() -> String {

@@ -55,10 +55,7 @@ pub fn plan(
     let new_saved: Vec<(&str, Option<OsString>)> =
         touched.iter().map(|name| (*name, original(name))).collect();
     for binding in &profile.bindings {
-        changes.push((
-            binding.var.clone(),
-            Some(binding.path.as_os_str().to_os_string()),
-        ));
+        changes.push((binding.var.clone(), Some(binding.value().into_os_string())));
     }
     for name in &profile.unset {
         changes.push((name.clone(), None));
@@ -156,6 +153,7 @@ mod tests {
                 .map(|v| Binding {
                     var: v.to_string(),
                     path: PathBuf::from(format!("/s/profiles/{name}/{v}")),
+                    file: None,
                 })
                 .collect(),
             unset: vec![],
@@ -211,7 +209,7 @@ mod tests {
             if let Some(p) = p {
                 assert_eq!(env[PROFILE_VAR], OsString::from(&p.name));
                 for bnd in &p.bindings {
-                    assert_eq!(env[&bnd.var], bnd.path.as_os_str());
+                    assert_eq!(env[&bnd.var], bnd.value().as_os_str());
                 }
             }
             if p.is_some_and(|p| p.name == "b") {

@@ -7,9 +7,14 @@ use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store};
 impl Run for AddArgs {
     fn run(&self) -> Result<()> {
         crate::names::check_profile_name(&self.name)?;
-        for var in &self.binds {
+        for (flag, var) in self
+            .binds
+            .iter()
+            .map(|v| ("--bind", v))
+            .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
+        {
             crate::names::check_var_name(var)
-                .map_err(|e| crate::Error::user(format!("{e}; leave out --bind {var}")))?;
+                .map_err(|e| crate::Error::user(format!("{e}; leave out {flag} {var}")))?;
         }
         let store = Store::open_or_create()?;
         let mut spec = ProfileSpec::default();
@@ -22,16 +27,31 @@ impl Run for AddArgs {
                     recipe.bindings.join(", ")
                 );
             }
+            if recipe.bindings.is_empty() && recipe.files.is_empty() {
+                return Err(crate::Error::user(format!(
+                    "the {tool} recipe binds nothing: swop discover found no state of {tool} in files, \
+                     so a profile cannot keep its accounts apart; see its report, or bind variables yourself with --bind VAR"
+                )));
+            }
             spec.tools.push(recipe.tool.clone());
             push_unique(&mut spec.bindings, &recipe.bindings);
+            push_unique(&mut spec.files, &recipe.files);
             push_unique(&mut spec.unset, &recipe.unset);
         }
         push_unique(&mut spec.bindings, &self.binds);
-        if spec.bindings.is_empty() {
+        push_unique(&mut spec.files, &self.bind_files);
+        if self.tools.is_empty() && spec.bindings.is_empty() && spec.files.is_empty() {
             push_unique(&mut spec.bindings, &DEFAULT_BINDINGS.map(String::from));
         }
         let profile = store.create(&self.name, &spec)?;
-        let vars: Vec<&str> = profile.bindings.iter().map(|b| b.var.as_str()).collect();
+        let vars: Vec<String> = profile
+            .bindings
+            .iter()
+            .map(|b| match b.file {
+                Some(_) => format!("{} (file)", b.var),
+                None => b.var.clone(),
+            })
+            .collect();
         eprintln!(
             "swop: created profile {:?} ({}) in {}",
             profile.name,

@@ -126,16 +126,16 @@ impl DiscoverArgs {
             }
         }
         let mut notes: Vec<String> = built_in.map(|r| r.notes).unwrap_or_default();
-        notes.extend(
-            findings
-                .limitations
-                .iter()
-                .filter(|l| l.starts_with("Writes outside"))
-                .cloned(),
-        );
+        notes.extend(findings::global_writes(&findings.paths));
         let recipe = Recipe {
             tool: tool.to_string(),
-            bindings: findings.minimal_env.clone(),
+            bindings: findings
+                .minimal_env
+                .iter()
+                .filter(|v| !findings.files.contains(v))
+                .cloned()
+                .collect(),
+            files: findings.files.clone(),
             unset,
             notes,
             verified: Some(Verified {
@@ -152,10 +152,10 @@ impl DiscoverArgs {
         let path = recipe.save(&store)?;
         progress(&format!(
             "recorded the {tool} recipe ({}) in {}; use it with: swop add NAME --tool {tool}",
-            if recipe.bindings.is_empty() {
+            if findings.minimal_env.is_empty() {
                 "no bindings".to_string()
             } else {
-                recipe.bindings.join(", ")
+                findings.minimal_env.join(", ")
             },
             path.display()
         ));

@@ -31,7 +31,7 @@ impl ProfileView {
             bindings: profile
                 .bindings
                 .iter()
-                .map(|b| (b.var.clone(), b.path.to_string_lossy().into_owned()))
+                .map(|b| (b.var.clone(), b.value().to_string_lossy().into_owned()))
                 .collect(),
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),

@@ -258,8 +258,15 @@ impl Method<'_> {
             let run = self.runner.run("explore", &self.set, &all, None)?;
             explorations += 1;
             let failure = self.failure(&run);
+            let escapes = run.escapes.clone();
             self.runs.push(run);
             self.explore = self.runs.len() - 1;
+            // A write refused in the user's files may be why a step failed:
+            // that is the finding.
+            if !escapes.is_empty() {
+                self.problems.push(Problem::Escaped { paths: escapes });
+                return Ok(false);
+            }
             if let Some(problem) = failure {
                 let mined: Vec<String> = self
                     .set
@@ -286,11 +293,6 @@ impl Method<'_> {
                     continue;
                 }
                 self.problems.push(problem);
-                return Ok(false);
-            }
-            let escapes = self.runs[self.explore].escapes.clone();
-            if !escapes.is_empty() {
-                self.problems.push(Problem::Escaped { paths: escapes });
                 return Ok(false);
             }
             let mut added = false;

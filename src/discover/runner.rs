@@ -343,7 +343,7 @@ impl Runner<'_> {
         };
         let cmd = self.command(&step, set, &env)?;
         let sandbox = self.sandbox.as_ref().ok();
-        let (ended, output) = run_unattended(vec![(cmd, Duration::from_secs(15))], sandbox)
+        let (ended, output) = run_unattended(vec![(cmd, Duration::from_secs(5))], sandbox)
             .ok()?
             .pop()?;
         if ended.timed_out || ended.exit.code != Some(0) {

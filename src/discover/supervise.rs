@@ -135,6 +135,7 @@ pub fn supervise(mut child: Child, step: &StepProcesses, limits: Limits) -> Resu
     let main = child.id();
     let tracer = step.tracer;
     let mut timed_out = false;
+    let mut stopped = Vec::new();
     let mut pause = Duration::from_millis(1);
     let status = loop {
         if let Some(status) = child.try_wait().map_err(wait_error)? {
@@ -152,6 +153,7 @@ pub fn supervise(mut child: Child, step: &StepProcesses, limits: Limits) -> Resu
         if limits.timeout.is_some_and(|t| start.elapsed() >= t) {
             timed_out = true;
             let others = step_processes(step, main);
+            stopped.extend(others.iter().map(|pid| command_line(*pid)));
             break stop_with_main(&mut child, &others, Duration::from_secs(2))
                 .map_err(wait_error)?;
         }
@@ -159,8 +161,13 @@ pub fn supervise(mut child: Child, step: &StepProcesses, limits: Limits) -> Resu
         pause = (pause * 2).min(Duration::from_millis(25));
     };
     let duration = start.elapsed();
-    let stopped = stop_leftovers(step, main, limits.grace)?;
+    stopped.extend(stop_leftovers(step, main, limits.grace)?);
     finish_tracer(tracer);
+    if step.orphans {
+        // Orphans that died on their own (strace -D's short-lived middle
+        // process among them) are swop's to reap.
+        reap(&own_children());
+    }
     Ok(Ended {
         exit: status.into(),
         timed_out,

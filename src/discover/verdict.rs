@@ -76,8 +76,9 @@ impl Problem {
                 ended.join("; ")
             ),
             Problem::Escaped { paths } => format!(
-                "The tool wrote outside the scratch folders, into your own files: {}. \
-                 No binding among the candidates kept it there; find the variable that names this place and add it with --candidate VAR.",
+                "The tool wrote (or tried to write) outside the scratch folders, into your own files: {}. \
+                 No binding among the candidates kept it there, so nothing can be proved; swop keeps your home read-only while the tool runs, \
+                 which may also be why a step failed. Find the variable that names this place and add it with --candidate VAR.",
                 paths
                     .iter()
                     .take(6)

@@ -493,3 +493,25 @@ pub fn strings(v: &serde_json::Value) -> Vec<String> {
         .map(|s| s.as_str().expect("a string").to_string())
         .collect()
 }
+
+/// Everything under `dir`, for comparing a folder before and after: each
+/// entry's kind, mode, and contents or link target.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = BTreeMap::new();
+    for path in walk(dir) {
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        let entry = if meta.file_type().is_symlink() {
+            format!("link -> {:?}", fs::read_link(&path).unwrap_or_default())
+        } else if meta.is_dir() {
+            format!("dir {mode:o}")
+        } else {
+            format!("file {mode:o} {:?}", fs::read(&path).unwrap_or_default())
+        };
+        out.insert(path, entry);
+    }
+    out
+}

@@ -7,18 +7,42 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{Lab, OutputExt, require, strings};
+use crate::common::{Lab, OutputExt, Run, require, strings, tree};
+
+mod real_tools;
+mod truth;
 
 impl Lab {
-    /// `swop discover --json ARGS`, which must succeed; the parsed findings.
-    #[track_caller]
-    fn discover(&self, args: &[&str]) -> (Value, String) {
-        let out = self
-            .swop
+    /// `swop discover --json ARGS` with the lab's tools first on PATH and a
+    /// temporary folder of its own (TMPDIR), to be run by the caller.
+    fn discover_cmd(&self, args: &[&str]) -> Run {
+        self.swop
             .args(["discover", "--json"])
             .args(args)
             .env("PATH", self.path_var())
-            .success();
+            .env("TMPDIR", self.tmp())
+    }
+
+    /// The TMPDIR every discover of this lab runs with.
+    fn tmp(&self) -> PathBuf {
+        let tmp = self.swop.dir().join("tmp");
+        fs::create_dir_all(&tmp).expect("create tmp");
+        tmp
+    }
+
+    /// `swop discover --json ARGS`, which must succeed; the parsed findings.
+    #[track_caller]
+    fn discover(&self, args: &[&str]) -> (Value, String) {
+        self.discover_with(self.discover_cmd(args))
+    }
+
+    /// Run a prepared discover, which must succeed, leave the user's home
+    /// exactly as it was and its scratch folder deleted; the parsed findings.
+    #[track_caller]
+    fn discover_with(&self, run: Run) -> (Value, String) {
+        let home = self.swop.user_home();
+        let before = tree(&home);
+        let out = run.success();
         let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout is not one JSON object ({e}):\n{}\nstderr:\n{}",
@@ -26,6 +50,14 @@ impl Lab {
                 out.stderr_str()
             )
         });
+        assert_eq!(tree(&home), before, "discover changed the real home");
+        let left: Vec<_> = fs::read_dir(self.tmp())
+            .expect("tmp")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .filter(|n| n.to_string_lossy().starts_with("swop-discover-"))
+            .collect();
+        assert!(left.is_empty(), "scratch folders left behind: {left:?}");
         (json, out.stderr_str())
     }
 }
@@ -138,22 +170,22 @@ fn writes_to_a_fixed_temp_path_are_a_limitation() {
 }
 
 #[test]
-fn reading_state_another_account_wrote_is_a_leak() {
+fn reading_state_the_tool_wrote_is_a_leak() {
     if !require("strace") {
         return;
     }
     let lab = Lab::new();
-    // Writes its token under SR_HOME, but also reads a legacy copy under HOME:
-    // with HOME shared, every account would read the one account's old token.
+    // Step 1 keeps its token under HOME; step 2 reads it back. Without HOME
+    // bound, step 2 reads the token step 1 left in the home every account shares.
     lab.tool(
         "srtool",
-        r#"d="${SR_HOME:-$HOME/.sr}"; mkdir -p "$d"; echo t > "$d/token"; cat "$HOME/.sr-legacy/token" 2>/dev/null || true"#,
+        r#"case "$1" in
+login) mkdir -p "$HOME/.sr"; echo t > "$HOME/.sr/token" ;;
+use) cat "$HOME/.sr/token" >/dev/null ;;
+esac"#,
     );
-    let (f, _) = lab.discover(&["--", "srtool"]);
-    // HOME alone holds both places, and is the smaller set; SR_HOME, used but
-    // not needed, must be unset in profiles so an inherited value cannot split them.
+    let (f, _) = lab.discover(&["--step", "srtool use", "--", "srtool", "login"]);
     assert_verified(&f, &["HOME"]);
-    assert_eq!(strings(&f["unset"]), ["SR_HOME"]);
     let without_home = f["runs"]
         .as_array()
         .expect("runs")
@@ -164,7 +196,7 @@ fn reading_state_another_account_wrote_is_a_leak() {
     assert!(
         without_home["leaks"]
             .to_string()
-            .contains("$HOME/.sr-legacy/token"),
+            .contains("$HOME/.sr/token"),
         "{without_home}"
     );
 }
@@ -470,4 +502,31 @@ fn real_codex_needs_only_codex_home_and_two_accounts_keep_their_own_keys() {
         !Path::new(&lab.swop.dir().join("home/.codex")).exists(),
         "nothing in the real home"
     );
+}
+
+#[test]
+fn real_codex_browser_login_with_no_terminal_ends_by_itself() {
+    if !require("strace") || !require("node") {
+        return;
+    }
+    let Some(codex_bin) = codex_bin() else {
+        return;
+    };
+    let lab = Lab::new();
+    let path = format!("{}:{}", codex_bin.display(), lab.path_var());
+    // No --timeout: the default for a step nobody can answer must end it.
+    let run = lab
+        .discover_cmd(&["--", "codex", "login"])
+        .env("PATH", &path);
+    let (f, _) = lab.discover_with(run);
+    assert_eq!(f["verified"], false);
+    assert_eq!(
+        f["problems"][0]["kind"], "step-failed",
+        "{:#}",
+        f["problems"]
+    );
+    assert_eq!(f["problems"][0]["timed_out"], true);
+    let limitations = f["limitations"].to_string();
+    assert!(limitations.contains("no terminal"), "{limitations}");
+    assert!(limitations.contains("--with-api-key"), "{limitations}");
 }
