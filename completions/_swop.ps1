@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
         'swop;add' {
             [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Bind the variables of this tool''s recipe (repeatable), e.g. codex')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Bind this variable to a folder of the profile (repeatable)')
+            [CompletionResult]::new('--bind-file', '--bind-file', [CompletionResultType]::ParameterName, 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -118,6 +119,8 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('--candidate', '--candidate', [CompletionResultType]::ParameterName, 'Also consider this variable (repeatable)')
             [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Store the verified recipe under this tool name (swop add --tool TOOL uses it)')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write the Markdown report to FILE')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)')
+            [CompletionResult]::new('--expect-exit', '--expect-exit', [CompletionResultType]::ParameterName, 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)')
             [CompletionResult]::new('--trace-file', '--trace-file', [CompletionResultType]::ParameterName, 'Analyse a trace captured elsewhere instead of running anything')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of --trace-file (default: detected)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as one JSON object on stdout')

@@ -127,7 +127,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__add)
-            opts="-h --tool --bind --help"
+            opts="-h --tool --bind --bind-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +138,10 @@ _swop() {
                     return 0
                     ;;
                 --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -163,7 +167,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__discover)
-            opts="-h --os --tracer --step --candidate --record --report --json --keep-traces --trace-file --format --help"
+            opts="-h --os --tracer --step --candidate --record --report --json --keep-traces --timeout --expect-exit --trace-file --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -190,6 +194,14 @@ _swop() {
                     return 0
                     ;;
                 --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-exit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[swop] = {|@words|
         &'swop;add'= {
             cand --tool 'Bind the variables of this tool''s recipe (repeatable), e.g. codex'
             cand --bind 'Bind this variable to a folder of the profile (repeatable)'
+            cand --bind-file 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -103,6 +104,8 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --candidate 'Also consider this variable (repeatable)'
             cand --record 'Store the verified recipe under this tool name (swop add --tool TOOL uses it)'
             cand --report 'Write the Markdown report to FILE'
+            cand --timeout 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)'
+            cand --expect-exit 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)'
             cand --trace-file 'Analyse a trace captured elsewhere instead of running anything'
             cand --format 'Format of --trace-file (default: detected)'
             cand --json 'Print the findings as one JSON object on stdout'

@@ -44,6 +44,7 @@ complete -c swop -n "__fish_swop_needs_command" -f -a "off" -d 'Switch this shel
 complete -c swop -n "__fish_swop_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c swop -n "__fish_swop_using_subcommand add" -l tool -d 'Bind the variables of this tool\'s recipe (repeatable), e.g. codex' -r
 complete -c swop -n "__fish_swop_using_subcommand add" -l bind -d 'Bind this variable to a folder of the profile (repeatable)' -r
+complete -c swop -n "__fish_swop_using_subcommand add" -l bind-file -d 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...' -r
 complete -c swop -n "__fish_swop_using_subcommand add" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand list" -l json -d 'Print JSON: an array of profiles'
 complete -c swop -n "__fish_swop_using_subcommand list" -l names -d 'Print only the names, one a line'
@@ -83,6 +84,8 @@ complete -c swop -n "__fish_swop_using_subcommand discover" -l step -d 'A furthe
 complete -c swop -n "__fish_swop_using_subcommand discover" -l candidate -d 'Also consider this variable (repeatable)' -r
 complete -c swop -n "__fish_swop_using_subcommand discover" -l record -d 'Store the verified recipe under this tool name (swop add --tool TOOL uses it)' -r
 complete -c swop -n "__fish_swop_using_subcommand discover" -l report -d 'Write the Markdown report to FILE' -r -F
+complete -c swop -n "__fish_swop_using_subcommand discover" -l timeout -d 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)' -r
+complete -c swop -n "__fish_swop_using_subcommand discover" -l expect-exit -d 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)' -r
 complete -c swop -n "__fish_swop_using_subcommand discover" -l trace-file -d 'Analyse a trace captured elsewhere instead of running anything' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l format -d 'Format of --trace-file (default: detected)' -r -f -a "strace\t''
 fs_usage\t''

@@ -268,7 +268,7 @@ impl Runner<'_> {
             accounts.push(cmds);
         }
         let sandbox = self.sandbox.as_ref().ok();
-        let results: Vec<Result<Vec<(Ended, Vec<u8>)>>> = std::thread::scope(|s| {
+        let results: Vec<Result<Vec<Unattended>>> = std::thread::scope(|s| {
             let handles: Vec<_> = accounts
                 .into_iter()
                 .map(|cmds| s.spawn(move || run_unattended(cmds, sandbox)))
@@ -373,13 +373,16 @@ fn changed_exits(explore: &Run, run: &Run) -> Vec<String> {
     out
 }
 
+/// How an unattended step ended, and the end of its output.
+type Unattended = (Ended, Vec<u8>);
+
 /// Run commands one after the other with no terminal (stdin from /dev/null,
 /// a session of their own), output kept only in part; stop at the first that
 /// hits its time limit.
 fn run_unattended(
     cmds: Vec<(Command, Duration)>,
     sandbox: Option<&ReadOnlyHome>,
-) -> Result<Vec<(Ended, Vec<u8>)>> {
+) -> Result<Vec<Unattended>> {
     let mut out = Vec::new();
     for (mut cmd, timeout) in cmds {
         if let Some(sandbox) = sandbox {
