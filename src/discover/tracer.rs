@@ -252,7 +252,12 @@ pub struct Observation {
     pub paths: HashMap<PathBuf, PathInfo, BuildHasherDefault<PathHasher>>,
     /// Programs the step executed (successfully).
     pub execs: BTreeSet<PathBuf>,
+    /// `stats.events` counts the events of the traced tool's own processes
+    /// (after any process filter): 0 means the tracer saw nothing of it.
     pub stats: ParseStats,
+    /// Renames the tracer reported without their destination (fs_usage): the
+    /// report says so in its Limitations.
+    pub renames_without_destination: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -260,6 +265,9 @@ pub struct PathInfo {
     pub ops: BTreeSet<Op>,
     /// Whether any call on the path succeeded.
     pub ok: bool,
+    /// The tracer printed only part of the path (the path holds `…` where the
+    /// rest was): where it leads is unknown.
+    pub truncated: bool,
 }
 
 impl PathInfo {

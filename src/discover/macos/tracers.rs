@@ -11,11 +11,11 @@ use super::super::snapshot::Snapshot;
 use super::super::tracer::{Exit, Observation, Output, StepTracer, create_trace_file, working_dir};
 use super::major_version;
 use super::names::{comm_of, fs_usage_observation};
+use super::observation::eslogger_observation;
 use super::snapshots::add_snapshot_changes;
 use super::tool::run_tool;
 use crate::cli::Tracer;
 use crate::error::{Error, Result, at_path};
-use crate::trace::Format;
 
 /// The eslogger events a trace needs: file calls, and the process tree.
 pub(super) const ESLOGGER_EVENTS: [&str; 9] = [
@@ -179,7 +179,7 @@ impl StepTracer for MacTracer {
         stopped?;
         let after = Snapshot::take(&[watch]);
         let mut obs = match self.kind {
-            Kind::Eslogger => Observation::from_trace(Format::Eslogger, trace, &cwd, Some(pid))?,
+            Kind::Eslogger => eslogger_observation(trace, Some(pid))?,
             Kind::FsUsage => fs_usage_observation(trace, &cwd, BTreeSet::from([seed]))?,
         };
         add_snapshot_changes(&mut obs, &before, &after, watch);
