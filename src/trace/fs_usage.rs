@@ -338,7 +338,13 @@ fn parse_line(line: &[u8], comm: &mut LastText) -> Parsed {
     let gap = rest.len() - (fields.end + path.printed_end);
     let full_column_gap = 2 + 3usize.saturating_sub(tail.secs_digits);
     let truncated = gap == full_column_gap;
-    let path = resolve(&column[path.start..path.end], truncated);
+    let printed = &column[path.start..path.end];
+    // Bracketed text that is not `[dirfd]/`: a field fs_usage could not
+    // print, or a note pasted in its place; not a path.
+    if !truncated && printed.first() == Some(&b'[') && at_path(printed).is_none() {
+        return Parsed::Unknown;
+    }
+    let path = resolve(printed, truncated);
     let result = match fields.errno {
         Some(errno) => Err(errno_name(errno)),
         None => Ok(if matches!(kind, Kind::Open) {

@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use crate::common::{OutputExt, Run, Swop, require, strings, wait_until};
 
+mod corpus;
+
 /// A store, a folder of tools, and the stand-ins first on PATH.
 struct MacLab {
     swop: Swop,
