@@ -1529,6 +1529,115 @@ mod tests {
         assert!(!looks_like("10:41:07"));
     }
 
+    fn read_all(text: &str) -> (Vec<(TraceEvent, Printed)>, Summary) {
+        let mut out = Vec::new();
+        let summary = read(Cursor::new(text.as_bytes()), &mut |e, p| out.push((e, p))).unwrap();
+        (out, summary)
+    }
+
+    #[test]
+    fn cut_paths_are_marked_and_never_absolute() {
+        // The tail happens to start at a slash: it still is not absolute.
+        let long = format!("/Users/me/{}/.codex/auth.json", "d/".repeat(150));
+        let line = wide("open", " F=5        (_WC_T_) ", &long, true, false, "codex");
+        let (out, _) = read_all(&line);
+        let (event, printed) = &out[0];
+        assert_eq!(*printed, Printed::Tail);
+        assert!(event.path.is_relative(), "{}", event.path.display());
+        assert!(event.path.to_string_lossy().starts_with("…/d/d/"));
+        let (out, _) = read_all(&wide("open", " F=5        (R_____) ", "/etc/hosts", true, false, "x"));
+        assert_eq!(out[0].1, Printed::Whole);
+    }
+
+    #[test]
+    fn relative_paths_after_a_symbolic_link_stay_relative() {
+        // Versions/Current -> A: the lookup goes on in A, relative to the link.
+        let line = wide(
+            "open",
+            " F=3        (R_____) ",
+            "A/Resources/Info.plist",
+            true,
+            false,
+            "Electron Helper (Renderer)",
+        );
+        let event = one(&line);
+        assert_eq!(event.path, Path::new("A/Resources/Info.plist"));
+        assert_eq!(event.comm.as_deref(), Some("Electron Helper (Renderer)"));
+        let line = wide("stat64", &" ".repeat(18), "../lib/./node_modules/x", false, false, "node");
+        assert_eq!(one(&line).path, Path::new("../lib/node_modules/x"));
+    }
+
+    #[test]
+    fn long_command_names_on_syscall_lines_short_on_disk_lines() {
+        let long = "com.apple.WebKit.WebContent.Dev";
+        let line = wide("open", " F=3        (R_____) ", "/Users/me/x", true, false, long);
+        assert_eq!(one(&line).comm.as_deref(), Some(long));
+        let line = wide(
+            "  WrData[A]",
+            " D=0x0a3c1f20  B=0x1000   /dev/disk3s1 ",
+            "/Users/me/x",
+            true,
+            true,
+            "com.apple.WebKit",
+        );
+        assert_eq!(one(&line).comm.as_deref(), Some("com.apple.WebKit"));
+    }
+
+    #[test]
+    fn disk_io_with_an_errno_has_no_device() {
+        let line = wide(
+            "  WrData[A]",
+            " D=0x0a3c1f20  B=0x1000   [ 28] ",
+            "/Users/me/.codex/log/codex-tui.log",
+            true,
+            true,
+            "codex",
+        );
+        let event = one(&line);
+        assert_eq!(
+            (event.op, event.path.as_path(), event.result),
+            (
+                Op::Write,
+                Path::new("/Users/me/.codex/log/codex-tui.log"),
+                Err("ENOSPC".to_owned())
+            )
+        );
+        let line = wide("  RdMeta[S]", " D=0x00008ae0  B=0x1000   [  5] ", "", true, true, "codex");
+        none(&line);
+    }
+
+    #[test]
+    fn firmlinked_spellings_are_normalised() {
+        for (printed, path) in [
+            ("/System/Volumes/Data/Users/me/.codex/auth.json", "/Users/me/.codex/auth.json"),
+            ("[-2]//System/Volumes/Data/private/var/folders/x", "/private/var/folders/x"),
+            ("/System/Volumes/Data/.Spotlight-V100/Store-V2", "/System/Volumes/Data/.Spotlight-V100/Store-V2"),
+            ("/System/Volumes/Data", "/System/Volumes/Data"),
+        ] {
+            let line = wide("stat64", &" ".repeat(18), printed, false, false, "codex");
+            assert_eq!(one(&line).path, Path::new(path), "{printed}");
+        }
+    }
+
+    #[test]
+    fn the_narrow_layout_is_counted_not_read() {
+        let narrow = "13:20:43  getattrlist       /Users/me/Documents/x              0.000011   mds\n\
+                      13:20:43  open              F=5        (R_____)  /x       0.000004 W Finder\n";
+        let (out, summary) = read_all(narrow);
+        assert!(out.is_empty());
+        assert_eq!((summary.narrow, summary.wide, summary.stats.unknown), (2, 0, 0));
+        for line in narrow.lines() {
+            assert!(looks_narrow(line.trim()), "{line}");
+            assert!(!looks_like(line.trim()), "{line}");
+        }
+        assert!(!looks_narrow(&wide("stat64", &" ".repeat(18), "/x", false, false, "codex")));
+        assert!(!looks_narrow("13:20:43  not a call at all 0.000011 x"));
+        assert_eq!(
+            crate::trace::detect_format(narrow.as_bytes()),
+            Some(crate::trace::Format::FsUsage)
+        );
+    }
+
     #[test]
     fn normalization() {
         let n = |base: &str, p: &str| normalize(base.as_bytes(), p.as_bytes());
