@@ -1545,7 +1545,14 @@ mod tests {
         assert_eq!(*printed, Printed::Tail);
         assert!(event.path.is_relative(), "{}", event.path.display());
         assert!(event.path.to_string_lossy().starts_with("…/d/d/"));
-        let (out, _) = read_all(&wide("open", " F=5        (R_____) ", "/etc/hosts", true, false, "x"));
+        let (out, _) = read_all(&wide(
+            "open",
+            " F=5        (R_____) ",
+            "/etc/hosts",
+            true,
+            false,
+            "x",
+        ));
         assert_eq!(out[0].1, Printed::Whole);
     }
 
@@ -1563,14 +1570,28 @@ mod tests {
         let event = one(&line);
         assert_eq!(event.path, Path::new("A/Resources/Info.plist"));
         assert_eq!(event.comm.as_deref(), Some("Electron Helper (Renderer)"));
-        let line = wide("stat64", &" ".repeat(18), "../lib/./node_modules/x", false, false, "node");
+        let line = wide(
+            "stat64",
+            &" ".repeat(18),
+            "../lib/./node_modules/x",
+            false,
+            false,
+            "node",
+        );
         assert_eq!(one(&line).path, Path::new("../lib/node_modules/x"));
     }
 
     #[test]
     fn long_command_names_on_syscall_lines_short_on_disk_lines() {
         let long = "com.apple.WebKit.WebContent.Dev";
-        let line = wide("open", " F=3        (R_____) ", "/Users/me/x", true, false, long);
+        let line = wide(
+            "open",
+            " F=3        (R_____) ",
+            "/Users/me/x",
+            true,
+            false,
+            long,
+        );
         assert_eq!(one(&line).comm.as_deref(), Some(long));
         let line = wide(
             "  WrData[A]",
@@ -1602,16 +1623,32 @@ mod tests {
                 Err("ENOSPC".to_owned())
             )
         );
-        let line = wide("  RdMeta[S]", " D=0x00008ae0  B=0x1000   [  5] ", "", true, true, "codex");
+        let line = wide(
+            "  RdMeta[S]",
+            " D=0x00008ae0  B=0x1000   [  5] ",
+            "",
+            true,
+            true,
+            "codex",
+        );
         none(&line);
     }
 
     #[test]
     fn firmlinked_spellings_are_normalised() {
         for (printed, path) in [
-            ("/System/Volumes/Data/Users/me/.codex/auth.json", "/Users/me/.codex/auth.json"),
-            ("[-2]//System/Volumes/Data/private/var/folders/x", "/private/var/folders/x"),
-            ("/System/Volumes/Data/.Spotlight-V100/Store-V2", "/System/Volumes/Data/.Spotlight-V100/Store-V2"),
+            (
+                "/System/Volumes/Data/Users/me/.codex/auth.json",
+                "/Users/me/.codex/auth.json",
+            ),
+            (
+                "[-2]//System/Volumes/Data/private/var/folders/x",
+                "/private/var/folders/x",
+            ),
+            (
+                "/System/Volumes/Data/.Spotlight-V100/Store-V2",
+                "/System/Volumes/Data/.Spotlight-V100/Store-V2",
+            ),
             ("/System/Volumes/Data", "/System/Volumes/Data"),
         ] {
             let line = wide("stat64", &" ".repeat(18), printed, false, false, "codex");
@@ -1625,12 +1662,22 @@ mod tests {
                       13:20:43  open              F=5        (R_____)  /x       0.000004 W Finder\n";
         let (out, summary) = read_all(narrow);
         assert!(out.is_empty());
-        assert_eq!((summary.narrow, summary.wide, summary.stats.unknown), (2, 0, 0));
+        assert_eq!(
+            (summary.narrow, summary.wide, summary.stats.unknown),
+            (2, 0, 0)
+        );
         for line in narrow.lines() {
             assert!(looks_narrow(line.trim()), "{line}");
             assert!(!looks_like(line.trim()), "{line}");
         }
-        assert!(!looks_narrow(&wide("stat64", &" ".repeat(18), "/x", false, false, "codex")));
+        assert!(!looks_narrow(&wide(
+            "stat64",
+            &" ".repeat(18),
+            "/x",
+            false,
+            false,
+            "codex"
+        )));
         assert!(!looks_narrow("13:20:43  not a call at all 0.000011 x"));
         assert_eq!(
             crate::trace::detect_format(narrow.as_bytes()),

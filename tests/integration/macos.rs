@@ -466,6 +466,41 @@ fn hand_taken_macos_traces_point_at_codex_home() {
     }
 }
 
+/// macOS 26 writes eslogger messages of version 10, with every audit token
+/// an array: the same login in that shape gives the same findings.
+#[test]
+fn a_macos_26_eslogger_capture_gives_the_same_findings() {
+    let lab = MacLab::new();
+    let findings = |fixture: &str| {
+        let file = MacLab::fixture(fixture);
+        let mut f = lab.discover(lab.swop.args([
+            "discover",
+            "--json",
+            "--os",
+            "macos",
+            "--trace-file",
+            &file,
+        ]));
+        // Only the name of the file may differ.
+        for (key, inner) in [("tested_on", "tracer"), ("steps", ""), ("runbook", "")] {
+            match inner {
+                "" => f[key] = Value::Null,
+                _ => f[key][inner] = Value::Null,
+            }
+        }
+        f
+    };
+    let objects = findings("eslogger_codex_login.jsonl");
+    let arrays = findings("eslogger_codex_login_v10.jsonl");
+    assert_eq!(strings(&objects["minimal_env"]), ["CODEX_HOME"]);
+    assert!(
+        objects["paths"].as_array().is_some_and(|p| p.len() > 3),
+        "{:#}",
+        objects["paths"]
+    );
+    assert_eq!(objects, arrays);
+}
+
 #[test]
 fn a_linux_trace_is_analysed_on_a_mac() {
     let lab = MacLab::new();
