@@ -241,7 +241,13 @@ date > "$d/refresher.log"; t create "$d/refresher.log""#,
     assert_eq!(mode(&trace), 0o600);
     let text = fs::read_to_string(&trace).expect("trace");
     assert!(text.contains(" mds_stores."), "{text}");
-    assert!(text.contains(" footool-token-re."), "{text}");
+    // The child's 30-byte name on its syscall lines, cut to 16 on its disk
+    // I/O lines: both are the tool's.
+    assert!(text.contains(" footool-token-refresher-daemon."), "{text}");
+    assert!(
+        text.contains("WrData[A]") && text.contains(" footool-token-re."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -295,6 +301,45 @@ mv "$d/sync.tmp" "$d/sync.state"; t rename "$d/sync.tmp" "$d/sync.state""#,
     assert_path(&f, &child, "program", &["exec"]);
     let sudo = fs::read_to_string(lab.sudo_log()).expect("sudo log");
     assert!(sudo.lines().any(|l| l == "-v"), "{sudo}");
+}
+
+/// A tracer that saw nothing of the tool (an empty trace, or only other
+/// processes) proves nothing: the result must not be verified, and the
+/// report says what to check.
+#[test]
+#[ignore = "needs the core's empty-trace check"]
+fn empty_or_foreign_traces_are_not_verified_on_macos() {
+    if !has_shell_tools() {
+        return;
+    }
+    for tracer in ["fs_usage", "eslogger"] {
+        for blind in [false, true] {
+            let lab = MacLab::new();
+            // Writes under HOME; with `blind` the tracer shows only others.
+            lab.tool(
+                "homewriter",
+                r#"t exec "$0" swop
+mkdir -p "$HOME/.homewriter"; t mkdir "$HOME/.homewriter"
+date > "$HOME/.homewriter/state"; t create "$HOME/.homewriter/state""#,
+            );
+            // Touches nothing at all: an empty trace of the tool.
+            lab.tool("idle", "true");
+            let tool = if blind { "homewriter" } else { "idle" };
+            let out = lab
+                .run(&["--tracer", tracer, "--", tool])
+                .env("STANDIN_TRACER_BLIND", if blind { "1" } else { "0" })
+                .output();
+            let text = format!("{}{}", out.stdout_str(), out.stderr_str());
+            let f: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+            assert_ne!(f["verified"], true, "{tracer} blind={blind}: {text}");
+            let hint = if tracer == "eslogger" {
+                "Full Disk Access"
+            } else {
+                "sudo fs_usage"
+            };
+            assert!(text.contains(hint), "{tracer} blind={blind}: {text}");
+        }
+    }
 }
 
 #[test]

@@ -225,6 +225,92 @@ mod tests {
         }
     }
 
+    fn write_trace(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn fs_line(call: &str, fields: &str, path: &str, comm: &str, tid: u32) -> String {
+        format!("10:41:07.000100  {call:<17}{fields:<26}{path:<190}   0.000031   {comm}.{tid}\n")
+    }
+
+    #[test]
+    fn hints_say_what_to_check_for_each_tracer() {
+        let es = empty_trace_hint(
+            "eslogger open create write rename unlink close exec fork exit (through sudo)",
+        );
+        for needed in ["Full Disk Access", "sudo eslogger", "process group"] {
+            assert!(es.contains(needed), "{needed}: {es}");
+        }
+        let fs = empty_trace_hint("fs_usage -w -e -f filesys (through sudo)");
+        for needed in ["sudo fs_usage", "name", "buffer overrun"] {
+            assert!(fs.contains(needed), "{needed}: {fs}");
+        }
+        assert!(!fs.contains("Full Disk Access"), "{fs}");
+        let strace = empty_trace_hint("strace -- version 6.1 (-f -y -e trace=%file)");
+        assert!(strace.contains("ptrace"), "{strace}");
+        assert!(rename_limitation(3).contains("3 in this trace"));
+    }
+
+    #[test]
+    fn a_narrow_capture_is_refused_with_the_command_to_take_a_wide_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let trace = write_trace(
+            dir.path(),
+            "narrow.log",
+            "13:20:43  getattrlist       /Users/me/x              0.000011   mds\n\n",
+        );
+        let err = observe_trace_file(Format::FsUsage, &trace, Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("narrow layout"), "{err}");
+        assert!(err.contains("fs_usage -w"), "{err}");
+    }
+
+    #[test]
+    fn a_capture_of_the_tool_starting_and_nothing_else_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let foreign = [
+            fs_line("open", "F=3        (R_____)", "/noise/a", "mds_stores", 9),
+            fs_line("posix_spawn", "", "/usr/local/bin/codex", "zsh", 50),
+            fs_line("open", "F=3        (_WC_T_)", "/Users/me/x", "Terminal", 10),
+        ]
+        .concat();
+        let trace = write_trace(dir.path(), "fs.log", &foreign);
+        let err = observe_trace_file(Format::FsUsage, &trace, Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/usr/local/bin/codex starting"), "{err}");
+        assert!(err.contains("sudo fs_usage -w"), "{err}");
+        // The same with one file event of codex is read.
+        let busy = format!(
+            "{foreign}{}",
+            fs_line(
+                "open",
+                "F=3        (R_____)",
+                "/Users/me/.codex/config.toml",
+                "codex",
+                51
+            )
+        );
+        let trace = write_trace(dir.path(), "fs2.log", &busy);
+        let obs = observe_trace_file(Format::FsUsage, &trace, Path::new("/")).unwrap();
+        assert_eq!(obs.stats.events, 1);
+        // eslogger: codex's exec is seen, then only other processes.
+        let es = concat!(
+            r#"{"event":{"exec":{"target":{"audit_token":[0,0,0,0,0,700,0,0],"executable":{"path":"\/usr\/local\/bin\/codex"}}}},"process":{"audit_token":[0,0,0,0,0,700,0,0],"ppid":1,"executable":{"path":"\/bin\/zsh"}},"version":10}"#,
+            "\n",
+            r#"{"event":{"open":{"fflag":1,"file":{"path":"\/noise"}}},"process":{"audit_token":[0,0,0,0,0,9,0,0],"ppid":1,"executable":{"path":"\/usr\/sbin\/mds"}},"version":10}"#,
+            "\n"
+        );
+        let trace = write_trace(dir.path(), "es.jsonl", es);
+        let err = observe_trace_file(Format::Eslogger, &trace, Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("Full Disk Access"), "{err}");
+    }
+
     #[test]
     fn sw_vers_reads_as_one_release() {
         assert_eq!(
