@@ -44,6 +44,17 @@ pub struct ClassifiedPath {
     pub class: Class,
     /// Whether any call on it succeeded (false: the tool looked and found nothing).
     pub exists: bool,
+    /// The tracer printed only part of the path (`…` marks the missing part).
+    #[serde(skip_serializing_if = "is_false")]
+    pub truncated: bool,
+    /// Relative to a folder the trace does not name (fs_usage after a relative
+    /// symbolic link, or a trace taken elsewhere).
+    #[serde(skip_serializing_if = "is_false")]
+    pub relative: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One entry per shown path (raw paths can read alike once shown, and steps
@@ -61,6 +72,8 @@ pub fn merge_by_path(paths: impl IntoIterator<Item = ClassifiedPath>) -> Vec<Cla
                 }
                 m.class = m.class.min(p.class);
                 m.exists |= p.exists;
+                m.truncated |= p.truncated;
+                m.relative |= p.relative;
             }
             None => {
                 merged.insert(p.path.clone(), p);
@@ -124,6 +137,8 @@ impl Classifier<'_> {
             ops: info.ops.iter().map(|op| op.as_str()).collect(),
             class,
             exists: info.ok,
+            truncated: info.truncated,
+            relative: !info.truncated && path.is_relative(),
         }
     }
 
@@ -152,6 +167,16 @@ impl Classifier<'_> {
 
     fn place(&self, path: &Path, info: &PathInfo) -> (String, Class) {
         let written = info.written();
+        // Part of a path, or one relative to an unknown folder: no folder
+        // can be told from it, so it is placed by what was done alone.
+        if info.truncated || path.is_relative() {
+            let class = if written {
+                Class::Global
+            } else {
+                Class::System
+            };
+            return (anonymize_fragment(path), class);
+        }
         if let Some(layout) = self.layout {
             match layout.locate(path) {
                 Location::Account { var, rest, .. } => {
@@ -257,6 +282,22 @@ pub fn anonymize(path: &Path) -> String {
     out.display().to_string()
 }
 
+/// [`anonymize`] for a path that does not start at `/`: any `home/NAME` or
+/// `Users/NAME` in it loses the name.
+fn anonymize_fragment(path: &Path) -> String {
+    let mut out = PathBuf::new();
+    let mut after_home = false;
+    for c in path.components() {
+        if after_home {
+            out.push("<user>");
+        } else {
+            out.push(c.as_os_str());
+        }
+        after_home = matches!(c.as_os_str().to_str(), Some("home" | "Users"));
+    }
+    out.display().to_string()
+}
+
 /// In a trace taken under swop's own folders, a folder named after a variable
 /// is that variable's folder: `.../{A,B,shared}/VAR/rest` (discover's scratch
 /// accounts) or `.../profiles/NAME/VAR/rest` (a profile). Gives the variable,
@@ -345,6 +386,7 @@ mod tests {
         PathInfo {
             ops: ops.iter().copied().collect(),
             ok: true,
+            truncated: false,
         }
     }
 
@@ -429,6 +471,62 @@ mod tests {
             (var.as_str(), own, rest),
             ("CODEX_HOME", true, Path::new("auth.json"))
         );
+    }
+
+    #[test]
+    fn cut_and_relative_paths_are_never_placed_by_folder() {
+        let c = Classifier {
+            layout: None,
+            real_home: Some("/home/alice".into()),
+            escape_roots: Vec::new(),
+            program_roots: vec!["/opt/tool/bin".into()],
+            work_dir: None,
+        };
+        let cut = PathInfo {
+            truncated: true,
+            ..info(&[Op::Create])
+        };
+        // A tail that reads like a scratch account's folder is still a tail.
+        let got = c.classify(Path::new("…ch/A/CODEX_HOME/auth.json"), &cut);
+        assert_eq!(
+            (got.path.as_str(), got.class, got.truncated, got.relative),
+            ("…ch/A/CODEX_HOME/auth.json", Class::Global, true, false)
+        );
+        let got = c.classify(
+            Path::new("…/usr/lib/x.dylib"),
+            &PathInfo {
+                truncated: true,
+                ..info(&[Op::Read])
+            },
+        );
+        assert_eq!((got.class, got.truncated), (Class::System, true));
+        // A head cut by eslogger, absolute as it looks, is not placed either.
+        let got = c.classify(
+            Path::new("/home/alice/.codex/sessions/…"),
+            &PathInfo {
+                truncated: true,
+                ..info(&[Op::Write])
+            },
+        );
+        assert_eq!(got.class, Class::Global);
+        let got = c.classify(Path::new("A/Resources/Info.plist"), &info(&[Op::Read]));
+        assert_eq!(
+            (got.class, got.truncated, got.relative),
+            (Class::System, false, true)
+        );
+        let got = c.classify(Path::new("../Users/bob/x"), &info(&[Op::Write]));
+        assert_eq!(
+            (got.path.as_str(), got.class, got.relative),
+            ("../Users/<user>/x", Class::Global, true)
+        );
+        let json =
+            serde_json::to_value(c.classify(Path::new("/etc/hosts"), &info(&[Op::Read]))).unwrap();
+        assert!(
+            json.get("truncated").is_none() && json.get("relative").is_none(),
+            "{json}"
+        );
+        let json = serde_json::to_value(c.classify(Path::new("…x"), &cut)).unwrap();
+        assert_eq!(json["truncated"], true);
     }
 
     #[test]

@@ -227,12 +227,12 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
             d.mined_unused
         ));
     }
-    let unknown: u64 = d
-        .runs
-        .iter()
-        .flat_map(|r| &r.steps)
-        .map(|s| s.obs.stats.unknown)
-        .sum();
+    let steps = || d.runs.iter().flat_map(|r| &r.steps);
+    let renames: u64 = steps().map(|s| s.obs.renames_without_destination).sum();
+    if renames > 0 {
+        out.push(macos::rename_limitation(renames));
+    }
+    let unknown: u64 = steps().map(|s| s.obs.stats.unknown).sum();
     out.extend(tracing_limitations(
         d.tracer.contains("fs_usage"),
         macos::host_is_macos(),

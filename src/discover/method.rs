@@ -337,7 +337,7 @@ impl Method<'_> {
                 return Some(Problem::EmptyTrace {
                     step: i + 1,
                     command,
-                    hint: empty_trace_hint(&self.runner.tracer.describe()),
+                    hint: super::macos::empty_trace_hint(&self.runner.tracer.describe()),
                 });
             }
         }
@@ -516,17 +516,6 @@ fn initial_candidates(opts: &Options, tool: Option<&str>) -> Result<CandidateSet
         set.add(var, "--candidate", Rank::Named);
     }
     Ok(set)
-}
-
-/// What to check when a tracer saw nothing of the tool.
-fn empty_trace_hint(tracer: &str) -> String {
-    if tracer.contains("eslogger") {
-        "Check that the terminal has Full Disk Access (System Settings > Privacy & Security) and that sudo works, or try --tracer fs_usage.".into()
-    } else if tracer.contains("fs_usage") {
-        "Check that sudo works and that the tool's process name is what fs_usage prints, or try --tracer eslogger.".into()
-    } else {
-        "Check that strace can trace here (swop doctor) and that the command runs at all.".into()
-    }
 }
 
 fn all_vars(set: &CandidateSet) -> BTreeSet<String> {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::classify::{self, Class, Classifier};
 use super::findings::{global_writes, redacted_invocation, tracing_limitations};
+use super::macos;
 use super::method::real_home;
 use super::report::{Findings, Requirement, StepView, TestedOn};
 use super::runner::Concurrency;
@@ -13,6 +14,14 @@ use crate::cli::Os;
 use crate::error::{Error, Result, at_path};
 use crate::recipe;
 use crate::trace::{self, Format};
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Strace => "strace",
+        Format::FsUsage => "fs_usage",
+        Format::Eslogger => "eslogger",
+    }
+}
 
 /// What to run on another OS to capture a trace for --trace-file.
 pub fn capture_instructions(os: Os) -> String {
@@ -59,15 +68,18 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
             ))
         })?,
     };
+    // strace's relative paths are read against this folder; a Mac's trace
+    // keeps its relative paths relative (its working directory is unknown).
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     // A capture taken by hand holds every process of the machine: keep the tool's.
-    let obs = crate::discover::macos::observe_trace_file(format, file, &cwd)?;
+    let obs = macos::observe_trace_file(format, file, &cwd)?;
     if obs.paths.is_empty() {
         return Err(Error::user(format!(
-            "no file events in {} ({} lines read, {} not understood): is it a truncated or a different trace?",
+            "no file events in {} ({} lines read, {} not understood): is it a truncated or a different trace? {}",
             file.display(),
             obs.stats.lines,
-            obs.stats.unknown
+            obs.stats.unknown,
+            macos::empty_trace_hint(format_name(format)),
         )));
     }
     // The trace's home: this machine's, when the trace ran under it, else the
@@ -131,10 +143,20 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
     let mut limitations = vec![
         "Analysed a trace taken elsewhere: the variables are suggested from where the state was written, not proved. Run swop discover on that machine to verify them.".to_string(),
     ];
-    if format == Format::FsUsage {
-        limitations.push(
-            "fs_usage shows only the source of a rename, cuts paths to their last 184 bytes and knows threads, not processes: compare before/after trees for anything that matters.".into(),
-        );
+    if obs.renames_without_destination > 0 {
+        limitations.push(macos::rename_limitation(obs.renames_without_destination));
+    }
+    let cut = paths.iter().filter(|p| p.truncated).count();
+    if cut > 0 {
+        limitations.push(format!(
+            "{cut} path(s) were cut by the tracer (shown with `…` where the rest was): where they lead is unknown, and they were not placed in any folder."
+        ));
+    }
+    let relative = paths.iter().filter(|p| p.relative).count();
+    if relative > 0 {
+        limitations.push(format!(
+            "{relative} path(s) are relative to a folder the trace does not name (the traced machine's working directory, or a symbolic link's folder): they were left as printed."
+        ));
     }
     limitations.extend(global_writes(&paths));
     let tool = obs
@@ -149,11 +171,7 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         tool.as_deref(),
     ));
     let minimal: Vec<String> = minimal.into_iter().collect();
-    let format_name = match format {
-        Format::Strace => "strace",
-        Format::FsUsage => "fs_usage",
-        Format::Eslogger => "eslogger",
-    };
+    let format_name = format_name(format);
     Ok(Findings {
         tool,
         tool_version: None,

@@ -239,10 +239,17 @@ fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
         md.push_str("| path | ops | class |\n|---|---|---|\n");
         for p in &shown {
             md.push_str(&format!(
-                "| `{}` | {}{} | {} |\n",
+                "| `{}` | {}{}{} | {} |\n",
                 cell(&p.path),
                 p.ops.join(", "),
                 if p.exists { "" } else { " (not found)" },
+                if p.truncated {
+                    " (cut by the tracer)"
+                } else if p.relative {
+                    " (relative)"
+                } else {
+                    ""
+                },
                 p.class.as_str()
             ));
         }

@@ -177,6 +177,11 @@ impl Runner<'_> {
                 sandbox: self.sandbox.as_ref().ok(),
             };
             let (mut ended, mut obs) = self.tracer.trace(cmd, &trace, &run)?;
+            // Ctrl-C at the terminal reached the tool (on macOS it has the
+            // terminal to itself): the user wants to stop.
+            if self.attended && ended.exit.signal == Some(libc::SIGINT) {
+                return Err(Error::Interrupted(libc::SIGINT));
+            }
             obs.add_link_targets(&layout.dir);
             for cmd in &mut ended.stopped {
                 *cmd = layout.shorten(cmd);

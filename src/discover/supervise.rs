@@ -184,7 +184,7 @@ fn wait_error(source: std::io::Error) -> Error {
 }
 
 /// Give what the step left running `grace` to end by itself, then stop it.
-fn stop_leftovers(step: &StepProcesses, main: u32, grace: Duration) -> Result<Vec<String>> {
+pub fn stop_leftovers(step: &StepProcesses, main: u32, grace: Duration) -> Result<Vec<String>> {
     let deadline = Instant::now() + grace;
     loop {
         let mut left = step_processes(step, main);

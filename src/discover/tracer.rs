@@ -275,7 +275,12 @@ pub struct Observation {
     pub paths: HashMap<PathBuf, PathInfo, BuildHasherDefault<PathHasher>>,
     /// Programs the step executed (successfully).
     pub execs: BTreeSet<PathBuf>,
+    /// `stats.events` counts the events of the traced tool's own processes
+    /// (after any process filter): 0 means the tracer saw nothing of it.
     pub stats: ParseStats,
+    /// Renames the tracer reported without their destination (fs_usage): the
+    /// report says so in its Limitations.
+    pub renames_without_destination: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -283,11 +288,21 @@ pub struct PathInfo {
     pub ops: BTreeSet<Op>,
     /// Whether any call on the path succeeded.
     pub ok: bool,
+    /// The tracer printed only part of the path (the path holds `…` where the
+    /// rest was): where it leads is unknown.
+    pub truncated: bool,
 }
 
 impl PathInfo {
     pub fn written(&self) -> bool {
         self.ops.iter().any(|op| op.is_write())
+    }
+
+    /// Take in what another look at the same path saw.
+    pub fn absorb(&mut self, other: PathInfo) {
+        self.ops.extend(other.ops);
+        self.ok |= other.ok;
+        self.truncated |= other.truncated;
     }
 }
 
@@ -344,9 +359,7 @@ impl Observation {
             }
         }
         for (target, info) in targets {
-            let mine = self.paths.entry(target).or_default();
-            mine.ops.extend(info.ops);
-            mine.ok |= info.ok;
+            self.paths.entry(target).or_default().absorb(info);
         }
     }
 
@@ -360,11 +373,10 @@ impl Observation {
     /// Take in what another observation saw.
     pub fn merge(&mut self, other: Observation) {
         for (path, info) in other.paths {
-            let mine = self.paths.entry(path).or_default();
-            mine.ops.extend(info.ops);
-            mine.ok |= info.ok;
+            self.paths.entry(path).or_default().absorb(info);
         }
         self.execs.extend(other.execs);
+        self.renames_without_destination += other.renames_without_destination;
     }
 
     /// Parse a trace file into an observation.

@@ -44,7 +44,7 @@
 //! for it. Memory is the set of live members.
 
 use super::fs_usage::read_line_capped;
-use super::{Op, ParseStats, TraceEvent};
+use super::{Op, ParseStats, Printed, TraceEvent, normalize_firmlink};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::HashSet;
@@ -75,9 +75,19 @@ pub fn looks_like(line: &str) -> bool {
 /// root: when Some(pid), only events of that process and its descendants
 /// (followed through fork events and ppid) are emitted.
 pub fn parse<R: BufRead>(
-    mut reader: R,
+    reader: R,
     root: Option<u32>,
     sink: &mut dyn FnMut(TraceEvent),
+) -> io::Result<ParseStats> {
+    read(reader, root, &mut |event, _| sink(event))
+}
+
+/// Like [`parse`], with how much of each path eslogger printed: a path cut by
+/// Endpoint Security ends in `…` and comes as [`Printed::Head`].
+pub fn read<R: BufRead>(
+    mut reader: R,
+    root: Option<u32>,
+    sink: &mut dyn FnMut(TraceEvent, Printed),
 ) -> io::Result<ParseStats> {
     let mut stats = ParseStats::default();
     let mut tree = root.map(Tree::new);
@@ -126,16 +136,24 @@ pub fn parse<R: BufRead>(
             None => None,
         }
         .or_else(|| process.executable.and_then(|file| file.path));
-        let mut emit = |syscall: &str, op: Op, path: String| {
+        let mut emit = |syscall: &str, op: Op, named: Named| {
             stats.events += 1;
-            sink(TraceEvent {
-                pid,
-                syscall: syscall.to_owned(),
-                op,
-                path: PathBuf::from(path),
-                result: Ok(0),
-                comm: comm.clone(),
-            });
+            let (path, printed) = if named.cut {
+                (format!("{}…", named.path), Printed::Head)
+            } else {
+                (named.path, Printed::Whole)
+            };
+            sink(
+                TraceEvent {
+                    pid,
+                    syscall: syscall.to_owned(),
+                    op,
+                    path: normalize_firmlink(PathBuf::from(path)),
+                    result: Ok(0),
+                    comm: comm.clone(),
+                },
+                printed,
+            );
         };
         event.for_each_path(&mut emit);
     }
@@ -205,10 +223,65 @@ impl Process {
     }
 }
 
-#[derive(Deserialize)]
+/// `audit_token` (and `child.audit_token`, `target.audit_token`): up to
+/// message version 9 an object with a `pid` key; from version 10 an array of
+/// the token's eight numbers, the pid at [`TOKEN_PID`]; version 11 went back
+/// to objects. Both shapes are read whatever the version says.
 struct AuditToken {
-    #[serde(default)]
     pid: Option<i64>,
+}
+
+/// Where the pid is in an audit token written as an array.
+const TOKEN_PID: usize = 5;
+
+impl<'de> Deserialize<'de> for AuditToken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AuditTokenVisitor)
+    }
+}
+
+struct AuditTokenVisitor;
+
+/// The keys of an audit token written as an object: only `pid` is read.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum TokenKey {
+    Pid,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de> serde::de::Visitor<'de> for AuditTokenVisitor {
+    type Value = AuditToken;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an audit token, as an object or an array")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AuditToken, A::Error> {
+        let mut pid = None;
+        while let Some(key) = map.next_key::<TokenKey>()? {
+            match key {
+                TokenKey::Pid => pid = map.next_value::<Option<i64>>()?,
+                TokenKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(AuditToken { pid })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AuditToken, A::Error> {
+        let mut pid = None;
+        let mut index = 0;
+        while let Some(value) = seq.next_element::<Option<i64>>()? {
+            if index == TOKEN_PID {
+                pid = value;
+            }
+            index += 1;
+        }
+        Ok(AuditToken { pid })
+    }
 }
 
 /// `es_file_t`.
@@ -216,6 +289,8 @@ struct AuditToken {
 struct File {
     #[serde(default)]
     path: Option<String>,
+    #[serde(default)]
+    path_truncated: Option<bool>,
     #[serde(default)]
     stat: Option<Stat>,
 }
@@ -370,23 +445,35 @@ struct Lookup {
     relative_target: Option<String>,
 }
 
-fn path_of(file: Option<File>) -> Option<String> {
-    file?.path.filter(|path| !path.is_empty())
+/// A path as eslogger gave it, and whether it was cut (`path_truncated`:
+/// Endpoint Security keeps the start of a path too long for its buffer).
+struct Named {
+    path: String,
+    cut: bool,
 }
 
-fn join(dir: &str, name: &str) -> String {
-    let mut path = String::with_capacity(dir.len() + name.len() + 1);
-    path.push_str(dir);
+fn path_of(file: Option<File>) -> Option<Named> {
+    let file = file?;
+    let path = file.path.filter(|path| !path.is_empty())?;
+    Some(Named {
+        path,
+        cut: file.path_truncated == Some(true),
+    })
+}
+
+fn join(dir: &Named, name: &str) -> Named {
+    let mut path = String::with_capacity(dir.path.len() + name.len() + 1);
+    path.push_str(&dir.path);
     if !path.ends_with('/') && !name.is_empty() {
         path.push('/');
     }
     path.push_str(name);
-    path
+    Named { path, cut: dir.cut }
 }
 
 impl Destination {
     /// The destination path and whether it is a directory.
-    fn resolve(self, destination_type: Option<i64>) -> Option<(String, bool)> {
+    fn resolve(self, destination_type: Option<i64>) -> Option<(Named, bool)> {
         let existing = |file: File| {
             let is_dir = file
                 .stat
@@ -413,7 +500,7 @@ impl Destination {
 }
 
 impl Link {
-    fn destination(self) -> Option<String> {
+    fn destination(self) -> Option<Named> {
         if let Some(path) = path_of(self.target_file) {
             return Some(path);
         }
@@ -424,8 +511,8 @@ impl Link {
 
 impl Event {
     /// Call `emit(kind, op, path)` for each path the event touched.
-    fn for_each_path(self, emit: &mut dyn FnMut(&str, Op, String)) {
-        let mut one = |kind: &str, op: Op, path: Option<String>| {
+    fn for_each_path(self, emit: &mut dyn FnMut(&str, Op, Named)) {
+        let mut one = |kind: &str, op: Op, path: Option<Named>| {
             if let Some(path) = path {
                 emit(kind, op, path);
             }
@@ -525,7 +612,10 @@ impl Event {
         {
             let target = lookup.relative_target.unwrap_or_default();
             let path = if target.starts_with('/') {
-                target
+                Named {
+                    path: target,
+                    cut: false,
+                }
             } else {
                 join(&dir, &target)
             };
@@ -790,7 +880,30 @@ mod tests {
             r#"{"fflag":1,"file":{"path":"/very/long/prefix/only","path_truncated":true}}"#;
         assert_eq!(
             ops(&msg(9, 1, "/bin/x", "open", truncated)),
-            [triple("open", Op::Read, "/very/long/prefix/only")]
+            [triple("open", Op::Read, "/very/long/prefix/only…")]
+        );
+        let mut marks = Vec::new();
+        let text = format!(
+            "{}\n{}",
+            msg(9, 1, "/bin/x", "open", truncated),
+            msg(
+                9,
+                1,
+                "/bin/x",
+                "open",
+                r#"{"fflag":1,"file":{"path":"/whole","path_truncated":false}}"#
+            )
+        );
+        read(Cursor::new(text), None, &mut |e, printed| {
+            marks.push((e.path, printed))
+        })
+        .unwrap();
+        assert_eq!(
+            marks,
+            [
+                (PathBuf::from("/very/long/prefix/only…"), Printed::Head),
+                (PathBuf::from("/whole"), Printed::Whole)
+            ]
         );
         let escaped = r#"{"fflag":1,"file":{"path":"\/Users\/me\/caf\u00e9 \"q\".txt"}}"#;
         assert_eq!(
@@ -892,6 +1005,122 @@ mod tests {
         // Without a root, everything is reported.
         let (all, _) = run(&text, None);
         assert_eq!(all.len(), 9);
+    }
+
+    /// A message as macOS 26 writes it (version 10): every audit token an
+    /// array of eight numbers, the pid sixth; keys in another order.
+    fn msg_v10(pid: u32, ppid: u32, exe: &str, kind: &str, body: &str) -> String {
+        format!(
+            r#"{{"version":10,"event":{{"{kind}":{body}}},"process":{{"parent_audit_token":[501,501,20,501,20,{ppid},100013,35165],"ppid":{ppid},"audit_token":[501,501,20,501,20,{pid},100013,38282],"responsible_audit_token":[501,501,20,501,20,{ppid},100013,35165],"cs_validation_category":6,"executable":{{"path":"{exe}","path_truncated":false}}}},"event_type":0,"schema_version":1}}"#
+        )
+    }
+
+    #[test]
+    fn audit_tokens_as_arrays_and_as_objects() {
+        let open = format!(r#"{{"fflag":1,"file":{}}}"#, file("/a"));
+        let (out, stats) = run(&msg_v10(4243, 4242, "/bin/cat", "open", &open), None);
+        assert_eq!(stats.unknown, 0);
+        assert_eq!((out[0].pid, out[0].path.as_path()), (4243, Path::new("/a")));
+        // Any version, unknown keys, escaped slashes, keys in any order.
+        for version in [4, 7, 9, 10, 11, 12, 99] {
+            for token in [
+                r#"{"pid":77,"pidversion":3,"new_key":[1,2]}"#,
+                r#"{"ruid":0,"pid":77}"#,
+                r#"[501,501,20,501,20,77,100013,38282]"#,
+            ] {
+                let line = format!(
+                    r#"{{"future":{{"x":[1,{{"y":null}}]}},"event":{{"unlink":{{"target":{{"path":"\/Users\/me\/x"}}}}}},"version":{version},"process":{{"ppid":1,"audit_token":{token},"executable":{{"path":"\/bin\/rm"}}}}}}"#
+                );
+                let (out, stats) = run(&line, None);
+                assert_eq!(stats.unknown, 0, "{line}");
+                assert_eq!(
+                    (
+                        out[0].pid,
+                        out[0].op,
+                        out[0].path.as_path(),
+                        out[0].comm.as_deref()
+                    ),
+                    (77, Op::Delete, Path::new("/Users/me/x"), Some("/bin/rm")),
+                    "{line}"
+                );
+            }
+        }
+        // A token that is neither: the line is not understood.
+        for token in [r#""77""#, r#"[1,2,3,4,5,"x",7,8]"#, "77"] {
+            let line = format!(
+                r#"{{"event":{{"unlink":{{"target":{{"path":"/x"}}}}}},"process":{{"audit_token":{token}}}}}"#
+            );
+            assert_eq!(run(&line, None).1.unknown, 1, "{line}");
+        }
+        // Too short to hold a pid.
+        let short =
+            r#"{"event":{"unlink":{"target":{"path":"/x"}}},"process":{"audit_token":[1,2,3]}}"#;
+        assert_eq!(run(short, None).1.unknown, 1);
+    }
+
+    #[test]
+    fn process_tree_through_fork_exec_and_exit_in_both_shapes() {
+        for v10 in [false, true] {
+            let m = |pid: u32, ppid: u32, exe: &str, kind: &str, body: &str| {
+                if v10 {
+                    msg_v10(pid, ppid, exe, kind, body)
+                } else {
+                    msg(pid, ppid, exe, kind, body)
+                }
+            };
+            let token = |pid: u32| {
+                if v10 {
+                    format!("[501,501,20,501,20,{pid},100013,1]")
+                } else {
+                    format!(r#"{{"pid":{pid},"pidversion":1}}"#)
+                }
+            };
+            let open = |pid: u32, ppid: u32, path: &str| {
+                m(
+                    pid,
+                    ppid,
+                    "/bin/x",
+                    "open",
+                    &format!(r#"{{"fflag":1,"file":{}}}"#, file(path)),
+                )
+            };
+            let text = [
+                m(50, 1, "/bin/zsh", "fork", &format!(r#"{{"child":{{"audit_token":{},"ppid":50}}}}"#, token(100))),
+                open(100, 50, "/root/own"),
+                // Forked child whose ppid field was never seen: known by the fork.
+                m(100, 50, "/bin/x", "fork", &format!(r#"{{"child":{{"audit_token":{},"ppid":100}}}}"#, token(101))),
+                m(101, 7, "/bin/sh", "exec", &format!(r#"{{"target":{{"audit_token":{},"executable":{{"path":"/usr/local/bin/codex"}}}}}}"#, token(101))),
+                open(101, 7, "/child/after-exec"),
+                open(555, 1, "/noise/other"),
+                m(101, 7, "/usr/local/bin/codex", "exit", r#"{"stat":0}"#),
+                open(101, 1, "/noise/reused-pid"),
+            ]
+            .join("\n");
+            let (out, stats) = run(&text, Some(100));
+            assert_eq!(stats.unknown, 0, "v10 {v10}");
+            let paths: Vec<_> = out
+                .iter()
+                .map(|e| e.path.to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(
+                paths,
+                ["/root/own", "/usr/local/bin/codex", "/child/after-exec"],
+                "v10 {v10}"
+            );
+            assert_eq!(stats.events, 3);
+        }
+    }
+
+    #[test]
+    fn firmlinked_paths_are_spelled_short() {
+        let open = format!(
+            r#"{{"fflag":2,"file":{}}}"#,
+            file("/System/Volumes/Data/Users/me/.codex/auth.json")
+        );
+        assert_eq!(
+            ops(&msg(9, 1, "/bin/x", "open", &open)),
+            [triple("open", Op::Write, "/Users/me/.codex/auth.json")]
+        );
     }
 
     #[test]

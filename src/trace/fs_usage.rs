@@ -8,44 +8,65 @@
 //! 00:59:54.600429  open              F=5        (_WC__E)  src/BAD_FILE   0.000039   git.623959
 //! ```
 //!
-//! Facts the parser relies on:
+//! Facts the parser relies on (checked against the published captures in
+//! `tests/fixtures/macos/corpus`):
 //!
 //! - The path column is padded with spaces up to a fixed column (the elapsed
-//!   time starts near column 219 in wide mode) and the path is printed raw, so a
-//!   path may contain spaces: the line is split from the right. After the
-//!   elapsed time comes `" W "` (the thread waited) or three spaces, then the
-//!   command name (at most 16 bytes, may contain spaces and dots), a dot and the
-//!   thread id (decimal).
+//!   time starts near column 219 in wide mode, earlier when fs_usage sized
+//!   itself to a terminal) and the path is printed raw, so a path may contain
+//!   spaces: the line is split from the right. After the elapsed time comes
+//!   `" W "` (the thread waited) or three spaces, then the command name (may
+//!   contain spaces and dots), a dot and the thread id (decimal).
+//! - Command names: syscall lines of recent releases carry up to 32 bytes of
+//!   the process name, disk I/O lines of the same thread the kernel's 16-byte
+//!   `p_comm`. The name is reported as printed; whoever compares names must
+//!   take a name of 16 or 32 bytes as a possible prefix of a longer one.
 //! - A path too long for its column keeps only its tail, cut at any byte, and
 //!   then fills the column exactly: only the column's closing space, the
 //!   separator and the `%3u` padding stand between it and the elapsed time.
-//!   Such a tail is kept as printed: it is never joined to the cwd.
+//!   Such a tail is reported as `…tail`, marked [`Printed::Tail`]; it is never
+//!   absolute and never joined to anything.
 //! - A lookup that stopped before the last component (a missing parent
 //!   directory) is printed as the part that was looked up, padded with `>`:
 //!   the `>` are removed, the path is the prefix that failed.
+//! - The path is the text of the kernel's last name lookup: the string the
+//!   process passed, or, after a relative symbolic link, the link's text and
+//!   the rest of the path (`A/Resources/Info.plist` inside a framework whose
+//!   `Versions/Current` points at `A`). A relative path is therefore relative
+//!   to the working directory *or* to some link's folder, and the line cannot
+//!   say which: relative paths are reported as printed, never joined to a
+//!   directory. The live tracer decides (see `discover::macos`).
 //! - `*at` calls print `[dirfd]/path`; `AT_FDCWD` is `-2`, so `[-2]//Users/me/x`
-//!   is `/Users/me/x` and `[-2]/rel` is `rel` in the cwd. A relative path under
-//!   any other descriptor cannot be resolved from the trace: it is reported as
-//!   printed, without the `[fd]/` prefix.
+//!   is `/Users/me/x`; `[-2]/rel` and `[5]/rel` are reported as `rel`.
 //! - An error is printed as `[errno]` among the fields (`[  2]`), before the
 //!   open flags: the event's result is then `Err` with the errno's name.
 //! - Open flags are `(RWCATE...)`: position 1 `R`, 2 `W`, 3 `C` (O_CREAT),
 //!   4 `A` (O_APPEND), 5 `T` (O_TRUNC), 6 `E` (O_EXCL); releases print 6, 12 or
 //!   14 characters, the first six always mean the same.
 //! - Disk I/O lines (`RdData[S]`, `WrData[A]`, `RdMeta`, `WrMeta`, `PgIn`,
-//!   `PgOut`) print `D=0x.. B=0x.. /dev/diskN` then the file's path.
+//!   `PgOut`) print `D=0x.. B=0x.. /dev/diskN` then the file's path; one that
+//!   failed prints `[errno]` in place of the device. Metadata I/O often has no
+//!   path at all: no event.
+//! - Paths through the data volume (`/System/Volumes/Data/Users/...`) are
+//!   given their firmlinked spelling (`/Users/...`).
+//! - A `rename` line shows only the source, and a `link` or `symlink` line
+//!   only one of its two names: the destination never appears in the trace.
+//!   The live tracer recovers it from before/after snapshots; a trace taken
+//!   elsewhere cannot, and its report says so.
 //! - fs_usage knows thread ids, not pids: the thread id (its low 32 bits) is
 //!   reported as `pid`, and the command name as `comm`.
 //! - `_nocancel` variants are reported under the plain name; descriptor calls
 //!   (`read`, `write`, `close`, ...) print no path and give no event.
+//! - Without `-w` (or a wide terminal) fs_usage prints a narrow layout with no
+//!   microseconds and no thread id; processes cannot be told apart in it, so
+//!   such lines are counted apart ([`Summary::narrow`]) and not read.
 //!
-//! Relative paths are joined to `cwd` and both kinds are normalised lexically
-//! (`.` and `..` removed without looking at the file system).
+//! Paths are normalised lexically (`.` and `..` removed without looking at
+//! the file system).
 
-use super::{Op, ParseStats, TraceEvent, path_from_bytes};
+use super::{Op, ParseStats, Printed, TraceEvent, normalize_firmlink, path_from_bytes};
 use std::io::{self, BufRead};
-use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Longest line kept; the rest of a longer line is skipped (wide lines are
 /// under 400 bytes).
@@ -60,17 +81,52 @@ pub fn looks_like(line: &str) -> bool {
     split_line(trim_end(line.as_bytes()))
 }
 
+/// Whether `line` is a line of fs_usage's narrow layout (no `-w`), which
+/// swop refuses to read.
+pub fn looks_narrow(line: &str) -> bool {
+    is_narrow(trim_end(line.as_bytes()))
+}
+
+/// A line of the narrow layout: `HH:MM:SS  CALL  ...  ELAPSED( W|  ) COMM`,
+/// a timestamp without microseconds and no thread id.
+fn is_narrow(line: &[u8]) -> bool {
+    if timestamp_len(line) != Some(8) {
+        return false;
+    }
+    let start = skip_spaces(line, 8);
+    let end = find_byte(&line[start..], b' ').map_or(line.len(), |n| start + n);
+    let call = strip_suffix(&line[start..end], b"_nocancel");
+    !call.is_empty()
+        && call.iter().all(|&b| is_call_byte(b))
+        && classify(call).is_some()
+        && line[end..]
+            .split(|&b| b == b' ')
+            .any(|word| matches!(word.iter().position(|&b| b == b'.'), Some(dot) if dot > 0 && word.len() == dot + 7 && all_digits(&word[..dot]) && all_digits(&word[dot + 1..])))
+}
+
+/// What a whole fs_usage trace held besides its events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub stats: ParseStats,
+    /// Lines in the narrow layout (no `-w`), which are not read.
+    pub narrow: u64,
+    /// Lines in the wide layout, understood (events, and calls without a path).
+    pub wide: u64,
+}
+
 /// Read `fs_usage -w` output, calling `sink` for every call that names a path.
-///
-/// `cwd` is the traced command's working directory, for relative paths.
-pub fn parse<R: BufRead>(
+pub fn parse<R: BufRead>(reader: R, sink: &mut dyn FnMut(TraceEvent)) -> io::Result<ParseStats> {
+    read(reader, &mut |event, _| sink(event)).map(|summary| summary.stats)
+}
+
+/// Like [`parse`], with how much of each path fs_usage printed, and the count
+/// of narrow-layout lines.
+pub fn read<R: BufRead>(
     mut reader: R,
-    cwd: &Path,
-    sink: &mut dyn FnMut(TraceEvent),
-) -> io::Result<ParseStats> {
+    sink: &mut dyn FnMut(TraceEvent, Printed),
+) -> io::Result<Summary> {
     let mut parser = Parser {
-        stats: ParseStats::default(),
-        cwd: cwd.as_os_str().as_bytes(),
+        summary: Summary::default(),
         sink,
         comm: LastText::default(),
     };
@@ -119,7 +175,7 @@ pub fn parse<R: BufRead>(
     if pending {
         parser.line(&carry, carry_len > MAX_LINE);
     }
-    Ok(parser.stats)
+    Ok(parser.summary)
 }
 
 /// Append `chunk` to the partial line in `carry`, keeping at most `MAX_LINE`
@@ -131,9 +187,8 @@ fn keep_capped(carry: &mut Vec<u8>, len: &mut usize, chunk: &[u8]) {
 }
 
 struct Parser<'a> {
-    stats: ParseStats,
-    cwd: &'a [u8],
-    sink: &'a mut dyn FnMut(TraceEvent),
+    summary: Summary,
+    sink: &'a mut dyn FnMut(TraceEvent, Printed),
     comm: LastText,
 }
 
@@ -159,22 +214,26 @@ impl LastText {
 impl Parser<'_> {
     /// One line, without its `\n`; `overlong` when it was cut at `MAX_LINE`.
     fn line(&mut self, line: &[u8], overlong: bool) {
-        self.stats.lines += 1;
+        let stats = &mut self.summary.stats;
+        stats.lines += 1;
         if overlong {
-            self.stats.unknown += 1;
+            stats.unknown += 1;
             return;
         }
         let line = trim_end(line);
         if line.is_empty() {
             return;
         }
-        match parse_line(line, self.cwd, &mut self.comm) {
-            Parsed::Event(event) => {
-                self.stats.events += 1;
-                (self.sink)(event);
+        match parse_line(line, &mut self.comm) {
+            Parsed::Event(event, printed) => {
+                stats.events += 1;
+                self.summary.wide += 1;
+                (self.sink)(event, printed);
             }
-            Parsed::Skip => {}
-            Parsed::Unknown => self.stats.unknown += 1,
+            Parsed::Skip => self.summary.wide += 1,
+            Parsed::Noise => {}
+            Parsed::Narrow => self.summary.narrow += 1,
+            Parsed::Unknown => stats.unknown += 1,
         }
     }
 }
@@ -219,21 +278,27 @@ pub(super) fn read_line_capped<R: BufRead>(
 }
 
 enum Parsed {
-    Event(TraceEvent),
-    /// A call understood but with no path (read, close, ...), or one of
-    /// fs_usage's own messages.
+    Event(TraceEvent, Printed),
+    /// A line of the narrow layout.
+    Narrow,
+    /// A call understood but with no path (read, close, ...).
     Skip,
+    /// One of fs_usage's own messages.
+    Noise,
     Unknown,
 }
 
-fn parse_line(line: &[u8], cwd: &[u8], comm: &mut LastText) -> Parsed {
+fn parse_line(line: &[u8], comm: &mut LastText) -> Parsed {
     let Some(ts) = timestamp_len(line) else {
         return if is_noise(line) {
-            Parsed::Skip
+            Parsed::Noise
         } else {
             Parsed::Unknown
         };
     };
+    if is_narrow(line) {
+        return Parsed::Narrow;
+    }
     // Call name: the first word after the timestamp.
     let name_start = skip_spaces(line, ts);
     let name_end = find_byte(&line[name_start..], b' ').map_or(line.len(), |n| name_start + n);
@@ -273,7 +338,13 @@ fn parse_line(line: &[u8], cwd: &[u8], comm: &mut LastText) -> Parsed {
     let gap = rest.len() - (fields.end + path.printed_end);
     let full_column_gap = 2 + 3usize.saturating_sub(tail.secs_digits);
     let truncated = gap == full_column_gap;
-    let path = resolve(&column[path.start..path.end], cwd, truncated);
+    let printed = &column[path.start..path.end];
+    // Bracketed text that is not `[dirfd]/`: a field fs_usage could not
+    // print, or a note pasted in its place; not a path.
+    if !truncated && printed.first() == Some(&b'[') && at_path(printed).is_none() {
+        return Parsed::Unknown;
+    }
+    let path = resolve(printed, truncated);
     let result = match fields.errno {
         Some(errno) => Err(errno_name(errno)),
         None => Ok(if matches!(kind, Kind::Open) {
@@ -286,14 +357,21 @@ fn parse_line(line: &[u8], cwd: &[u8], comm: &mut LastText) -> Parsed {
         Some(i) if disk => &call[..i],
         _ => call,
     };
-    Parsed::Event(TraceEvent {
-        pid: (tail.tid & u64::from(u32::MAX)) as u32,
-        syscall: lossy_string(syscall),
-        op,
-        path,
-        result,
-        comm: Some(comm.get(tail.comm)),
-    })
+    Parsed::Event(
+        TraceEvent {
+            pid: (tail.tid & u64::from(u32::MAX)) as u32,
+            syscall: lossy_string(syscall),
+            op,
+            path,
+            result,
+            comm: Some(comm.get(tail.comm)),
+        },
+        if truncated {
+            Printed::Tail
+        } else {
+            Printed::Whole
+        },
+    )
 }
 
 fn lossy_string(bytes: &[u8]) -> String {
@@ -552,30 +630,33 @@ fn path_text(column: &[u8]) -> Option<PathText> {
     })
 }
 
-/// Turn a printed path into the event's path.
-fn resolve(printed: &[u8], cwd: &[u8], truncated: bool) -> PathBuf {
+/// Turn a printed path into the event's path: a cut tail as `…tail`, an
+/// `*at` path without its `[dirfd]/`, relative paths left relative.
+fn resolve(printed: &[u8], truncated: bool) -> PathBuf {
     if truncated {
-        return path_from_bytes(printed.to_vec());
+        let mut tail = "…".as_bytes().to_vec();
+        tail.extend_from_slice(printed);
+        return path_from_bytes(tail);
     }
-    if printed.first() == Some(&b'[')
-        && let Some(close) = find_within(printed, b']', 24)
-        && printed.get(close + 1) == Some(&b'/')
-        && let Some(dirfd) = parse_i64(&printed[1..close])
-    {
-        let rel = &printed[close + 2..];
-        return if rel.first() == Some(&b'/') {
-            normalize(b"", rel)
-        } else if dirfd == AT_FDCWD {
-            normalize(cwd, rel)
-        } else {
-            path_from_bytes(rel.to_vec())
-        };
-    }
-    normalize(cwd, printed)
+    let path = match at_path(printed) {
+        Some((_, rel)) => rel,
+        None => printed,
+    };
+    normalize_firmlink(normalize(b"", path))
 }
 
-/// `AT_FDCWD` on macOS.
-const AT_FDCWD: i64 = -2;
+/// `[dirfd]/path` of an `*at` call: the descriptor and the path.
+fn at_path(printed: &[u8]) -> Option<(i64, &[u8])> {
+    if printed.first() != Some(&b'[') {
+        return None;
+    }
+    let close = find_within(printed, b']', 24)?;
+    if printed.get(close + 1) != Some(&b'/') {
+        return None;
+    }
+    let dirfd = parse_i64(&printed[1..close])?;
+    Some((dirfd, &printed[close + 2..]))
+}
 
 /// Join `path` to `base` (when relative) and drop `.`/`..` lexically.
 fn normalize(base: &[u8], path: &[u8]) -> PathBuf {
@@ -858,8 +939,7 @@ fn parse_i64(text: &[u8]) -> Option<i64> {
 mod tests {
     use super::*;
     use std::io::Cursor;
-
-    const CWD: &str = "/Users/me/project";
+    use std::path::Path;
 
     /// A line laid out like `format_print` does in wide mode (264 columns).
     fn wide(
@@ -901,10 +981,7 @@ mod tests {
 
     fn events(text: &str) -> (Vec<TraceEvent>, ParseStats) {
         let mut out = Vec::new();
-        let stats = parse(Cursor::new(text.as_bytes()), Path::new(CWD), &mut |e| {
-            out.push(e)
-        })
-        .unwrap();
+        let stats = parse(Cursor::new(text.as_bytes()), &mut |e| out.push(e)).unwrap();
         (out, stats)
     }
 
@@ -961,14 +1038,14 @@ mod tests {
             "00:59:54.600429  open              F=5        (_WC__E)  src/BAD_FILE   0.000039   git.623959",
         );
         assert_eq!(event.op, Op::Create);
-        assert_eq!(event.path, Path::new("/Users/me/project/src/BAD_FILE"));
+        assert_eq!(event.path, Path::new("src/BAD_FILE"));
         assert_eq!(event.pid, 623959);
         assert_eq!(event.comm.as_deref(), Some("git"));
         let event = one(
             "00:59:54.600387  unlink                                 src/BAD_FILE   0.000328 W git.623959",
         );
         assert_eq!(event.op, Op::Delete);
-        assert_eq!(event.path, Path::new("/Users/me/project/src/BAD_FILE"));
+        assert_eq!(event.path, Path::new("src/BAD_FILE"));
         assert_eq!(event.result, Ok(0));
         // Whitespace squeezed, as pasted into web pages.
         let event = one(
@@ -1045,11 +1122,12 @@ mod tests {
         let line = wide("open", " F=5        (_WC_T_) ", &long, true, false, "codex");
         let event = one(&line);
         let printed = event.path.to_str().unwrap().to_owned();
-        assert!(!printed.starts_with('/'), "{printed}");
-        assert!(long.ends_with(&printed), "{printed}");
+        let tail = printed.strip_prefix('…').expect("a cut path starts with …");
+        assert!(long.ends_with(tail), "{printed}");
         assert!(printed.len() > 100);
         assert_eq!(event.op, Op::Create);
-        // The same length without truncation is resolved against the cwd.
+        // A relative path that is not cut stays relative: fs_usage does not
+        // say relative to what.
         let line = wide(
             "open",
             " F=5        (R_____) ",
@@ -1058,10 +1136,7 @@ mod tests {
             false,
             "codex",
         );
-        assert_eq!(
-            one(&line).path,
-            Path::new("/Users/me/project/rel/auth.json")
-        );
+        assert_eq!(one(&line).path, Path::new("rel/auth.json"));
     }
 
     #[test]
@@ -1219,7 +1294,7 @@ mod tests {
             "codex",
         );
         let event = one(&line);
-        assert_eq!(event.path, Path::new("/Users/me/project/AGENTS.md"));
+        assert_eq!(event.path, Path::new("AGENTS.md"));
         assert_eq!(
             (event.op, event.result),
             (Op::Stat, Err("ENOENT".to_owned()))
@@ -1255,7 +1330,7 @@ mod tests {
         let event = one(&line);
         assert_eq!(
             (event.op, event.path),
-            (Op::RenameFrom, PathBuf::from("/Users/me/other/x"))
+            (Op::RenameFrom, PathBuf::from("../other/x"))
         );
     }
 
@@ -1454,6 +1529,162 @@ mod tests {
         assert!(!looks_like("10:41:07"));
     }
 
+    fn read_all(text: &str) -> (Vec<(TraceEvent, Printed)>, Summary) {
+        let mut out = Vec::new();
+        let summary = read(Cursor::new(text.as_bytes()), &mut |e, p| out.push((e, p))).unwrap();
+        (out, summary)
+    }
+
+    #[test]
+    fn cut_paths_are_marked_and_never_absolute() {
+        // The tail happens to start at a slash: it still is not absolute.
+        let long = format!("/Users/me/{}/.codex/auth.json", "d/".repeat(150));
+        let line = wide("open", " F=5        (_WC_T_) ", &long, true, false, "codex");
+        let (out, _) = read_all(&line);
+        let (event, printed) = &out[0];
+        assert_eq!(*printed, Printed::Tail);
+        assert!(event.path.is_relative(), "{}", event.path.display());
+        assert!(event.path.to_string_lossy().starts_with("…/d/d/"));
+        let (out, _) = read_all(&wide(
+            "open",
+            " F=5        (R_____) ",
+            "/etc/hosts",
+            true,
+            false,
+            "x",
+        ));
+        assert_eq!(out[0].1, Printed::Whole);
+    }
+
+    #[test]
+    fn relative_paths_after_a_symbolic_link_stay_relative() {
+        // Versions/Current -> A: the lookup goes on in A, relative to the link.
+        let line = wide(
+            "open",
+            " F=3        (R_____) ",
+            "A/Resources/Info.plist",
+            true,
+            false,
+            "Electron Helper (Renderer)",
+        );
+        let event = one(&line);
+        assert_eq!(event.path, Path::new("A/Resources/Info.plist"));
+        assert_eq!(event.comm.as_deref(), Some("Electron Helper (Renderer)"));
+        let line = wide(
+            "stat64",
+            &" ".repeat(18),
+            "../lib/./node_modules/x",
+            false,
+            false,
+            "node",
+        );
+        assert_eq!(one(&line).path, Path::new("../lib/node_modules/x"));
+    }
+
+    #[test]
+    fn long_command_names_on_syscall_lines_short_on_disk_lines() {
+        let long = "com.apple.WebKit.WebContent.Dev";
+        let line = wide(
+            "open",
+            " F=3        (R_____) ",
+            "/Users/me/x",
+            true,
+            false,
+            long,
+        );
+        assert_eq!(one(&line).comm.as_deref(), Some(long));
+        let line = wide(
+            "  WrData[A]",
+            " D=0x0a3c1f20  B=0x1000   /dev/disk3s1 ",
+            "/Users/me/x",
+            true,
+            true,
+            "com.apple.WebKit",
+        );
+        assert_eq!(one(&line).comm.as_deref(), Some("com.apple.WebKit"));
+    }
+
+    #[test]
+    fn disk_io_with_an_errno_has_no_device() {
+        let line = wide(
+            "  WrData[A]",
+            " D=0x0a3c1f20  B=0x1000   [ 28] ",
+            "/Users/me/.codex/log/codex-tui.log",
+            true,
+            true,
+            "codex",
+        );
+        let event = one(&line);
+        assert_eq!(
+            (event.op, event.path.as_path(), event.result),
+            (
+                Op::Write,
+                Path::new("/Users/me/.codex/log/codex-tui.log"),
+                Err("ENOSPC".to_owned())
+            )
+        );
+        let line = wide(
+            "  RdMeta[S]",
+            " D=0x00008ae0  B=0x1000   [  5] ",
+            "",
+            true,
+            true,
+            "codex",
+        );
+        none(&line);
+    }
+
+    #[test]
+    fn firmlinked_spellings_are_normalised() {
+        for (printed, path) in [
+            (
+                "/System/Volumes/Data/Users/me/.codex/auth.json",
+                "/Users/me/.codex/auth.json",
+            ),
+            (
+                "[-2]//System/Volumes/Data/private/var/folders/x",
+                "/private/var/folders/x",
+            ),
+            (
+                "/System/Volumes/Data/.Spotlight-V100/Store-V2",
+                "/System/Volumes/Data/.Spotlight-V100/Store-V2",
+            ),
+            ("/System/Volumes/Data", "/System/Volumes/Data"),
+        ] {
+            let line = wide("stat64", &" ".repeat(18), printed, false, false, "codex");
+            assert_eq!(one(&line).path, Path::new(path), "{printed}");
+        }
+    }
+
+    #[test]
+    fn the_narrow_layout_is_counted_not_read() {
+        let narrow = "13:20:43  getattrlist       /Users/me/Documents/x              0.000011   mds\n\
+                      13:20:43  open              F=5        (R_____)  /x       0.000004 W Finder\n";
+        let (out, summary) = read_all(narrow);
+        assert!(out.is_empty());
+        assert_eq!(
+            (summary.narrow, summary.wide, summary.stats.unknown),
+            (2, 0, 0)
+        );
+        for line in narrow.lines() {
+            assert!(looks_narrow(line.trim()), "{line}");
+            assert!(!looks_like(line.trim()), "{line}");
+        }
+        assert!(!looks_narrow(&wide(
+            "stat64",
+            &" ".repeat(18),
+            "/x",
+            false,
+            false,
+            "codex"
+        )));
+        assert!(!looks_narrow("13:20:43  not a call at all 0.000011 x"));
+        assert_eq!(
+            crate::trace::detect_format(narrow.as_bytes()),
+            Some(crate::trace::Format::FsUsage)
+        );
+    }
+
     #[test]
     fn normalization() {
         let n = |base: &str, p: &str| normalize(base.as_bytes(), p.as_bytes());
@@ -1481,7 +1712,7 @@ mod tests {
         let at = line.windows(2).position(|w| w == "é".as_bytes()).unwrap();
         line.splice(at..at + 2, [0xe9, b'!']);
         let mut out = Vec::new();
-        parse(Cursor::new(line), Path::new(CWD), &mut |e| out.push(e)).unwrap();
+        parse(Cursor::new(line), &mut |e| out.push(e)).unwrap();
         use std::os::unix::ffi::OsStrExt;
         assert_eq!(out[0].path.as_os_str().as_bytes(), b"/tmp/caf\xe9!");
     }
@@ -1552,7 +1783,7 @@ mod tests {
                 input.push(b'\n');
             }
             let mut count = 0u64;
-            let stats = parse(Cursor::new(&input), Path::new(CWD), &mut |_| count += 1).unwrap();
+            let stats = parse(Cursor::new(&input), &mut |_| count += 1).unwrap();
             assert_eq!(stats.events, count);
             for line in input.split(|&b| b == b'\n') {
                 let _ = looks_like(&String::from_utf8_lossy(line));
@@ -1584,7 +1815,7 @@ mod tests {
         expect(Op::Read, "/etc/codex/config.toml", Err("ENOENT"));
         expect(Op::Read, &format!("{home}/config.toml"), Ok(3));
         expect(Op::Stat, "/Users/me/project/.codex", Err("ENOENT"));
-        expect(Op::Stat, "/Users/me/project/AGENTS.md", Err("ENOENT"));
+        expect(Op::Stat, "AGENTS.md", Err("ENOENT"));
         expect(Op::Mkdir, &format!("{home}/log"), Ok(0));
         expect(Op::Create, &format!("{home}/log/codex-login.log"), Ok(4));
         expect(Op::Write, &format!("{home}/log/codex-login.log"), Ok(0));
@@ -1611,10 +1842,19 @@ mod tests {
             .iter()
             .find(|e| e.path.ends_with("the-real-index"))
             .unwrap();
-        assert!(truncated.path.is_relative());
-        assert!(
-            out.iter()
-                .all(|e| e.path.is_absolute() || e.comm.as_deref() == Some("Google Chrome He"))
+        assert!(truncated.path.to_string_lossy().starts_with('…'));
+        let relative: Vec<_> = out
+            .iter()
+            .filter(|e| e.path.is_relative())
+            .map(|e| e.path.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            relative,
+            [
+                "AGENTS.md",
+                ".git",
+                truncated.path.to_string_lossy().as_ref()
+            ]
         );
     }
 
@@ -1629,10 +1869,7 @@ mod tests {
         }
         let started = std::time::Instant::now();
         let mut count = 0u64;
-        let stats = parse(Cursor::new(text.as_bytes()), Path::new(CWD), &mut |_| {
-            count += 1
-        })
-        .unwrap();
+        let stats = parse(Cursor::new(text.as_bytes()), &mut |_| count += 1).unwrap();
         let elapsed = started.elapsed();
         let mb = text.len() as f64 / 1e6;
         println!(

@@ -10,7 +10,7 @@ pub mod strace;
 
 use std::ffi::OsString;
 use std::io::BufRead;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What a traced call did to a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -74,6 +74,57 @@ impl TraceEvent {
     }
 }
 
+/// How much of a path the tracer printed. A cut path is marked in the text
+/// too: `…` stands where the missing part was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Printed {
+    #[default]
+    Whole,
+    /// Only the end is left (fs_usage's path column): `…tail`.
+    Tail,
+    /// Only the start is left (eslogger's `path_truncated`): `head…`.
+    Head,
+}
+
+impl Printed {
+    pub fn is_cut(self) -> bool {
+        self != Printed::Whole
+    }
+}
+
+/// macOS 10.15 and later keep user data on a volume mounted at
+/// `/System/Volumes/Data` and join its folders into `/` with firmlinks
+/// (`/usr/share/firmlinks`), so one file has two spellings. These are the
+/// firmlinked folders; a path under one of them, spelled through the data
+/// volume, is given its short spelling.
+const FIRMLINKS: &[&str] = &[
+    "/AppleInternal",
+    "/Applications",
+    "/Library",
+    "/System/Library/Caches",
+    "/Users",
+    "/Volumes",
+    "/cores",
+    "/opt",
+    "/private",
+    "/usr/local",
+];
+
+const DATA_VOLUME: &str = "/System/Volumes/Data";
+
+/// `/System/Volumes/Data/Users/me/x` is `/Users/me/x`.
+pub fn normalize_firmlink(path: PathBuf) -> PathBuf {
+    let Ok(rest) = path.strip_prefix(DATA_VOLUME) else {
+        return path;
+    };
+    let short = Path::new("/").join(rest);
+    if FIRMLINKS.iter().any(|link| short.starts_with(link)) {
+        short
+    } else {
+        path
+    }
+}
+
 /// A trace format swop can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -107,7 +158,7 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
         if strace::looks_like(line) {
             return Some(Format::Strace);
         }
-        if fs_usage::looks_like(line) {
+        if fs_usage::looks_like(line) || fs_usage::looks_narrow(line) {
             return Some(Format::FsUsage);
         }
     }
@@ -116,17 +167,18 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
 
 /// Parse a whole trace of a known format, calling `sink` for every event.
 ///
-/// `cwd` is the working directory of the traced command, used to resolve relative
-/// paths the tracer printed as they were passed.
+/// `cwd` is the working directory of the traced command, used to resolve the
+/// relative paths strace prints; fs_usage's relative paths are left as printed
+/// (see [`fs_usage`]).
 pub fn parse<R: BufRead>(
     format: Format,
     reader: R,
-    cwd: &std::path::Path,
+    cwd: &Path,
     sink: &mut dyn FnMut(TraceEvent),
 ) -> std::io::Result<ParseStats> {
     match format {
         Format::Strace => strace::parse(reader, cwd, sink),
-        Format::FsUsage => fs_usage::parse(reader, cwd, sink),
+        Format::FsUsage => fs_usage::parse(reader, sink),
         Format::Eslogger => eslogger::parse(reader, None, sink),
     }
 }

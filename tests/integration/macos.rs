@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use crate::common::{OutputExt, Run, Swop, require, strings, wait_until};
 
+mod corpus;
+
 /// A store, a folder of tools, and the stand-ins first on PATH.
 struct MacLab {
     swop: Swop,
@@ -239,7 +241,13 @@ date > "$d/refresher.log"; t create "$d/refresher.log""#,
     assert_eq!(mode(&trace), 0o600);
     let text = fs::read_to_string(&trace).expect("trace");
     assert!(text.contains(" mds_stores."), "{text}");
-    assert!(text.contains(" footool-token-re."), "{text}");
+    // The child's 30-byte name on its syscall lines, cut to 16 on its disk
+    // I/O lines: both are the tool's.
+    assert!(text.contains(" footool-token-refresher-daemon."), "{text}");
+    assert!(
+        text.contains("WrData[A]") && text.contains(" footool-token-re."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -293,6 +301,44 @@ mv "$d/sync.tmp" "$d/sync.state"; t rename "$d/sync.tmp" "$d/sync.state""#,
     assert_path(&f, &child, "program", &["exec"]);
     let sudo = fs::read_to_string(lab.sudo_log()).expect("sudo log");
     assert!(sudo.lines().any(|l| l == "-v"), "{sudo}");
+}
+
+/// A tracer that saw nothing of the tool (an empty trace, or only other
+/// processes) proves nothing: the result must not be verified, and the
+/// report says what to check.
+#[test]
+fn empty_or_foreign_traces_are_not_verified_on_macos() {
+    if !has_shell_tools() {
+        return;
+    }
+    for tracer in ["fs_usage", "eslogger"] {
+        for blind in [false, true] {
+            let lab = MacLab::new();
+            // Writes under HOME; with `blind` the tracer shows only others.
+            lab.tool(
+                "homewriter",
+                r#"t exec "$0" swop
+mkdir -p "$HOME/.homewriter"; t mkdir "$HOME/.homewriter"
+date > "$HOME/.homewriter/state"; t create "$HOME/.homewriter/state""#,
+            );
+            // Touches nothing at all: an empty trace of the tool.
+            lab.tool("idle", "true");
+            let tool = if blind { "homewriter" } else { "idle" };
+            let out = lab
+                .run(&["--tracer", tracer, "--", tool])
+                .env("STANDIN_TRACER_BLIND", if blind { "1" } else { "0" })
+                .output();
+            let text = format!("{}{}", out.stdout_str(), out.stderr_str());
+            let f: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+            assert_ne!(f["verified"], true, "{tracer} blind={blind}: {text}");
+            let hint = if tracer == "eslogger" {
+                "Full Disk Access"
+            } else {
+                "sudo fs_usage"
+            };
+            assert!(text.contains(hint), "{tracer} blind={blind}: {text}");
+        }
+    }
 }
 
 #[test]
@@ -428,6 +474,168 @@ fn strace_is_refused_on_macos() {
     );
 }
 
+/// One `fs_usage -w` line laid out as format_print does: the path as
+/// `" PATH "` in a column ending near column 219, then `%3u.%06u`, the wait
+/// marker and `COMM.THREAD`.
+fn wide_line(call: &str, fields: &str, path: &str, comm: &str, tid: u32) -> String {
+    let head = format!("10:41:07.123456  {call:<17}{fields}");
+    let width = 216 - head.len();
+    let buf = format!(" {path} ");
+    let column = if buf.len() <= width {
+        format!("{buf:<width$}")
+    } else {
+        // Too long: fs_usage keeps the tail, which then fills the column.
+        format!(" {}", &buf[buf.len() + 1 - width..])
+    };
+    format!("{head}{column}   0.000031   {comm}.{tid}\n")
+}
+
+#[test]
+fn a_mac_capture_keeps_cut_and_relative_paths_as_printed() {
+    let lab = MacLab::new();
+    let home = "/Users/me/.codex";
+    let deep = format!("{home}/sessions/{}/rollout.jsonl", "2025/10/09/".repeat(20));
+    let trace = [
+        wide_line("posix_spawn", "", "/usr/local/bin/codex", "zsh", 40),
+        wide_line(
+            "open",
+            "F=4        (_WC_T_)",
+            &format!("{home}/auth.json"),
+            "codex",
+            41,
+        ),
+        wide_line(
+            "open",
+            "F=5        (_WC__E)",
+            &format!("{home}/.tmpXq3bZ1"),
+            "codex",
+            41,
+        ),
+        wide_line("rename", "", &format!("{home}/.tmpXq3bZ1"), "codex", 41),
+        wide_line("open", "F=6        (_WC_T_)", &deep, "codex", 41),
+        wide_line(
+            "open",
+            "F=7        (R_____)",
+            "A/Resources/Info.plist",
+            "codex",
+            41,
+        ),
+        wide_line("open", "F=8        (_WC_T_)", "[-2]/notes.txt", "codex", 41),
+        wide_line(
+            "open",
+            "F=9        (_WC_T_)",
+            "/System/Volumes/Data/Users/me/.codex/config.toml",
+            "codex",
+            41,
+        ),
+        wide_line(
+            "open",
+            "F=3        (_WC_T_)",
+            "/Users/me/elsewhere",
+            "mds_stores",
+            9,
+        ),
+    ]
+    .concat();
+    let file = lab.swop.dir().join("fs_usage.log");
+    fs::write(&file, trace).expect("write trace");
+    let file = file.to_str().expect("utf-8");
+    let f =
+        lab.discover(
+            lab.swop
+                .args(["discover", "--json", "--os", "macos", "--trace-file", file]),
+        );
+    assert_eq!(
+        strings(&f["minimal_env"]),
+        ["CODEX_HOME"],
+        "{:#}",
+        f["paths"]
+    );
+    let cut = f["paths"]
+        .as_array()
+        .expect("paths")
+        .iter()
+        .find(|p| p["truncated"] == true)
+        .unwrap_or_else(|| panic!("no cut path: {:#}", f["paths"]));
+    let shown = cut["path"].as_str().expect("path");
+    assert!(
+        shown.starts_with('…') && shown.ends_with("/rollout.jsonl"),
+        "{cut}"
+    );
+    assert_eq!(cut["class"], "global", "{cut}");
+    assert!(cut.get("relative").is_none(), "{cut}");
+    for relative in ["A/Resources/Info.plist", "notes.txt"] {
+        let entry = path_entry(&f, relative);
+        assert_eq!(entry["relative"], true, "{entry}");
+        assert!(entry.get("truncated").is_none(), "{entry}");
+    }
+    // Nothing was joined to this machine's working directory.
+    let cwd = std::env::current_dir().expect("cwd").display().to_string();
+    assert!(!f["paths"].to_string().contains(&cwd), "{:#}", f["paths"]);
+    // The firmlinked spelling is the same file as the short one.
+    assert_path(&f, "$HOME/.codex/config.toml", "leak", &["create"]);
+    assert_path(&f, "$HOME/.codex/auth.json", "leak", &["create"]);
+    assert!(
+        !f["paths"].to_string().contains("elsewhere"),
+        "{:#}",
+        f["paths"]
+    );
+    let limitations = f["limitations"].to_string();
+    for needed in [
+        "only the source of a rename (1 in this trace)",
+        "cut by the tracer",
+        "relative to a folder",
+    ] {
+        assert!(limitations.contains(needed), "{needed}: {limitations}");
+    }
+    // The report shows the cut path with its leading `…`.
+    let report = lab.swop.dir().join("report.md");
+    lab.swop
+        .args([
+            "discover",
+            "--os",
+            "macos",
+            "--trace-file",
+            file,
+            "--report",
+        ])
+        .arg(&report)
+        .success();
+    let md = fs::read_to_string(&report).expect("report");
+    assert!(md.contains(&format!("`{shown}`")), "{md}");
+    assert!(
+        md.contains("(cut by the tracer)") && md.contains("(relative)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_narrow_fs_usage_capture_is_refused() {
+    let lab = MacLab::new();
+    let file = lab.swop.dir().join("narrow.log");
+    fs::write(
+        &file,
+        "13:20:43  getattrlist       /Users/me/Documents/x              0.000011   mds\n\
+         13:20:43  open              F=5        (_WC_T_)  /Users/me/.codex/auth.json   0.000004   codex\n",
+    )
+    .expect("write trace");
+    let out = lab
+        .swop
+        .args([
+            "discover",
+            "--json",
+            "--trace-file",
+            file.to_str().expect("utf-8"),
+        ])
+        .failure(1);
+    let err = out.stderr_str();
+    assert!(
+        err.contains("narrow layout") && err.contains("fs_usage -w"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout_str());
+}
+
 #[test]
 fn hand_taken_macos_traces_point_at_codex_home() {
     let lab = MacLab::new();
@@ -462,6 +670,41 @@ fn hand_taken_macos_traces_point_at_codex_home() {
             );
         }
     }
+}
+
+/// macOS 26 writes eslogger messages of version 10, with every audit token
+/// an array: the same login in that shape gives the same findings.
+#[test]
+fn a_macos_26_eslogger_capture_gives_the_same_findings() {
+    let lab = MacLab::new();
+    let findings = |fixture: &str| {
+        let file = MacLab::fixture(fixture);
+        let mut f = lab.discover(lab.swop.args([
+            "discover",
+            "--json",
+            "--os",
+            "macos",
+            "--trace-file",
+            &file,
+        ]));
+        // Only the name of the file may differ.
+        for (key, inner) in [("tested_on", "tracer"), ("steps", ""), ("runbook", "")] {
+            match inner {
+                "" => f[key] = Value::Null,
+                _ => f[key][inner] = Value::Null,
+            }
+        }
+        f
+    };
+    let objects = findings("eslogger_codex_login.jsonl");
+    let arrays = findings("eslogger_codex_login_v10.jsonl");
+    assert_eq!(strings(&objects["minimal_env"]), ["CODEX_HOME"]);
+    assert!(
+        objects["paths"].as_array().is_some_and(|p| p.len() > 3),
+        "{:#}",
+        objects["paths"]
+    );
+    assert_eq!(objects, arrays);
 }
 
 #[test]

@@ -17,14 +17,22 @@
 //! While a tracer runs, swop ignores Ctrl-C and stops the tracer before it
 //! dies of SIGTERM or SIGHUP: a root tracer is never left running.
 //!
-//! fs_usage knows threads and 16-byte process names only. An event is kept when
-//! its process name is the tool's or one that the tool's processes executed,
-//! or when its thread is one that became the tool (an exec keeps the thread
-//! and changes the name, e.g. to an interpreter). fs_usage prints only the
-//! source of a rename, so whatever appeared or changed between the snapshots
-//! without a write in the trace is added to the observation.
+//! fs_usage knows threads and process names cut to 16 or 32 bytes only. An
+//! event is kept when its process name is the tool's or one that the tool's
+//! processes executed, or when its thread is one that became the tool (an
+//! exec keeps the thread and changes the name, e.g. to an interpreter).
+//! fs_usage prints only the source of a rename, so whatever appeared or
+//! changed between the snapshots without a write in the trace is added to the
+//! observation, and the renames are counted for the report's Limitations.
+//! Its relative paths are joined to the tool's working directory only where
+//! the joined path exists (see `observation`).
+//!
+//! Either way the observation's `stats.events` counts the tool's own events
+//! only: 0 means the tracer saw nothing of the tool, which is a tracer
+//! failure ([`empty_trace_hint`]), not a tool that touches nothing.
 
 mod names;
+mod observation;
 mod process;
 mod signals;
 mod snapshots;
@@ -38,9 +46,10 @@ use std::path::Path;
 
 use super::system;
 use super::tracer::Observation;
-use crate::error::{Result, at_path};
+use crate::error::{Error, Result, at_path};
 use crate::trace::{self, Format, Op};
-use names::fs_usage_observation_seeded;
+use names::fs_usage_read;
+use observation::eslogger_observation;
 
 pub use tracers::MacTracer;
 
@@ -95,14 +104,48 @@ fn major_version() -> Option<u32> {
         .ok()
 }
 
+/// What to check when a traced run shows no file event of the tool's own
+/// processes, for the tracer that [`StepTracer::describe`] described.
+///
+/// [`StepTracer::describe`]: super::tracer::StepTracer::describe
+pub fn empty_trace_hint(tracer_description: &str) -> String {
+    if tracer_description.starts_with("eslogger") {
+        "eslogger reported no file event of the tool's processes. Check that the terminal you run swop from has Full Disk Access (System Settings > Privacy & Security > Full Disk Access; quit and reopen it after granting), that `sudo eslogger open` prints events in that terminal, and that the tool is not started inside eslogger's own process group (eslogger mutes it); or trace with --tracer fs_usage".to_string()
+    } else if tracer_description.starts_with("fs_usage") {
+        "fs_usage reported no file event of the tool's processes. Check that `sudo fs_usage -w -f filesys` prints lines in this terminal, that the tool keeps the name of the program swop started (fs_usage keeps a process by its name, cut to 16 or 32 bytes), and that fs_usage did not drop events (\"buffer overrun\" in its output); or trace with --tracer eslogger (macOS 13 and later)".to_string()
+    } else {
+        "the tracer reported no file call of the tool's processes. Check that strace can trace here (kernel.yama.ptrace_scope; in a container, CAP_SYS_PTRACE) and that the step really runs the tool".to_string()
+    }
+}
+
+/// The Limitation of a trace whose tracer printed renames without their
+/// destination (fs_usage).
+pub fn rename_limitation(renames: u64) -> String {
+    format!(
+        "fs_usage prints only the source of a rename ({renames} in this trace), never its destination: the renamed-to files are missing unless snapshots of the folders before and after were compared (swop discover on the Mac does that for its scratch folders)."
+    )
+}
+
 /// Read a trace captured by hand on a Mac, keeping only the processes of the
 /// catalogued tool it ran (`codex`, `gh`, ...) when it ran one: fs_usage by
 /// process name, eslogger by the process tree of the first such exec. Other
-/// formats, and traces without a known tool, are read whole.
+/// formats, and traces without a known tool, are read whole. The Mac's
+/// working directory is unknown: fs_usage's relative paths stay relative.
 pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Observation> {
     let known = |p: &Path| crate::recipe::known(&p.to_string_lossy()).is_some();
-    match format {
-        Format::FsUsage => fs_usage_observation_seeded(path, cwd, BTreeSet::new(), &known),
+    let (obs, filtered, hint) = match format {
+        Format::FsUsage => {
+            let read = fs_usage_read(path, None, BTreeSet::new(), &known)?;
+            if read.narrow > 0 && read.wide == 0 {
+                return Err(Error::user(format!(
+                    "{} is fs_usage output in the narrow layout (no microseconds, no thread ids): its lines cannot be told apart by process. Capture again with `sudo fs_usage -w -e -f filesys > fs_usage.log`",
+                    path.display()
+                )));
+            }
+            let mut obs = read.obs;
+            obs.stats.unknown += read.narrow;
+            (obs, read.filtered, empty_trace_hint("fs_usage"))
+        }
         Format::Eslogger => {
             let file = fs::File::open(path).map_err(at_path("cannot read trace", path))?;
             let mut root = None;
@@ -112,10 +155,29 @@ pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Obs
                 }
             })
             .map_err(at_path("cannot read trace", path))?;
-            Observation::from_trace(format, path, cwd, root)
+            (
+                eslogger_observation(path, root)?,
+                root.is_some(),
+                empty_trace_hint("eslogger"),
+            )
         }
-        Format::Strace => Observation::from_trace(format, path, cwd, None),
+        Format::Strace => return Observation::from_trace(format, path, cwd, None),
+    };
+    // The tool was seen starting, and then nothing it did.
+    if filtered && obs.paths.keys().all(|p| obs.execs.contains(p)) {
+        let started: Vec<String> = obs.execs.iter().map(|e| e.display().to_string()).collect();
+        return Err(Error::user(format!(
+            "{} shows {} starting but no file event of its processes ({} lines read): not a trace of the tool at work, nothing can be concluded from it. {hint}",
+            path.display(),
+            if started.is_empty() {
+                "the tool".to_string()
+            } else {
+                started.join(", ")
+            },
+            obs.stats.lines,
+        )));
     }
+    Ok(obs)
 }
 
 #[cfg(test)]
@@ -161,6 +223,92 @@ mod tests {
                 "{all:#?}"
             );
         }
+    }
+
+    fn write_trace(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn fs_line(call: &str, fields: &str, path: &str, comm: &str, tid: u32) -> String {
+        format!("10:41:07.000100  {call:<17}{fields:<26}{path:<190}   0.000031   {comm}.{tid}\n")
+    }
+
+    #[test]
+    fn hints_say_what_to_check_for_each_tracer() {
+        let es = empty_trace_hint(
+            "eslogger open create write rename unlink close exec fork exit (through sudo)",
+        );
+        for needed in ["Full Disk Access", "sudo eslogger", "process group"] {
+            assert!(es.contains(needed), "{needed}: {es}");
+        }
+        let fs = empty_trace_hint("fs_usage -w -e -f filesys (through sudo)");
+        for needed in ["sudo fs_usage", "name", "buffer overrun"] {
+            assert!(fs.contains(needed), "{needed}: {fs}");
+        }
+        assert!(!fs.contains("Full Disk Access"), "{fs}");
+        let strace = empty_trace_hint("strace -- version 6.1 (-f -y -e trace=%file)");
+        assert!(strace.contains("ptrace"), "{strace}");
+        assert!(rename_limitation(3).contains("3 in this trace"));
+    }
+
+    #[test]
+    fn a_narrow_capture_is_refused_with_the_command_to_take_a_wide_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let trace = write_trace(
+            dir.path(),
+            "narrow.log",
+            "13:20:43  getattrlist       /Users/me/x              0.000011   mds\n\n",
+        );
+        let err = observe_trace_file(Format::FsUsage, &trace, Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("narrow layout"), "{err}");
+        assert!(err.contains("fs_usage -w"), "{err}");
+    }
+
+    #[test]
+    fn a_capture_of_the_tool_starting_and_nothing_else_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let foreign = [
+            fs_line("open", "F=3        (R_____)", "/noise/a", "mds_stores", 9),
+            fs_line("posix_spawn", "", "/usr/local/bin/codex", "zsh", 50),
+            fs_line("open", "F=3        (_WC_T_)", "/Users/me/x", "Terminal", 10),
+        ]
+        .concat();
+        let trace = write_trace(dir.path(), "fs.log", &foreign);
+        let err = observe_trace_file(Format::FsUsage, &trace, Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/usr/local/bin/codex starting"), "{err}");
+        assert!(err.contains("sudo fs_usage -w"), "{err}");
+        // The same with one file event of codex is read.
+        let busy = format!(
+            "{foreign}{}",
+            fs_line(
+                "open",
+                "F=3        (R_____)",
+                "/Users/me/.codex/config.toml",
+                "codex",
+                51
+            )
+        );
+        let trace = write_trace(dir.path(), "fs2.log", &busy);
+        let obs = observe_trace_file(Format::FsUsage, &trace, Path::new("/")).unwrap();
+        assert_eq!(obs.stats.events, 1);
+        // eslogger: codex's exec is seen, then only other processes.
+        let es = concat!(
+            r#"{"event":{"exec":{"target":{"audit_token":[0,0,0,0,0,700,0,0],"executable":{"path":"\/usr\/local\/bin\/codex"}}}},"process":{"audit_token":[0,0,0,0,0,700,0,0],"ppid":1,"executable":{"path":"\/bin\/zsh"}},"version":10}"#,
+            "\n",
+            r#"{"event":{"open":{"fflag":1,"file":{"path":"\/noise"}}},"process":{"audit_token":[0,0,0,0,0,9,0,0],"ppid":1,"executable":{"path":"\/usr\/sbin\/mds"}},"version":10}"#,
+            "\n"
+        );
+        let trace = write_trace(dir.path(), "es.jsonl", es);
+        let err = observe_trace_file(Format::Eslogger, &trace, Path::new("/"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("Full Disk Access"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 
 use super::super::method::progress;
 use super::super::tracer::Exit;
-use super::signals::TracerSignals;
 use super::tracers::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
 use crate::error::{Error, Result, at_path};
 
@@ -58,7 +57,6 @@ impl MacTracer {
         let mut child = cmd
             .spawn()
             .map_err(|e| Error::user(format!("cannot start {}: {e}", self.kind.name())))?;
-        let signals = TracerSignals::new(child.id());
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let reader = child.stderr.take().map(|mut pipe| {
             let sink = Arc::clone(&stderr);
@@ -83,7 +81,6 @@ impl MacTracer {
             stderr,
             reader,
             ended: false,
-            _signals: signals,
         })
     }
 }
@@ -96,7 +93,6 @@ pub(super) struct RunningTracer {
     stderr: Arc<Mutex<Vec<u8>>>,
     reader: Option<JoinHandle<()>>,
     ended: bool,
-    _signals: TracerSignals,
 }
 
 impl RunningTracer {
@@ -105,6 +101,8 @@ impl RunningTracer {
     pub(super) fn wait_ready(&mut self, trace: &Path) -> Result<()> {
         let started = Instant::now();
         loop {
+            // Told to stop: dropping self stops the tracer.
+            super::super::supervise::check_stop()?;
             if let Some(status) = self.try_wait()? {
                 return Err(self.failure(status, "could not start"));
             }

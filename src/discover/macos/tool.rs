@@ -5,18 +5,20 @@ use std::fs;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::super::tracer::{Exit, Output};
+use super::super::supervise::{self, Ended, StepProcesses};
+use super::super::tracer::{Exit, StepRun};
 use super::signals::SignalHandlers;
 use crate::error::{Error, Result};
 
 /// Run the tool in a process group of its own (eslogger mutes the group it
-/// runs in, which is swop's) and wait for it; its exit and pid. When swop owns
-/// the terminal, the tool's group gets the foreground while it runs: Ctrl-C and
-/// /dev/tty reach the tool, not the tracer.
-pub(super) fn run_tool(mut cmd: Command, output: Output) -> Result<(Exit, u32)> {
-    output.connect(&mut cmd)?;
+/// runs in, which is swop's) and wait for it under the step's limits; how it
+/// ended and its pid. When swop owns the terminal, the tool's group gets the
+/// foreground while it runs: Ctrl-C and /dev/tty reach the tool, not the tracer.
+/// What the tool leaves running is stopped after the grace period.
+pub(super) fn run_tool(mut cmd: Command, step: &StepRun) -> Result<(Ended, u32)> {
+    step.output.connect(&mut cmd)?;
     let tty = foreground_terminal();
     let tty_fd = tty.as_ref().map(AsRawFd::as_raw_fd);
     // SAFETY: only async-signal-safe calls (setpgid, signal, tcsetpgrp, getpid)
@@ -34,7 +36,7 @@ pub(super) fn run_tool(mut cmd: Command, output: Output) -> Result<(Exit, u32)> 
             Ok(())
         });
     }
-    let _ignored = SignalHandlers::ignore(&[libc::SIGINT, libc::SIGQUIT, libc::SIGTTOU]);
+    let _ignored = SignalHandlers::ignore(&[libc::SIGTTOU]);
     let take_back = || {
         if let Some(fd) = tty_fd {
             // SAFETY: fd is open (tty lives until the end of this function).
@@ -42,6 +44,7 @@ pub(super) fn run_tool(mut cmd: Command, output: Output) -> Result<(Exit, u32)> 
         }
     };
     let program = cmd.get_program().to_string_lossy().into_owned();
+    let started = Instant::now();
     let child = match cmd.spawn() {
         Ok(child) => child,
         Err(e) => {
@@ -58,11 +61,24 @@ pub(super) fn run_tool(mut cmd: Command, output: Output) -> Result<(Exit, u32)> 
             libc::tcsetpgrp(fd, pid);
         }
     }
-    let status = wait_keeping_running(pid, tty_fd);
+    let waited = wait_keeping_running(pid, tty_fd, step.limits.timeout, started);
     take_back();
     drop(child);
     drop(tty);
-    Ok((Exit::from(status?), pid as u32))
+    let (status, timed_out) = waited?;
+    let processes = StepProcesses {
+        marker: step.marker,
+        tracer: None,
+        orphans: false,
+    };
+    let stopped = supervise::stop_leftovers(&processes, pid as u32, step.limits.grace)?;
+    let ended = Ended {
+        exit: Exit::from(status),
+        timed_out,
+        stopped,
+        duration: started.elapsed(),
+    };
+    Ok((ended, pid as u32))
 }
 
 /// The controlling terminal, when swop's process group is in its foreground.
@@ -77,13 +93,22 @@ fn foreground_terminal() -> Option<fs::File> {
     ours.then_some(tty)
 }
 
-/// Wait for the tool to end. A tool stopped by Ctrl-Z or by touching the
-/// terminal from the background is continued: swop cannot be suspended with it.
-fn wait_keeping_running(pid: libc::pid_t, tty_fd: Option<i32>) -> Result<ExitStatus> {
+/// Wait for the tool to end: whether it was stopped at `timeout`. A tool
+/// stopped by Ctrl-Z or by touching the terminal from the background is
+/// continued: swop cannot be suspended with it. When swop is told to stop,
+/// the tool's group is stopped first.
+fn wait_keeping_running(
+    pid: libc::pid_t,
+    tty_fd: Option<i32>,
+    timeout: Option<Duration>,
+    started: Instant,
+) -> Result<(ExitStatus, bool)> {
+    let mut timed_out = false;
+    let mut pause = Duration::from_millis(1);
     loop {
         let mut status = 0;
         // SAFETY: status is a valid out pointer; pid is our own child.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED) };
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED | libc::WNOHANG) };
         if r < 0 {
             let e = std::io::Error::last_os_error();
             if e.kind() == std::io::ErrorKind::Interrupted {
@@ -93,6 +118,19 @@ fn wait_keeping_running(pid: libc::pid_t, tty_fd: Option<i32>) -> Result<ExitSta
                 context: "cannot wait for the traced tool".into(),
                 source: e,
             });
+        }
+        if r == 0 {
+            if let Err(stop) = supervise::check_stop() {
+                stop_group(pid);
+                return Err(stop);
+            }
+            if !timed_out && timeout.is_some_and(|t| started.elapsed() >= t) {
+                timed_out = true;
+                stop_group(pid);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(25));
+            continue;
         }
         if libc::WIFSTOPPED(status) {
             let signal = libc::WSTOPSIG(status);
@@ -109,6 +147,23 @@ fn wait_keeping_running(pid: libc::pid_t, tty_fd: Option<i32>) -> Result<ExitSta
             unsafe { libc::kill(-pid, libc::SIGCONT) };
             continue;
         }
-        return Ok(ExitStatus::from_raw(status));
+        return Ok((ExitStatus::from_raw(status), timed_out));
     }
+}
+
+/// TERM to the tool's process group, then KILL if it is still there; the
+/// caller reaps the tool.
+fn stop_group(pid: libc::pid_t) {
+    // SAFETY: signalling our own child's process group.
+    unsafe { libc::kill(-pid, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < deadline {
+        // SAFETY: kill with signal 0 only checks for existence.
+        if unsafe { libc::kill(-pid, 0) } != 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: as above.
+    unsafe { libc::kill(-pid, libc::SIGKILL) };
 }

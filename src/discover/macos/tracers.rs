@@ -14,11 +14,11 @@ use super::super::tracer::{
 };
 use super::major_version;
 use super::names::{comm_of, fs_usage_observation};
+use super::observation::eslogger_observation;
 use super::snapshots::add_snapshot_changes;
 use super::tool::run_tool;
 use crate::cli::Tracer;
 use crate::error::{Error, Result, at_path};
-use crate::trace::Format;
 
 /// The eslogger events a trace needs: file calls, and the process tree.
 pub(super) const ESLOGGER_EVENTS: [&str; 9] = [
@@ -165,9 +165,8 @@ impl StepTracer for MacTracer {
         trace: &Path,
         step: &StepRun,
     ) -> Result<(Ended, Observation)> {
-        let (output, watch) = (step.output, step.watch);
+        let watch = step.watch;
         tool.env(supervise::MARKER_VAR, step.marker);
-        let started = std::time::Instant::now();
         self.authenticate(false)?;
         create_trace_file(trace)?;
         let cwd = working_dir(&tool);
@@ -175,25 +174,19 @@ impl StepTracer for MacTracer {
         let before = Snapshot::take(&[watch]);
         let mut tracer = self.start(trace)?;
         tracer.wait_ready(trace)?;
-        let ran = run_tool(tool, output);
+        let ran = run_tool(tool, step);
         if ran.is_ok() {
             std::thread::sleep(DRAIN);
         }
         let stopped = tracer.stop();
-        let (exit, pid) = ran?;
+        let (ended, pid) = ran?;
         stopped?;
         let after = Snapshot::take(&[watch]);
         let mut obs = match self.kind {
-            Kind::Eslogger => Observation::from_trace(Format::Eslogger, trace, &cwd, Some(pid))?,
+            Kind::Eslogger => eslogger_observation(trace, Some(pid))?,
             Kind::FsUsage => fs_usage_observation(trace, &cwd, BTreeSet::from([seed]))?,
         };
         add_snapshot_changes(&mut obs, &before, &after, watch);
-        let ended = Ended {
-            exit,
-            timed_out: false,
-            stopped: Vec::new(),
-            duration: started.elapsed(),
-        };
         Ok((ended, obs))
     }
 }
