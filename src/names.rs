@@ -177,6 +177,16 @@ pub fn forbidden_reason(name: &str) -> Option<&'static str> {
         "TERMINFO",
         "TERMINFO_DIRS",
     ];
+    const REPOSITORY: &[&str] = &[
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_COMMON_DIR",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_CEILING_DIRECTORIES",
+        "GIT_NAMESPACE",
+    ];
     const PREFIXES: &[(&str, &str)] = &[
         ("LD_", "it changes how programs are loaded"),
         ("DYLD_", "it changes how programs are loaded"),
@@ -198,6 +208,9 @@ pub fn forbidden_reason(name: &str) -> Option<&'static str> {
     }
     if CERTIFICATES.contains(&upper) {
         return Some("it names the certificates a tool trusts or where TLS secrets go");
+    }
+    if REPOSITORY.contains(&upper) {
+        return Some("it chooses the repository git works on, not where a tool keeps state");
     }
     if SESSION.contains(&upper) {
         return Some("it belongs to the login session (sockets, display, terminal)");

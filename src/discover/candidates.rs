@@ -189,13 +189,32 @@ impl CandidateSet {
     }
 }
 
-/// Whether a mined name looks like the tool's own state variable.
+/// Whether a mined name has the shape of a state variable: a home of its
+/// own (`CARGO_HOME`, `GNUPGHOME`), a config folder or file, or a name that
+/// carries the tool's and ends like a folder or file (`GH_CONFIG_DIR`).
+/// Build, cache and work folders (`*_TARGET_DIR`, `*_PATH`) are not.
 fn likely(var: &str, tool: Option<&str>) -> bool {
     let upper = var.to_ascii_uppercase();
+    // `GNUPGHOME` is one word; `..._ENHANCEMENTHOME` is two literals that sit
+    // back to back in a binary.
+    let home = upper.ends_with("_HOME") || (upper.ends_with("HOME") && !upper.contains('_'));
+    let config = [
+        "CONFIG",
+        "CONFIG_DIR",
+        "CONFIG_HOME",
+        "CONFIG_FILE",
+        "CREDENTIALS_FILE",
+    ]
+    .iter()
+    .any(|end| upper.ends_with(end));
     let own = tool
         .map(|t| t.to_ascii_uppercase().replace('-', "_"))
-        .is_some_and(|t| t.len() >= 2 && upper.contains(&t));
-    own || upper.ends_with("_HOME") || upper.ends_with("_CONFIG_DIR")
+        .is_some_and(|t| t.len() >= 2 && upper.contains(&t))
+        && (upper.ends_with("_DIR") || upper.ends_with("_FILE"))
+        && !["TARGET_DIR", "BUILD_DIR", "OUT_DIR", "TMPDIR", "CACHE_DIR"]
+            .iter()
+            .any(|end| upper.ends_with(end));
+    home || config || own
 }
 
 /// Programs whose strings are noise for this purpose: shells, interpreters and
@@ -298,7 +317,8 @@ fn scan(hay: &[u8], found: &mut BTreeSet<String>) {
             // At least two letters before the suffix ("GNUPGHOME", "FOO_DIR");
             // shorter stems ("H_DIR") are fragments, not names.
             let stem = name[..name.len() - suffix.len()].trim_end_matches('_');
-            if stem.len() >= 2 {
+            // `PROFILE` names an account, not a file.
+            if stem.len() >= 2 && !name.ends_with("PROFILE") {
                 found.insert(name.to_string());
             }
         }
@@ -364,8 +384,12 @@ mod tests {
     #[test]
     fn likely_names_carry_the_tool_or_a_state_shape() {
         assert!(likely("CARGO_HOME", Some("cargo")));
-        assert!(likely("CARGO_TARGET_DIR", Some("cargo")));
-        assert!(likely("FOO_HOME", None));
+        assert!(likely("GNUPGHOME", Some("gpg")));
+        assert!(likely("GH_CONFIG_DIR", Some("gh")));
+        assert!(likely("MYTOOL_STATE_DIR", Some("mytool")));
+        assert!(!likely("CARGO_TARGET_DIR", Some("cargo")));
+        assert!(!likely("FOO_DIR", None));
         assert!(!likely("ENOTDIR", Some("gpg")));
+        assert!(!likely("CODEX_TUI_ENHANCEMENTHOME", Some("codex")));
     }
 }

@@ -191,7 +191,7 @@ pub fn stop_leftovers(step: &StepProcesses, main: u32, grace: Duration) -> Resul
         if left.is_empty() {
             // A process in the middle of an exec shows no environment for a
             // moment: look once more before calling the step done.
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(3));
             left = step_processes(step, main);
             if left.is_empty() {
                 return Ok(Vec::new());
