@@ -143,8 +143,9 @@ fn flock_now(fd: RawFd, op: libc::c_int) -> bool {
     }
 }
 
-/// Make the caller's shared lock on `fd` exclusive, once no other open file
-/// holds the profile, waiting as `wait` allows; without `wait`, refuse at once.
+/// Make the caller's shared lock on `fd` exclusive: at once when no other open
+/// file holds the profile, else once the others are gone, waiting as `wait`
+/// allows; without `wait`, refuse at once.
 ///
 /// Each try is a conversion: the kernel drops the shared lock, then finds the
 /// profile busy, so a failed try takes the shared lock straight back. Where
@@ -153,26 +154,25 @@ fn flock_now(fd: RawFd, op: libc::c_int) -> bool {
 pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()> {
     let name = &profile.name;
     let fresh = open_fresh(profile);
+    if try_take_over(profile, fd, fresh.as_ref())? {
+        announce_exclusive(name);
+        return Ok(());
+    }
     let others = fresh.as_ref().map(other_holders).unwrap_or_default();
+    let others = if others.is_empty() {
+        "another process".to_string()
+    } else {
+        table::describe_holders(&others)
+    };
     let Some(wait) = wait else {
         return Err(Error::user(format!(
-            "profile {name:?} is locked shared by the command that started this one{}; \
-             an exclusive command inside it has to make that lock exclusive: add --wait [SECS] \
-             to wait until no one else holds it, or run with --lock shared",
-            if others.is_empty() {
-                String::new()
-            } else {
-                format!(" and also by {}", table::describe_holders(&others))
-            }
+            "profile {name:?} is locked shared by the command that started this one and also by \
+             {others}; an exclusive command inside it needs the profile alone: add --wait [SECS] \
+             to wait for them, or run it with --lock shared"
         )));
     };
     eprintln!(
-        "swop: waiting to make the shared lock on profile {name:?} exclusive ({}){}",
-        if others.is_empty() {
-            "held by the command that started this one".to_string()
-        } else {
-            format!("also held by {}", table::describe_holders(&others))
-        },
+        "swop: waiting for profile {name:?} ({others}) to make this shared lock exclusive{}",
         match wait {
             Wait::Seconds(s) => format!(", up to {s} s"),
             Wait::Forever => String::new(),
@@ -184,22 +184,6 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
     };
     let mut pause = Duration::from_millis(5);
     loop {
-        if last_holder(fresh.as_ref()) {
-            if flock_now(fd, libc::LOCK_EX) {
-                eprintln!(
-                    "swop: the lock on profile {name:?} is exclusive now, and stays so until \
-                     the command that started this one ends"
-                );
-                return Ok(());
-            }
-            if !flock_now(fd, libc::LOCK_SH) {
-                return Err(Error::user(format!(
-                    "profile {name:?}: another command took the profile while swop made the \
-                     shared lock exclusive, so the command that started this one holds no lock \
-                     any more; end it and start again"
-                )));
-            }
-        }
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
             return Err(Error::user(format!(
@@ -207,10 +191,40 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
                  use --wait without a limit"
             )));
         }
-        let left = deadline.map_or(pause, |d| d - now);
-        std::thread::sleep(pause.min(left));
+        std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
         pause = (pause * 2).min(Duration::from_millis(100));
+        if try_take_over(profile, fd, fresh.as_ref())? {
+            announce_exclusive(name);
+            return Ok(());
+        }
     }
+}
+
+/// One try at making the shared lock on `fd` exclusive: whether it is now.
+fn try_take_over(profile: &Profile, fd: RawFd, fresh: Option<&File>) -> Result<bool> {
+    if !last_holder(fresh) {
+        return Ok(false);
+    }
+    if flock_now(fd, libc::LOCK_EX) {
+        return Ok(true);
+    }
+    if flock_now(fd, libc::LOCK_SH) {
+        return Ok(false);
+    }
+    Err(Error::user(format!(
+        "profile {:?}: another command took the profile while swop made the shared lock \
+         exclusive, so the command that started this one holds no lock any more; end it and \
+         start again",
+        profile.name
+    )))
+}
+
+/// The lock is the caller's too: say that it changed for the caller's whole life.
+fn announce_exclusive(name: &str) {
+    eprintln!(
+        "swop: the lock on profile {name:?} is exclusive now, and stays so until the command \
+         that started this one ends"
+    );
 }
 
 /// Whether the caller's is the only lock on the profile, where the kernel can
