@@ -19,9 +19,6 @@ const FISH_HOOK: &str = include_str!("../../shell/complete.fish");
 /// The subcommands whose NAME argument is an existing profile.
 pub const TAKES_PROFILE: [&str; 8] = ["use", "env", "exec", "shell", "show", "rm", "ps", "stop"];
 
-/// The options whose value is the next word, which the hooks must skip.
-pub const TAKES_VALUE: [&str; 4] = ["--lock", "--shell", "--wait", "--timeout"];
-
 /// Stands for the profile names in the generated zsh script, where the hook's
 /// `_swop_profiles` takes its place.
 const PROFILES_MARKER: &str = "SWOP_PROFILE_NAMES_MARKER";
@@ -78,6 +75,9 @@ mod tests {
         let hook = text.find("_swop_profiles() {").unwrap();
         assert!(hook < text.rfind(ZSH_ENTRY).unwrap());
     }
+
+    /// The options whose value is the next word, which the hooks must skip.
+    const TAKES_VALUE: [&str; 4] = ["--lock", "--shell", "--wait", "--timeout"];
 
     /// The hooks are shell code with their own copies of the lists: they must
     /// name the same subcommands (and `rm`'s alias) and the same options.
