@@ -28,40 +28,46 @@ impl Run for StopArgs {
         let store = Store::open()?;
         let ancestors = residents::ancestors();
         let grace = Duration::from_secs_f64(self.timeout);
+        let mut census = Census::take(&store);
+        if let Some(name) = &self.name {
+            known_or_running(&store, name, census.of(name).next().is_some())?;
+        }
+        let spared: Vec<Resident> = self
+            .found(&census)
+            .into_iter()
+            .filter(|r| ancestors.contains(&r.pid))
+            .collect();
         let mut outcomes: Vec<Stopped> = Vec::new();
-        let mut spared: Vec<Resident> = Vec::new();
-        let mut failed: HashSet<u32> = HashSet::new();
-        for round in 0..ROUNDS {
-            let census = Census::take(&store);
-            let found: Vec<Resident> = match &self.name {
-                Some(name) => census.of(name).cloned().collect(),
-                None => census.all().to_vec(),
-            };
-            if round == 0
-                && let Some(name) = &self.name
-            {
-                known_or_running(&store, name, !found.is_empty())?;
-            }
-            let (mine, targets): (Vec<Resident>, Vec<Resident>) =
-                found.into_iter().partition(|r| ancestors.contains(&r.pid));
-            if round == 0 {
-                spared = mine;
-            }
-            let targets: Vec<Resident> = targets
-                .into_iter()
-                .filter(|r| !failed.contains(&r.pid))
+        let mut left = Vec::new();
+        for round in 0..=ROUNDS {
+            let failed: HashSet<u32> = outcomes
+                .iter()
+                .filter(|o| o.ending.is_err())
+                .map(|o| o.resident.pid)
                 .collect();
-            if targets.is_empty() {
+            let targets: Vec<Resident> = self
+                .found(&census)
+                .into_iter()
+                .filter(|r| !ancestors.contains(&r.pid) && !failed.contains(&r.pid))
+                .collect();
+            if targets.is_empty() || round == ROUNDS {
+                left = targets;
                 break;
             }
-            for stopped in residents::stop(&targets, grace) {
-                if stopped.ending.is_err() {
-                    failed.insert(stopped.resident.pid);
-                }
-                outcomes.push(stopped);
-            }
+            outcomes.extend(residents::stop(&targets, grace));
+            census = Census::take(&store);
         }
-        report(self, &outcomes, &spared, grace)
+        report(self, &outcomes, &spared, &left, grace)
+    }
+}
+
+impl StopArgs {
+    /// The residents this command is about: the named profile's, or all.
+    fn found(&self, census: &Census) -> Vec<Resident> {
+        match &self.name {
+            Some(name) => census.of(name).cloned().collect(),
+            None => census.all().to_vec(),
+        }
     }
 }
 
@@ -70,13 +76,14 @@ fn report(
     args: &StopArgs,
     outcomes: &[Stopped],
     spared: &[Resident],
+    left: &[Resident],
     grace: Duration,
 ) -> Result<()> {
     let scope = match &args.name {
         Some(name) => format!("profile {name:?}"),
         None => "any profile".to_string(),
     };
-    if outcomes.is_empty() && spared.is_empty() {
+    if outcomes.is_empty() && spared.is_empty() && left.is_empty() {
         eprintln!("swop: nothing runs in {scope}");
         return Ok(());
     }
@@ -99,6 +106,11 @@ fn report(
             "swop: left {r} of profile {:?} running: this swop runs inside it; exit it to leave the profile",
             r.profile
         );
+    }
+    for r in left {
+        failures.push(format!(
+            "{r}: it started while swop ended the others (something restarts them?)"
+        ));
     }
     if failures.is_empty() {
         return Ok(());
