@@ -43,7 +43,8 @@ pub enum CommandLock {
 
 impl ProfileLock {
     /// The lock for a command of `profile`: the caller's, when it really holds
-    /// the profile in at least `mode` (see [`inherited`]), else a new one.
+    /// the profile in at least `mode` (checked, see the `inherited` module),
+    /// else a new one.
     pub fn for_command(
         profile: &Profile,
         mode: LockMode,
