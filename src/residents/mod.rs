@@ -109,29 +109,13 @@ impl Census {
     /// Every process of this user that runs in a profile of `store`, this one
     /// excepted, by profile and pid.
     pub fn take(store: &Store) -> Census {
-        let mut marked: Vec<(u32, String, Option<i32>)> = Vec::new();
-        let mut stores = StoreMatch::new(store.root());
-        platform::each_environ(&mut |pid, block| {
-            let Some(mark) = environ::mark(block) else {
-                return;
-            };
-            let Ok(profile) = std::str::from_utf8(mark.profile) else {
-                return;
-            };
-            if crate::names::is_profile_name(profile) && stores.is_ours(mark.store) {
-                let fd = mark
-                    .lock_fd
-                    .and_then(|fd| std::str::from_utf8(fd).ok()?.parse().ok());
-                marked.push((pid, profile.to_string(), fd));
-            }
-        });
         let mut locks = HashMap::new();
-        let mut residents: Vec<Resident> = marked
+        let mut residents: Vec<Resident> = marked(store)
             .into_iter()
             .filter_map(|(pid, profile, fd)| {
                 let lock = locks.entry(profile.clone()).or_insert_with(|| {
-                    fs::symlink_metadata(store.profile_dir(&profile).join(crate::store::LOCK_FILE))
-                        .ok()
+                    let path = store.profile_dir(&profile).join(crate::store::LOCK_FILE);
+                    fs::symlink_metadata(path).ok()
                 });
                 resident(pid, profile, fd, lock.as_ref())
             })
@@ -154,6 +138,28 @@ impl Census {
     pub fn pids(&self, profile: &str) -> Vec<u32> {
         self.of(profile).map(|r| r.pid).collect()
     }
+}
+
+/// The processes marked as running in a profile of `store`: pid, profile, and
+/// the lock descriptor `exec` named, if any.
+fn marked(store: &Store) -> Vec<(u32, String, Option<i32>)> {
+    let mut marked = Vec::new();
+    let mut stores = StoreMatch::new(store.root());
+    platform::each_environ(&mut |pid, block| {
+        let Some(mark) = environ::mark(block) else {
+            return;
+        };
+        let Ok(profile) = std::str::from_utf8(mark.profile) else {
+            return;
+        };
+        if crate::names::is_profile_name(profile) && stores.is_ours(mark.store) {
+            let fd = mark
+                .lock_fd
+                .and_then(|fd| std::str::from_utf8(fd).ok()?.parse().ok());
+            marked.push((pid, profile.to_string(), fd));
+        }
+    });
+    marked
 }
 
 /// The resident behind one marked process, unless it has ended meanwhile.
