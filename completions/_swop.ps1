@@ -33,7 +33,9 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a profile (refused while it is in use)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run one command as a profile, under the profile''s lock')
-            [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start an interactive $SHELL inside a profile')
+            [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List the processes running in a profile (or in all), lock or no lock')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (swop use / swop off) for your shell rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Trace a tool, find and prove the smallest set of variables that isolates it')
@@ -102,6 +104,19 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'swop;ps' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of processes')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'swop;stop' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait after SIGTERM before sending SIGKILL')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'End the processes of every profile')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'swop;init' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -151,7 +166,9 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a profile (refused while it is in use)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run one command as a profile, under the profile''s lock')
-            [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start an interactive $SHELL inside a profile')
+            [CompletionResult]::new('shell', 'shell', [CompletionResultType]::ParameterValue, 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List the processes running in a profile (or in all), lock or no lock')
+            [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (swop use / swop off) for your shell rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Trace a tool, find and prove the smallest set of variables that isolates it')
@@ -180,6 +197,12 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             break
         }
         'swop;help;shell' {
+            break
+        }
+        'swop;help;ps' {
+            break
+        }
+        'swop;help;stop' {
             break
         }
         'swop;help;init' {

@@ -49,6 +49,9 @@ _swop() {
             swop,off)
                 cmd="swop__subcmd__off"
                 ;;
+            swop,ps)
+                cmd="swop__subcmd__ps"
+                ;;
             swop,remove)
                 cmd="swop__subcmd__rm"
                 ;;
@@ -60,6 +63,9 @@ _swop() {
                 ;;
             swop,show)
                 cmd="swop__subcmd__show"
+                ;;
+            swop,stop)
+                cmd="swop__subcmd__stop"
                 ;;
             swop,use)
                 cmd="swop__subcmd__use"
@@ -94,6 +100,9 @@ _swop() {
             swop__subcmd__help,off)
                 cmd="swop__subcmd__help__subcmd__off"
                 ;;
+            swop__subcmd__help,ps)
+                cmd="swop__subcmd__help__subcmd__ps"
+                ;;
             swop__subcmd__help,rm)
                 cmd="swop__subcmd__help__subcmd__rm"
                 ;;
@@ -102,6 +111,9 @@ _swop() {
                 ;;
             swop__subcmd__help,show)
                 cmd="swop__subcmd__help__subcmd__show"
+                ;;
+            swop__subcmd__help,stop)
+                cmd="swop__subcmd__help__subcmd__stop"
                 ;;
             swop__subcmd__help,use)
                 cmd="swop__subcmd__help__subcmd__use"
@@ -113,7 +125,7 @@ _swop() {
 
     case "${cmd}" in
         swop)
-            opts="-h -V --help --version add list ls show rm remove env exec shell init completions discover doctor use off help"
+            opts="-h -V --help --version add list ls show rm remove env exec shell ps stop init completions discover doctor use off help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +287,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__help)
-            opts="add list show rm env exec shell init completions discover doctor use off help"
+            opts="add list show rm env exec shell ps stop init completions discover doctor use off help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,6 +440,20 @@ _swop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swop__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swop__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -457,6 +483,20 @@ _swop() {
             return 0
             ;;
         swop__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        swop__subcmd__help__subcmd__stop)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -526,6 +566,20 @@ _swop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swop__subcmd__ps)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swop__subcmd__rm)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -576,6 +630,24 @@ _swop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swop__subcmd__stop)
+            opts="-h --all --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swop__subcmd__use)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -615,15 +687,15 @@ _swop_with_profiles() {
         else
             case ${word} in
             --) dashes=${i} ;;
-            --lock | --shell | --wait) skip=1 ;;
-            --off) off=1 ;;
+            --lock | --shell | --wait | --timeout) skip=1 ;;
+            --off | --all) off=1 ;;
             -*) ;;
             *) args+=1 ;;
             esac
         fi
     done
     case ${sub} in
-    use | env | exec | shell | show | rm | remove)
+    use | env | exec | shell | show | rm | remove | ps | stop)
         if ((!skip && !dashes && !off && args == 0)) && [[ ${cur} != -* ]]; then
             names=$(\swop list --names 2>/dev/null) || true
             COMPREPLY=()

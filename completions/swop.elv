@@ -30,7 +30,9 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand remove 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
             cand exec 'Run one command as a profile, under the profile''s lock'
-            cand shell 'Start an interactive $SHELL inside a profile'
+            cand shell 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
+            cand ps 'List the processes running in a profile (or in all), lock or no lock'
+            cand stop 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
@@ -89,6 +91,17 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'swop;ps'= {
+            cand --json 'Print JSON: an array of processes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;stop'= {
+            cand --timeout 'Seconds to wait after SIGTERM before sending SIGKILL'
+            cand --all 'End the processes of every profile'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'swop;init'= {
             cand -h 'Print help'
             cand --help 'Print help'
@@ -132,7 +145,9 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand rm 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
             cand exec 'Run one command as a profile, under the profile''s lock'
-            cand shell 'Start an interactive $SHELL inside a profile'
+            cand shell 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
+            cand ps 'List the processes running in a profile (or in all), lock or no lock'
+            cand stop 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
@@ -154,6 +169,10 @@ set edit:completion:arg-completer[swop] = {|@words|
         &'swop;help;exec'= {
         }
         &'swop;help;shell'= {
+        }
+        &'swop;help;ps'= {
+        }
+        &'swop;help;stop'= {
         }
         &'swop;help;init'= {
         }

@@ -34,7 +34,9 @@ complete -c swop -n "__fish_swop_needs_command" -f -a "rm" -d 'Delete a profile 
 complete -c swop -n "__fish_swop_needs_command" -f -a "remove" -d 'Delete a profile (refused while it is in use)'
 complete -c swop -n "__fish_swop_needs_command" -f -a "env" -d 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
 complete -c swop -n "__fish_swop_needs_command" -f -a "exec" -d 'Run one command as a profile, under the profile\'s lock'
-complete -c swop -n "__fish_swop_needs_command" -f -a "shell" -d 'Start an interactive $SHELL inside a profile'
+complete -c swop -n "__fish_swop_needs_command" -f -a "shell" -d 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
+complete -c swop -n "__fish_swop_needs_command" -f -a "ps" -d 'List the processes running in a profile (or in all), lock or no lock'
+complete -c swop -n "__fish_swop_needs_command" -f -a "stop" -d 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
 complete -c swop -n "__fish_swop_needs_command" -f -a "init" -d 'Print the shell integration (swop use / swop off) for your shell rc file'
 complete -c swop -n "__fish_swop_needs_command" -f -a "completions" -d 'Print a completion script'
 complete -c swop -n "__fish_swop_needs_command" -f -a "discover" -d 'Trace a tool, find and prove the smallest set of variables that isolates it'
@@ -73,6 +75,11 @@ shared\t'Many commands at once, but none while an exclusive holder runs'
 none\t'No lock'"
 complete -c swop -n "__fish_swop_using_subcommand shell" -l wait -d 'Wait for a busy profile: forever, or up to SECS seconds' -r
 complete -c swop -n "__fish_swop_using_subcommand shell" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c swop -n "__fish_swop_using_subcommand ps" -l json -d 'Print JSON: an array of processes'
+complete -c swop -n "__fish_swop_using_subcommand ps" -s h -l help -d 'Print help'
+complete -c swop -n "__fish_swop_using_subcommand stop" -l timeout -d 'Seconds to wait after SIGTERM before sending SIGKILL' -r
+complete -c swop -n "__fish_swop_using_subcommand stop" -l all -d 'End the processes of every profile'
+complete -c swop -n "__fish_swop_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand init" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand discover" -l os -d 'The OS the trace comes from (default: this one)' -r -f -a "linux\t''
@@ -96,20 +103,22 @@ complete -c swop -n "__fish_swop_using_subcommand discover" -s h -l help -d 'Pri
 complete -c swop -n "__fish_swop_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand use" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand off" -s h -l help -d 'Print help'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "add" -d 'Create a profile'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "list" -d 'List profiles, their bindings, and whether they are in use'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "show" -d 'Show one profile'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "rm" -d 'Delete a profile (refused while it is in use)'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "env" -d 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "exec" -d 'Run one command as a profile, under the profile\'s lock'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "shell" -d 'Start an interactive $SHELL inside a profile'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "init" -d 'Print the shell integration (swop use / swop off) for your shell rc file'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "completions" -d 'Print a completion script'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "discover" -d 'Trace a tool, find and prove the smallest set of variables that isolates it'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "doctor" -d 'Show what works on this machine and what does not'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "use" -d 'Switch this shell to a profile (needs the shell integration: swop init)'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "off" -d 'Switch this shell back to how it was (needs the shell integration: swop init)'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell init completions discover doctor use off help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "add" -d 'Create a profile'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "list" -d 'List profiles, their bindings, and whether they are in use'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "show" -d 'Show one profile'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "rm" -d 'Delete a profile (refused while it is in use)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "env" -d 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "exec" -d 'Run one command as a profile, under the profile\'s lock'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "shell" -d 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "ps" -d 'List the processes running in a profile (or in all), lock or no lock'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "stop" -d 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "init" -d 'Print the shell integration (swop use / swop off) for your shell rc file'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "completions" -d 'Print a completion script'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "discover" -d 'Trace a tool, find and prove the smallest set of variables that isolates it'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "doctor" -d 'Show what works on this machine and what does not'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "use" -d 'Switch this shell to a profile (needs the shell integration: swop init)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "off" -d 'Switch this shell back to how it was (needs the shell integration: swop init)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # Profile names where swop expects one, from `swop list --names`.
 function __fish_swop_wants_profile
@@ -125,9 +134,9 @@ function __fish_swop_wants_profile
             string match -q -- '-*' $word; or set sub $word
         else
             switch $word
-                case -- --off
+                case -- --off --all
                     return 1
-                case --lock --shell --wait
+                case --lock --shell --wait --timeout
                     set skip 1
                 case '-*'
                 case '*'
@@ -135,6 +144,6 @@ function __fish_swop_wants_profile
             end
         end
     end
-    test $skip = 0; and test $args = 0; and contains -- "$sub" use env exec shell show rm remove
+    test $skip = 0; and test $args = 0; and contains -- "$sub" use env exec shell show rm remove ps stop
 end
 complete -c swop -n __fish_swop_wants_profile -f -a '(swop list --names 2>/dev/null)' -d profile

@@ -15,15 +15,15 @@ _swop_with_profiles() {
         else
             case ${word} in
             --) dashes=${i} ;;
-            --lock | --shell | --wait) skip=1 ;;
-            --off) off=1 ;;
+            --lock | --shell | --wait | --timeout) skip=1 ;;
+            --off | --all) off=1 ;;
             -*) ;;
             *) args+=1 ;;
             esac
         fi
     done
     case ${sub} in
-    use | env | exec | shell | show | rm | remove)
+    use | env | exec | shell | show | rm | remove | ps | stop)
         if ((!skip && !dashes && !off && args == 0)) && [[ ${cur} != -* ]]; then
             names=$(\swop list --names 2>/dev/null) || true
             COMPREPLY=()

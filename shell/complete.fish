@@ -13,9 +13,9 @@ function __fish_swop_wants_profile
             string match -q -- '-*' $word; or set sub $word
         else
             switch $word
-                case -- --off
+                case -- --off --all
                     return 1
-                case --lock --shell --wait
+                case --lock --shell --wait --timeout
                     set skip 1
                 case '-*'
                 case '*'
@@ -23,6 +23,6 @@ function __fish_swop_wants_profile
             end
         end
     end
-    test $skip = 0; and test $args = 0; and contains -- "$sub" use env exec shell show rm remove
+    test $skip = 0; and test $args = 0; and contains -- "$sub" use env exec shell show rm remove ps stop
 end
 complete -c swop -n __fish_swop_wants_profile -f -a '(swop list --names 2>/dev/null)' -d profile

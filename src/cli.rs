@@ -55,8 +55,21 @@ pub enum Command {
     Env(EnvArgs),
     /// Run one command as a profile, under the profile's lock
     Exec(ExecArgs),
-    /// Start an interactive $SHELL inside a profile
+    /// Start an interactive $SHELL inside a profile, holding its lock until the shell exits
+    ///
+    /// The lock is exclusive unless --lock says otherwise, and it is held for
+    /// the shell's whole life, idle or not: while it lasts, an exclusive
+    /// `swop exec NAME` elsewhere fails (or waits with --wait). Tools wrapped by
+    /// `swop exec NAME` inside the shell run under the shell's lock. With
+    /// --lock shared, several shells share the profile; an exclusive command
+    /// inside one makes that shell's lock exclusive for the rest of its life,
+    /// at once when no other holds the profile, else it fails (or waits with
+    /// --wait).
     Shell(ShellArgs),
+    /// List the processes running in a profile (or in all), lock or no lock
+    Ps(PsArgs),
+    /// End the processes running in a profile: SIGTERM, then SIGKILL after a timeout
+    Stop(StopArgs),
     /// Print the shell integration (swop use / swop off) for your shell rc file
     Init(InitArgs),
     /// Print a completion script
@@ -107,6 +120,36 @@ pub struct ShowArgs {
 pub struct RmArgs {
     #[arg(value_name = "NAME")]
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Only this profile's processes
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// Print JSON: an array of processes
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// The profile whose processes to end
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    /// End the processes of every profile
+    #[arg(long, conflicts_with = "name")]
+    pub all: bool,
+    /// Seconds to wait after SIGTERM before sending SIGKILL
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
+    pub timeout: f64,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(secs),
+        _ => Err(format!("expected a number of seconds, got {s:?}")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod lock;
 pub mod names;
 pub mod recipe;
+pub mod residents;
 pub mod shell;
 pub mod store;
 pub mod switch;

@@ -5,38 +5,70 @@
 //! as long as some process of the command holds the descriptor; the kernel drops
 //! it when the last one dies, `kill -9` included, so no lock is ever stale.
 
+mod inherited;
+mod table;
+
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek};
+use std::io;
+use std::os::fd::RawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+pub use inherited::LOCK_FD_VAR;
+#[cfg(target_os = "linux")]
+pub use table::lock_key;
+pub use table::{Holder, KernelLocks, fdinfo_flock, holders, in_use, in_use_with};
+
 use crate::cli::{LockMode, Wait};
 use crate::error::{Error, Result, at_path};
 use crate::store::Profile;
+use table::describe_holders;
 
 #[derive(Debug)]
 pub struct ProfileLock {
     file: File,
 }
 
-/// Who holds a lock, as far as can be told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    pub pid: u32,
-    pub command: Option<String>,
-}
-
-impl std::fmt::Display for Holder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.command {
-            Some(cmd) => write!(f, "pid {} ({cmd})", self.pid),
-            None => write!(f, "pid {}", self.pid),
-        }
-    }
+/// The lock a command runs under.
+#[derive(Debug)]
+pub enum CommandLock {
+    /// Taken by this swop, to be passed on to the command.
+    Own(ProfileLock),
+    /// Held by the caller on this descriptor, which the command inherits.
+    Inherited(RawFd),
+    /// None: `--lock none`.
+    Unlocked,
 }
 
 impl ProfileLock {
+    /// The lock for a command of `profile`: the caller's, when it really holds
+    /// the profile in at least `mode` (checked, see the `inherited` module),
+    /// else a new one.
+    pub fn for_command(
+        profile: &Profile,
+        mode: LockMode,
+        wait: Option<Wait>,
+        what: &str,
+    ) -> Result<CommandLock> {
+        use inherited::Inherited;
+        if mode == LockMode::None {
+            // Nothing is asked of an inherited lock; it stays named as long as
+            // the command keeps the descriptor.
+            return Ok(inherited::lock_file_fd(profile)
+                .map_or(CommandLock::Unlocked, CommandLock::Inherited));
+        }
+        match inherited::inherited(profile, mode == LockMode::Exclusive) {
+            Inherited::Enough(fd) => Ok(CommandLock::Inherited(fd)),
+            Inherited::SharedOnly(fd) => {
+                inherited::take_over(profile, fd, wait)?;
+                Ok(CommandLock::Inherited(fd))
+            }
+            Inherited::Nothing => Ok(Self::acquire(profile, mode, wait, what)?
+                .map_or(CommandLock::Unlocked, CommandLock::Own)),
+        }
+    }
+
     /// Take the profile's lock, failing fast or waiting as asked. `what` names the
     /// command for the holder record and messages. `None` mode takes no lock.
     pub fn acquire(
@@ -266,126 +298,4 @@ fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&st
         "profile {name:?} is in use by {}; {hint}",
         describe_holders(&holders)
     ))
-}
-
-fn describe_holders(holders: &[Holder]) -> String {
-    if holders.is_empty() {
-        return "another process".into();
-    }
-    holders
-        .iter()
-        .map(Holder::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Whether anybody holds the profile's lock, without disturbing them.
-pub fn in_use(profile: &Profile) -> bool {
-    in_use_with(&KernelLocks::read(), profile)
-}
-
-/// The kernel's table of file locks (/proc/locks), read once for many profiles.
-pub struct KernelLocks(Option<String>);
-
-impl KernelLocks {
-    pub fn read() -> KernelLocks {
-        KernelLocks(fs::read_to_string("/proc/locks").ok())
-    }
-}
-
-/// [`in_use`] against a lock table already read.
-pub fn in_use_with(locks: &KernelLocks, profile: &Profile) -> bool {
-    let Ok(file) = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(profile.lock_path())
-    else {
-        return false;
-    };
-    if let Some(pids) = locks.0.as_deref().and_then(|text| lock_pids(text, &file)) {
-        return !pids.is_empty();
-    }
-    // No /proc/locks: probe. A shared probe does not disturb shared holders.
-    match file.try_lock_shared() {
-        Ok(()) => {
-            let _ = file.unlock();
-            false
-        }
-        Err(_) => true,
-    }
-}
-
-/// The holders of the lock on `file`: from /proc/locks where the kernel says,
-/// else from the record the last exclusive holder left in the file.
-pub fn holders(file: &File) -> Vec<Holder> {
-    let recorded = recorded_holder(file);
-    match proc_lock_pids(file) {
-        Some(pids) => pids
-            .into_iter()
-            .map(|pid| Holder {
-                pid,
-                command: proc_command(pid).or_else(|| {
-                    recorded
-                        .as_ref()
-                        .filter(|r| r.pid == pid)
-                        .and_then(|r| r.command.clone())
-                }),
-            })
-            .collect(),
-        None => recorded.into_iter().collect(),
-    }
-}
-
-fn recorded_holder(file: &File) -> Option<Holder> {
-    let mut text = String::new();
-    let mut reader = file;
-    reader.rewind().ok()?;
-    reader.take(4096).read_to_string(&mut text).ok()?;
-    let mut lines = text.lines();
-    let pid = lines.next()?.trim().parse().ok()?;
-    Some(Holder {
-        pid,
-        command: lines.next().map(str::to_string).filter(|c| !c.is_empty()),
-    })
-}
-
-/// Pids holding a flock on the file's inode, from /proc/locks (Linux).
-fn proc_lock_pids(file: &File) -> Option<Vec<u32>> {
-    lock_pids(&fs::read_to_string("/proc/locks").ok()?, file)
-}
-
-/// Pids holding a flock on the file's inode, in a /proc/locks text.
-fn lock_pids(text: &str, file: &File) -> Option<Vec<u32>> {
-    let meta = file.metadata().ok()?;
-    let dev = meta.dev();
-    let key = format!(
-        "{:02x}:{:02x}:{}",
-        libc::major(dev),
-        libc::minor(dev),
-        meta.ino()
-    );
-    let mut pids: Vec<u32> = text
-        .lines()
-        .filter(|line| !line.contains("->"))
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            // "1: FLOCK ADVISORY WRITE 1234 00:1f:5678 0 EOF"
-            (fields.get(1) == Some(&"FLOCK") && fields.get(5) == Some(&key.as_str()))
-                .then(|| fields.get(4)?.parse().ok())
-                .flatten()
-        })
-        .collect();
-    pids.sort_unstable();
-    pids.dedup();
-    Some(pids)
-}
-
-fn proc_command(pid: u32) -> Option<String> {
-    let raw = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-    let words: Vec<String> = raw
-        .split(|&b| b == 0)
-        .filter(|w| !w.is_empty())
-        .map(|w| String::from_utf8_lossy(w).into_owned())
-        .collect();
-    (!words.is_empty()).then(|| crate::discover::redact::redact_command(&words).join(" "))
 }

@@ -17,7 +17,7 @@ const ZSH_HOOK: &str = include_str!("../../shell/complete.zsh");
 const FISH_HOOK: &str = include_str!("../../shell/complete.fish");
 
 /// The subcommands whose NAME argument is an existing profile.
-pub const TAKES_PROFILE: [&str; 6] = ["use", "env", "exec", "shell", "show", "rm"];
+pub const TAKES_PROFILE: [&str; 8] = ["use", "env", "exec", "shell", "show", "rm", "ps", "stop"];
 
 /// Stands for the profile names in the generated zsh script, where the hook's
 /// `_swop_profiles` takes its place.
@@ -74,6 +74,49 @@ mod tests {
         assert_eq!(calls, TAKES_PROFILE.len() + 1, "{text}");
         let hook = text.find("_swop_profiles() {").unwrap();
         assert!(hook < text.rfind(ZSH_ENTRY).unwrap());
+    }
+
+    /// The options whose value is the next word, which the hooks must skip.
+    const TAKES_VALUE: [&str; 4] = ["--lock", "--shell", "--wait", "--timeout"];
+
+    /// The hooks are shell code with their own copies of the lists: they must
+    /// name the same subcommands (and `rm`'s alias) and the same options.
+    #[test]
+    fn the_hooks_list_every_subcommand_that_takes_a_profile() {
+        let bash_case = BASH_HOOK
+            .lines()
+            .find(|l| l.trim_start().starts_with("use |"))
+            .expect("the bash hook's case of subcommands");
+        let fish_list = FISH_HOOK
+            .lines()
+            .find(|l| l.contains("contains -- \"$sub\""))
+            .expect("the fish hook's list of subcommands");
+        let words = |text: &str| -> Vec<String> {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let mut wanted: Vec<String> = TAKES_PROFILE.iter().map(|s| s.to_string()).collect();
+        wanted.push("remove".into());
+        wanted.sort();
+        let mut bash = words(bash_case);
+        bash.sort();
+        assert_eq!(bash, wanted, "{bash_case}");
+        let mut fish: Vec<String> = words(fish_list)
+            .into_iter()
+            .filter(|w| wanted.contains(w))
+            .collect();
+        fish.sort();
+        assert_eq!(fish, wanted, "{fish_list}");
+        for option in TAKES_VALUE {
+            assert!(
+                BASH_HOOK.contains(&format!("{option} "))
+                    || BASH_HOOK.contains(&format!("{option})")),
+                "bash: {option}"
+            );
+            assert!(FISH_HOOK.contains(&format!(" {option}")), "fish: {option}");
+        }
     }
 
     #[test]

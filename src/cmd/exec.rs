@@ -1,3 +1,6 @@
+//! `swop exec` and the heart of `swop shell`: replace swop with a command
+//! inside a profile, under the profile's lock.
+
 use std::ffi::{OsStr, OsString};
 use std::os::unix::process::CommandExt;
 use std::process::Command;
@@ -5,7 +8,7 @@ use std::process::Command;
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs};
 use crate::error::{Error, Result};
-use crate::lock::ProfileLock;
+use crate::lock::{CommandLock, LOCK_FD_VAR, ProfileLock};
 use crate::store::Store;
 use crate::switch;
 
@@ -37,11 +40,7 @@ pub fn exec_in_profile(
     // A command already running under this profile's lock (a wrapped tool in
     // `swop shell`, a script run by `swop exec`) is part of the holder: it
     // goes on under the lock it inherited instead of waiting for itself.
-    let held = if inherits_lock(&profile) {
-        None
-    } else {
-        ProfileLock::acquire(&profile, lock.lock, lock.wait, &what)?
-    };
+    let held = ProfileLock::for_command(&profile, lock.lock, lock.wait, &what)?;
     store.ensure_binding_dirs(&profile)?;
     let changes = switch::plan(&switch::process_env, Some(&profile), store.root());
     let mut command = Command::new(program);
@@ -52,9 +51,19 @@ pub fn exec_in_profile(
             None => command.env_remove(var),
         };
     }
-    if let Some(held) = &held {
-        held.inherit_across_exec()?;
-        command.env(LOCK_FD_VAR, held.fd().to_string());
+    match &held {
+        CommandLock::Own(held) => {
+            held.inherit_across_exec()?;
+            command.env(LOCK_FD_VAR, held.fd().to_string());
+        }
+        CommandLock::Inherited(fd) => {
+            command.env(LOCK_FD_VAR, fd.to_string());
+        }
+        // A variable left from another profile's lock would name a descriptor
+        // that means nothing here.
+        CommandLock::Unlocked => {
+            command.env_remove(LOCK_FD_VAR);
+        }
     }
     if let Some(announce) = announce {
         eprintln!("swop: {announce}");
@@ -71,27 +80,6 @@ pub fn exec_in_profile(
             message: format!("{shown}: cannot run: {err}"),
         },
     })
-}
-
-/// The descriptor number of the profile lock a command inherited from `swop exec`.
-const LOCK_FD_VAR: &str = "SWOP_LOCK_FD";
-
-/// Whether this process holds the profile's lock already: `SWOP_LOCK_FD` names
-/// an open descriptor on the very lock file of this profile.
-fn inherits_lock(profile: &crate::store::Profile) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let Some(fd) = std::env::var_os(LOCK_FD_VAR)
-        .and_then(|v| v.to_str()?.parse::<i32>().ok())
-        .filter(|fd| *fd > 2)
-    else {
-        return false;
-    };
-    let Ok(ours) = std::fs::metadata(profile.lock_path()) else {
-        return false;
-    };
-    // /dev/fd/N is the open file itself, on Linux and macOS alike.
-    std::fs::metadata(format!("/dev/fd/{fd}"))
-        .is_ok_and(|held| held.ino() == ours.ino() && held.dev() == ours.dev())
 }
 
 fn redacted_command_line(argv: &[OsString]) -> String {

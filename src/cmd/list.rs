@@ -1,3 +1,6 @@
+//! `swop list [--json] [--names]`: every profile, its bindings, and whether
+//! it is in use.
+
 use super::Run;
 use super::show::ProfileView;
 use crate::cli::ListArgs;
@@ -16,9 +19,10 @@ impl Run for ListArgs {
         let mut views = Vec::new();
         let mut skipped = 0;
         let locks = crate::lock::KernelLocks::read();
+        let census = crate::residents::Census::take(&store);
         for name in store.names()? {
             match store.load(&name) {
-                Ok(profile) => views.push(ProfileView::with_locks(&profile, &locks)),
+                Ok(profile) => views.push(ProfileView::new(&profile, &locks, &census)),
                 // One broken profile must not hide the others.
                 Err(err) => {
                     skipped += 1;

@@ -8,9 +8,11 @@ mod env;
 mod exec;
 mod init;
 mod list;
+mod ps;
 mod rm;
 mod shell;
 mod show;
+mod stop;
 
 pub use env::fast_path as env_fast_path;
 pub use exec::fast_path as exec_fast_path;
@@ -32,6 +34,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Env(args) => args.run(),
         Command::Exec(args) => args.run(),
         Command::Shell(args) => args.run(),
+        Command::Ps(args) => args.run(),
+        Command::Stop(args) => args.run(),
         Command::Init(args) => args.run(),
         Command::Completions(args) => args.run(),
         Command::Discover(args) => args.run(),

@@ -1,8 +1,11 @@
+//! `swop shell NAME`: an interactive `$SHELL` inside a profile, holding the
+//! profile's lock (exclusive unless `--lock` says otherwise) until it exits.
+
 use std::ffi::OsString;
 
 use super::Run;
 use super::exec::exec_in_profile;
-use crate::cli::ShellArgs;
+use crate::cli::{LockMode, ShellArgs};
 use crate::error::Result;
 
 impl Run for ShellArgs {
@@ -11,9 +14,14 @@ impl Run for ShellArgs {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| OsString::from("/bin/sh"));
         let announce = format!(
-            "starting {} as profile {:?}; exit to leave",
+            "starting {} as profile {:?}, {}",
             shell.to_string_lossy(),
-            self.name
+            self.name,
+            match self.lock.lock {
+                LockMode::Exclusive => "holding its lock exclusively until you exit",
+                LockMode::Shared => "holding its lock shared until you exit",
+                LockMode::None => "without its lock; exit to leave",
+            }
         );
         exec_in_profile(&self.name, &self.lock, &[shell], Some(&announce))
     }

@@ -1,9 +1,13 @@
+//! `swop show NAME [--json]`, and the view of a profile that `list` shares.
+
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::Run;
 use crate::cli::ShowArgs;
 use crate::error::Result;
+use crate::lock::KernelLocks;
+use crate::residents::Census;
 use crate::store::{Profile, Store};
 use crate::util::print_bytes;
 
@@ -15,16 +19,17 @@ pub struct ProfileView {
     pub bindings: BTreeMap<String, String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
+    /// Its lock is held, or a process runs in it (see `residents`).
     pub in_use: bool,
+    /// The pids of the processes running in the profile, lock or no lock.
+    pub residents: Vec<u32>,
 }
 
 impl ProfileView {
-    pub fn of(profile: &Profile) -> Self {
-        Self::with_locks(profile, &crate::lock::KernelLocks::read())
-    }
-
-    /// [`ProfileView::of`] against a lock table read once for many profiles.
-    pub fn with_locks(profile: &Profile, locks: &crate::lock::KernelLocks) -> Self {
+    /// The view of `profile` against a lock table and a census taken once
+    /// for many profiles.
+    pub fn new(profile: &Profile, locks: &KernelLocks, census: &Census) -> Self {
+        let residents = census.pids(&profile.name);
         ProfileView {
             name: profile.name.clone(),
             root: profile.dir.to_string_lossy().into_owned(),
@@ -35,7 +40,8 @@ impl ProfileView {
                 .collect(),
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),
-            in_use: crate::lock::in_use_with(locks, profile),
+            in_use: !residents.is_empty() || crate::lock::in_use_with(locks, profile),
+            residents,
         }
     }
 
@@ -55,6 +61,14 @@ impl ProfileView {
         if !self.tools.is_empty() {
             out.push_str(&format!("  tools {}\n", self.tools.join(" ")));
         }
+        if !self.residents.is_empty() {
+            let pids: Vec<String> = self.residents.iter().map(u32::to_string).collect();
+            out.push_str(&format!(
+                "  processes {} (swop ps {})\n",
+                pids.join(" "),
+                self.name
+            ));
+        }
         out
     }
 }
@@ -62,7 +76,8 @@ impl ProfileView {
 impl Run for ShowArgs {
     fn run(&self) -> Result<()> {
         let store = Store::open()?;
-        let view = ProfileView::of(&store.load(&self.name)?);
+        let profile = store.load(&self.name)?;
+        let view = ProfileView::new(&profile, &KernelLocks::read(), &Census::take(&store));
         let text = if self.json {
             serde_json::to_string_pretty(&view).unwrap_or_default() + "\n"
         } else {

@@ -6,3 +6,4 @@ mod discover;
 mod hardening;
 mod init;
 mod macos;
+mod residents;

@@ -1,0 +1,134 @@
+//! `swop ps [NAME] [--json]`: the processes running in a profile (or in every
+//! profile), whether they hold its lock or not, and since when.
+
+use super::Run;
+use crate::cli::PsArgs;
+use crate::error::Result;
+use crate::residents::{Census, Resident};
+use crate::store::Store;
+use crate::util::print_bytes;
+
+impl Run for PsArgs {
+    fn run(&self) -> Result<()> {
+        let store = Store::open()?;
+        let census = Census::take(&store);
+        let residents: Vec<&Resident> = match &self.name {
+            Some(name) => {
+                let residents: Vec<&Resident> = census.of(name).collect();
+                known_or_running(&store, name, !residents.is_empty())?;
+                residents
+            }
+            None => census.all().iter().collect(),
+        };
+        if self.json {
+            let text = serde_json::to_string_pretty(&residents).unwrap_or_default() + "\n";
+            return print_bytes(text.as_bytes());
+        }
+        if residents.is_empty() {
+            match &self.name {
+                Some(name) => eprintln!("swop: nothing runs in profile {name:?}"),
+                None => eprintln!("swop: nothing runs in any profile"),
+            }
+            return Ok(());
+        }
+        print_bytes(table(&residents).as_bytes())
+    }
+}
+
+/// Refuse a profile that neither exists nor has processes: a name of a
+/// profile removed while its processes ran is still worth showing.
+pub(super) fn known_or_running(store: &Store, name: &str, running: bool) -> Result<()> {
+    if running {
+        crate::names::check_profile_name(name)?;
+        if !store.profile_dir(name).exists() {
+            eprintln!(
+                "swop: profile {name:?} no longer exists; these processes still run with its environment"
+            );
+        }
+        return Ok(());
+    }
+    store.load_for_removal(name).map(|_| ())
+}
+
+/// One line per process, columns aligned, the command last and whole.
+fn table(residents: &[&Resident]) -> String {
+    let now = now_secs();
+    let rows: Vec<[String; 5]> = residents
+        .iter()
+        .map(|r| {
+            [
+                r.profile.clone(),
+                r.pid.to_string(),
+                r.started
+                    .map_or_else(|| "?".into(), |s| started_label(s, now)),
+                r.kind.describe().to_string(),
+                r.command.clone(),
+            ]
+        })
+        .collect();
+    let header = ["PROFILE", "PID", "STARTED", "HOW", "COMMAND"].map(String::from);
+    let mut widths = [0; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        for (width, cell) in widths.iter().zip(row) {
+            out.push_str(&format!("{cell:<width$}  "));
+        }
+        out.push_str(&row[4]);
+        out.push('\n');
+    }
+    out
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A start time as `ps` shows one: the local time of day for today, the date
+/// before that.
+fn started_label(started: u64, now: u64) -> String {
+    let (Some(then), Some(today)) = (local_time(started), local_time(now)) else {
+        return started.to_string();
+    };
+    if (then.tm_year, then.tm_yday) == (today.tm_year, today.tm_yday) {
+        format!("{:02}:{:02}:{:02}", then.tm_hour, then.tm_min, then.tm_sec)
+    } else {
+        format!(
+            "{}-{:02}-{:02}",
+            then.tm_year + 1900,
+            then.tm_mon + 1,
+            then.tm_mday
+        )
+    }
+}
+
+fn local_time(secs: u64) -> Option<libc::tm> {
+    let time = libc::time_t::try_from(secs).ok()?;
+    // SAFETY: all-zero is a valid tm, which localtime_r overwrites.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are to values we own, alive for the call.
+    let ok = unsafe { !libc::localtime_r(&time, &mut tm).is_null() };
+    ok.then_some(tm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_today_shows_the_time_an_older_one_the_date() {
+        let now = now_secs();
+        let label = started_label(now, now);
+        assert_eq!(label.len(), 8, "{label}");
+        assert_eq!(label.matches(':').count(), 2, "{label}");
+        let old = started_label(now - 400 * 24 * 3600, now);
+        assert_eq!(old.len(), 10, "{old}");
+        assert_eq!(old.matches('-').count(), 2, "{old}");
+    }
+}

@@ -1,0 +1,122 @@
+//! `swop stop NAME [--timeout SECS]` and `swop stop --all`: end the processes
+//! running in a profile (SIGTERM, then SIGKILL after the timeout) and say what
+//! was ended. swop never ends its own ancestors, such as the shell it was
+//! typed in when that shell runs in the profile: they are named and left.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::Run;
+use super::ps::known_or_running;
+use crate::cli::StopArgs;
+use crate::error::{Error, Result};
+use crate::residents::{self, Census, Ending, Resident, Stopped};
+use crate::store::Store;
+
+/// Censuses after the first catch processes started while swop was stopping
+/// (a child forked on SIGTERM, a supervisor's restart); this many at most.
+const ROUNDS: usize = 3;
+
+impl Run for StopArgs {
+    fn run(&self) -> Result<()> {
+        if self.name.is_none() && !self.all {
+            return Err(Error::usage(
+                "name the profile whose processes to end (swop stop NAME), \
+                 or end those of every profile with swop stop --all",
+            ));
+        }
+        let store = Store::open()?;
+        let ancestors = residents::ancestors();
+        let grace = Duration::from_secs_f64(self.timeout);
+        let mut census = Census::take(&store);
+        if let Some(name) = &self.name {
+            known_or_running(&store, name, census.of(name).next().is_some())?;
+        }
+        let spared: Vec<Resident> = self
+            .found(&census)
+            .into_iter()
+            .filter(|r| ancestors.contains(&r.pid))
+            .collect();
+        let mut outcomes: Vec<Stopped> = Vec::new();
+        let mut left = Vec::new();
+        for round in 0..=ROUNDS {
+            let failed: HashSet<u32> = outcomes
+                .iter()
+                .filter(|o| o.ending.is_err())
+                .map(|o| o.resident.pid)
+                .collect();
+            let targets: Vec<Resident> = self
+                .found(&census)
+                .into_iter()
+                .filter(|r| !ancestors.contains(&r.pid) && !failed.contains(&r.pid))
+                .collect();
+            if targets.is_empty() || round == ROUNDS {
+                left = targets;
+                break;
+            }
+            outcomes.extend(residents::stop(&targets, grace));
+            census = Census::take(&store);
+        }
+        report(self, &outcomes, &spared, &left, grace)
+    }
+}
+
+impl StopArgs {
+    /// The residents this command is about: the named profile's, or all.
+    fn found(&self, census: &Census) -> Vec<Resident> {
+        match &self.name {
+            Some(name) => census.of(name).cloned().collect(),
+            None => census.all().to_vec(),
+        }
+    }
+}
+
+/// Say what was ended and what was left; an error if anything could not be ended.
+fn report(
+    args: &StopArgs,
+    outcomes: &[Stopped],
+    spared: &[Resident],
+    left: &[Resident],
+    grace: Duration,
+) -> Result<()> {
+    let scope = match &args.name {
+        Some(name) => format!("profile {name:?}"),
+        None => "any profile".to_string(),
+    };
+    if outcomes.is_empty() && spared.is_empty() && left.is_empty() {
+        eprintln!("swop: nothing runs in {scope}");
+        return Ok(());
+    }
+    let mut failures = Vec::new();
+    for outcome in outcomes {
+        let r = &outcome.resident;
+        match &outcome.ending {
+            Ok(Ending::Gone) => eprintln!("swop: {r} of profile {:?} had ended", r.profile),
+            Ok(Ending::Terminated) => eprintln!("swop: stopped {r} of profile {:?}", r.profile),
+            Ok(Ending::Killed) => eprintln!(
+                "swop: killed {r} of profile {:?}: still running {} s after SIGTERM",
+                r.profile,
+                grace.as_secs_f64()
+            ),
+            Err(why) => failures.push(format!("{r}: {why}")),
+        }
+    }
+    for r in spared {
+        eprintln!(
+            "swop: left {r} of profile {:?} running: this swop runs inside it; exit it to leave the profile",
+            r.profile
+        );
+    }
+    for r in left {
+        failures.push(format!(
+            "{r}: it started while swop ended the others (something restarts them?)"
+        ));
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    Err(Error::user(format!(
+        "could not end every process in {scope}: {}; end them yourself (kill PID) and check with swop ps",
+        failures.join("; ")
+    )))
+}

@@ -1,0 +1,245 @@
+//! A lock handed down. `swop exec` passes its locked descriptor to the command
+//! and names it in `SWOP_LOCK_FD`, so that a `swop exec` of the same profile
+//! inside (a wrapped tool typed in `swop shell`) goes on under it instead of
+//! waiting for itself.
+//!
+//! The variable is only a claim: anyone can set it, and a descriptor of the
+//! lock file that someone merely opened holds nothing. It counts when flock(2)
+//! on that very open file succeeds without blocking in the mode it holds: a
+//! no-op for its holder, a failure while another process holds a conflicting
+//! lock. Asking for another mode than the one held is no question but a
+//! conversion, which the kernel does by dropping the old lock first, so a
+//! failed one leaves the caller with none. The mode held is therefore read
+//! first (/proc/self/fdinfo on Linux, a probe elsewhere) and only that mode is
+//! asked for.
+
+use std::fs::{self, File, OpenOptions};
+use std::os::fd::RawFd;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::time::{Duration, Instant};
+
+use super::table::{self, Holder};
+use crate::cli::Wait;
+use crate::error::{Error, Result};
+use crate::store::Profile;
+
+/// The variable that names the descriptor a command inherited.
+pub const LOCK_FD_VAR: &str = "SWOP_LOCK_FD";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    Shared,
+    Exclusive,
+}
+
+/// What a command's caller handed down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inherited {
+    /// Nothing to run under: no variable, another file, or no lock held.
+    Nothing,
+    /// The descriptor holds the lock in at least the mode asked for.
+    Enough(RawFd),
+    /// The descriptor holds the lock shared, and exclusive was asked for.
+    SharedOnly(RawFd),
+}
+
+/// What `SWOP_LOCK_FD` is worth to a command that asks for `exclusive` (else
+/// shared) use of `profile`.
+pub fn inherited(profile: &Profile, exclusive: bool) -> Inherited {
+    let Some(fd) = lock_file_fd(profile) else {
+        return Inherited::Nothing;
+    };
+    match held_mode(fd, profile) {
+        Some(Held::Exclusive) if flock_now(fd, libc::LOCK_EX) => Inherited::Enough(fd),
+        Some(Held::Shared) if flock_now(fd, libc::LOCK_SH) => {
+            if exclusive {
+                Inherited::SharedOnly(fd)
+            } else {
+                Inherited::Enough(fd)
+            }
+        }
+        _ => Inherited::Nothing,
+    }
+}
+
+/// The descriptor `SWOP_LOCK_FD` names, if it is open on this profile's lock file.
+pub fn lock_file_fd(profile: &Profile) -> Option<RawFd> {
+    let fd = std::env::var_os(LOCK_FD_VAR)?
+        .to_str()?
+        .parse::<RawFd>()
+        .ok()
+        .filter(|fd| *fd > 2)?;
+    let ours = fs::symlink_metadata(profile.lock_path()).ok()?;
+    let (dev, ino) = fd_identity(fd)?;
+    (dev == ours.dev() && ino == ours.ino()).then_some(fd)
+}
+
+/// Device and inode of the file open on `fd`.
+fn fd_identity(fd: RawFd) -> Option<(u64, u64)> {
+    // SAFETY: an all-zero stat is a valid value to be overwritten by fstat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: fstat writes only into the stat we own; a closed fd is EBADF.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return None;
+    }
+    #[allow(clippy::unnecessary_cast)] // dev_t is i32 on macOS, u64 on Linux
+    Some((st.st_dev as u64, st.st_ino as u64))
+}
+
+/// The mode of the flock the open file on `fd` holds, if any.
+#[cfg(target_os = "linux")]
+fn held_mode(fd: RawFd, profile: &Profile) -> Option<Held> {
+    match fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) {
+        Ok(info) => table::fdinfo_flock(&info, None).map(|exclusive| {
+            if exclusive {
+                Held::Exclusive
+            } else {
+                Held::Shared
+            }
+        }),
+        Err(_) => probe(profile),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn held_mode(_fd: RawFd, profile: &Profile) -> Option<Held> {
+    probe(profile)
+}
+
+/// Without fdinfo: a shared lock tried on a fresh open file of the lock tells
+/// whether anyone holds it exclusively. If so, the inherited descriptor holds
+/// it exclusively or not at all; if not, shared or not at all. Either way,
+/// asking it for that mode converts nothing.
+fn probe(profile: &Profile) -> Option<Held> {
+    let fresh = open_fresh(profile)?;
+    match fresh.try_lock_shared() {
+        Ok(()) => {
+            let _ = fresh.unlock();
+            Some(Held::Shared)
+        }
+        Err(fs::TryLockError::WouldBlock) => Some(Held::Exclusive),
+        Err(fs::TryLockError::Error(_)) => None,
+    }
+}
+
+fn open_fresh(profile: &Profile) -> Option<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(profile.lock_path())
+        .ok()
+}
+
+/// flock(2) without blocking: whether the open file on `fd` holds `op` now.
+fn flock_now(fd: RawFd, op: libc::c_int) -> bool {
+    loop {
+        // SAFETY: flock on a descriptor number; a bad one is an error, not UB.
+        if unsafe { libc::flock(fd, op | libc::LOCK_NB) } == 0 {
+            return true;
+        }
+        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return false;
+        }
+    }
+}
+
+/// Make the caller's shared lock on `fd` exclusive: at once when no other open
+/// file holds the profile, else once the others are gone, waiting as `wait`
+/// allows; without `wait`, refuse at once.
+///
+/// Each try is a conversion: the kernel drops the shared lock, then finds the
+/// profile busy, so a failed try takes the shared lock straight back. Where
+/// the kernel's lock table can be read, a try is made only when the caller's
+/// is the last lock left.
+pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()> {
+    let name = &profile.name;
+    let fresh = open_fresh(profile);
+    if try_take_over(profile, fd, fresh.as_ref())? {
+        announce_exclusive(name);
+        return Ok(());
+    }
+    let others = fresh.as_ref().map(other_holders).unwrap_or_default();
+    let others = if others.is_empty() {
+        "another process".to_string()
+    } else {
+        table::describe_holders(&others)
+    };
+    let Some(wait) = wait else {
+        return Err(Error::user(format!(
+            "profile {name:?} is locked shared by the command that started this one and also by \
+             {others}; an exclusive command inside it needs the profile alone: add --wait [SECS] \
+             to wait for them, or run it with --lock shared"
+        )));
+    };
+    eprintln!(
+        "swop: waiting for profile {name:?} ({others}) to make this shared lock exclusive{}",
+        match wait {
+            Wait::Seconds(s) => format!(", up to {s} s"),
+            Wait::Forever => String::new(),
+        }
+    );
+    let deadline = match wait {
+        Wait::Forever => None,
+        Wait::Seconds(secs) => Some(Instant::now() + Duration::from_secs_f64(secs)),
+    };
+    let mut pause = Duration::from_millis(5);
+    loop {
+        let now = Instant::now();
+        if deadline.is_some_and(|d| now >= d) {
+            return Err(Error::user(format!(
+                "profile {name:?} is still locked shared by others after waiting; try again or \
+                 use --wait without a limit"
+            )));
+        }
+        std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
+        pause = (pause * 2).min(Duration::from_millis(100));
+        if try_take_over(profile, fd, fresh.as_ref())? {
+            announce_exclusive(name);
+            return Ok(());
+        }
+    }
+}
+
+/// One try at making the shared lock on `fd` exclusive: whether it is now.
+fn try_take_over(profile: &Profile, fd: RawFd, fresh: Option<&File>) -> Result<bool> {
+    if !last_holder(fresh) {
+        return Ok(false);
+    }
+    if flock_now(fd, libc::LOCK_EX) {
+        return Ok(true);
+    }
+    if flock_now(fd, libc::LOCK_SH) {
+        return Ok(false);
+    }
+    Err(Error::user(format!(
+        "profile {:?}: another command took the profile while swop made the shared lock \
+         exclusive, so the command that started this one holds no lock any more; end it and \
+         start again",
+        profile.name
+    )))
+}
+
+/// The lock is the caller's too: say that it changed for the caller's whole life.
+fn announce_exclusive(name: &str) {
+    eprintln!(
+        "swop: the lock on profile {name:?} is exclusive now, and stays so until the command \
+         that started this one ends"
+    );
+}
+
+/// Whether the caller's is the only lock on the profile, where the kernel can
+/// tell; elsewhere only a try tells.
+fn last_holder(fresh: Option<&File>) -> bool {
+    fresh
+        .and_then(|f| table::KernelLocks::read().holding_files(f))
+        .is_none_or(|files| files <= 1)
+}
+
+/// The holders of the profile's lock other than this process's own ancestors.
+fn other_holders(file: &File) -> Vec<Holder> {
+    let ancestors = crate::residents::ancestors();
+    table::holders(file)
+        .into_iter()
+        .filter(|h| !ancestors.contains(&h.pid) && h.pid != std::process::id())
+        .collect()
+}

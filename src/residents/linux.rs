@@ -1,0 +1,126 @@
+//! Processes on Linux, from /proc: each one's environment, start, parent,
+//! command line, and the lock its descriptors hold.
+
+use std::fs::{self, File};
+use std::io::Read;
+use std::sync::OnceLock;
+
+use super::ProcInfo;
+
+/// Call `found` with the pid and environment block of every process this
+/// user may read, this one excepted.
+pub fn each_environ(found: &mut dyn FnMut(u32, &[u8])) {
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return;
+    };
+    let me = std::process::id();
+    let mut block = Vec::with_capacity(16 * 1024);
+    for entry in dir.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != me && read_environ(pid, &mut block) {
+            found(pid, &block);
+        }
+    }
+}
+
+/// Read /proc/PID/environ into `block`; false for another user's process
+/// (unreadable), a kernel thread or one that is gone (empty).
+fn read_environ(pid: u32, block: &mut Vec<u8>) -> bool {
+    block.clear();
+    let Ok(mut file) = File::open(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    file.read_to_end(block).is_ok() && !block.is_empty()
+}
+
+/// Parent, start and state of a process, from /proc/PID/stat.
+pub fn info(pid: u32) -> Option<ProcInfo> {
+    let stat = fs::read(format!("/proc/{pid}/stat")).ok()?;
+    parse_stat(&stat)
+}
+
+/// `pid (comm) S ppid ...`: the command name may hold anything, so the fields
+/// are counted from its last `)`. starttime is field 22, in clock ticks after boot.
+fn parse_stat(stat: &[u8]) -> Option<ProcInfo> {
+    let after = stat.iter().rposition(|&b| b == b')')?;
+    let text = std::str::from_utf8(&stat[after + 1..]).ok()?;
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let state = *fields.first()?;
+    let ppid = fields.get(1)?.parse().ok()?;
+    let stamp: u64 = fields.get(19)?.parse().ok()?;
+    Some(ProcInfo {
+        ppid,
+        stamp,
+        started: boot_time().map(|boot| boot + stamp / clock_ticks()),
+        ended: matches!(state, "Z" | "X" | "x"),
+    })
+}
+
+/// The boot time, in seconds since the epoch (`btime` in /proc/stat).
+fn boot_time() -> Option<u64> {
+    static BOOT: OnceLock<Option<u64>> = OnceLock::new();
+    *BOOT.get_or_init(|| {
+        let stat = fs::read_to_string("/proc/stat").ok()?;
+        stat.lines()
+            .find_map(|l| l.strip_prefix("btime "))?
+            .trim()
+            .parse()
+            .ok()
+    })
+}
+
+fn clock_ticks() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    u64::try_from(ticks).ok().filter(|t| *t > 0).unwrap_or(100)
+}
+
+/// Whether descriptor `fd` of process `pid` holds a flock on the lock file
+/// `lock`: the kernel lists in /proc/PID/fdinfo/FD the locks of that open file.
+pub fn holds_lock(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
+    let key = crate::lock::lock_key(lock);
+    fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
+        .is_ok_and(|info| crate::lock::fdinfo_flock(&info, Some(&key)).is_some())
+}
+
+/// The command line of a process, one string per argument.
+pub fn argv(pid: u32) -> Option<Vec<String>> {
+    let raw = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let words: Vec<String> = raw
+        .split(|&b| b == 0)
+        .filter(|w| !w.is_empty())
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    (!words.is_empty()).then_some(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_fields_are_counted_from_the_last_parenthesis() {
+        let line = b"4242 (a) b) S) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 \
+                     20 0 1 0 123456 1000 10 18446744073709551615";
+        let info = parse_stat(line).expect("parses");
+        assert_eq!(info.ppid, 17);
+        assert_eq!(info.stamp, 123456);
+        assert!(!info.ended);
+        let zombie = b"7 (z) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0";
+        assert!(parse_stat(zombie).expect("parses").ended);
+        assert!(parse_stat(b"7 (cut").is_none());
+    }
+
+    #[test]
+    fn this_process_is_found_with_its_parent() {
+        let me = info(std::process::id()).expect("own stat");
+        assert_eq!(me.ppid, std::os::unix::process::parent_id());
+        assert!(!me.ended);
+    }
+}

@@ -1,0 +1,183 @@
+//! Processes on macOS: the user's pids from proc_listpids, each one's
+//! arguments and environment from sysctl(KERN_PROCARGS2), its start, parent
+//! and state from proc_pidinfo, and its descriptors from proc_pidfdinfo.
+//! macOS does not say which open file holds a flock, so a descriptor open on
+//! the lock file counts as holding it.
+
+use std::ffi::c_int;
+use std::fs;
+use std::mem::size_of;
+use std::os::unix::fs::MetadataExt;
+use std::sync::OnceLock;
+
+use super::{ProcInfo, procargs};
+
+/// `PROC_UID_ONLY` of <sys/proc_info.h>: the processes of one effective uid.
+const PROC_UID_ONLY: u32 = 4;
+/// `PROC_PIDFDVNODEPATHINFO` of <sys/proc_info.h>.
+const PROC_PIDFDVNODEPATHINFO: c_int = 2;
+
+/// `struct proc_fileinfo` of <sys/proc_info.h>; filled by the kernel, only
+/// its size matters here.
+#[repr(C)]
+#[allow(dead_code)]
+struct ProcFileInfo {
+    fi_openflags: u32,
+    fi_status: u32,
+    fi_offset: libc::off_t,
+    fi_type: i32,
+    fi_guardflags: u32,
+}
+
+/// `struct vnode_fdinfowithpath` of <sys/proc_info.h>.
+#[repr(C)]
+struct VnodeFdInfoWithPath {
+    pfi: ProcFileInfo,
+    pvip: libc::vnode_info_path,
+}
+
+/// Call `found` with the pid and environment block of every process of this
+/// user, this one excepted.
+pub fn each_environ(found: &mut dyn FnMut(u32, &[u8])) {
+    let me = std::process::id();
+    let mut buf = Vec::new();
+    for pid in user_pids() {
+        if pid == me || !procargs2(pid, &mut buf) {
+            continue;
+        }
+        if let Some((_, env)) = procargs::split(&buf).filter(|(_, env)| !env.is_empty()) {
+            found(pid, env);
+        }
+    }
+}
+
+fn user_pids() -> Vec<u32> {
+    // SAFETY: geteuid cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    // SAFETY: a null buffer asks for the size the list needs.
+    let needed = unsafe { libc::proc_listpids(PROC_UID_ONLY, uid, std::ptr::null_mut(), 0) };
+    let Ok(needed) = usize::try_from(needed) else {
+        return Vec::new();
+    };
+    // Room for processes started between the two calls.
+    let mut pids: Vec<c_int> = vec![0; needed / size_of::<c_int>() + 64];
+    let bytes = c_int::try_from(pids.len() * size_of::<c_int>()).unwrap_or(c_int::MAX);
+    // SAFETY: the buffer holds `bytes` bytes.
+    let got = unsafe { libc::proc_listpids(PROC_UID_ONLY, uid, pids.as_mut_ptr().cast(), bytes) };
+    pids.truncate(usize::try_from(got).unwrap_or(0) / size_of::<c_int>());
+    pids.into_iter()
+        .filter_map(|p| u32::try_from(p).ok())
+        .filter(|p| *p > 0)
+        .collect()
+}
+
+/// sysctl(KERN_PROCARGS2) of `pid` into `buf`; false when it may not be read.
+fn procargs2(pid: u32, buf: &mut Vec<u8>) -> bool {
+    let Ok(pid) = c_int::try_from(pid) else {
+        return false;
+    };
+    buf.clear();
+    buf.resize(arg_max(), 0);
+    let mut mib = [libc::CTL_KERN, libc::KERN_PROCARGS2, pid];
+    let mut len = buf.len();
+    // SAFETY: `len` is the size of `buf`, which sysctl fills at most.
+    let rc = unsafe {
+        libc::sysctl(
+            mib.as_mut_ptr(),
+            3,
+            buf.as_mut_ptr().cast(),
+            &mut len,
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    buf.truncate(if rc == 0 { len } else { 0 });
+    rc == 0
+}
+
+/// The largest argument and environment area (KERN_ARGMAX).
+fn arg_max() -> usize {
+    static MAX: OnceLock<usize> = OnceLock::new();
+    *MAX.get_or_init(|| {
+        let mut max: c_int = 0;
+        let mut len = size_of::<c_int>();
+        let mut mib = [libc::CTL_KERN, libc::KERN_ARGMAX];
+        // SAFETY: `max` is an int and `len` its size.
+        let rc = unsafe {
+            libc::sysctl(
+                mib.as_mut_ptr(),
+                2,
+                (&mut max as *mut c_int).cast(),
+                &mut len,
+                std::ptr::null_mut(),
+                0,
+            )
+        };
+        usize::try_from(max)
+            .ok()
+            .filter(|m| rc == 0 && *m > 0)
+            .unwrap_or(1 << 20)
+    })
+}
+
+/// Parent, start and state of a process.
+pub fn info(pid: u32) -> Option<ProcInfo> {
+    let pid = c_int::try_from(pid).ok()?;
+    // SAFETY: all-zero is a valid proc_bsdinfo, to be overwritten.
+    let mut bsd: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
+    let size = c_int::try_from(size_of::<libc::proc_bsdinfo>()).ok()?;
+    // SAFETY: the buffer is one proc_bsdinfo of `size` bytes.
+    let got = unsafe {
+        libc::proc_pidinfo(
+            pid,
+            libc::PROC_PIDTBSDINFO,
+            0,
+            (&mut bsd as *mut libc::proc_bsdinfo).cast(),
+            size,
+        )
+    };
+    (got == size).then(|| ProcInfo {
+        ppid: bsd.pbi_ppid,
+        stamp: bsd.pbi_start_tvsec * 1_000_000 + bsd.pbi_start_tvusec,
+        started: Some(bsd.pbi_start_tvsec),
+        ended: bsd.pbi_status == libc::SZOMB,
+    })
+}
+
+/// Whether descriptor `fd` of process `pid` is open on the lock file `lock`.
+pub fn holds_lock(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
+    let Ok(pid) = c_int::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: all-zero is a valid value of these plain C structs.
+    let mut info: VnodeFdInfoWithPath = unsafe { std::mem::zeroed() };
+    let Ok(size) = c_int::try_from(size_of::<VnodeFdInfoWithPath>()) else {
+        return false;
+    };
+    // SAFETY: the buffer is one vnode_fdinfowithpath of `size` bytes.
+    let got = unsafe {
+        libc::proc_pidfdinfo(
+            pid,
+            fd,
+            PROC_PIDFDVNODEPATHINFO,
+            (&mut info as *mut VnodeFdInfoWithPath).cast(),
+            size,
+        )
+    };
+    let stat = &info.pvip.vip_vi.vi_stat;
+    got == size && u64::from(stat.vst_dev) == lock.dev() && stat.vst_ino == lock.ino()
+}
+
+/// The command line of a process, one string per argument.
+pub fn argv(pid: u32) -> Option<Vec<String>> {
+    let mut buf = Vec::new();
+    if !procargs2(pid, &mut buf) {
+        return None;
+    }
+    let (args, _) = procargs::split(&buf)?;
+    let words: Vec<String> = args
+        .iter()
+        .map(|w| String::from_utf8_lossy(w).into_owned())
+        .collect();
+    (!words.is_empty()).then_some(words)
+}

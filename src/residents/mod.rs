@@ -1,0 +1,242 @@
+//! Residents: every process that runs in a profile, found from the mark swop
+//! leaves in its environment (see [`environ`]), whether or not it still holds
+//! the profile's lock. A daemon a tool starts and that closes every inherited
+//! descriptor (codex's app-server, gpg-agent, a language server) leaves the
+//! lock behind but keeps its environment, and runs from the profile's folders
+//! all the same.
+//!
+//! A census reads the environment of each of the user's processes
+//! (/proc/PID/environ on Linux, `sysctl(KERN_PROCARGS2)` on macOS): cheap, but
+//! not free, so only the commands that report on or remove profiles take one;
+//! `swop env` and `swop exec` never do.
+//!
+//! A shell switched with `swop use` changes its own variables only: the kernel
+//! keeps the environment a process started with, so such a shell shows
+//! through the commands it starts, not by itself.
+
+mod environ;
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+mod procargs;
+mod stop;
+
+#[cfg(target_os = "linux")]
+use linux as platform;
+#[cfg(target_os = "macos")]
+use macos as platform;
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::store::Store;
+
+pub use stop::{Ending, Stopped, stop};
+
+/// How a resident runs in its profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// It holds the profile's lock, through the descriptor `swop exec` passed on.
+    Lock,
+    /// It was started under the lock and no longer holds it: a daemon that
+    /// closed the descriptors it inherited.
+    Resident,
+    /// It never held the lock: started from a shell switched to the profile
+    /// (`swop use`, `swop env`) or by `swop exec --lock none`.
+    Switched,
+}
+
+impl Kind {
+    /// For people: how it runs.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Lock => "holds the lock",
+            Kind::Resident => "resident only",
+            Kind::Switched => "switched shell",
+        }
+    }
+}
+
+/// One process running in a profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resident {
+    pub profile: String,
+    pub pid: u32,
+    pub kind: Kind,
+    /// When it started, in seconds since the Unix epoch.
+    pub started: Option<u64>,
+    /// Its command line, with anything that looks like a secret redacted.
+    pub command: String,
+    /// Its start as precisely as the system tells: with the pid, what makes
+    /// sure a signal reaches this process and not a later one with its pid.
+    #[serde(skip)]
+    stamp: u64,
+}
+
+impl std::fmt::Display for Resident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pid {} ({})", self.pid, self.command)
+    }
+}
+
+/// What the system tells about one process.
+#[derive(Debug, Clone, Copy)]
+struct ProcInfo {
+    ppid: u32,
+    /// Start time in the system's own unit, for identity.
+    stamp: u64,
+    /// Start time in seconds since the epoch.
+    started: Option<u64>,
+    /// Dead and not yet reaped.
+    ended: bool,
+}
+
+/// The residents of every profile of one store, at one moment.
+#[derive(Debug, Default)]
+pub struct Census {
+    residents: Vec<Resident>,
+}
+
+impl Census {
+    /// Every process of this user that runs in a profile of `store`, this one
+    /// excepted, by profile and pid.
+    pub fn take(store: &Store) -> Census {
+        let mut locks = HashMap::new();
+        let mut residents: Vec<Resident> = marked(store)
+            .into_iter()
+            .filter_map(|(pid, profile, fd)| {
+                let lock = locks.entry(profile.clone()).or_insert_with(|| {
+                    let path = store.profile_dir(&profile).join(crate::store::LOCK_FILE);
+                    fs::symlink_metadata(path).ok()
+                });
+                resident(pid, profile, fd, lock.as_ref())
+            })
+            .collect();
+        residents.sort_by(|a, b| (&a.profile, a.pid).cmp(&(&b.profile, b.pid)));
+        Census { residents }
+    }
+
+    /// All residents, by profile and pid.
+    pub fn all(&self) -> &[Resident] {
+        &self.residents
+    }
+
+    /// The residents of one profile, by pid.
+    pub fn of<'a>(&'a self, profile: &'a str) -> impl Iterator<Item = &'a Resident> + 'a {
+        self.residents.iter().filter(move |r| r.profile == profile)
+    }
+
+    /// The pids of one profile's residents.
+    pub fn pids(&self, profile: &str) -> Vec<u32> {
+        self.of(profile).map(|r| r.pid).collect()
+    }
+}
+
+/// The processes marked as running in a profile of `store`: pid, profile, and
+/// the lock descriptor `exec` named, if any.
+fn marked(store: &Store) -> Vec<(u32, String, Option<i32>)> {
+    let mut marked = Vec::new();
+    let mut stores = StoreMatch::new(store.root());
+    platform::each_environ(&mut |pid, block| {
+        let Some(mark) = environ::mark(block) else {
+            return;
+        };
+        let Ok(profile) = std::str::from_utf8(mark.profile) else {
+            return;
+        };
+        if crate::names::is_profile_name(profile) && stores.is_ours(mark.store) {
+            let fd = mark
+                .lock_fd
+                .and_then(|fd| std::str::from_utf8(fd).ok()?.parse().ok());
+            marked.push((pid, profile.to_string(), fd));
+        }
+    });
+    marked
+}
+
+/// The resident behind one marked process, unless it has ended meanwhile.
+fn resident(
+    pid: u32,
+    profile: String,
+    fd: Option<i32>,
+    lock: Option<&fs::Metadata>,
+) -> Option<Resident> {
+    let info = platform::info(pid).filter(|i| !i.ended)?;
+    let kind = match (fd, lock) {
+        (Some(fd), Some(lock)) if platform::holds_lock(pid, fd, lock) => Kind::Lock,
+        (Some(_), _) => Kind::Resident,
+        (None, _) => Kind::Switched,
+    };
+    Some(Resident {
+        profile,
+        pid,
+        kind,
+        started: info.started,
+        command: command_line(pid).unwrap_or_default(),
+        stamp: info.stamp,
+    })
+}
+
+/// Whether a `SWOP_HOME` value names this store: the same bytes as its
+/// canonical root, or a path that resolves to it. Answers are kept, as many
+/// processes carry the same value.
+struct StoreMatch<'a> {
+    root: &'a Path,
+    seen: Vec<(Vec<u8>, bool)>,
+}
+
+impl<'a> StoreMatch<'a> {
+    fn new(root: &'a Path) -> Self {
+        StoreMatch {
+            root,
+            seen: Vec::new(),
+        }
+    }
+
+    fn is_ours(&mut self, value: &[u8]) -> bool {
+        if value == self.root.as_os_str().as_bytes() {
+            return true;
+        }
+        if let Some((_, ours)) = self.seen.iter().find(|(v, _)| v == value) {
+            return *ours;
+        }
+        let path = Path::new(OsStr::from_bytes(value));
+        let ours = path.is_absolute() && fs::canonicalize(path).is_ok_and(|p| p == self.root);
+        self.seen.push((value.to_vec(), ours));
+        ours
+    }
+}
+
+/// The command line of a process, redacted, for messages.
+pub fn command_line(pid: u32) -> Option<String> {
+    let words = platform::argv(pid)?;
+    Some(crate::discover::redact::redact_command(&words).join(" "))
+}
+
+/// This process's parent, its parent's parent, and so on up to init.
+pub fn ancestors() -> Vec<u32> {
+    let mut chain = Vec::new();
+    let mut pid = std::os::unix::process::parent_id();
+    // A cycle cannot happen, but a bound costs nothing.
+    while pid > 1 && chain.len() < 4096 {
+        chain.push(pid);
+        match platform::info(pid) {
+            Some(info) => pid = info.ppid,
+            None => break,
+        }
+    }
+    chain
+}
+
+/// Whether this very process (same pid, same start) still runs.
+fn still_running(resident: &Resident) -> bool {
+    platform::info(resident.pid).is_some_and(|i| !i.ended && i.stamp == resident.stamp)
+}
