@@ -141,15 +141,8 @@ pub struct StopArgs {
     #[arg(long, conflicts_with = "name")]
     pub all: bool,
     /// Seconds to wait after SIGTERM before sending SIGKILL
-    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_timeout)]
-    pub timeout: f64,
-}
-
-fn parse_timeout(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(secs),
-        _ => Err(format!("expected a number of seconds, got {s:?}")),
-    }
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_seconds)]
+    pub timeout: std::time::Duration,
 }
 
 #[derive(Debug, Args)]
@@ -299,7 +292,7 @@ pub struct DiscoverArgs {
     pub keep_traces: bool,
     /// Stop a step that runs longer than SECS (default: none with a terminal,
     /// 30 s without one and in the two-account run)
-    #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     pub timeout: Option<std::time::Duration>,
     /// A step may end with this exit code and still count as doing its job
     /// (repeatable; 0 always counts)
@@ -317,12 +310,12 @@ pub struct DiscoverArgs {
 }
 
 /// Seconds, whole or not, up to a day: `--timeout 90`, `--timeout 2.5`.
-fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     let secs: f64 = text
         .parse()
         .map_err(|_| format!("{text:?} is not a number of seconds"))?;
-    if !(secs > 0.0 && secs <= 86_400.0) {
-        return Err("give a number of seconds above 0 and at most 86400 (a day)".into());
+    if !(0.0..=86_400.0).contains(&secs) {
+        return Err("give a number of seconds from 0 to 86400 (a day)".into());
     }
     Ok(std::time::Duration::from_secs_f64(secs))
 }

@@ -27,7 +27,7 @@ impl Run for StopArgs {
         }
         let store = Store::open()?;
         let ancestors = residents::ancestors();
-        let grace = Duration::from_secs_f64(self.timeout);
+        let grace = self.timeout;
         let mut census = Census::take(&store);
         if let Some(name) = &self.name {
             known_or_running(&store, name, census.of(name).next().is_some())?;

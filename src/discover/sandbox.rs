@@ -11,7 +11,6 @@
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -40,7 +39,7 @@ impl ReadOnlyHome {
     /// here.
     pub fn new(protect: &[PathBuf], writable: &[PathBuf]) -> Result<ReadOnlyHome, String> {
         if !cfg!(target_os = "linux") {
-            return Err("read-only mounts need Linux namespaces".into());
+            return Err("read-only mounts need Linux namespaces; macOS has none".into());
         }
         let mut mounts = Vec::new();
         for path in protect.iter().filter(|p| p.exists()) {
@@ -89,14 +88,19 @@ impl ReadOnlyHome {
         let gid_map = self.gid_map.clone();
         // SAFETY: between fork and exec only system calls on memory prepared
         // before the fork (no allocation, no locks).
+        #[cfg(target_os = "linux")]
         unsafe {
+            use std::os::unix::process::CommandExt;
             cmd.pre_exec(move || enter(&mounts, as_root, &uid_map, &gid_map));
         }
+        #[cfg(not(target_os = "linux"))]
+        let _ = (cmd, mounts, as_root, uid_map, gid_map);
     }
 }
 
 /// In the child: a new mount namespace (and user namespace unless root),
 /// then the bind mounts.
+#[cfg(target_os = "linux")]
 fn enter(
     mounts: &[(CString, libc::c_ulong, bool)],
     as_root: bool,
@@ -159,6 +163,7 @@ fn enter(
 ///
 /// # Safety
 /// Plain system calls; `path` is NUL-terminated.
+#[cfg(target_os = "linux")]
 unsafe fn write_proc(path: &std::ffi::CStr, bytes: &[u8]) -> std::io::Result<()> {
     // SAFETY: see the function's contract.
     unsafe {
@@ -188,6 +193,7 @@ fn mount_of(path: &Path, read_only: bool) -> Result<Mount, String> {
             std::io::Error::last_os_error()
         ));
     }
+    #[cfg(target_os = "linux")]
     let pairs = [
         (libc::ST_NOSUID, libc::MS_NOSUID),
         (libc::ST_NODEV, libc::MS_NODEV),
@@ -196,6 +202,8 @@ fn mount_of(path: &Path, read_only: bool) -> Result<Mount, String> {
         (libc::ST_NODIRATIME, libc::MS_NODIRATIME),
         (libc::ST_RELATIME, libc::MS_RELATIME),
     ];
+    #[cfg(not(target_os = "linux"))]
+    let pairs: [(libc::c_ulong, libc::c_ulong); 0] = [];
     let kept = pairs
         .iter()
         .filter(|(st_flag, _)| st.f_flag & *st_flag != 0)

@@ -8,8 +8,7 @@
 //! descendant inherits however it detaches; on Linux swop is also a child
 //! subreaper, so orphans are re-parented to it and can be reaped.
 
-use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Child;
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -321,32 +320,15 @@ fn reap(pids: &[u32]) {
     }
 }
 
-/// Alive and not a zombie.
 fn alive(pid: u32) -> bool {
-    match proc_state(pid) {
-        Some(state) => state != b'Z' && state != b'X',
-        None => crate::util::pid_alive(pid),
-    }
-}
-
-fn proc_state(pid: u32) -> Option<u8> {
-    let stat = std::fs::read(format!("/proc/{pid}/stat")).ok()?;
-    let close = memchr::memrchr(b')', &stat)?;
-    stat.get(close + 2).copied()
+    crate::residents::alive(pid)
 }
 
 /// A process's command line for the report, redacted.
 fn command_line(pid: u32) -> String {
-    let words: Vec<String> = std::fs::read(format!("/proc/{pid}/cmdline"))
-        .unwrap_or_default()
-        .split(|b| *b == 0)
-        .filter(|w| !w.is_empty())
-        .map(|w| String::from_utf8_lossy(w).into_owned())
-        .collect();
-    if words.is_empty() {
-        return format!("process {pid}");
-    }
-    super::redact::redact_command(&words).join(" ")
+    crate::residents::command_line(pid)
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| format!("process {pid}"))
 }
 
 fn is_program(pid: u32, program: &Path) -> bool {
@@ -363,22 +345,10 @@ pub fn stop_own_children() {
 
 /// The pids of the user's processes whose environment holds the marker.
 pub fn processes_marked(marker: &str) -> Vec<u32> {
-    let mut needle = Vec::with_capacity(MARKER_VAR.len() + marker.len() + 2);
-    needle.extend_from_slice(MARKER_VAR.as_bytes());
-    needle.push(b'=');
-    needle.extend_from_slice(marker.as_bytes());
-    needle.push(0);
-    let finder = memchr::memmem::Finder::new(&needle);
-    user_pids()
-        .into_iter()
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| finder.find_iter(&env).any(|at| at == 0 || env[at - 1] == 0))
-        })
-        .collect()
+    crate::residents::processes_with(MARKER_VAR, marker)
 }
 
-/// Children of swop (orphans land here once swop is a subreaper).
+/// Children of swop (orphans land here once swop is a subreaper; Linux).
 fn own_children() -> Vec<u32> {
     let me = std::process::id();
     let mut out = Vec::new();
@@ -393,33 +363,6 @@ fn own_children() -> Vec<u32> {
         );
     }
     out
-}
-
-/// Pids of this user's processes.
-fn user_pids() -> Vec<u32> {
-    use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .flatten()
-        .filter_map(|e| {
-            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-            (e.metadata().ok()?.uid() == uid).then_some(pid)
-        })
-        .collect()
-}
-
-/// The program a command will run, as the kernel names it in /proc/PID/exe.
-pub fn resolved_program(program: &OsStr) -> Option<PathBuf> {
-    let path = if Path::new(program).components().count() > 1 {
-        PathBuf::from(program)
-    } else {
-        which::which(program).ok()?
-    };
-    std::fs::canonicalize(path).ok()
 }
 
 #[cfg(test)]

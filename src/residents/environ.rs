@@ -40,6 +40,11 @@ pub fn mark(block: &[u8]) -> Option<Mark<'_>> {
     })
 }
 
+/// Whether `block` holds the entry `NAME=value` exactly.
+pub fn has_entry(block: &[u8], entry: &[u8]) -> bool {
+    block.split(|&b| b == 0).any(|e| e == entry)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +63,14 @@ mod tests {
         );
         let first = b"SWOP_HOME=/s\0SWOP_PROFILE=a";
         assert_eq!(mark(first).map(|m| m.profile), Some(&b"a"[..]));
+    }
+
+    #[test]
+    fn an_entry_is_matched_whole() {
+        let block = b"A=1\0SWOP_DISCOVER_STEP=7-1\0B=2";
+        assert!(has_entry(block, b"SWOP_DISCOVER_STEP=7-1"));
+        assert!(!has_entry(block, b"SWOP_DISCOVER_STEP=7-"));
+        assert!(!has_entry(block, b"DISCOVER_STEP=7-1"));
     }
 
     #[test]

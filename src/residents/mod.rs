@@ -215,6 +215,24 @@ impl<'a> StoreMatch<'a> {
     }
 }
 
+/// The user's processes (this one excepted) whose environment holds the
+/// entry `name=value`: what a process inherits however it detaches.
+pub fn processes_with(name: &str, value: &str) -> Vec<u32> {
+    let entry = format!("{name}={value}");
+    let mut pids = Vec::new();
+    platform::each_environ(&mut |pid, block| {
+        if environ::has_entry(block, entry.as_bytes()) {
+            pids.push(pid);
+        }
+    });
+    pids
+}
+
+/// Whether a process runs (exists and has not ended).
+pub fn alive(pid: u32) -> bool {
+    platform::info(pid).is_some_and(|i| !i.ended)
+}
+
 /// The command line of a process, redacted, for messages.
 pub fn command_line(pid: u32) -> Option<String> {
     let words = platform::argv(pid)?;
