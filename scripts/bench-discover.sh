@@ -9,6 +9,9 @@
 #   tracing:  a stat-heavy command traced the way swop traces it, against the
 #             same command under plain `strace -f` as the runbook runs it;
 #             target <= 0.6x
+#   live:     swop discover end to end on the real codex and cargo, against
+#             a baseline build (BASELINE=/path/to/swop); target <= 1.5x.
+#             See scripts/bench-discover-live.sh, which this runs last.
 #
 # Needs strace, hyperfine and ripgrep (apt-get install strace hyperfine ripgrep).
 set -euo pipefail
@@ -97,3 +100,5 @@ r = ours / plain
 print(f"tracing: swop's strace {ours:.2f} s, plain strace -f {plain:.2f} s: "
       f"{r:.2f}x (target <= 0.6: {'ok' if r <= 0.6 else 'MISSED'})")
 PY
+
+"$(dirname "$0")/bench-discover-live.sh"
