@@ -38,14 +38,21 @@ pub fn is_var_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
 }
 
-/// Why a variable may not be bound, unset or set by a profile, a recipe or
-/// discover, if it may not. The rule: a binding names where a tool keeps
-/// state. Variables that choose which code runs, how a shell behaves, where
-/// programs are installed, which certificates are trusted or where the login
-/// session's services listen are something else: pointing one into a profile
-/// would hand code execution to whatever lands there, or break the tool
-/// instead of isolating it. Case is ignored: zsh ties `path`, `fpath` and
-/// `cdpath` to their upper-case twins, and fish reads `fish_user_paths`.
+/// Why a variable may not be bound, unset, saved or restored by a profile, a
+/// recipe, discover or `SWOP_SAVED`, if it may not.
+///
+/// The rule has two halves. A binding names where a tool keeps state, so it
+/// must say it names a place ([`names_a_place`], an allow-list of name
+/// endings); and no variable on this block-list is ever touched, bound or
+/// not. The block-list holds what a place-shaped name can still be, and what
+/// an unset or a restore could reach: variables that choose which code runs,
+/// how a shell behaves, where programs are installed, which certificates are
+/// trusted or where the login session's services listen, and the shells' own
+/// (read-only ones among them: assigning `UID` stops zsh part-way through a
+/// switch). Pointing one into a profile would hand code execution to whatever
+/// lands there, or break the tool instead of isolating it. Case is ignored:
+/// zsh ties `path`, `fpath` and `cdpath` to their upper-case twins, and fish
+/// reads `fish_user_paths`.
 pub fn forbidden_reason(name: &str) -> Option<&'static str> {
     const CODE: &[&str] = &[
         "PATH",
@@ -100,9 +107,6 @@ pub fn forbidden_reason(name: &str) -> Option<&'static str> {
         "RPROMPT2",
         "RPS1",
         "RPS2",
-        "FISH_USER_PATHS",
-        "FISH_FUNCTION_PATH",
-        "FISH_COMPLETE_PATH",
     ];
     const SHELL_OWNED: &[&str] = &[
         "PWD",
@@ -121,6 +125,33 @@ pub fn forbidden_reason(name: &str) -> Option<&'static str> {
         "PIPESTATUS",
         "USER",
         "LOGNAME",
+        "USERNAME",
+        "GID",
+        "EGID",
+        "HOST",
+        "HISTCMD",
+        "HISTORY",
+        "TMOUT",
+        "MAIL",
+        "MAILPATH",
+        "MAILCHECK",
+        "OPTIND",
+        "OPTARG",
+        "REPLY",
+        "FUNCNAME",
+        "DIRSTACK",
+        "EPOCHSECONDS",
+        "EPOCHREALTIME",
+        "SRANDOM",
+        "ERRNO",
+        "ARGC",
+        "ARGV",
+        "TTY",
+        "VERSION",
+        "LAST_PID",
+        "CMD_DURATION",
+        "UMASK",
+        "_",
     ];
     const PROGRAMS: &[&str] = &[
         "RUSTUP_HOME",
@@ -151,6 +182,20 @@ pub fn forbidden_reason(name: &str) -> Option<&'static str> {
         "HOMEBREW_PREFIX",
         "HOMEBREW_CELLAR",
         "HOMEBREW_REPOSITORY",
+        "XDG_BIN_HOME",
+        "PIPX_HOME",
+        "PIPX_BIN_DIR",
+        "POETRY_HOME",
+        "UV_TOOL_DIR",
+        "UV_TOOL_BIN_DIR",
+        "UV_PYTHON_INSTALL_DIR",
+        "FNM_DIR",
+        "PROTO_HOME",
+        "CABAL_DIR",
+        "OPAMROOT",
+        "CARGO_INSTALL_ROOT",
+        "GOBIN",
+        "NPM_CONFIG_PREFIX",
     ];
     const CERTIFICATES: &[&str] = &[
         "SSL_CERT_FILE",
@@ -190,7 +235,10 @@ pub fn forbidden_reason(name: &str) -> Option<&'static str> {
     const PREFIXES: &[(&str, &str)] = &[
         ("LD_", "it changes how programs are loaded"),
         ("DYLD_", "it changes how programs are loaded"),
-        ("BASH_FUNC_", "it defines shell functions"),
+        ("BASH", "bash owns it or runs code from it"),
+        ("ZSH_", "zsh owns it"),
+        ("FISH_", "fish owns it or loads code from it"),
+        ("COMP_", "the shell's completion owns it"),
         ("SWOP_", "it is swop's own"),
         ("LC_", "it sets the locale"),
         ("MALLOC_", "it changes how programs allocate memory"),
@@ -226,6 +274,40 @@ pub fn is_forbidden_var(name: &str) -> bool {
     forbidden_reason(name).is_some()
 }
 
+/// The endings of a name that says it names a place: `CODEX_HOME`,
+/// `GH_CONFIG_DIR`, `AWS_CONFIG_FILE`, `KUBECONFIG`, `npm_config_cache`.
+/// `PATH` and `ROOT` are not among them: those name search lists and
+/// installations, which decide what code runs.
+pub const PLACE_ENDINGS: [&str; 10] = [
+    "HOME",
+    "DIR",
+    "DIRECTORY",
+    "FOLDER",
+    "FILE",
+    "CONFIG",
+    "CONF",
+    "CACHE",
+    "STATE",
+    "DATA",
+];
+
+/// Places whose names do not say so.
+const PLACES_BY_NAME: [&str; 1] = ["GIT_CONFIG_GLOBAL"];
+
+/// Words that end like a place and are not one: `AWS_PROFILE` names an
+/// account, not a file.
+const NOT_PLACES: [&str; 1] = ["PROFILE"];
+
+/// Whether `name` says it names where a tool keeps state: the allow-list a
+/// binding must pass, on top of [`forbidden_reason`].
+pub fn names_a_place(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let ends = |words: &[&str]| words.iter().any(|end| upper.ends_with(end));
+    (ends(&PLACE_ENDINGS) && !ends(&NOT_PLACES)) || PLACES_BY_NAME.contains(&upper.as_str())
+}
+
+/// A variable a profile or recipe may unset, or whose value swop may save
+/// and restore: a plain name that is not on the block-list.
 pub fn check_var_name(name: &str) -> Result<()> {
     if !is_var_name(name) {
         return Err(Error::user(format!(
@@ -236,6 +318,20 @@ pub fn check_var_name(name: &str) -> Result<()> {
     if let Some(why) = forbidden_reason(name) {
         return Err(Error::user(format!(
             "{name} cannot be bound by a profile: {why}"
+        )));
+    }
+    Ok(())
+}
+
+/// A variable a profile, recipe or discovery may point into a profile: it
+/// passes [`check_var_name`] and names a place ([`names_a_place`]).
+pub fn check_binding_name(name: &str) -> Result<()> {
+    check_var_name(name)?;
+    if !names_a_place(name) {
+        return Err(Error::user(format!(
+            "{name} cannot be bound by a profile: a binding names where a tool keeps its state, \
+             and {name} does not say it names a place (its name must end in {})",
+            PLACE_ENDINGS.join(", ")
         )));
     }
     Ok(())
@@ -313,6 +409,72 @@ mod tests {
             "GCONV_PATH",
         ] {
             assert!(check_var_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn variables_that_choose_code_or_belong_to_a_shell_are_never_touched() {
+        for name in [
+            "fish_user_paths",
+            "fish_function_path",
+            "GIT_EXEC_PATH",
+            "PYTHONUSERBASE",
+            "PYTHONPATH",
+            "PYTHONSTARTUP",
+            "ZDOTDIR",
+            "BASH_ENV",
+            "ENV",
+            "PROMPT_COMMAND",
+            "PS0",
+            "NODE_OPTIONS",
+            "JAVA_TOOL_OPTIONS",
+            "PERL5LIB",
+            "RUBYOPT",
+            "UID",
+            "EUID",
+            "PPID",
+            "SHELLOPTS",
+            "BASHOPTS",
+            "USERNAME",
+            "status",
+            "XDG_BIN_HOME",
+            "PIPX_BIN_DIR",
+        ] {
+            assert!(is_forbidden_var(name), "{name}");
+            assert!(check_var_name(name).is_err(), "{name}");
+            assert!(check_binding_name(name).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_binding_must_name_a_place() {
+        for place in [
+            "HOME",
+            "CODEX_HOME",
+            "GNUPGHOME",
+            "GH_CONFIG_DIR",
+            "TMPDIR",
+            "KUBECONFIG",
+            "AWS_CONFIG_FILE",
+            "npm_config_cache",
+            "NPM_CONFIG_USERCONFIG",
+            "GIT_CONFIG_GLOBAL",
+            "MY_TOOL_STATE",
+        ] {
+            assert!(check_binding_name(place).is_ok(), "{place}");
+        }
+        for other in [
+            "GH_TOKEN",
+            "AWS_PROFILE",
+            "EDITOR",
+            "GIT_SSH_COMMAND",
+            "GOPATH",
+            "X",
+        ] {
+            let err = check_binding_name(other).expect_err(other).to_string();
+            assert!(err.contains("names a place"), "{other}: {err}");
+            // Not a place, yet a profile may unset it.
+            assert!(check_var_name(other).is_ok(), "{other}");
         }
     }
 

@@ -280,6 +280,12 @@ pub fn catalog_overrides() -> impl Iterator<Item = &'static str> {
     })
 }
 
+/// Every variable the catalog names, bound, unset or a credential: a saved
+/// value of one of them may be restored.
+pub fn catalog_names() -> impl Iterator<Item = &'static str> {
+    catalog_overrides().chain(CATALOG.iter().flat_map(|k| k.bindings.iter().copied()))
+}
+
 /// The catalog entry for a program name or path (`/usr/bin/gh`, `codex-x86_64...`).
 pub fn known(program: &str) -> Option<&'static Known> {
     let base = program.rsplit('/').next().unwrap_or(program);
@@ -327,13 +333,17 @@ impl Recipe {
                 e.message()
             ))
         })?;
-        for var in recipe
-            .bindings
-            .iter()
-            .chain(&recipe.files)
-            .chain(&recipe.unset)
-        {
-            crate::names::check_var_name(var)?;
+        let bad = |e: Error| {
+            Error::user(format!(
+                "{}: {e}; run swop discover --record {tool} again or delete it",
+                path.display()
+            ))
+        };
+        for var in recipe.bindings.iter().chain(&recipe.files) {
+            crate::names::check_binding_name(var).map_err(bad)?;
+        }
+        for var in &recipe.unset {
+            crate::names::check_var_name(var).map_err(bad)?;
         }
         Ok(Some(recipe))
     }
@@ -374,13 +384,10 @@ mod tests {
     fn catalog_names_are_valid_and_lookup_by_path() {
         for k in CATALOG {
             let files = k.files.iter().map(|(v, _)| v);
-            for v in k
-                .candidates
-                .iter()
-                .chain(k.bindings)
-                .chain(k.unset)
-                .chain(files)
-            {
+            for v in k.candidates.iter().chain(k.bindings).chain(files) {
+                assert!(crate::names::check_binding_name(v).is_ok(), "{v}");
+            }
+            for v in k.unset.iter().chain(k.credentials) {
                 assert!(crate::names::check_var_name(v).is_ok(), "{v}");
             }
         }

@@ -336,7 +336,7 @@ impl Store {
         }
         let mut bindings = Vec::with_capacity(file.bindings.len());
         for (var, folder) in &file.bindings {
-            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_binding_name(var).map_err(|e| bad(e.to_string()))?;
             if !names::is_var_name(folder) && !names::is_profile_name(folder) {
                 return Err(bad(format!(
                     "{var} is bound to {folder:?}, which is not a folder name inside the profile \
@@ -356,7 +356,7 @@ impl Store {
             });
         }
         for (var, name) in &file.files {
-            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_binding_name(var).map_err(|e| bad(e.to_string()))?;
             if file.bindings.contains_key(var) {
                 return Err(bad(format!(
                     "{var} is bound both to a folder and to a file"
@@ -468,7 +468,7 @@ impl Store {
             .map(|v| (v, false))
             .chain(spec.files.iter().map(|v| (v, true)))
         {
-            names::check_var_name(var)?;
+            names::check_binding_name(var)?;
             let lower = var.to_ascii_lowercase();
             if let Some(other) = seen.iter().find(|k| k.to_ascii_lowercase() == lower) {
                 return Err(Error::user(if other == var {

@@ -13,7 +13,7 @@ impl Run for AddArgs {
             .map(|v| ("--bind", v))
             .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
         {
-            crate::names::check_var_name(var)
+            crate::names::check_binding_name(var)
                 .map_err(|e| crate::Error::user(format!("{e}; leave out {flag} {var}")))?;
         }
         let store = Store::open_or_create()?;

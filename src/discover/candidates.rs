@@ -3,11 +3,12 @@
 //! Candidates come from the runbook's defaults, the catalog, `--candidate`,
 //! and the strings of the programs the tool runs: any name ending in `HOME`,
 //! `DIR` or `PATH` (a folder) or `FILE` or `CONFIG` (a file), with or without
-//! an underscore, whatever its prefix. Mined names are mostly noise; the
+//! an underscore, whatever its prefix (`PATH` names are mined, then dropped
+//! as search lists, not places). Mined names are mostly noise; the
 //! evidence sorts them out: every candidate is bound in the exploration, and
-//! only those whose folder the tool then used go on. Names that must never be
-//! bound (they choose which code runs, or where programs are installed) are
-//! left out by [`crate::names::forbidden_reason`].
+//! only those whose folder the tool then used go on. Names that may never be
+//! bound (not a place, or one that chooses which code runs or where programs
+//! are installed) are left out by [`crate::names::check_binding_name`].
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -107,7 +108,7 @@ impl CandidateSet {
 
     /// Add a variable if it is new and may be bound; true when it was added.
     pub fn add(&mut self, var: &str, source: &str, rank: Rank) -> bool {
-        if self.contains(var) || crate::names::check_var_name(var).is_err() {
+        if self.contains(var) || crate::names::check_binding_name(var).is_err() {
             return false;
         }
         self.list.push(Candidate {
@@ -264,7 +265,7 @@ pub fn mine(path: &Path) -> BTreeSet<String> {
             break;
         }
     }
-    found.retain(|v| crate::names::check_var_name(v).is_ok());
+    found.retain(|v| crate::names::check_binding_name(v).is_ok());
     if found.len() > MAX_MINED {
         // Keep the likeliest: `_HOME` and `_DIR` names first, then by length.
         let mut ranked: Vec<String> = found.into_iter().collect();

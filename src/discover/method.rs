@@ -512,7 +512,7 @@ fn initial_candidates(opts: &Options, tool: Option<&str>) -> Result<CandidateSet
         }
     }
     for var in &opts.extra_candidates {
-        crate::names::check_var_name(var)?;
+        crate::names::check_binding_name(var)?;
         set.add(var, "--candidate", Rank::Named);
     }
     Ok(set)
