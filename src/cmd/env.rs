@@ -1,3 +1,6 @@
+//! `swop env NAME` and `swop env --off`: the exports that switch a shell, in
+//! the syntax of the shell that will read them.
+
 use std::ffi::OsString;
 
 use clap::ValueEnum;
@@ -11,9 +14,10 @@ use crate::util::print_bytes;
 
 impl Run for EnvArgs {
     fn run(&self) -> Result<()> {
-        let kind = self
-            .shell
-            .unwrap_or_else(|| crate::shell::detect(std::env::var_os("SHELL").as_deref()));
+        let kind = match self.shell {
+            Some(kind) => kind,
+            None => crate::shell::detect(std::env::var_os("SHELL").as_deref())?,
+        };
         let store = Store::open()?;
         let profile = match &self.name {
             Some(name) if !self.off => {
@@ -23,8 +27,15 @@ impl Run for EnvArgs {
             }
             _ => None,
         };
-        let changes = switch::plan(&switch::process_env, profile.as_ref(), store.root());
-        print_bytes(&crate::shell::render(kind, &changes))
+        let plan = switch::plan(
+            &switch::Current::process(&store),
+            profile.as_ref(),
+            store.root(),
+        )?;
+        for warning in &plan.warnings {
+            eprintln!("swop: warning: {warning}");
+        }
+        print_bytes(&crate::shell::render(kind, &plan.changes))
     }
 }
 

@@ -42,10 +42,17 @@ pub fn exec_in_profile(
     // goes on under the lock it inherited instead of waiting for itself.
     let held = ProfileLock::for_command(&profile, lock.lock, lock.wait, &what)?;
     store.ensure_binding_dirs(&profile)?;
-    let changes = switch::plan(&switch::process_env, Some(&profile), store.root());
+    let plan = switch::plan(
+        &switch::Current::process(&store),
+        Some(&profile),
+        store.root(),
+    )?;
+    for warning in &plan.warnings {
+        eprintln!("swop: warning: {warning}");
+    }
     let mut command = Command::new(program);
     command.args(args);
-    for (var, value) in &changes {
+    for (var, value) in &plan.changes {
         match value {
             Some(value) => command.env(var, value),
             None => command.env_remove(var),

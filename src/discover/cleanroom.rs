@@ -166,7 +166,14 @@ impl CleanRoom {
 /// The environment the tool would have outside swop: a switched shell's
 /// variables restored, swop's own removed.
 fn caller_env() -> BTreeMap<OsString, OsString> {
-    let changes = crate::switch::plan(&crate::switch::process_env, None, Path::new("/"));
+    let current = crate::switch::Current {
+        var: Box::new(crate::switch::process_env),
+        profile: Box::new(|_| None),
+    };
+    // An --off plan never fails; an empty one leaves the environment as it is.
+    let changes = crate::switch::plan(&current, None, Path::new("/"))
+        .map(|plan| plan.changes)
+        .unwrap_or_default();
     let mut env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
     for (var, value) in changes {
         match value {

@@ -1,4 +1,8 @@
-//! fish: `set -gx NAME 'value'` and `set -e NAME`.
+//! fish: `set -gx NAME 'value'` and `set -e NAME; or builtin true`.
+//!
+//! `set -e` of a variable that is not set fails with status 4, and fish's
+//! `set` keeps the status it found, so without the `or` a switch would end
+//! with status 4 and `swop use work; and codex` would never run codex.
 //!
 //! Inside fish's single quotes `\\` and `\'` are escapes, so a POSIX-quoted value
 //! ending in `\` would swallow its closing quote. Bytes that are not valid UTF-8
@@ -23,7 +27,7 @@ impl ShellSyntax for Fish {
     fn unset(&self, out: &mut Vec<u8>, name: &str) {
         out.extend_from_slice(b"set -e ");
         out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b";\n");
+        out.extend_from_slice(b"; or builtin true;\n");
     }
 }
 

@@ -3,9 +3,12 @@
 //! Each shell has its own file with its own quoting; every one of them must
 //! survive any byte a path can hold (NUL aside, which no environment can hold).
 
+mod detect;
 mod fish;
 mod json;
 mod posix;
+
+pub use detect::{Guess, detect, guess};
 
 use std::ffi::OsStr;
 
@@ -28,12 +31,18 @@ fn syntax(kind: ShellKind) -> &'static dyn ShellSyntax {
     }
 }
 
-/// Render a list of changes for a shell.
+/// Render a list of changes for a shell. JSON is one object: a variable
+/// changed twice (the restore record, first and last) appears once, with its
+/// final value.
 pub fn render(kind: ShellKind, changes: &[Change]) -> Vec<u8> {
     let shell = syntax(kind);
     let mut out = Vec::with_capacity(256 * changes.len().max(1));
     shell.begin(&mut out);
-    for (name, value) in changes {
+    let last = |i: usize, name: &str| !changes[i + 1..].iter().any(|(n, _)| n == name);
+    for (i, (name, value)) in changes.iter().enumerate() {
+        if kind == ShellKind::Json && !last(i, name) {
+            continue;
+        }
         match value {
             Some(value) => shell.set(&mut out, name, value),
             None => shell.unset(&mut out, name),
@@ -41,22 +50,6 @@ pub fn render(kind: ShellKind, changes: &[Change]) -> Vec<u8> {
     }
     shell.end(&mut out);
     out
-}
-
-/// The shell to print for when none is named: `$SHELL`'s, else POSIX sh.
-pub fn detect(shell_var: Option<&OsStr>) -> ShellKind {
-    let name = shell_var
-        .map(std::path::Path::new)
-        .and_then(|p| p.file_name())
-        .and_then(OsStr::to_str)
-        .unwrap_or("");
-    // Login shells are sometimes named "-zsh".
-    match name.trim_start_matches('-') {
-        "bash" => ShellKind::Bash,
-        "zsh" => ShellKind::Zsh,
-        "fish" => ShellKind::Fish,
-        _ => ShellKind::Sh,
-    }
 }
 
 /// POSIX single quoting: safe for every byte but NUL.

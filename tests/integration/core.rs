@@ -939,8 +939,14 @@ fn concurrent_adds_of_one_name_make_exactly_one_profile() {
 fn env_speaks_the_syntax_of_shell_unless_told() {
     let swop = Swop::new();
     swop.add("A", &[]);
-    let first_line =
-        |out: std::process::Output| out.stdout_str().lines().next().unwrap().to_string();
+    let first_line = |out: std::process::Output| {
+        let text = out.stdout_str();
+        let home = text
+            .lines()
+            .find(|l| l.contains(" HOME") && !l.contains("SWOP_"));
+        home.unwrap_or_else(|| panic!("no HOME line in {text}"))
+            .to_string()
+    };
     for (shell, prefix) in [
         (Some("/usr/bin/fish"), "set -gx HOME "),
         (Some("-zsh"), "export HOME="),

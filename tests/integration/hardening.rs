@@ -6,6 +6,7 @@ mod faults;
 mod hostile;
 mod input;
 mod load;
+mod saved;
 mod secrets;
 
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 //! through the real bash, zsh and fish.
 
 mod completions;
+mod switching;
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
