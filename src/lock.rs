@@ -108,7 +108,7 @@ impl ProfileLock {
             let deadline = match wait {
                 None => return Err(busy_error(profile, &file, mode, advice)),
                 Some(Wait::Forever) => None,
-                Some(Wait::Seconds(secs)) => Some(Instant::now() + Duration::from_secs_f64(secs)),
+                Some(Wait::Seconds(secs)) => deadline_after(secs),
             };
             let holders = holders(&file);
             eprintln!(
@@ -247,6 +247,14 @@ fn not_a_lock_file(path: &Path, what: &str) -> Error {
     ))
 }
 
+/// The moment `secs` seconds from now, or `None` (no limit) when that is
+/// past what a clock can hold: `--wait 1e19` is a wait without end, not a crash.
+pub(crate) fn deadline_after(secs: f64) -> Option<Instant> {
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .and_then(|wait| Instant::now().checked_add(wait))
+}
+
 fn try_lock(file: &File, exclusive: bool) -> io::Result<bool> {
     let result = if exclusive {
         file.try_lock()
@@ -298,4 +306,18 @@ fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&st
         "profile {name:?} is in use by {}; {hint}",
         describe_holders(&holders)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wait_longer_than_any_clock_is_a_wait_without_end() {
+        for secs in [1e19, f64::MAX, 1e300] {
+            assert_eq!(deadline_after(secs), None, "{secs}");
+        }
+        let soon = deadline_after(2.5).expect("a deadline");
+        assert!(soon > Instant::now() + Duration::from_secs(2));
+    }
 }

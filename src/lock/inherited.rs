@@ -180,7 +180,7 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
     );
     let deadline = match wait {
         Wait::Forever => None,
-        Wait::Seconds(secs) => Some(Instant::now() + Duration::from_secs_f64(secs)),
+        Wait::Seconds(secs) => super::deadline_after(secs),
     };
     let mut pause = Duration::from_millis(5);
     loop {

@@ -5,6 +5,7 @@
 mod faults;
 mod hostile;
 mod input;
+mod limits;
 mod load;
 mod saved;
 mod secrets;
