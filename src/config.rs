@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Error, Result};
 use crate::store::Store;
 
 pub const CONFIG_FILE: &str = "config.toml";
+/// A configuration is a few lines.
+const CONFIG_FILE_LIMIT: u64 = 64 * 1024;
 
 /// Names a wrapper may not take: the shells' own keywords and the builtins the
 /// integration itself calls, which a function of the same name would hijack.
@@ -95,11 +97,14 @@ impl Config {
         Self::load_from(&Self::path()?)
     }
 
+    /// The configuration in `path`, read as any store file is (see
+    /// [`crate::util::store_file_problem`]): `swop init` runs in every new
+    /// shell, and a FIFO or a link to /dev/zero there must not hang it.
     pub fn load_from(path: &Path) -> Result<Config> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::util::read_store_text(path, CONFIG_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(at_path("cannot read", path)(e)),
+            Err(e) => return Err(crate::store::store_file_error(path, e, "fix or remove it")),
         };
         Self::parse(&text).map_err(|message| {
             Error::user(format!(

@@ -71,7 +71,9 @@ fn finish(result: Result<()>) -> i32 {
             die_of(signal)
         }
         Err(err) => {
-            eprintln!("swop: {err}");
+            // Messages quote paths and values from the store and the
+            // environment: none may reach the terminal as an escape sequence.
+            eprintln!("swop: {}", util::printable_text(&err.to_string()));
             err.code()
         }
     }

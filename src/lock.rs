@@ -199,7 +199,11 @@ impl ProfileLock {
     }
 }
 
-/// Open (or make) the lock file, never through a link. On a read-only store the
+/// A lock file holds one holder record of 256 bytes.
+const LOCK_FILE_LIMIT: u64 = 64 * 1024;
+
+/// Open (or make) the lock file, never through a link, and only if it is a
+/// regular file of ours with one name (see [`crate::util::store_file_problem`]). On a read-only store the
 /// lock is taken on a read-only descriptor: flock(2) does not need write access.
 fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
     let open = |write: bool| {
@@ -227,15 +231,13 @@ fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
         )),
         _ => at_path("cannot open lock file", path)(crate::util::advised(e)),
     })?;
-    let meta = file
-        .metadata()
-        .map_err(at_path("cannot open lock file", path))?;
-    if !meta.is_file() {
-        return Err(not_a_lock_file(
-            path,
-            "not a regular file, so it cannot be the profile's lock",
-        ));
-    }
+    crate::util::check_store_file(&file, LOCK_FILE_LIMIT).map_err(|e| {
+        if e.kind() == io::ErrorKind::InvalidData {
+            not_a_lock_file(path, &format!("{e}, so it cannot be the profile's lock"))
+        } else {
+            at_path("cannot open lock file", path)(e)
+        }
+    })?;
     Ok(file)
 }
 

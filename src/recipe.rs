@@ -2,7 +2,6 @@
 //! the tools' documentation; recorded ones were proved on this machine by
 //! `swop discover --record` and stored in `$SWOP_HOME/recipes/TOOL.toml`.
 
-use std::fs;
 use std::io;
 use std::path::PathBuf;
 
@@ -11,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, at_path};
 use crate::store::Store;
 use crate::util;
+
+/// A recipe is a few lines.
+const RECIPE_FILE_LIMIT: u64 = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -321,18 +323,31 @@ impl Recipe {
         crate::names::check_profile_name(tool)
             .map_err(|_| Error::user(format!("invalid tool name {tool:?}")))?;
         let path = Self::path(store, tool);
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
+        let again = format!("run swop discover --record {tool} again or delete it");
+        match std::fs::symlink_metadata(path.parent().unwrap_or(store.root())) {
+            Ok(_) => store.check_owned(path.parent().unwrap_or(store.root()))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(at_path("cannot read", &path)(e)),
+        }
+        let text = match util::read_store_text(&path, RECIPE_FILE_LIMIT) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(crate::store::store_file_error(&path, e, &again)),
         };
         let recipe: Recipe = toml::from_str(&text).map_err(|e| {
             Error::user(format!(
-                "{} is not a valid recipe: {}; run swop discover --record {tool} again or delete it",
+                "{} is not a valid recipe: {}; {again}",
                 path.display(),
-                e.message()
+                e.message().trim_end()
             ))
         })?;
+        if recipe.tool != tool {
+            return Err(Error::user(format!(
+                "{} is the recipe of {:?}, not of {tool:?}; {again}",
+                path.display(),
+                recipe.tool
+            )));
+        }
         let bad = |e: Error| {
             Error::user(format!(
                 "{}: {e}; run swop discover --record {tool} again or delete it",

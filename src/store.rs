@@ -133,30 +133,40 @@ impl Store {
         Store { root, uid }
     }
 
-    /// The store, without creating anything. The root is canonical when it exists.
+    /// The store, without creating anything. The root is canonical where it
+    /// exists, and no link on the way to it belongs to another user.
     pub fn open() -> Result<Store> {
         let root = Self::default_root()?;
-        let root = fs::canonicalize(&root).unwrap_or(root);
-        Ok(Store::at(root))
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let uid = unsafe { libc::geteuid() };
+        Ok(Store::at(resolve_root(&root, uid)?))
     }
 
-    /// The store, created (0700) if it does not exist yet.
+    /// The store, created (0700) if it does not exist yet. A root that cannot
+    /// be trusted is refused before anything is made in it.
     pub fn open_or_create() -> Result<Store> {
-        let root = Self::default_root()?;
-        util::create_private_dir_all(&root.join("profiles"))
+        let store = Self::open()?;
+        store.check_store()?;
+        let root = store.root().to_path_buf();
+        util::create_private_dir_all(&store.profiles_dir())
             .map_err(at_path("cannot create the store at", &root))?;
-        let root = fs::canonicalize(&root).map_err(at_path("cannot resolve", &root))?;
-        let store = Store::at(root);
+        let store = Self::open()?;
         store.check_store()?;
         Ok(store)
     }
 
     /// Refuse a store root or `profiles/` folder that is a link, someone else's,
-    /// or writable by others. Missing folders are fine: nothing is in them.
+    /// a shared folder, or writable by others. Missing folders are fine:
+    /// nothing is in them.
     fn check_store(&self) -> Result<()> {
         for dir in [self.root.clone(), self.profiles_dir()] {
             match fs::symlink_metadata(&dir) {
-                Ok(meta) => self.check_owned_meta(&dir, &meta)?,
+                Ok(meta) => {
+                    if dir == self.root {
+                        refuse_shared_folder(&dir, &meta, self.uid)?;
+                    }
+                    self.check_owned_meta(&dir, &meta)?
+                }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
                 Err(e) => return Err(at_path("cannot read", &dir)(e)),
             }
@@ -200,21 +210,13 @@ impl Store {
         self.check_owned_meta(&dir, &meta)?;
         let file = dir.join(PROFILE_FILE);
         let recreate = format!("recreate the profile (swop rm {name} && swop add {name})");
-        let text = util::read_private_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
+        let text = util::read_store_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
             match e.raw_os_error() {
                 Some(libc::ENOENT) => Error::user(format!(
                     "profile {name:?} has no {PROFILE_FILE} ({}); {recreate}",
                     dir.display()
                 )),
-                Some(libc::ELOOP) => Error::user(format!(
-                    "{} is a symbolic link; swop does not follow links in its store. Remove it and {recreate}",
-                    file.display()
-                )),
-                _ if e.kind() == io::ErrorKind::InvalidData => Error::user(format!(
-                    "{} is {e}; move it away and {recreate}",
-                    file.display()
-                )),
-                _ => at_path("cannot read", &file)(e),
+                _ => store_file_error(&file, e, &format!("move it away and {recreate}")),
             }
         })?;
         let parsed: ProfileFile = toml::from_str(&text).map_err(|e| {
@@ -375,6 +377,11 @@ impl Store {
         }
         for var in &file.unset {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+        }
+        if let Some(tool) = file.tools.iter().find(|t| !names::is_profile_name(t)) {
+            return Err(bad(format!(
+                "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
+            )));
         }
         Ok(Profile {
             name: name.to_string(),
@@ -593,6 +600,120 @@ impl Store {
             }
         }
     }
+}
+
+/// `root` with every symbolic link on the way resolved; a missing tail stays
+/// as given (nothing is there yet). A link that another user owns could be
+/// pointed elsewhere at any moment, so it is refused; links of root (macOS's
+/// `/tmp` and `/var`) are the system's own.
+fn resolve_root(root: &Path, uid: u32) -> Result<PathBuf> {
+    use std::collections::VecDeque;
+    use std::path::Component;
+    let parts = |path: &Path| -> Vec<std::ffi::OsString> {
+        path.components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => Some(part.to_os_string()),
+                Component::ParentDir => Some("..".into()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut resolved = PathBuf::from("/");
+    let mut pending: VecDeque<std::ffi::OsString> = parts(root).into();
+    let mut links = 0;
+    while let Some(part) = pending.pop_front() {
+        if part == ".." {
+            resolved.pop();
+            continue;
+        }
+        let next = resolved.join(&part);
+        let meta = match fs::symlink_metadata(&next) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                resolved = next;
+                resolved.extend(pending);
+                return Ok(resolved);
+            }
+            Err(e) => return Err(at_path("cannot read", &next)(e)),
+        };
+        if !meta.file_type().is_symlink() {
+            resolved = next;
+            continue;
+        }
+        let target = fs::read_link(&next).map_err(at_path("cannot read", &next))?;
+        if meta.uid() != uid && meta.uid() != 0 {
+            return Err(Error::user(format!(
+                "{} (on the way to the store {}) is a symbolic link owned by uid {}, who can point it \
+                 anywhere at any moment; swop follows only links of yours or of the system. \
+                 Set SWOP_HOME to a folder of your own instead",
+                next.display(),
+                root.display(),
+                meta.uid()
+            )));
+        }
+        links += 1;
+        if links > 40 {
+            return Err(Error::user(format!(
+                "{} leads through more than 40 symbolic links; set SWOP_HOME to the folder itself",
+                root.display()
+            )));
+        }
+        if target.is_absolute() {
+            resolved = PathBuf::from("/");
+        }
+        for part in parts(&target).into_iter().rev() {
+            pending.push_front(part);
+        }
+    }
+    Ok(resolved)
+}
+
+/// A folder meant for everyone's files (`/tmp`: sticky, or world-writable
+/// and someone else's) is no store, and no chmod makes it one: another user
+/// could plant profiles in it.
+fn refuse_shared_folder(dir: &Path, meta: &fs::Metadata, uid: u32) -> Result<()> {
+    let mode = meta.permissions().mode();
+    let sticky = mode & 0o1000 != 0;
+    let others = mode & 0o002 != 0 && meta.uid() != uid;
+    if !meta.is_dir() || !(sticky || others) {
+        return Ok(());
+    }
+    let default = directories::BaseDirs::new()
+        .map(|dirs| format!(" ({})", dirs.data_dir().join("swop").display()))
+        .unwrap_or_default();
+    Err(Error::user(format!(
+        "{} is a folder other users may write to (mode {:o}), like /tmp, so it cannot hold a store; \
+         nothing was created. Set SWOP_HOME to a private folder (one swop creates, such as {}), \
+         or unset SWOP_HOME to use the default{default}",
+        dir.display(),
+        mode & 0o7777,
+        dir.join(format!("swop-{}", users_name())).display()
+    )))
+}
+
+/// The user's name for a suggested folder, else their uid.
+fn users_name() -> String {
+    std::env::var_os("USER")
+        .and_then(|u| u.into_string().ok())
+        .filter(|u| names::is_profile_name(u))
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        .unwrap_or_else(|| unsafe { libc::geteuid() }.to_string())
+}
+
+/// The error for a store file that [`util::read_store_text`] refused, with
+/// `next` as what to do about it.
+pub fn store_file_error(path: &Path, err: io::Error, next: &str) -> Error {
+    if err.raw_os_error() == Some(libc::ELOOP) {
+        return Error::user(format!(
+            "{} is a symbolic link, and swop does not follow links in its store; \
+             put the file itself there, or {next}",
+            path.display()
+        ));
+    }
+    if err.kind() == io::ErrorKind::InvalidData {
+        return Error::user(format!("{} is {err}; {next}", path.display()));
+    }
+    at_path("cannot read", path)(err)
 }
 
 /// One plain file name: no separator, not `.` or `..`, printable.

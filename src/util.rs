@@ -69,34 +69,121 @@ pub fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     write().map_err(advised)
 }
 
-/// Read a small text file that swop itself wrote, refusing a symbolic link,
-/// anything but a regular file (a FIFO would block) and more than `limit` bytes.
-pub fn read_private_text(path: &Path, limit: u64) -> io::Result<String> {
-    use std::io::Read;
+/// Why an open store file cannot be trusted, if it cannot: anything but a
+/// regular file (a FIFO would block, a device never ends), a file of another
+/// user or one others may write, a file with more than one name (writing the
+/// lock record into a hard link would overwrite another file), or more than
+/// `limit` bytes. Said so that it reads after "PATH is ".
+pub fn store_file_problem(meta: &fs::Metadata, limit: u64) -> Option<String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_dir() {
+            "a folder"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "something else"
+        };
+        return Some(format!("{what}, not a regular file"));
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    if meta.uid() != uid {
+        return Some(format!(
+            "owned by uid {}, not by you (uid {uid})",
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Some(format!(
+            "writable by other users (mode {:o})",
+            meta.mode() & 0o7777
+        ));
+    }
+    if meta.nlink() != 1 {
+        return Some(format!(
+            "one of {} hard links to the same file",
+            meta.nlink()
+        ));
+    }
+    if meta.len() > limit {
+        return Some(format!(
+            "{} bytes, more than the {limit} a swop file may hold",
+            meta.len()
+        ));
+    }
+    None
+}
+
+/// Open a file of the store for reading without following a link or
+/// blocking on a FIFO, and refuse it unless [`store_file_problem`] finds
+/// nothing. The error is `InvalidData` with the problem as its message, or
+/// the open's own (`ELOOP` for a link, `ENOENT` when missing).
+pub fn open_store_file(path: &Path, limit: u64) -> io::Result<fs::File> {
     let file = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "not a regular file",
-        ));
+    check_store_file(&file, limit)?;
+    Ok(file)
+}
+
+/// [`store_file_problem`] on a file already open.
+pub fn check_store_file(file: &fs::File, limit: u64) -> io::Result<()> {
+    match store_file_problem(&file.metadata()?, limit) {
+        Some(problem) => Err(io::Error::new(io::ErrorKind::InvalidData, problem)),
+        None => Ok(()),
     }
-    if meta.len() > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "{} bytes, more than the {limit} a swop file may hold",
-                meta.len()
-            ),
-        ));
-    }
+}
+
+/// The text of a small file of the store ([`open_store_file`]); a file that
+/// grows past `limit` while it is read is refused too.
+pub fn read_store_text(path: &Path, limit: u64) -> io::Result<String> {
+    use std::io::Read;
+    let file = open_store_file(path, limit)?;
     let mut bytes = Vec::new();
-    file.take(limit).read_to_end(&mut bytes)?;
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("more than the {limit} bytes a swop file may hold"),
+        ));
+    }
     String::from_utf8(bytes)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+}
+
+/// A value for one line of output: control characters (an escape sequence
+/// that would recolour or retitle the terminal, a newline that would forge a
+/// line) are shown as escapes, `\u{1b}`, and nothing else changes.
+pub fn printable_line(text: &str) -> std::borrow::Cow<'_, str> {
+    printable(text, false)
+}
+
+/// [`printable_line`] for a message of several lines: newlines and tabs stay.
+pub fn printable_text(text: &str) -> std::borrow::Cow<'_, str> {
+    printable(text, true)
+}
+
+fn printable(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let shown = |c: char| !c.is_control() || (lines && matches!(c, '\n' | '\t'));
+    if text.chars().all(shown) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if shown(c) {
+            out.push(c);
+        } else {
+            out.extend(c.escape_default());
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Replace a file atomically: write a 0600 sibling, then rename it over.
@@ -137,4 +224,23 @@ pub fn pid_alive(pid: u32) -> bool {
     // SAFETY: kill with signal 0 only checks for existence and permission.
     let rc = unsafe { libc::kill(pid, 0) };
     rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(printable_line("work"), "work");
+        assert_eq!(
+            printable_line("a\u{1b}]0;owned\u{7}b\nc"),
+            "a\\u{1b}]0;owned\\u{7}b\\nc"
+        );
+        assert_eq!(printable_line("\u{9b}31m"), "\\u{9b}31m");
+        assert_eq!(
+            printable_text("one\ntwo\t\u{1b}[2J"),
+            "one\ntwo\t\\u{1b}[2J"
+        );
+    }
 }

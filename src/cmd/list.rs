@@ -6,7 +6,7 @@ use super::show::ProfileView;
 use crate::cli::ListArgs;
 use crate::error::Result;
 use crate::store::Store;
-use crate::util::print_bytes;
+use crate::util::{print_bytes, printable_line, printable_text};
 
 impl Run for ListArgs {
     fn run(&self) -> Result<()> {
@@ -26,7 +26,10 @@ impl Run for ListArgs {
                 // One broken profile must not hide the others.
                 Err(err) => {
                     skipped += 1;
-                    eprintln!("swop: skipping {name:?}: {err}");
+                    eprintln!(
+                        "swop: skipping {name:?}: {}",
+                        printable_text(&err.to_string())
+                    );
                 }
             }
         }
@@ -48,8 +51,8 @@ impl Run for ListArgs {
                     let vars: Vec<&str> = v.bindings.keys().map(String::as_str).collect();
                     format!(
                         "{mark} {:<16} {}{}\n",
-                        v.name,
-                        vars.join(" "),
+                        printable_line(&v.name),
+                        printable_line(&vars.join(" ")),
                         if v.in_use { "  (in use)" } else { "" }
                     )
                 })

@@ -57,12 +57,13 @@ fn table(residents: &[&Resident]) -> String {
         .iter()
         .map(|r| {
             [
-                r.profile.clone(),
+                // A process's environment and arguments are anyone's to set.
+                crate::util::printable_line(&r.profile).into_owned(),
                 r.pid.to_string(),
                 r.started
                     .map_or_else(|| "?".into(), |s| started_label(s, now)),
                 r.kind.describe().to_string(),
-                r.command.clone(),
+                crate::util::printable_line(&r.command).into_owned(),
             ]
         })
         .collect();

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::lock::KernelLocks;
 use crate::residents::Census;
 use crate::store::{Profile, Store};
-use crate::util::print_bytes;
+use crate::util::{print_bytes, printable_line};
 
 /// A profile as `show --json` and `list --json` print it.
 #[derive(Debug, Serialize)]
@@ -45,21 +45,34 @@ impl ProfileView {
         }
     }
 
+    /// The view for a terminal: every value that comes from the store or the
+    /// environment is shown with its control characters escaped, so that no
+    /// file can send the terminal an escape sequence.
     pub fn to_text(&self) -> String {
         let mut out = format!(
             "{}{}\n  root  {}\n",
-            self.name,
+            printable_line(&self.name),
             if self.in_use { " (in use)" } else { "" },
-            self.root
+            printable_line(&self.root)
         );
         for (var, path) in &self.bindings {
-            out.push_str(&format!("  {var}={path}\n"));
+            out.push_str(&format!(
+                "  {}={}\n",
+                printable_line(var),
+                printable_line(path)
+            ));
         }
         if !self.unset.is_empty() {
-            out.push_str(&format!("  unset {}\n", self.unset.join(" ")));
+            out.push_str(&format!(
+                "  unset {}\n",
+                printable_line(&self.unset.join(" "))
+            ));
         }
         if !self.tools.is_empty() {
-            out.push_str(&format!("  tools {}\n", self.tools.join(" ")));
+            out.push_str(&format!(
+                "  tools {}\n",
+                printable_line(&self.tools.join(" "))
+            ));
         }
         if !self.residents.is_empty() {
             let pids: Vec<String> = self.residents.iter().map(u32::to_string).collect();

@@ -9,6 +9,7 @@ mod limits;
 mod load;
 mod saved;
 mod secrets;
+mod store_files;
 
 use std::collections::BTreeMap;
 use std::fs;
