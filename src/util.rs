@@ -23,7 +23,7 @@ fn io_advice(err: &io::Error) -> Option<&'static str> {
     }
 }
 
-/// The same error, with [`io_advice`] appended to its message; other errors unchanged.
+/// The same error, with the advice of `io_advice` appended to its message; other errors unchanged.
 pub fn advised(err: io::Error) -> io::Error {
     match io_advice(&err) {
         Some(advice) => io::Error::new(err.kind(), format!("{err}; {advice}")),
@@ -214,6 +214,12 @@ pub fn print_bytes(bytes: &[u8]) -> crate::Result<()> {
     out.write_all(bytes)
         .and_then(|()| out.flush())
         .map_err(crate::error::io_context(|| "writing to stdout".into()))
+}
+
+/// This process's effective uid: the owner of everything swop trusts.
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// Whether a process with this pid exists.

@@ -1,4 +1,8 @@
+//! `swop discover`: run (or read) a trace, then print the findings, write
+//! the report where `--report` says, and record the recipe.
+
 use std::ffi::OsString;
+use std::path::Path;
 
 use super::Run;
 use crate::cli::{DiscoverArgs, Os, Tracer};
@@ -6,7 +10,7 @@ use crate::discover::findings::{self, today};
 use crate::discover::macos::{self, MacTracer};
 use crate::discover::method::{self, Options, Step, progress};
 use crate::discover::offline::{analyse_trace_file, capture_instructions};
-use crate::discover::redact;
+use crate::discover::privacy::private;
 use crate::discover::report::Findings;
 use crate::discover::tracer::{Output, StepTracer, Strace};
 use crate::error::{Error, Result, at_path};
@@ -50,7 +54,7 @@ impl Run for Box<DiscoverArgs> {
             self.discover_live(tracer.as_ref())?
         };
         if let Some(path) = &self.report {
-            util::replace_private_file(path, findings.to_markdown().as_bytes())
+            write_report(path, findings.to_markdown().as_bytes())
                 .map_err(at_path("cannot write report", path))?;
             progress(&format!("report written to {}", path.display()));
         }
@@ -127,6 +131,9 @@ impl DiscoverArgs {
         }
         let mut notes: Vec<String> = built_in.map(|r| r.notes).unwrap_or_default();
         notes.extend(findings::global_writes(&findings.paths));
+        // A recipe is a file of the store that outlives the run: no secret or
+        // user name goes in it either.
+        let notes = notes.iter().map(|n| private(n)).collect();
         let recipe = Recipe {
             tool: tool.to_string(),
             bindings: findings
@@ -139,14 +146,14 @@ impl DiscoverArgs {
             unset,
             notes,
             verified: Some(Verified {
-                tool_version: findings.tool_version.clone().unwrap_or_default(),
+                tool_version: private(findings.tool_version.as_deref().unwrap_or_default()),
                 date: today(),
                 os: findings
                     .tested_on
                     .os_release
                     .clone()
                     .unwrap_or_else(|| findings.os.clone()),
-                command: findings.commands.join(" ; "),
+                command: private(&findings.commands.join(" ; ")),
             }),
         };
         let path = recipe.save(&store)?;
@@ -168,10 +175,30 @@ fn step_from_argv(argv: Vec<OsString>) -> Step {
         .iter()
         .map(|w| w.to_string_lossy().into_owned())
         .collect();
-    let shown = crate::shell::posix_join(
-        redact::redact_command(&words)
-            .iter()
-            .map(|w| std::ffi::OsStr::new(w.as_str())),
-    );
+    let shown = findings::shown_command(&words);
     Step { argv, shown }
+}
+
+/// Write the report the way a shell's `>` would: a device, a FIFO, a link or
+/// someone else's file is written in place and stays what it is (as root,
+/// `--report /dev/null` must not turn /dev/null into a file). Only a new file
+/// or a regular file of the user's with one name is replaced atomically.
+fn write_report(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let replaceable = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta.is_file() && meta.uid() == util::euid() && meta.nlink() == 1,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => return Err(e),
+    };
+    if replaceable {
+        return util::replace_private_file(path, text);
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOCTTY)
+        .open(path)?;
+    std::io::Write::write_all(&mut file, text)
 }

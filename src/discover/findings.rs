@@ -3,7 +3,9 @@
 use super::candidates::Shape;
 use super::classify::{self, Class, ClassifiedPath};
 use super::macos;
+use super::markdown;
 use super::method::{Discovery, Step};
+use super::privacy;
 use super::redact;
 use super::report::{CandidateView, Findings, Requirement, RunView, StepView, TestedOn};
 use super::runner::describe_end;
@@ -138,7 +140,7 @@ fn requirement_reason(d: &Discovery, var: &str) -> String {
         let mut text = items
             .iter()
             .take(4)
-            .map(|l| format!("`{l}`"))
+            .map(|l| markdown::code(l))
             .collect::<Vec<_>>()
             .join(", ");
         if items.len() > 4 {
@@ -247,7 +249,7 @@ pub fn global_writes(paths: &[ClassifiedPath]) -> Option<String> {
     let global: Vec<String> = paths
         .iter()
         .filter(|p| p.class == Class::Global)
-        .map(|p| format!("`{}`", p.path))
+        .map(|p| markdown::code(&p.path))
         .collect();
     (!global.is_empty()).then(|| {
         format!(
@@ -305,15 +307,23 @@ pub fn tested_on(tracer: &str) -> TestedOn {
 /// The `swop discover ...` command line as typed, redacted.
 pub fn redacted_invocation() -> String {
     let words: Vec<String> = std::env::args_os()
-        .skip(1)
         .map(|w| w.to_string_lossy().into_owned())
         .collect();
-    let mut out = String::from("swop");
-    for w in redact::redact_command(&words) {
-        out.push(' ');
-        out.push_str(&crate::shell::posix_join([std::ffi::OsStr::new(&w)]));
+    let mut words = words;
+    if let Some(first) = words.first_mut() {
+        "swop".clone_into(first);
     }
-    out
+    shown_command(&words)
+}
+
+/// A command line as a report shows it: redacted, the user's home as
+/// `"$HOME"`, others' homes without their names, quoted to run as shown.
+pub fn shown_command(words: &[String]) -> String {
+    redact::redact_command(words)
+        .iter()
+        .map(|w| privacy::shown_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn today() -> String {

@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 
+use super::markdown;
+use super::privacy::private;
+
 use super::classify::{Class, ClassifiedPath};
 use super::cleanroom::CleanRoomView;
 use super::runner::Concurrency;
@@ -82,20 +85,27 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// The findings as one JSON object, every string in it private (see
+    /// [`private`]).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        make_private(&mut value);
+        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
     }
 
+    /// The report in the runbook's shape. Every value shown passes through
+    /// [`private`] and [`markdown`]: no secret, no user name, and nothing
+    /// that a path could use to add headings or hide the rest of the page.
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let title = self.tool.as_deref().unwrap_or("the tool");
-        md.push_str(&format!("# Isolating {title}: findings\n\n"));
+        md.push_str(&format!("# Isolating {}: findings\n\n", prose(title)));
         md.push_str(&format!(
             "Minimal environment: **{}** ({}).\n\n",
             if self.minimal_env.is_empty() {
                 "nothing to bind".to_string()
             } else {
-                self.minimal_env.join(", ")
+                prose(&self.minimal_env.join(", "))
             },
             if self.verified {
                 "verified: the minimal set leaked nothing, and two accounts ran at once without meeting"
@@ -108,37 +118,37 @@ impl Findings {
         let t = &self.tested_on;
         md.push_str(&format!(
             "- OS: {}{}\n",
-            t.os_release.as_deref().unwrap_or(&self.os),
+            prose(t.os_release.as_deref().unwrap_or(&self.os)),
             if t.wsl { " (WSL2)" } else { "" }
         ));
         if let Some(uname) = &t.uname {
-            md.push_str(&format!("- uname: `{uname}`\n"));
+            md.push_str(&format!("- uname: {}\n", code(uname)));
         }
         md.push_str(&format!(
             "- {}: {}\n",
             self.tool
                 .as_deref()
-                .map_or("tool version".to_string(), |t| format!("`{t} --version`")),
-            self.tool_version.as_deref().unwrap_or("unknown")
+                .map_or("tool version".to_string(), |t| code(&format!(
+                    "{t} --version"
+                ))),
+            prose(self.tool_version.as_deref().unwrap_or("unknown"))
         ));
-        md.push_str(&format!("- Tracer: {}\n\n", t.tracer));
+        md.push_str(&format!("- Tracer: {}\n\n", prose(&t.tracer)));
 
-        md.push_str("## Runbook\n\n```sh\n");
-        for line in &self.runbook {
-            md.push_str(line);
-            md.push('\n');
-        }
-        md.push_str("```\n\n");
+        md.push_str("## Runbook\n\n");
+        let runbook: Vec<String> = self.runbook.iter().map(|l| private(l)).collect();
+        md.push_str(&markdown::fenced("sh", &runbook));
+        md.push('\n');
 
         md.push_str("## Findings\n\n");
         for (i, step) in self.steps.iter().enumerate() {
             md.push_str(&format!(
-                "### Step {}: `{}`{}\n\n",
+                "### Step {}: {}{}\n\n",
                 i + 1,
-                step.command,
+                code(&step.command),
                 step.exit
                     .as_deref()
-                    .map(|e| format!(" ({e})"))
+                    .map(|e| format!(" ({})", prose(e)))
                     .unwrap_or_default()
             ));
             push_paths(&mut md, &step.paths);
@@ -153,16 +163,14 @@ impl Findings {
                 };
                 md.push_str(&format!(
                     "| {} | {} | {result} | {} |\n",
-                    run.label,
-                    cell(&run.bound.join(" ")),
-                    cell(
-                        &run.leaks
-                            .iter()
-                            .take(4)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    prose_cell(&run.label),
+                    prose_cell(&run.bound.join(" ")),
+                    run.leaks
+                        .iter()
+                        .take(4)
+                        .map(|l| code_cell(l))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             md.push('\n');
@@ -173,12 +181,12 @@ impl Findings {
             md.push_str("None: the tool touched none of the candidate folders.\n");
         }
         for r in &self.required {
-            md.push_str(&format!("- `{}`: {}\n", r.var, r.reason));
+            md.push_str(&format!("- {}: {}\n", code(&r.var), prose(&r.reason)));
         }
         if !self.unset.is_empty() {
             md.push_str(&format!(
                 "- Unset in every profile: {} (used by the tool but not needed; an inherited value would defeat the isolation)\n",
-                self.unset.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                self.unset.iter().map(|v| code(v)).collect::<Vec<_>>().join(", ")
             ));
         }
         md.push('\n');
@@ -196,16 +204,19 @@ impl Findings {
                 if c.shared_changed.is_empty() {
                     "were not touched".to_string()
                 } else {
-                    format!("changed: {}", c.shared_changed.join(", "))
+                    format!(
+                        "changed: {}",
+                        c.shared_changed.iter().map(|p| code(p)).collect::<Vec<_>>().join(", ")
+                    )
                 }
             ));
             md.push_str(&format!(
                 "- A: {}\n- B: {}\n\n",
-                c.a_exits.join(", "),
-                c.b_exits.join(", ")
+                prose(&c.a_exits.join(", ")),
+                prose(&c.b_exits.join(", "))
             ));
             for difference in &c.differences {
-                md.push_str(&format!("- Ended otherwise: {difference}\n"));
+                md.push_str(&format!("- Ended otherwise: {}\n", prose(difference)));
             }
             if !c.differences.is_empty() {
                 md.push('\n');
@@ -217,14 +228,40 @@ impl Findings {
             md.push_str("None found.\n");
         }
         for l in &self.limitations {
-            md.push_str(&format!("- {l}\n"));
+            md.push_str(&format!("- {}\n", prose(l)));
         }
         md
     }
 }
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// A value shown as code: private, in a span it cannot leave.
+fn code(text: &str) -> String {
+    markdown::code(&private(text))
+}
+
+/// [`code`] in a table cell.
+fn code_cell(text: &str) -> String {
+    markdown::code_cell(&private(text))
+}
+
+/// A sentence: private, its code spans kept, its markup escaped.
+fn prose(text: &str) -> String {
+    markdown::inline(&private(text))
+}
+
+/// [`prose`] in a table cell.
+fn prose_cell(text: &str) -> String {
+    markdown::inline_cell(&private(text))
+}
+
+/// Every string of a JSON value made private.
+fn make_private(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = private(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(make_private),
+        serde_json::Value::Object(map) => map.values_mut().for_each(make_private),
+        _ => {}
+    }
 }
 
 /// The interesting classes in full; system and program files as counts.
@@ -239,8 +276,8 @@ fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
         md.push_str("| path | ops | class |\n|---|---|---|\n");
         for p in &shown {
             md.push_str(&format!(
-                "| `{}` | {}{}{} | {} |\n",
-                cell(&p.path),
+                "| {} | {}{}{} | {} |\n",
+                code_cell(&p.path),
                 p.ops.join(", "),
                 if p.exists { "" } else { " (not found)" },
                 if p.truncated {

@@ -28,9 +28,11 @@ pub fn command_output(program: &str, args: &[&str]) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// `uname -a`.
+/// The kernel's name, release and version and the machine (`uname -srvm`):
+/// what a runbook's "Tested on" needs, without the host name `uname -a`
+/// would add.
 pub fn uname() -> Option<String> {
-    command_output("uname", &["-a"])
+    command_output("uname", &["-srvm"])
 }
 
 /// One line for `swop doctor`.

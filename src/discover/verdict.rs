@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::markdown::code;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Problem {
@@ -43,9 +45,10 @@ impl Problem {
                 timed_out: true,
                 unattended,
             } => format!(
-                "Step {step} (`{command}`) did not end by itself and was stopped ({ended}){}. \
+                "Step {step} ({}) did not end by itself and was stopped ({ended}){}. \
                  Give it its input another way (pipe a secret: `sh -c 'printf ... | TOOL login --with-api-key'`), \
                  run swop discover in a terminal, or allow more time with --timeout SECS.",
+                code(command),
                 if *unattended {
                     "; it had no terminal, so it may be waiting for input or a browser login"
                 } else {
@@ -58,8 +61,9 @@ impl Problem {
                 ended,
                 ..
             } => format!(
-                "Step {step} (`{command}`) failed ({ended}) with every candidate bound, so nothing it does can be proved. \
+                "Step {step} ({}) failed ({ended}) with every candidate bound, so nothing it does can be proved. \
                  Check the command (run it by hand); if this exit is what the step should do, say so with --expect-exit {}.",
+                code(command),
                 ended.strip_prefix("exit ").unwrap_or("N")
             ),
             Problem::EmptyTrace {
@@ -67,7 +71,8 @@ impl Problem {
                 command,
                 hint,
             } => format!(
-                "The tracer saw no file call of step {step} (`{command}`) while it ran: that is a tracing failure, not a clean run. {hint}"
+                "The tracer saw no file call of step {step} ({}) while it ran: that is a tracing failure, not a clean run. {hint}",
+                code(command)
             ),
             Problem::NotRepeatable { ended } => format!(
                 "The steps cannot be repeated: run again with every candidate bound, they ended otherwise ({}). \
@@ -82,13 +87,14 @@ impl Problem {
                 paths
                     .iter()
                     .take(6)
-                    .map(|p| format!("`{p}`"))
+                    .map(|p| code(p))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
             Problem::Interactive { step, command } => format!(
-                "The two-account run was not run: step {step} (`{command}`) talks to the terminal, and two accounts cannot answer one unattended. \
-                 Pipe its input instead (e.g. `sh -c 'printf \"$KEY\\n\" | TOOL login --with-api-key'`) to have it proved."
+                "The two-account run was not run: step {step} ({}) talks to the terminal, and two accounts cannot answer one unattended. \
+                 Pipe its input instead (e.g. `sh -c 'printf \"$KEY\\n\" | TOOL login --with-api-key'`) to have it proved.",
+                code(command)
             ),
             Problem::NoPassingRun => {
                 "No run with the final set passed: the result is not verified.".to_string()

@@ -7,6 +7,7 @@ mod hostile;
 mod input;
 mod limits;
 mod load;
+mod report;
 mod saved;
 mod secrets;
 mod store_files;
