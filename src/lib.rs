@@ -54,6 +54,14 @@ pub fn main() -> i32 {
                 return 2;
             }
             let code = if err.use_stderr() { 2 } else { 0 };
+            // clap quotes the offending argument: a token typed in the wrong
+            // place is shown redacted (and then without colours).
+            let plain = err.render().to_string();
+            let redacted = discover::redact::redact_text(&plain);
+            if code == 2 && redacted != plain {
+                eprint!("{}", util::printable_text(&redacted));
+                return code;
+            }
             // A closed stdout while printing help is not an error worth reporting.
             let _ = err.print();
             return code;
@@ -71,9 +79,11 @@ fn finish(result: Result<()>) -> i32 {
             die_of(signal)
         }
         Err(err) => {
-            // Messages quote paths and values from the store and the
-            // environment: none may reach the terminal as an escape sequence.
-            eprintln!("swop: {}", util::printable_text(&err.to_string()));
+            // Messages quote paths, values and commands from the store, the
+            // environment and the command line: no secret and no escape
+            // sequence may reach the terminal through one.
+            let message = discover::redact::redact_text(&err.to_string());
+            eprintln!("swop: {}", util::printable_text(&message));
             err.code()
         }
     }

@@ -1,30 +1,40 @@
-//! Keeping secrets out of everything swop prints or writes.
+//! Keeping secrets out of everything swop prints or writes: reports, their
+//! JSON, progress lines, recipes and error messages.
+//!
+//! Three kinds of evidence, surest first:
+//! - the shape of a token (module `shapes`: the public formats of OpenAI, Anthropic,
+//!   GitHub, GitLab, AWS, Google, Slack, npm, PyPI, Hugging Face and Stripe,
+//!   JSON Web Tokens, PEM blocks), found anywhere in a text, inside a file or
+//!   folder name too (`AKIA….json` keeps its `.json`);
+//! - the context: what follows a flag or an assignment whose name says
+//!   "secret" (`--password X`, `--passphrase=X`, `GITHUB_TOKEN=X`, rclone's
+//!   `pass=X`, npm's `//host/:_authToken=X`, `?token=X`), `-p X` (unless a
+//!   port or a path), the password of `-u user:pw` and of a URL
+//!   (`https://user:pw@host`), and what follows `Bearer`;
+//! - a long word of random characters: 32 or more letters and digits (and
+//!   `+/=_-`), or a folder or file name of 32 or more with upper case, lower
+//!   case and digits mixed.
+//!
+//! What only looks like a secret stays, so that a runbook still reproduces the
+//! run: a flag that merely ends in `key` (`--quick-gen-key 'Panel A <a@x>'`,
+//! `--edit-key`), `--password-stdin`, `--token-file PATH`, ports (`-p 2222`),
+//! short git ids, and the UUIDs and hex digests tools name their files by.
+//! A full 40-character hex id in a command line is redacted: classic GitHub
+//! tokens and many other keys have exactly that shape.
 
-/// Whether one word looks like a credential.
+mod shapes;
+
+use shapes::{aws_secret, base64url, random_name, random_word, redact_spans};
+
+pub const REDACTED: &str = "<redacted>";
+
+/// Whether one word looks like a credential by itself.
 pub fn looks_secret(word: &str) -> bool {
     let w = word.trim_matches(|c| c == '"' || c == '\'');
-    let prefixes = [
-        "sk-",
-        "sk_",
-        "pk_",
-        "rk_",
-        "ghp_",
-        "gho_",
-        "ghu_",
-        "ghs_",
-        "ghr_",
-        "github_pat_",
-        "glpat-",
-        "xoxb-",
-        "xoxp-",
-        "AKIA",
-        "ASIA",
-        "ya29.",
-        "eyJ",
-        "npm_",
-        "hf_",
-    ];
-    if prefixes.iter().any(|p| w.starts_with(p)) && w.len() >= 8 {
+    if w == REDACTED {
+        return false;
+    }
+    if redact_spans(w) != w || aws_secret(w) || random_word(w) {
         return true;
     }
     if let Some(rest) = w
@@ -33,119 +43,352 @@ pub fn looks_secret(word: &str) -> bool {
     {
         return !rest.is_empty();
     }
-    if let Some((name, value)) = w.split_once('=')
-        && crate::names::is_var_name(name)
-        && secret_var(name)
-        && !value.is_empty()
-    {
-        return true;
+    assignments(w).next().is_some()
+}
+
+/// The words of a name: split at `-`, `_`, `.` and lower-to-upper case
+/// changes, lower-cased (`_authToken` is `auth token`).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
     }
-    // AWS secret access keys: 40 characters of base64, '/' included.
-    if w.len() == 40
-        && w.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'+'))
-        && w.bytes().any(|b| b.is_ascii_uppercase())
-        && w.bytes().any(|b| b.is_ascii_lowercase())
-        && w.bytes().any(|b| b.is_ascii_digit() || b == b'+')
-        && !w.starts_with('/')
-    {
-        return true;
+    if !word.is_empty() {
+        words.push(word);
     }
-    // Long runs of base64 or hex are keys or tokens, not words.
-    w.len() >= 32
-        && w.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_' | b'.')
-        })
-        && w.bytes().any(|b| b.is_ascii_digit())
-        && !w.contains('/')
+    words
 }
 
-/// Flags whose next argument (or `=value`) is always a secret: `--token`,
-/// `--api-key`, `--client-secret`, `--github-token`, ...
-fn secret_flag(word: &str) -> bool {
-    let w = word.to_ascii_lowercase();
-    let w = w.trim_start_matches('-');
-    ["apikey", "auth", "key", "pass"].contains(&w)
-        || ["token", "password", "passwd", "secret", "-key", "_key"]
-            .iter()
-            .any(|end| w.ends_with(end))
-}
+/// Words that make a name a secret when the name ends with them.
+const SECRET_WORDS: &[&str] = &[
+    "token",
+    "authtoken",
+    "password",
+    "passwd",
+    "passphrase",
+    "pass",
+    "passin",
+    "passout",
+    "pw",
+    "secret",
+    "apikey",
+    "auth",
+    "creds",
+    "credential",
+    "credentials",
+];
 
-/// Variables whose value is a credential: `GITHUB_TOKEN`, `OPENAI_API_KEY`, ...
-fn secret_var(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    ["TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"]
-        .iter()
-        .any(|part| n.contains(part))
-        || n.ends_with("KEY")
-        || n.ends_with("KEY_ID")
-}
+/// Words that make a following `key` a secret: `--api-key`, `ACCESS_KEY`.
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "secret",
+    "private",
+    "auth",
+    "client",
+    "master",
+    "encryption",
+    "license",
+    "session",
+    "account",
+    "app",
+    "service",
+    "deploy",
+    "admin",
+    "webhook",
+    "signing",
+];
 
-/// `--token=VALUE` or `GITHUB_TOKEN=VALUE`: the part before `=`, whose value is a secret.
-fn secret_assignment(word: &str) -> Option<&str> {
-    let (name, value) = word.split_once('=')?;
-    let secret = if name.starts_with('-') {
-        secret_flag(name)
-    } else {
-        crate::names::is_var_name(name) && secret_var(name)
+/// Whether a flag or variable name says its value is a secret: it ends in
+/// one of [`SECRET_WORDS`], or in `key` (alone or after a qualifier such as
+/// `api`), or in `key id`. `--quick-gen-key`, `--password-stdin`,
+/// `--token-file` and `--no-password` do not.
+fn secret_name(name: &str) -> bool {
+    let words = name_words(name);
+    let Some((last, rest)) = words.split_last() else {
+        return false;
     };
-    (secret && !value.is_empty()).then_some(name)
+    if words.first().is_some_and(|w| w == "no") && words.len() > 1 {
+        return false;
+    }
+    let qualified_key = |rest: &[String]| {
+        rest.is_empty()
+            || rest
+                .last()
+                .is_some_and(|w| KEY_QUALIFIERS.contains(&w.as_str()))
+    };
+    if SECRET_WORDS.contains(&last.as_str()) {
+        return true;
+    }
+    if last == "key" {
+        return qualified_key(rest);
+    }
+    if last == "id"
+        && let Some((key, before)) = rest.split_last()
+    {
+        return key == "key" && !before.is_empty() && qualified_key(before);
+    }
+    false
 }
 
-/// Words after which the next one is a credential, in a header or a script.
-fn scheme_word(word: &str, previous: &str) -> bool {
-    word.eq_ignore_ascii_case("bearer")
-        || (previous.eq_ignore_ascii_case("authorization:")
-            && (word.eq_ignore_ascii_case("basic") || word.eq_ignore_ascii_case("token")))
+/// The `NAME=VALUE` pairs of a word whose name is a secret, as byte ranges
+/// of their values: `GITHUB_TOKEN=x`, `--token=x`, `pass=x`, npm's
+/// `//host/:_authToken=x`, a query's `&token=x`. The name is the identifier
+/// just before `=`; a value runs to the next `&` or the end.
+fn assignments(word: &str) -> Box<dyn Iterator<Item = (usize, usize)> + '_> {
+    // `--flag=VALUE` and `NAME=VALUE`: everything after the first `=`.
+    if let Some((name, value)) = word.split_once('=')
+        && (name.starts_with('-') || crate::names::is_var_name(name))
+    {
+        let secret = secret_name(name) && !value.is_empty() && value != REDACTED;
+        return Box::new(secret.then_some((name.len() + 1, word.len())).into_iter());
+    }
+    let bytes = word.as_bytes();
+    let pairs = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'=')
+        .filter_map(move |(eq, _)| {
+            let name_start = bytes[..eq]
+                .iter()
+                .rposition(|&b| !(base64url(b)))
+                .map_or(0, |p| p + 1);
+            let name = &word[name_start..eq];
+            let end = eq + 1 + word[eq + 1..].find('&').unwrap_or(word.len() - eq - 1);
+            let value = &word[eq + 1..end];
+            (secret_name(name) && !value.is_empty() && value != REDACTED && !value.contains('='))
+                .then_some((eq + 1, end))
+        });
+    Box::new(pairs)
 }
 
-pub const REDACTED: &str = "<redacted>";
+/// Flags whose next word is a value, and what part of it is secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    /// Nothing: the next word is read on its own.
+    Plain,
+    /// The whole next word (`--password X`, `Bearer X`).
+    Secret,
+    /// After `:` only (`-u user:pw`).
+    Password,
+    /// Unless it is a port, a path or another flag (`-p X`).
+    PortOrSecret,
+}
 
-/// Redact the words of a command line.
-pub fn redact_command(words: &[String]) -> Vec<String> {
-    let mut out = Vec::with_capacity(words.len());
-    let mut next_secret = false;
-    let mut previous = "";
-    for word in words {
-        let after = std::mem::replace(&mut previous, word.as_str());
-        if next_secret {
-            out.push(REDACTED.to_string());
-            next_secret = false;
-            continue;
+/// The state of a walk through the words of a command line or a script.
+struct Words<'a> {
+    next: Next,
+    previous: &'a str,
+    /// The command of the current simple command (its first word).
+    command: Option<&'a str>,
+}
+
+impl<'a> Words<'a> {
+    fn new() -> Self {
+        Words {
+            next: Next::Plain,
+            previous: "",
+            command: None,
         }
-        if scheme_word(word, after) {
-            out.push(word.clone());
-            next_secret = true;
-            continue;
+    }
+
+    /// A new simple command starts (after `|`, `;`, `&&`, a newline...).
+    fn new_command(&mut self) {
+        self.command = None;
+        self.next = Next::Plain;
+    }
+
+    /// The word as it may be shown.
+    fn word(&mut self, word: &'a str) -> String {
+        let previous = std::mem::replace(&mut self.previous, word);
+        let next = std::mem::replace(&mut self.next, Next::Plain);
+        let command = *self.command.get_or_insert(word);
+        match next {
+            Next::Secret if word != REDACTED && !word.is_empty() => return REDACTED.to_string(),
+            Next::Password => {
+                if let Some((user, password)) = word.split_once(':')
+                    && !password.is_empty()
+                {
+                    return format!("{user}:{}", redact_password(password));
+                }
+            }
+            Next::PortOrSecret => {
+                let kept = word.bytes().all(|b| b.is_ascii_digit())
+                    || word.starts_with(['-', '/', '.', '~', '$'])
+                    || word.contains('/')
+                    || word == REDACTED
+                    || matches!(base_name(command), "mkdir" | "install");
+                if !kept {
+                    return REDACTED.to_string();
+                }
+            }
+            _ => {}
         }
-        if let Some(name) = secret_assignment(word) {
-            out.push(format!("{name}={REDACTED}"));
-            continue;
+        self.next = self.next_after(word, previous);
+        let redacted = redact_word(word);
+        if self.next == Next::Plain && redacted.ends_with('=') && assignment_is_secret(&redacted) {
+            // `X_API_KEY="..."`: the value is the next, quoted word.
+            self.next = Next::Secret;
         }
-        if word.starts_with('-') && secret_flag(word) {
-            out.push(word.clone());
-            next_secret = true;
-            continue;
+        redacted
+    }
+
+    fn next_after(&self, word: &str, previous: &str) -> Next {
+        let lower = word.to_ascii_lowercase();
+        if lower == "bearer" {
+            return Next::Secret;
         }
-        out.push(redact_text(word));
+        if previous.eq_ignore_ascii_case("authorization:") {
+            return if matches!(lower.as_str(), "basic" | "token" | "digest" | "negotiate") {
+                Next::Secret
+            } else {
+                Next::Plain
+            };
+        }
+        if let Some(header) = word.strip_suffix(':')
+            && !header.starts_with('-')
+            && header.len() > 1
+            && (header.eq_ignore_ascii_case("authorization") || secret_name(header))
+        {
+            return if header.eq_ignore_ascii_case("authorization") {
+                Next::Plain
+            } else {
+                Next::Secret
+            };
+        }
+        match word {
+            "-p" => Next::PortOrSecret,
+            "-u" | "--user" => Next::Password,
+            _ if word.starts_with('-') && !word.contains('=') && secret_name(word) => Next::Secret,
+            _ => Next::Plain,
+        }
+    }
+}
+
+/// `-u user:pw`'s password, unless already redacted.
+fn redact_password(password: &str) -> &str {
+    if password == REDACTED {
+        password
+    } else {
+        REDACTED
+    }
+}
+
+fn base_name(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// Whether a word ending in `=` names a secret (`X_API_KEY=`).
+fn assignment_is_secret(word: &str) -> bool {
+    let name = word.trim_end_matches('=');
+    let start = name
+        .bytes()
+        .rposition(|b| !base64url(b))
+        .map_or(0, |p| p + 1);
+    secret_name(&name[start..])
+}
+
+/// One word on its own: tokens of known shapes anywhere in it, secret
+/// assignments, random words, and random folder or file names.
+fn redact_word(word: &str) -> String {
+    if word == REDACTED || word.is_empty() {
+        return word.to_string();
+    }
+    let spans = redact_spans(word);
+    let mut out = String::with_capacity(spans.len());
+    let mut copied = 0;
+    for (start, end) in assignments(&spans).collect::<Vec<_>>() {
+        out.push_str(&spans[copied..start]);
+        out.push_str(REDACTED);
+        copied = end;
+    }
+    out.push_str(&spans[copied..]);
+    // `printf 'KEY\n'`, `KEY: not found`: what ends the sentence is not the key's.
+    let core = trim_escapes(&out).trim_end_matches([':', '.', '!', '?']);
+    if aws_secret(core) || random_word(core) {
+        return format!("{REDACTED}{}", &out[core.len()..]);
+    }
+    // `--any-flag=VALUE`, `NAME=VALUE`: a value random enough to be a key.
+    if let Some((name, value)) = out.split_once('=')
+        && (aws_secret(value) || random_word(value))
+    {
+        return format!("{name}={REDACTED}");
+    }
+    if out.contains('/') {
+        return out
+            .split('/')
+            .map(|part| if random_name(part) { REDACTED } else { part })
+            .collect::<Vec<_>>()
+            .join("/");
     }
     out
 }
 
-/// Redact secret-looking words inside free text (a `sh -c` script, a message).
-pub fn redact_text(text: &str) -> String {
-    if looks_secret(text) {
-        return REDACTED.to_string();
+/// `text` without the escapes (`\n`, `\t`, `\0`) at its end.
+fn trim_escapes(mut text: &str) -> &str {
+    while let Some(rest) = text.get(..text.len().saturating_sub(2))
+        && text.len() >= 2
+        && text.as_bytes()[text.len() - 2] == b'\\'
+        && text.as_bytes()[text.len() - 1].is_ascii_alphanumeric()
+    {
+        text = rest;
     }
+    text
+}
+
+/// Redact the words of a command line.
+pub fn redact_command(words: &[String]) -> Vec<String> {
+    let mut walk = Words::new();
+    words
+        .iter()
+        .map(|word| {
+            let consumed = !matches!(walk.next, Next::Plain);
+            let shown = walk.word(word);
+            if consumed || shown != *word {
+                shown
+            } else {
+                // A script or a header: words inside one word.
+                redact_text(word)
+            }
+        })
+        .collect()
+}
+
+/// Redact secret-looking words inside free text (a `sh -c` script, a
+/// message, a path, a line of output).
+pub fn redact_text(text: &str) -> String {
+    let text = redact_spans(text);
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    let mut next_secret = false;
-    let mut previous = "";
+    let mut walk = Words::new();
+    let mut rest = text.as_str();
     while !rest.is_empty() {
         let start = rest.find(|c: char| !is_separator(c)).unwrap_or(rest.len());
-        out.push_str(&rest[..start]);
+        let gap = &rest[..start];
+        if gap.contains(['|', ';', '&', '(', ')', '`', '\n']) {
+            walk.new_command();
+        }
+        out.push_str(gap);
         rest = &rest[start..];
-        let end = rest.find(is_separator).unwrap_or(rest.len());
+        let mut end = rest.find(is_separator).unwrap_or(rest.len());
+        // A quoted value after a secret flag is one value: `--passphrase 'a b'`.
+        if walk.next != Next::Plain
+            && let Some(quote) = gap.chars().last().filter(|c| matches!(c, '\'' | '"'))
+        {
+            end = rest.find(quote).unwrap_or(rest.len());
+        }
         let word = &rest[..end];
         if word.is_empty() {
             break;
@@ -153,22 +396,10 @@ pub fn redact_text(text: &str) -> String {
         if word == "redacted" && out.ends_with('<') && rest[end..].starts_with('>') {
             // Already redacted: text that passes twice stays the same.
             out.push_str(word);
-            next_secret = false;
-        } else if next_secret {
-            out.push_str(REDACTED);
-            next_secret = false;
-        } else if let Some(name) = secret_assignment(word) {
-            out.push_str(name);
-            out.push('=');
-            out.push_str(REDACTED);
-        } else if looks_secret(word) {
-            out.push_str(REDACTED);
+            walk.next = Next::Plain;
         } else {
-            out.push_str(word);
-            next_secret =
-                (word.starts_with('-') && secret_flag(word)) || scheme_word(word, previous);
+            out.push_str(&walk.word(word));
         }
-        previous = word;
         rest = &rest[end..];
     }
     out
@@ -220,7 +451,7 @@ mod tests {
         );
         assert_eq!(
             redact_text("printf 'sk-live-abcdefgh\\n' | codex login"),
-            "printf '<redacted>' | codex login"
+            "printf '<redacted>\\n' | codex login"
         );
         assert_eq!(
             redact_text("curl -H 'Authorization: Bearer abc.def' x"),
@@ -257,6 +488,42 @@ mod tests {
             "PATH=/usr/bin:/bin",
         ] {
             assert!(!looks_secret(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn names_that_say_secret() {
+        for name in [
+            "--token",
+            "--api-key",
+            "--passphrase",
+            "-pass",
+            "--client-secret",
+            "GITHUB_TOKEN",
+            "OPENAI_API_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "_authToken",
+            "_auth",
+            "pass",
+            "-key",
+            "--creds",
+        ] {
+            assert!(secret_name(name), "{name}");
+        }
+        for name in [
+            "--quick-gen-key",
+            "--edit-key",
+            "--recv-keys",
+            "--password-stdin",
+            "--token-file",
+            "--no-password",
+            "--auth-type",
+            "PATH",
+            "bypass",
+            "SSH_KEY_FILE",
+            "--keyring",
+        ] {
+            assert!(!secret_name(name), "{name}");
         }
     }
 }

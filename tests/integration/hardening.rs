@@ -6,6 +6,7 @@ mod faults;
 mod hostile;
 mod input;
 mod limits;
+mod redaction;
 mod load;
 mod report;
 mod saved;
