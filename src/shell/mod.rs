@@ -82,3 +82,25 @@ pub fn posix_join<'a>(words: impl IntoIterator<Item = &'a OsStr>) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_names_each_variable_once_with_its_last_value() {
+        let changes: Vec<Change> = vec![
+            ("SWOP_SAVED".into(), Some("HOME=/h:X".into())),
+            ("HOME".into(), Some("/p/HOME".into())),
+            ("X".into(), None),
+            ("SWOP_SAVED".into(), Some("HOME=/h".into())),
+        ];
+        let json = String::from_utf8(render(ShellKind::Json, &changes)).unwrap();
+        assert_eq!(
+            json,
+            "{\"HOME\":\"/p/HOME\",\"X\":null,\"SWOP_SAVED\":\"HOME=/h\"}\n"
+        );
+        let posix = String::from_utf8(render(ShellKind::Sh, &changes)).unwrap();
+        assert_eq!(posix.matches("SWOP_SAVED").count(), 2, "{posix}");
+    }
+}
