@@ -4,8 +4,11 @@
 //! callback, so memory is bounded by what the caller keeps (distinct paths),
 //! not by the size of the trace.
 
+mod bytes;
 pub mod eslogger;
 pub mod fs_usage;
+pub mod lines;
+pub mod path;
 pub mod strace;
 
 use std::ffi::OsString;
@@ -152,7 +155,7 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
         .filter(|l| !l.is_empty())
         .take(50)
     {
-        if line.starts_with('{') && line.contains("\"event_type\"") {
+        if eslogger::looks_like(line) {
             return Some(Format::Eslogger);
         }
         if strace::looks_like(line) {
@@ -177,7 +180,7 @@ pub fn parse<R: BufRead>(
     sink: &mut dyn FnMut(TraceEvent),
 ) -> std::io::Result<ParseStats> {
     match format {
-        Format::Strace => strace::parse(reader, cwd, sink),
+        Format::Strace => strace::parse(reader, Some(cwd), sink),
         Format::FsUsage => fs_usage::parse(reader, sink),
         Format::Eslogger => eslogger::parse(reader, None, sink),
     }

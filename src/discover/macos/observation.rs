@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io::BufReader;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use super::super::tracer::Observation;
 use crate::error::{Result, at_path};
@@ -37,25 +37,17 @@ pub(super) fn resolve_relative(event: &mut TraceEvent, printed: Printed, cwd: &P
     if printed.is_cut() || event.path.is_absolute() || event.path.as_os_str().is_empty() {
         return;
     }
-    let joined = lexical_join(cwd, &event.path);
+    let joined = {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = crate::trace::path::join(
+            cwd.as_os_str().as_bytes(),
+            event.path.as_os_str().as_bytes(),
+        );
+        crate::trace::path_from_bytes(bytes)
+    };
     if fs::symlink_metadata(&joined).is_ok() {
         event.path = joined;
     }
-}
-
-/// `base/rel` with `.` and `..` removed without looking at the file system.
-fn lexical_join(base: &Path, rel: &Path) -> PathBuf {
-    let mut out = base.to_path_buf();
-    for component in rel.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(name) => out.push(name),
-            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
-        }
-    }
-    out
 }
 
 /// The events of an eslogger trace, of the process tree rooted at `root`
@@ -76,6 +68,7 @@ pub(super) fn eslogger_observation(trace: &Path, root: Option<u32>) -> Result<Ob
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn event(path: &str, op: Op, syscall: &str) -> TraceEvent {
         TraceEvent {
