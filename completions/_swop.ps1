@@ -136,10 +136,12 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Write the Markdown report to FILE')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)')
             [CompletionResult]::new('--expect-exit', '--expect-exit', [CompletionResultType]::ParameterName, 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)')
-            [CompletionResult]::new('--trace-file', '--trace-file', [CompletionResultType]::ParameterName, 'Analyse a trace captured elsewhere instead of running anything')
+            [CompletionResult]::new('--trace-file', '--trace-file', [CompletionResultType]::ParameterName, 'Analyse a trace captured elsewhere instead of running anything (repeatable): a file, a folder of files, or the prefix given to `strace -ff -o`; `-` or /dev/stdin reads standard input')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Format of --trace-file (default: detected)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the findings as one JSON object on stdout')
             [CompletionResult]::new('--keep-traces', '--keep-traces', [CompletionResultType]::ParameterName, 'Keep the raw traces (in the 0700 scratch folder)')
+            [CompletionResult]::new('--all-paths', '--all-paths', [CompletionResultType]::ParameterName, 'List system files in the JSON too (they are counted otherwise)')
+            [CompletionResult]::new('--print-capture', '--print-capture', [CompletionResultType]::ParameterName, 'Print the command swop would capture a trace with, and run nothing')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

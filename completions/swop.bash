@@ -179,7 +179,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__discover)
-            opts="-h --os --tracer --step --candidate --record --report --json --keep-traces --timeout --expect-exit --trace-file --format --help"
+            opts="-h --os --tracer --step --candidate --record --report --json --keep-traces --timeout --expect-exit --trace-file --all-paths --print-capture --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -119,10 +119,12 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --report 'Write the Markdown report to FILE'
             cand --timeout 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)'
             cand --expect-exit 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)'
-            cand --trace-file 'Analyse a trace captured elsewhere instead of running anything'
+            cand --trace-file 'Analyse a trace captured elsewhere instead of running anything (repeatable): a file, a folder of files, or the prefix given to `strace -ff -o`; `-` or /dev/stdin reads standard input'
             cand --format 'Format of --trace-file (default: detected)'
             cand --json 'Print the findings as one JSON object on stdout'
             cand --keep-traces 'Keep the raw traces (in the 0700 scratch folder)'
+            cand --all-paths 'List system files in the JSON too (they are counted otherwise)'
+            cand --print-capture 'Print the command swop would capture a trace with, and run nothing'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -93,12 +93,14 @@ complete -c swop -n "__fish_swop_using_subcommand discover" -l record -d 'Store 
 complete -c swop -n "__fish_swop_using_subcommand discover" -l report -d 'Write the Markdown report to FILE' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l timeout -d 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)' -r
 complete -c swop -n "__fish_swop_using_subcommand discover" -l expect-exit -d 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)' -r
-complete -c swop -n "__fish_swop_using_subcommand discover" -l trace-file -d 'Analyse a trace captured elsewhere instead of running anything' -r -F
+complete -c swop -n "__fish_swop_using_subcommand discover" -l trace-file -d 'Analyse a trace captured elsewhere instead of running anything (repeatable): a file, a folder of files, or the prefix given to `strace -ff -o`; `-` or /dev/stdin reads standard input' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l format -d 'Format of --trace-file (default: detected)' -r -f -a "strace\t''
 fs_usage\t''
 eslogger\t''"
 complete -c swop -n "__fish_swop_using_subcommand discover" -l json -d 'Print the findings as one JSON object on stdout'
 complete -c swop -n "__fish_swop_using_subcommand discover" -l keep-traces -d 'Keep the raw traces (in the 0700 scratch folder)'
+complete -c swop -n "__fish_swop_using_subcommand discover" -l all-paths -d 'List system files in the JSON too (they are counted otherwise)'
+complete -c swop -n "__fish_swop_using_subcommand discover" -l print-capture -d 'Print the command swop would capture a trace with, and run nothing'
 complete -c swop -n "__fish_swop_using_subcommand discover" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand use" -s h -l help -d 'Print help'

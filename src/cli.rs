@@ -299,10 +299,18 @@ pub struct DiscoverArgs {
     #[arg(long = "expect-exit", value_name = "N", value_parser = clap::value_parser!(i32).range(0..=255))]
     pub expect_exit: Vec<i32>,
     /// Analyse a trace captured elsewhere instead of running anything
+    /// (repeatable): a file, a folder of files, or the prefix given to
+    /// `strace -ff -o`; `-` or /dev/stdin reads standard input
     #[arg(long, value_name = "FILE")]
-    pub trace_file: Option<PathBuf>,
+    pub trace_file: Vec<PathBuf>,
+    /// List system files in the JSON too (they are counted otherwise)
+    #[arg(long)]
+    pub all_paths: bool,
+    /// Print the command swop would capture a trace with, and run nothing
+    #[arg(long)]
+    pub print_capture: bool,
     /// Format of --trace-file (default: detected)
-    #[arg(long, value_enum, requires = "trace_file")]
+    #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// The command to trace
     #[arg(last = true, value_name = "CMD")]

@@ -1,11 +1,13 @@
 use std::ffi::OsString;
+use std::path::PathBuf;
 
 use super::Run;
 use crate::cli::{DiscoverArgs, Os, Tracer};
 use crate::discover::findings::{self, today};
+use crate::discover::inputs::TraceInputs;
 use crate::discover::macos::{self, MacTracer};
 use crate::discover::method::{self, Options, Step, progress};
-use crate::discover::offline::{analyse_trace_file, capture_instructions};
+use crate::discover::offline::{analyse_trace_file, capture_command, capture_instructions};
 use crate::discover::redact;
 use crate::discover::report::Findings;
 use crate::discover::tracer::{Output, StepTracer, Strace};
@@ -22,16 +24,33 @@ impl Run for Box<DiscoverArgs> {
             Os::Linux
         };
         let os = self.os.unwrap_or(here);
-        let findings = if let Some(file) = &self.trace_file {
+        if self.print_capture {
+            return util::print_bytes(
+                format!("{}\n", capture_command(os, &self.command)).as_bytes(),
+            );
+        }
+        let findings = if !self.trace_file.is_empty() {
             if !self.command.is_empty() {
                 return Err(Error::usage(
                     "--trace-file analyses a trace taken elsewhere; give no command after --",
                 ));
             }
-            analyse_trace_file(file, self.format, os)?
+            let given: Vec<PathBuf> = self
+                .trace_file
+                .iter()
+                .map(|f| {
+                    if f.as_os_str() == "-" {
+                        PathBuf::from("/dev/stdin")
+                    } else {
+                        f.clone()
+                    }
+                })
+                .collect();
+            let inputs = TraceInputs::gather(&given, self.format)?;
+            analyse_trace_file(&inputs, os, self.all_paths)?
         } else {
             if os != here {
-                return Err(Error::user(capture_instructions(os)));
+                return Err(Error::user(capture_instructions(os, &self.command)));
             }
             if self.command.is_empty() {
                 return Err(Error::usage(
@@ -39,7 +58,14 @@ impl Run for Box<DiscoverArgs> {
                 ));
             }
             let tracer: Box<dyn StepTracer> = match (os, self.tracer) {
-                (Os::Linux, None | Some(Tracer::Strace)) => Box::new(Strace::find()?),
+                (Os::Linux, None | Some(Tracer::Strace)) => Box::new(Strace::find().map_err(
+                    |e| {
+                        Error::user(format!(
+                            "{e}\nOr take the trace on a machine that has strace, and analyse it here:\n  {}\n  swop discover --trace-file tool.strace",
+                            capture_command(Os::Linux, &self.command)
+                        ))
+                    },
+                )?),
                 (Os::Linux, Some(t)) => {
                     return Err(Error::usage(format!(
                         "{t:?} traces macOS only; on Linux swop uses strace"
@@ -55,14 +81,16 @@ impl Run for Box<DiscoverArgs> {
             progress(&format!("report written to {}", path.display()));
         }
         if self.json {
-            util::print_bytes(findings.to_json().as_bytes())?;
+            findings
+                .write_json(std::io::stdout().lock())
+                .map_err(crate::error::io_context(|| "writing to stdout".into()))?;
         } else if self.report.is_none() {
             eprintln!();
             eprint!("{}", findings.to_markdown());
         }
         if let Some(tool) = &self.record {
             self.record(tool, &findings)?;
-        } else if !findings.verified && self.trace_file.is_none() {
+        } else if !findings.verified && self.trace_file.is_empty() {
             progress("the result is NOT verified; see Limitations");
         }
         Ok(())
@@ -108,6 +136,7 @@ impl DiscoverArgs {
             &d,
             &opts.steps,
             self.record.as_deref(),
+            self.all_paths,
         ))
     }
 

@@ -5,6 +5,7 @@ pub mod candidates;
 pub mod classify;
 pub mod cleanroom;
 pub mod findings;
+pub mod inputs;
 pub mod macos;
 pub mod method;
 pub mod offline;

@@ -39,7 +39,35 @@ pub struct RunView {
 pub struct StepView {
     pub command: String,
     pub exit: Option<String>,
+    /// Every path but system files (counted in `path_counts`), unless asked.
     pub paths: Vec<ClassifiedPath>,
+    pub path_counts: PathCounts,
+}
+
+/// How many distinct paths of each class a step or trace touched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PathCounts {
+    pub isolated: u64,
+    pub leak: u64,
+    pub global: u64,
+    pub shared_input: u64,
+    pub program: u64,
+    pub system: u64,
+}
+
+impl PathCounts {
+    pub fn add(&mut self, class: Class) {
+        let slot = match class {
+            Class::Isolated => &mut self.isolated,
+            Class::Leak => &mut self.leak,
+            Class::Global => &mut self.global,
+            Class::SharedInput => &mut self.shared_input,
+            Class::Program => &mut self.program,
+            Class::System => &mut self.system,
+        };
+        *slot += 1;
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -68,7 +96,10 @@ pub struct Findings {
     pub candidates: Vec<CandidateView>,
     pub runs: Vec<RunView>,
     pub steps: Vec<StepView>,
+    /// Every path but system files (counted in `path_counts`), unless asked
+    /// with `--all-paths`.
     pub paths: Vec<ClassifiedPath>,
+    pub path_counts: PathCounts,
     pub concurrency: Concurrency,
     /// What the runs did not inherit from the caller's environment.
     pub clean_room: CleanRoomView,
@@ -84,6 +115,16 @@ pub struct Findings {
 impl Findings {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// The JSON, written as it is made: a big trace's findings need not be
+    /// held as text.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, self).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 
     pub fn to_markdown(&self) -> String {
@@ -141,7 +182,11 @@ impl Findings {
                     .map(|e| format!(" ({e})"))
                     .unwrap_or_default()
             ));
-            push_paths(&mut md, &step.paths);
+            push_paths(&mut md, &step.paths, &step.path_counts);
+        }
+        if self.steps.is_empty() && !self.paths.is_empty() {
+            md.push_str("### The trace\n\n");
+            push_paths(&mut md, &self.paths, &self.path_counts);
         }
         if !self.runs.is_empty() {
             md.push_str("### Runs\n\n| run | bound | result | evidence |\n|---|---|---|---|\n");
@@ -228,7 +273,7 @@ fn cell(s: &str) -> String {
 }
 
 /// The interesting classes in full; system and program files as counts.
-fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
+fn push_paths(md: &mut String, paths: &[ClassifiedPath], counts: &PathCounts) {
     let shown: Vec<&ClassifiedPath> = paths
         .iter()
         .filter(|p| !matches!(p.class, Class::System | Class::Program))
@@ -241,7 +286,7 @@ fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
             md.push_str(&format!(
                 "| `{}` | {}{}{} | {} |\n",
                 cell(&p.path),
-                p.ops.join(", "),
+                p.ops.names().join(", "),
                 if p.exists { "" } else { " (not found)" },
                 if p.truncated {
                     " (cut by the tracer)"
@@ -255,11 +300,10 @@ fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
         }
         md.push('\n');
     }
-    let system = paths.iter().filter(|p| p.class == Class::System).count();
-    let program = paths.iter().filter(|p| p.class == Class::Program).count();
+    let (system, program) = (counts.system, counts.program);
     if system + program > 0 {
         md.push_str(&format!(
-            "Also read: {system} system paths and {program} of the tool's own files (listed in the JSON output).\n\n"
+            "Also read: {system} system paths and {program} of the tool's own files (listed in the JSON output, system files with --all-paths).\n\n"
         ));
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::common::{Lab, OutputExt, Run, require, strings, tree};
 
 mod real_tools;
+mod trace_files;
 mod truth;
 
 impl Lab {
