@@ -250,7 +250,7 @@ fn a_daemon_that_closed_the_lock_keeps_the_profile_in_use_until_stopped() {
             .contains("(in use)")
     );
 
-    let out = swop.args(["rm", "A"]).failure(1);
+    let out = swop.args(["rm", "A"]).failure(IN_USE);
     let err = out.stderr_str();
     assert!(err.contains(&format!("pid {daemon}")), "{err}");
     assert!(err.contains("swop stop A"), "{err}");
@@ -411,8 +411,8 @@ fn stop_without_a_name_needs_all() {
         "{}",
         out.stderr_str()
     );
-    swop.args(["ps", "nosuch"]).failure(1);
-    swop.args(["stop", "nosuch"]).failure(1);
+    swop.args(["ps", "nosuch"]).failure(NOT_FOUND);
+    swop.args(["stop", "nosuch"]).failure(NOT_FOUND);
 }
 
 #[test]
@@ -425,7 +425,7 @@ fn rm_refuses_the_profile_the_calling_shell_is_switched_to() {
         Shell::Dash.apply("env --off")
     );
     let out = swop.shell(Shell::Dash, &script).success();
-    assert_eq!(out.stdout_str(), "rm=1\n");
+    assert_eq!(out.stdout_str(), format!("rm={IN_USE}\n"));
     let err = out.stderr_str();
     assert!(err.contains("switch away first"), "{err}");
     assert!(err.contains("removed profile \"A\""), "{err}");

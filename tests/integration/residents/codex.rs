@@ -75,7 +75,7 @@ fn the_codex_daemon_is_a_resident_until_stopped() {
     assert_eq!(version["status"], "running", "{version}");
     assert!(running(daemon));
 
-    let out = swop.args(["rm", "A"]).failure(1);
+    let out = swop.args(["rm", "A"]).failure(IN_USE);
     let err = out.stderr_str();
     assert!(err.contains(&format!("pid {daemon}")), "{err}");
     assert!(err.contains("swop stop A"), "{err}");
