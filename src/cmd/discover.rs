@@ -1,4 +1,8 @@
+//! `swop discover`: trace a command (or read a trace taken elsewhere), print
+//! or write the report, and record the proved recipe with `--record`.
+
 use std::ffi::OsString;
+use std::io::IsTerminal;
 
 use super::Run;
 use crate::cli::{DiscoverArgs, Os, Tracer};
@@ -54,11 +58,13 @@ impl Run for Box<DiscoverArgs> {
                 .map_err(at_path("cannot write report", path))?;
             progress(&format!("report written to {}", path.display()));
         }
+        // The result goes to stdout, so `swop discover -- CMD > report.md`
+        // keeps it; the progress lines before it went to stderr.
         if self.json {
             util::print_bytes(findings.to_json().as_bytes())?;
         } else if self.report.is_none() {
             eprintln!();
-            eprint!("{}", findings.to_markdown());
+            util::print_bytes(findings.to_markdown().as_bytes())?;
         }
         if let Some(tool) = &self.record {
             self.record(tool, &findings)?;
@@ -90,7 +96,10 @@ impl DiscoverArgs {
             steps: self.steps()?,
             extra_candidates: self.candidates.clone(),
             record: self.record.clone(),
-            output: if self.json {
+            // stdout is swop's when it goes elsewhere than the terminal
+            // (JSON, or the report redirected to a file): the traced tool's
+            // own output then goes to stderr, which stays on the terminal.
+            output: if self.json || !std::io::stdout().is_terminal() {
                 Output::StderrOnly
             } else {
                 Output::Terminal
@@ -138,6 +147,8 @@ impl DiscoverArgs {
             files: findings.files.clone(),
             unset,
             notes,
+            // Read-only commands are the catalog's (see `Recipe::lookup`).
+            read_only: Vec::new(),
             verified: Some(Verified {
                 tool_version: findings.tool_version.clone().unwrap_or_default(),
                 date: today(),

@@ -726,7 +726,11 @@ fn lock_shared_and_exclusive_exclude_each_other() {
     let shared = Holder::start(&swop, "A", &["--lock", "shared"]);
     let out = swop.args(["exec", "A", "--", "true"]).failure(IN_USE);
     // Beside shared holders, a shared lock would be granted: say so.
-    assert!(out.stderr_str().contains("--lock shared"), "{}", out.stderr_str());
+    assert!(
+        out.stderr_str().contains("--lock shared"),
+        "{}",
+        out.stderr_str()
+    );
     swop.args(["exec", "A", "--lock", "shared", "--", "true"])
         .success();
     swop.args(["exec", "A", "--lock", "none", "--", "true"])
@@ -1017,7 +1021,7 @@ fn a_missing_profile_suggests_the_closest_name() {
         vec!["exec", "wrk", "--", "true"],
         vec!["rm", "wrk"],
     ] {
-        let out = swop.args(&args).failure(1);
+        let out = swop.args(&args).failure(NOT_FOUND);
         let err = out.stderr_str();
         assert!(
             err.contains("not found") && err.contains("did you mean \"work\""),

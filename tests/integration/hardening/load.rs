@@ -44,9 +44,13 @@ fn sixteen_waiting_execs_on_one_profile_lose_no_update() {
 fn expected_failure(out: &Output) -> bool {
     let err = String::from_utf8_lossy(&out.stderr);
     err.starts_with("swop: ")
-        && [(1, "already exists"), (IN_USE, "in use"), (NOT_FOUND, "not found")]
-            .iter()
-            .any(|(code, reason)| out.status.code() == Some(*code) && err.contains(reason))
+        && [
+            (1, "already exists"),
+            (IN_USE, "in use"),
+            (NOT_FOUND, "not found"),
+        ]
+        .iter()
+        .any(|(code, reason)| out.status.code() == Some(*code) && err.contains(reason))
 }
 
 #[test]
