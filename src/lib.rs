@@ -23,6 +23,11 @@ use clap::Parser;
 
 pub use error::{Error, Result};
 
+/// Skipped unit tests, listed when the tests end (the integration tests' file).
+#[cfg(test)]
+#[path = "../tests/integration/skips.rs"]
+mod test_skips;
+
 /// Parse the command line, run it, and turn the outcome into an exit code.
 pub fn main() -> i32 {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

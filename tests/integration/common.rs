@@ -22,18 +22,78 @@ pub fn swop_exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_swop"))
 }
 
+pub use crate::skips::skip;
+
 /// Whether `program` can be run. A missing one fails the test under CI and
-/// skips it, saying so, elsewhere.
+/// skips it elsewhere (listed when the tests end, see [`skip`]).
 #[track_caller]
 pub fn require(program: &str) -> bool {
     if find_program(program).is_some() {
         return true;
     }
+    missing(&format!("{program} not found on PATH"))
+}
+
+/// A program the test needs is missing: a failure under CI, else a skip.
+#[track_caller]
+pub fn missing(what: &str) -> bool {
     if std::env::var_os("CI").is_some() {
-        panic!("{program} is required for this test but was not found on PATH");
+        panic!("{what}, and CI is set: install it (.ci/run does)");
     }
-    eprintln!("skipped: {program} not found");
+    skip(what);
     false
+}
+
+/// The installation of codex the tests may use when none is on PATH; `.ci/run`
+/// installs the version it pins there.
+pub const CODEX_TEST_DIR: &str = "/opt/swop-test/codex";
+
+/// The real codex, for the tests that run it: from `$SWOP_TEST_CODEX_DIR`
+/// (an `npm install --prefix DIR @openai/codex`) when set, else the `codex` on
+/// PATH, else from [`CODEX_TEST_DIR`]. Missing, it fails the test under CI and
+/// skips it elsewhere. Every test runs it with a HOME and a CODEX_HOME of its
+/// own: the user's `~/.codex` is never touched.
+#[track_caller]
+pub fn codex() -> Option<PathBuf> {
+    let npm = |dir: &Path| dir.join("node_modules/.bin/codex");
+    let found = match std::env::var_os("SWOP_TEST_CODEX_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => Some(npm(Path::new(&dir))).filter(|p| p.exists()),
+        None => find_program("codex")
+            .or_else(|| Some(npm(Path::new(CODEX_TEST_DIR))).filter(|p| p.exists())),
+    };
+    if found.is_none() {
+        let (looked, dir) = match std::env::var_os("SWOP_TEST_CODEX_DIR") {
+            Some(dir) => {
+                let dir = Path::new(&dir).display().to_string();
+                (
+                    format!("{dir}/node_modules/.bin (SWOP_TEST_CODEX_DIR)"),
+                    dir,
+                )
+            }
+            None => (
+                format!("PATH and {CODEX_TEST_DIR}/node_modules/.bin"),
+                CODEX_TEST_DIR.to_string(),
+            ),
+        };
+        missing(&format!(
+            "codex not found in {looked}; install it with npm install --prefix {dir} @openai/codex"
+        ));
+    }
+    found
+}
+
+/// A folder `codex-bin` under `dir` holding only `codex`, a link to
+/// [`codex`], to put first on PATH without bringing the rest of its folder.
+#[track_caller]
+pub fn codex_bin(dir: &Path) -> Option<PathBuf> {
+    let codex = codex()?;
+    let bin = dir.join("codex-bin");
+    fs::create_dir_all(&bin).expect("create codex-bin");
+    let link = bin.join("codex");
+    if !link.exists() {
+        std::os::unix::fs::symlink(&codex, &link).expect("link codex");
+    }
+    Some(bin)
 }
 
 fn find_program(program: &str) -> Option<PathBuf> {

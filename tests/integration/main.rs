@@ -7,3 +7,4 @@ mod hardening;
 mod init;
 mod macos;
 mod residents;
+mod skips;
