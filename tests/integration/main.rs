@@ -6,5 +6,7 @@ mod discover;
 mod hardening;
 mod init;
 mod macos;
+mod readme;
 mod residents;
 mod skips;
+mod suite;
