@@ -578,3 +578,66 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
     }
     out
 }
+
+/// A `swop exec NAME FLAGS -- ...` that holds a profile until released (or
+/// for ten seconds at most, so a failed test leaves nothing behind for long).
+pub struct Holder {
+    child: Option<Child>,
+    release: PathBuf,
+}
+
+impl Holder {
+    #[track_caller]
+    pub fn start(swop: &Swop, name: &str, flags: &[&str]) -> Holder {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static HOLDERS: AtomicUsize = AtomicUsize::new(0);
+        let id = HOLDERS.fetch_add(1, Ordering::Relaxed);
+        let ready = swop.work().join(format!("ready-{id}"));
+        let release = swop.work().join(format!("release-{id}"));
+        let script = format!(
+            "touch ready-{id}; i=0; while [ ! -e release-{id} ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done"
+        );
+        let child = swop
+            .args(["exec", name])
+            .args(flags)
+            .args(["--", "sh", "-c", &script])
+            .spawn();
+        let mut holder = Holder {
+            child: Some(child),
+            release,
+        };
+        if !wait_until(Duration::from_secs(10), || ready.exists()) {
+            let child = holder.child.take().expect("running");
+            let _ = fs::write(&holder.release, "");
+            let out = child.wait_with_output().expect("wait for the holder");
+            panic!("the holder did not start: {out:?}");
+        }
+        holder
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    #[track_caller]
+    pub fn release(mut self) {
+        fs::write(&self.release, "").expect("release the holder");
+        let out = self
+            .child
+            .take()
+            .expect("running")
+            .wait_with_output()
+            .expect("wait for the holder");
+        assert!(out.status.success(), "holder: {out:?}");
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = fs::write(&self.release, "");
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

@@ -10,7 +10,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Child;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -524,63 +523,6 @@ fn shell_runs_shell_inside_the_profile_under_its_lock() {
 }
 
 // ---------------------------------------------------------------- locks
-
-static HOLDERS: AtomicUsize = AtomicUsize::new(0);
-
-/// A `swop exec` that holds a profile until released.
-struct Holder {
-    child: Option<Child>,
-    release: PathBuf,
-}
-
-impl Holder {
-    #[track_caller]
-    fn start(swop: &Swop, name: &str, flags: &[&str]) -> Holder {
-        let id = HOLDERS.fetch_add(1, Ordering::Relaxed);
-        let ready = swop.work().join(format!("ready-{id}"));
-        let release = swop.work().join(format!("release-{id}"));
-        // Bounded, so a failed test never leaves a process behind for long.
-        let script = format!(
-            "touch ready-{id}; i=0; while [ ! -e release-{id} ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done"
-        );
-        let child = swop
-            .args(["exec", name])
-            .args(flags)
-            .args(["--", "sh", "-c", &script])
-            .spawn();
-        let mut holder = Holder {
-            child: Some(child),
-            release,
-        };
-        if !wait_until(Duration::from_secs(10), || ready.exists()) {
-            let child = holder.child.take().unwrap();
-            let _ = fs::write(&holder.release, "");
-            let out = child.wait_with_output().unwrap();
-            panic!("the holder did not start: {out:?}");
-        }
-        holder
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.as_ref().unwrap().id()
-    }
-
-    #[track_caller]
-    fn release(mut self) {
-        fs::write(&self.release, "").unwrap();
-        let out = self.child.take().unwrap().wait_with_output().unwrap();
-        assert!(out.status.success(), "holder: {out:?}");
-    }
-}
-
-impl Drop for Holder {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
 
 fn in_use(swop: &Swop, name: &str) -> bool {
     let out = swop.args(["show", name, "--json"]).success();

@@ -3,6 +3,7 @@
 mod common;
 mod core;
 mod discover;
+mod first_steps;
 mod hardening;
 mod init;
 mod macos;

@@ -11,7 +11,6 @@ mod lock;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::Child;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -166,61 +165,6 @@ fn pids(value: &Value) -> Vec<u32> {
         .iter()
         .map(|p| p.as_u64().expect("a pid") as u32)
         .collect()
-}
-
-/// A `swop exec` that runs until released, with `flags` (`--lock shared`, ...).
-struct Holder {
-    child: Option<Child>,
-    release: PathBuf,
-}
-
-impl Holder {
-    #[track_caller]
-    fn start(swop: &Swop, name: &str, flags: &[&str]) -> Holder {
-        static HOLDERS: AtomicUsize = AtomicUsize::new(0);
-        let id = HOLDERS.fetch_add(1, Ordering::Relaxed);
-        let ready = swop.work().join(format!("ready-{id}"));
-        let release = swop.work().join(format!("release-{id}"));
-        // Bounded, so a failed test never leaves a process behind for long.
-        let script = format!(
-            "touch ready-{id}; i=0; while [ ! -e release-{id} ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done"
-        );
-        let child = swop
-            .args(["exec", name])
-            .args(flags)
-            .args(["--", "sh", "-c", &script])
-            .spawn();
-        let holder = Holder {
-            child: Some(child),
-            release,
-        };
-        assert!(
-            wait_until(Duration::from_secs(10), || ready.exists()),
-            "the holder did not start"
-        );
-        holder
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.as_ref().expect("running").id()
-    }
-
-    #[track_caller]
-    fn release(mut self) {
-        fs::write(&self.release, "").unwrap();
-        let out = self.child.take().unwrap().wait_with_output().unwrap();
-        assert!(out.status.success(), "holder: {out:?}");
-    }
-}
-
-impl Drop for Holder {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = fs::write(&self.release, "");
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
 }
 
 #[test]
