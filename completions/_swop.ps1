@@ -85,7 +85,7 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             break
         }
         'swop;env' {
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell syntax to print (default: the shell that runs swop, else $SHELL, else sh)')
+            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell syntax to print (default: the shell that runs swop, else $SHELL''s, else sh)')
             [CompletionResult]::new('--off', '--off', [CompletionResultType]::ParameterName, 'Print the exports that undo swop and restore the previous values')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

@@ -75,7 +75,7 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --help 'Print help'
         }
         &'swop;env'= {
-            cand --shell 'Shell syntax to print (default: the shell that runs swop, else $SHELL, else sh)'
+            cand --shell 'Shell syntax to print (default: the shell that runs swop, else $SHELL''s, else sh)'
             cand --off 'Print the exports that undo swop and restore the previous values'
             cand -h 'Print help'
             cand --help 'Print help'

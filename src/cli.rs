@@ -153,7 +153,7 @@ pub struct EnvArgs {
     /// Print the exports that undo swop and restore the previous values
     #[arg(long)]
     pub off: bool,
-    /// Shell syntax to print (default: the shell that runs swop, else $SHELL, else sh)
+    /// Shell syntax to print (default: the shell that runs swop, else $SHELL's, else sh)
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<ShellKind>,
 }

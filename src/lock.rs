@@ -284,6 +284,18 @@ fn wait_for(file: &File, exclusive: bool, deadline: Option<Instant>) -> io::Resu
     }
 }
 
+/// Whether the profile is held by shared holders only, so that a shared lock
+/// would be granted now: asked of the kernel by taking one and letting it go.
+fn only_shared_holders(file: &File) -> bool {
+    match try_lock(file, false) {
+        Ok(true) => {
+            let _ = file.unlock();
+            true
+        }
+        _ => false,
+    }
+}
+
 fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&str>) -> Error {
     let holders = holders(file);
     let name = &profile.name;
@@ -302,16 +314,4 @@ fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&st
         "profile {name:?} is in use by {}; {hint}",
         describe_holders(&holders)
     ))
-}
-
-/// Whether the profile is held by shared holders only, so that a shared lock
-/// would be granted now: asked of the kernel by taking one and letting it go.
-fn only_shared_holders(file: &File) -> bool {
-    match try_lock(file, false) {
-        Ok(true) => {
-            let _ = file.unlock();
-            true
-        }
-        _ => false,
-    }
 }
