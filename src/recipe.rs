@@ -2,9 +2,6 @@
 //! the tools' documentation; recorded ones were proved on this machine by
 //! `swop discover --record` and stored in `$SWOP_HOME/recipes/TOOL.toml`.
 
-mod catalog;
-
-use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::PathBuf;
@@ -14,8 +11,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result, at_path};
 use crate::store::Store;
 use crate::util;
-
-pub use catalog::{CATALOG, Known};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +45,10 @@ pub struct Verified {
     pub os: String,
     pub command: String,
 }
+
+mod catalog;
+
+pub use catalog::{CATALOG, Known};
 
 /// The catalog's name for a file variable's file, if the variable is one.
 pub fn file_variable(var: &str) -> Option<&'static str> {
@@ -116,7 +115,7 @@ pub fn tool_flag_help() -> String {
 pub fn read_only_tool<'a>(
     store: &Store,
     tools: &'a [String],
-    argv: &[OsString],
+    argv: &[std::ffi::OsString],
 ) -> Option<&'a str> {
     let (program, args) = argv.split_first()?;
     let program = program.to_str()?;
@@ -220,7 +219,7 @@ impl Recipe {
     /// The tools with a recipe recorded on this machine, sorted.
     pub fn recorded_tools(store: &Store) -> Result<Vec<String>> {
         let dir = store.root().join("recipes");
-        let entries = match fs::read_dir(&dir) {
+        let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(at_path("cannot read", &dir)(e)),
