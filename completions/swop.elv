@@ -29,20 +29,21 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand rm 'Delete a profile (refused while it is in use)'
             cand remove 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
+            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand exec 'Run one command as a profile, under the profile''s lock'
             cand shell 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
             cand ps 'List the processes running in a profile (or in all), lock or no lock'
             cand stop 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
+            cand recipes 'List the recipes: the tools `swop add --tool` knows, verified here or not'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
             cand doctor 'Show what works on this machine and what does not'
-            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
-            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'swop;add'= {
-            cand --tool 'Bind the variables of this tool''s recipe (repeatable), e.g. codex'
+            cand --tool 'Bind the variables of this tool''s recipe (repeatable): codex, claude, gemini, gh, aws, gcloud, docker, kubectl, npm, pip, cargo, gpg, rclone, terraform, git, or one recorded with swop discover --record (swop recipes lists them)'
             cand --bind 'Bind this variable to a folder of the profile (repeatable)'
             cand --bind-file 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...'
             cand -h 'Print help'
@@ -74,19 +75,27 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --help 'Print help'
         }
         &'swop;env'= {
-            cand --shell 'Shell syntax to print (default: from $SHELL, else sh)'
+            cand --shell 'Shell syntax to print (default: the shell that runs swop, else $SHELL''s, else sh)'
             cand --off 'Print the exports that undo swop and restore the previous values'
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'swop;use'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;off'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'swop;exec'= {
-            cand --lock 'How to lock the profile while the command runs'
+            cand --lock 'How to lock the profile while the command runs [default: exclusive]'
             cand --wait 'Wait for a busy profile: forever, or up to SECS seconds'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'swop;shell'= {
-            cand --lock 'How to lock the profile while the command runs'
+            cand --lock 'How to lock the profile while the command runs [default: exclusive]'
             cand --wait 'Wait for a busy profile: forever, or up to SECS seconds'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -107,6 +116,11 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --help 'Print help'
         }
         &'swop;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;recipes'= {
+            cand --json 'Print JSON: an array of recipes'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -132,30 +146,23 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'swop;use'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'swop;off'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'swop;help'= {
             cand add 'Create a profile'
             cand list 'List profiles, their bindings, and whether they are in use'
             cand show 'Show one profile'
             cand rm 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
+            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand exec 'Run one command as a profile, under the profile''s lock'
             cand shell 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
             cand ps 'List the processes running in a profile (or in all), lock or no lock'
             cand stop 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
+            cand recipes 'List the recipes: the tools `swop add --tool` knows, verified here or not'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
             cand doctor 'Show what works on this machine and what does not'
-            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
-            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'swop;help;add'= {
@@ -167,6 +174,10 @@ set edit:completion:arg-completer[swop] = {|@words|
         &'swop;help;rm'= {
         }
         &'swop;help;env'= {
+        }
+        &'swop;help;use'= {
+        }
+        &'swop;help;off'= {
         }
         &'swop;help;exec'= {
         }
@@ -180,13 +191,11 @@ set edit:completion:arg-completer[swop] = {|@words|
         }
         &'swop;help;completions'= {
         }
+        &'swop;help;recipes'= {
+        }
         &'swop;help;discover'= {
         }
         &'swop;help;doctor'= {
-        }
-        &'swop;help;use'= {
-        }
-        &'swop;help;off'= {
         }
         &'swop;help;help'= {
         }

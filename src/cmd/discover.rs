@@ -1,4 +1,8 @@
+//! `swop discover`: trace a command (or read a trace taken elsewhere), print
+//! or write the report, and record the proved recipe with `--record`.
+
 use std::ffi::OsString;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use super::Run;
@@ -80,13 +84,15 @@ impl Run for Box<DiscoverArgs> {
                 .map_err(at_path("cannot write report", path))?;
             progress(&format!("report written to {}", path.display()));
         }
+        // The result goes to stdout, so `swop discover -- CMD > report.md`
+        // keeps it; the progress lines before it went to stderr.
         if self.json {
             findings
                 .write_json(std::io::stdout().lock())
                 .map_err(crate::error::io_context(|| "writing to stdout".into()))?;
         } else if self.report.is_none() {
             eprintln!();
-            eprint!("{}", findings.to_markdown());
+            util::print_bytes(findings.to_markdown().as_bytes())?;
         }
         if let Some(tool) = &self.record {
             self.record(tool, &findings)?;
@@ -118,7 +124,10 @@ impl DiscoverArgs {
             steps: self.steps()?,
             extra_candidates: self.candidates.clone(),
             record: self.record.clone(),
-            output: if self.json {
+            // stdout is swop's when it goes elsewhere than the terminal
+            // (JSON, or the report redirected to a file): the traced tool's
+            // own output then goes to stderr, which stays on the terminal.
+            output: if self.json || !std::io::stdout().is_terminal() {
                 Output::StderrOnly
             } else {
                 Output::Terminal
@@ -167,6 +176,8 @@ impl DiscoverArgs {
             files: findings.files.clone(),
             unset,
             notes,
+            // Read-only commands are the catalog's (see `Recipe::lookup`).
+            read_only: Vec::new(),
             verified: Some(Verified {
                 tool_version: findings.tool_version.clone().unwrap_or_default(),
                 date: today(),

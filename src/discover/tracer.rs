@@ -477,7 +477,8 @@ impl Observation {
 pub enum Output {
     /// The terminal, unchanged: an interactive login can be completed.
     Terminal,
-    /// stdout goes to stderr, keeping stdout free for JSON.
+    /// stdout goes to stderr, keeping stdout free for swop's result (JSON, or
+    /// the Markdown report redirected to a file).
     StderrOnly,
 }
 
