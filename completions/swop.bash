@@ -52,6 +52,9 @@ _swop() {
             swop,ps)
                 cmd="swop__subcmd__ps"
                 ;;
+            swop,recipes)
+                cmd="swop__subcmd__recipes"
+                ;;
             swop,remove)
                 cmd="swop__subcmd__rm"
                 ;;
@@ -103,6 +106,9 @@ _swop() {
             swop__subcmd__help,ps)
                 cmd="swop__subcmd__help__subcmd__ps"
                 ;;
+            swop__subcmd__help,recipes)
+                cmd="swop__subcmd__help__subcmd__recipes"
+                ;;
             swop__subcmd__help,rm)
                 cmd="swop__subcmd__help__subcmd__rm"
                 ;;
@@ -125,7 +131,7 @@ _swop() {
 
     case "${cmd}" in
         swop)
-            opts="-h -V --help --version add list ls show rm remove env exec shell ps stop init completions discover doctor use off help"
+            opts="-h -V --help --version add list ls show rm remove env use off exec shell ps stop init completions recipes discover doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,7 +185,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__discover)
-            opts="-h --os --tracer --step --candidate --record --report --json --keep-traces --timeout --expect-exit --trace-file --format --help"
+            opts="-h --os --tracer --step --candidate --record --report --json --keep-traces --timeout --expect-exit --trace-file --all-paths --print-capture --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,7 +293,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__help)
-            opts="add list show rm env exec shell ps stop init completions discover doctor use off help"
+            opts="add list show rm env use off exec shell ps stop init completions recipes discover doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,6 +460,20 @@ _swop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swop__subcmd__help__subcmd__recipes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swop__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -567,6 +587,20 @@ _swop() {
             return 0
             ;;
         swop__subcmd__ps)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        swop__subcmd__recipes)
             opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -29,20 +29,21 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand rm 'Delete a profile (refused while it is in use)'
             cand remove 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
+            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand exec 'Run one command as a profile, under the profile''s lock'
             cand shell 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
             cand ps 'List the processes running in a profile (or in all), lock or no lock'
             cand stop 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
+            cand recipes 'List the recipes: the tools `swop add --tool` knows, verified here or not'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
             cand doctor 'Show what works on this machine and what does not'
-            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
-            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'swop;add'= {
-            cand --tool 'Bind the variables of this tool''s recipe (repeatable), e.g. codex'
+            cand --tool 'Bind the variables of this tool''s recipe (repeatable): codex, claude, gemini, gh, aws, gcloud, docker, kubectl, npm, pip, cargo, gpg, rclone, terraform, git, or one recorded with swop discover --record (swop recipes lists them)'
             cand --bind 'Bind this variable to a folder of the profile (repeatable)'
             cand --bind-file 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...'
             cand -h 'Print help'
@@ -79,14 +80,22 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'swop;use'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;off'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'swop;exec'= {
-            cand --lock 'How to lock the profile while the command runs'
+            cand --lock 'How to lock the profile while the command runs [default: exclusive]'
             cand --wait 'Wait for a busy profile: forever, or up to SECS seconds'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'swop;shell'= {
-            cand --lock 'How to lock the profile while the command runs'
+            cand --lock 'How to lock the profile while the command runs [default: exclusive]'
             cand --wait 'Wait for a busy profile: forever, or up to SECS seconds'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -110,6 +119,11 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'swop;recipes'= {
+            cand --json 'Print JSON: an array of recipes'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'swop;discover'= {
             cand --os 'The OS the trace comes from (default: this one)'
             cand --tracer 'Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)'
@@ -119,22 +133,16 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --report 'Write the Markdown report to FILE'
             cand --timeout 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)'
             cand --expect-exit 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)'
-            cand --trace-file 'Analyse a trace captured elsewhere instead of running anything'
+            cand --trace-file 'Analyse a trace captured elsewhere instead of running anything (repeatable): a file, a folder of files, or the prefix given to `strace -ff -o`; `-` or /dev/stdin reads standard input'
             cand --format 'Format of --trace-file (default: detected)'
             cand --json 'Print the findings as one JSON object on stdout'
             cand --keep-traces 'Keep the raw traces (in the 0700 scratch folder)'
+            cand --all-paths 'List system files in the JSON too (they are counted otherwise)'
+            cand --print-capture 'Print the command swop would capture a trace with, and run nothing'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'swop;doctor'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'swop;use'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'swop;off'= {
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -144,16 +152,17 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand show 'Show one profile'
             cand rm 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
+            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand exec 'Run one command as a profile, under the profile''s lock'
             cand shell 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
             cand ps 'List the processes running in a profile (or in all), lock or no lock'
             cand stop 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
+            cand recipes 'List the recipes: the tools `swop add --tool` knows, verified here or not'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
             cand doctor 'Show what works on this machine and what does not'
-            cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
-            cand off 'Switch this shell back to how it was (needs the shell integration: swop init)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'swop;help;add'= {
@@ -165,6 +174,10 @@ set edit:completion:arg-completer[swop] = {|@words|
         &'swop;help;rm'= {
         }
         &'swop;help;env'= {
+        }
+        &'swop;help;use'= {
+        }
+        &'swop;help;off'= {
         }
         &'swop;help;exec'= {
         }
@@ -178,13 +191,11 @@ set edit:completion:arg-completer[swop] = {|@words|
         }
         &'swop;help;completions'= {
         }
+        &'swop;help;recipes'= {
+        }
         &'swop;help;discover'= {
         }
         &'swop;help;doctor'= {
-        }
-        &'swop;help;use'= {
-        }
-        &'swop;help;off'= {
         }
         &'swop;help;help'= {
         }

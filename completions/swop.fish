@@ -33,18 +33,19 @@ complete -c swop -n "__fish_swop_needs_command" -f -a "show" -d 'Show one profil
 complete -c swop -n "__fish_swop_needs_command" -f -a "rm" -d 'Delete a profile (refused while it is in use)'
 complete -c swop -n "__fish_swop_needs_command" -f -a "remove" -d 'Delete a profile (refused while it is in use)'
 complete -c swop -n "__fish_swop_needs_command" -f -a "env" -d 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+complete -c swop -n "__fish_swop_needs_command" -f -a "use" -d 'Switch this shell to a profile (needs the shell integration: swop init)'
+complete -c swop -n "__fish_swop_needs_command" -f -a "off" -d 'Switch this shell back to how it was (needs the shell integration: swop init)'
 complete -c swop -n "__fish_swop_needs_command" -f -a "exec" -d 'Run one command as a profile, under the profile\'s lock'
 complete -c swop -n "__fish_swop_needs_command" -f -a "shell" -d 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
 complete -c swop -n "__fish_swop_needs_command" -f -a "ps" -d 'List the processes running in a profile (or in all), lock or no lock'
 complete -c swop -n "__fish_swop_needs_command" -f -a "stop" -d 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
 complete -c swop -n "__fish_swop_needs_command" -f -a "init" -d 'Print the shell integration (swop use / swop off) for your shell rc file'
 complete -c swop -n "__fish_swop_needs_command" -f -a "completions" -d 'Print a completion script'
+complete -c swop -n "__fish_swop_needs_command" -f -a "recipes" -d 'List the recipes: the tools `swop add --tool` knows, verified here or not'
 complete -c swop -n "__fish_swop_needs_command" -f -a "discover" -d 'Trace a tool, find and prove the smallest set of variables that isolates it'
 complete -c swop -n "__fish_swop_needs_command" -f -a "doctor" -d 'Show what works on this machine and what does not'
-complete -c swop -n "__fish_swop_needs_command" -f -a "use" -d 'Switch this shell to a profile (needs the shell integration: swop init)'
-complete -c swop -n "__fish_swop_needs_command" -f -a "off" -d 'Switch this shell back to how it was (needs the shell integration: swop init)'
 complete -c swop -n "__fish_swop_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c swop -n "__fish_swop_using_subcommand add" -l tool -d 'Bind the variables of this tool\'s recipe (repeatable), e.g. codex' -r
+complete -c swop -n "__fish_swop_using_subcommand add" -l tool -d 'Bind the variables of this tool\'s recipe (repeatable): codex, claude, gemini, gh, aws, gcloud, docker, kubectl, npm, pip, cargo, gpg, rclone, terraform, git, or one recorded with swop discover --record (swop recipes lists them)' -r
 complete -c swop -n "__fish_swop_using_subcommand add" -l bind -d 'Bind this variable to a folder of the profile (repeatable)' -r
 complete -c swop -n "__fish_swop_using_subcommand add" -l bind-file -d 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...' -r
 complete -c swop -n "__fish_swop_using_subcommand add" -s h -l help -d 'Print help'
@@ -65,12 +66,14 @@ sh\t''
 json\t''"
 complete -c swop -n "__fish_swop_using_subcommand env" -l off -d 'Print the exports that undo swop and restore the previous values'
 complete -c swop -n "__fish_swop_using_subcommand env" -s h -l help -d 'Print help'
-complete -c swop -n "__fish_swop_using_subcommand exec" -l lock -d 'How to lock the profile while the command runs' -r -f -a "exclusive\t'One command per profile at a time'
+complete -c swop -n "__fish_swop_using_subcommand use" -s h -l help -d 'Print help'
+complete -c swop -n "__fish_swop_using_subcommand off" -s h -l help -d 'Print help'
+complete -c swop -n "__fish_swop_using_subcommand exec" -l lock -d 'How to lock the profile while the command runs [default: exclusive]' -r -f -a "exclusive\t'One command per profile at a time'
 shared\t'Many commands at once, but none while an exclusive holder runs'
 none\t'No lock'"
 complete -c swop -n "__fish_swop_using_subcommand exec" -l wait -d 'Wait for a busy profile: forever, or up to SECS seconds' -r
 complete -c swop -n "__fish_swop_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c swop -n "__fish_swop_using_subcommand shell" -l lock -d 'How to lock the profile while the command runs' -r -f -a "exclusive\t'One command per profile at a time'
+complete -c swop -n "__fish_swop_using_subcommand shell" -l lock -d 'How to lock the profile while the command runs [default: exclusive]' -r -f -a "exclusive\t'One command per profile at a time'
 shared\t'Many commands at once, but none while an exclusive holder runs'
 none\t'No lock'"
 complete -c swop -n "__fish_swop_using_subcommand shell" -l wait -d 'Wait for a busy profile: forever, or up to SECS seconds' -r
@@ -82,6 +85,8 @@ complete -c swop -n "__fish_swop_using_subcommand stop" -l all -d 'End the proce
 complete -c swop -n "__fish_swop_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand init" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c swop -n "__fish_swop_using_subcommand recipes" -l json -d 'Print JSON: an array of recipes'
+complete -c swop -n "__fish_swop_using_subcommand recipes" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand discover" -l os -d 'The OS the trace comes from (default: this one)' -r -f -a "linux\t''
 macos\t''"
 complete -c swop -n "__fish_swop_using_subcommand discover" -l tracer -d 'Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)' -r -f -a "strace\t''
@@ -93,32 +98,33 @@ complete -c swop -n "__fish_swop_using_subcommand discover" -l record -d 'Store 
 complete -c swop -n "__fish_swop_using_subcommand discover" -l report -d 'Write the Markdown report to FILE' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l timeout -d 'Stop a step that runs longer than SECS (default: none with a terminal, 30 s without one and in the two-account run)' -r
 complete -c swop -n "__fish_swop_using_subcommand discover" -l expect-exit -d 'A step may end with this exit code and still count as doing its job (repeatable; 0 always counts)' -r
-complete -c swop -n "__fish_swop_using_subcommand discover" -l trace-file -d 'Analyse a trace captured elsewhere instead of running anything' -r -F
+complete -c swop -n "__fish_swop_using_subcommand discover" -l trace-file -d 'Analyse a trace captured elsewhere instead of running anything (repeatable): a file, a folder of files, or the prefix given to `strace -ff -o`; `-` or /dev/stdin reads standard input' -r -F
 complete -c swop -n "__fish_swop_using_subcommand discover" -l format -d 'Format of --trace-file (default: detected)' -r -f -a "strace\t''
 fs_usage\t''
 eslogger\t''"
 complete -c swop -n "__fish_swop_using_subcommand discover" -l json -d 'Print the findings as one JSON object on stdout'
 complete -c swop -n "__fish_swop_using_subcommand discover" -l keep-traces -d 'Keep the raw traces (in the 0700 scratch folder)'
+complete -c swop -n "__fish_swop_using_subcommand discover" -l all-paths -d 'List system files in the JSON too (they are counted otherwise)'
+complete -c swop -n "__fish_swop_using_subcommand discover" -l print-capture -d 'Print the command swop would capture a trace with, and run nothing'
 complete -c swop -n "__fish_swop_using_subcommand discover" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c swop -n "__fish_swop_using_subcommand use" -s h -l help -d 'Print help'
-complete -c swop -n "__fish_swop_using_subcommand off" -s h -l help -d 'Print help'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "add" -d 'Create a profile'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "list" -d 'List profiles, their bindings, and whether they are in use'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "show" -d 'Show one profile'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "rm" -d 'Delete a profile (refused while it is in use)'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "env" -d 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "exec" -d 'Run one command as a profile, under the profile\'s lock'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "shell" -d 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "ps" -d 'List the processes running in a profile (or in all), lock or no lock'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "stop" -d 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "init" -d 'Print the shell integration (swop use / swop off) for your shell rc file'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "completions" -d 'Print a completion script'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "discover" -d 'Trace a tool, find and prove the smallest set of variables that isolates it'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "doctor" -d 'Show what works on this machine and what does not'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "use" -d 'Switch this shell to a profile (needs the shell integration: swop init)'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "off" -d 'Switch this shell back to how it was (needs the shell integration: swop init)'
-complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env exec shell ps stop init completions discover doctor use off help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "add" -d 'Create a profile'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "list" -d 'List profiles, their bindings, and whether they are in use'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "show" -d 'Show one profile'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "rm" -d 'Delete a profile (refused while it is in use)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "env" -d 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "use" -d 'Switch this shell to a profile (needs the shell integration: swop init)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "off" -d 'Switch this shell back to how it was (needs the shell integration: swop init)'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "exec" -d 'Run one command as a profile, under the profile\'s lock'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "shell" -d 'Start an interactive $SHELL inside a profile, holding its lock until the shell exits'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "ps" -d 'List the processes running in a profile (or in all), lock or no lock'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "stop" -d 'End the processes running in a profile: SIGTERM, then SIGKILL after a timeout'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "init" -d 'Print the shell integration (swop use / swop off) for your shell rc file'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "completions" -d 'Print a completion script'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "recipes" -d 'List the recipes: the tools `swop add --tool` knows, verified here or not'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "discover" -d 'Trace a tool, find and prove the smallest set of variables that isolates it'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "doctor" -d 'Show what works on this machine and what does not'
+complete -c swop -n "__fish_swop_using_subcommand help; and not __fish_seen_subcommand_from add list show rm env use off exec shell ps stop init completions recipes discover doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # Profile names where swop expects one, from `swop list --names`.
 function __fish_swop_wants_profile

@@ -1,4 +1,6 @@
-//! The command line, as clap derive definitions only.
+//! The command line, as clap derive definitions only. `use` and `off` are
+//! part of it although the shell function of `swop init` handles them: help,
+//! the manual and the completions show the command line the user types.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -18,25 +20,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The command line as completion scripts and the manual show it: the binary's
-/// subcommands plus `use` and `off`, which the shell function of `swop init`
-/// handles in the shell itself.
-pub fn command_with_shell_functions() -> clap::Command {
-    let name = clap::Arg::new("name")
-        .value_name("NAME")
-        .required(true)
-        .help("Profile to switch to");
+/// The whole command line, for help, completion scripts and the manual.
+pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
-        .subcommand(
-            clap::Command::new("use")
-                .about("Switch this shell to a profile (needs the shell integration: swop init)")
-                .arg(name),
-        )
-        .subcommand(
-            clap::Command::new("off").about(
-                "Switch this shell back to how it was (needs the shell integration: swop init)",
-            ),
-        )
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +39,10 @@ pub enum Command {
     Rm(RmArgs),
     /// Print the exports that switch a shell to a profile (eval "$(swop env NAME)")
     Env(EnvArgs),
+    /// Switch this shell to a profile (needs the shell integration: swop init)
+    Use(UseArgs),
+    /// Switch this shell back to how it was (needs the shell integration: swop init)
+    Off,
     /// Run one command as a profile, under the profile's lock
     Exec(ExecArgs),
     /// Start an interactive $SHELL inside a profile, holding its lock until the shell exits
@@ -74,6 +64,8 @@ pub enum Command {
     Init(InitArgs),
     /// Print a completion script
     Completions(CompletionsArgs),
+    /// List the recipes: the tools `swop add --tool` knows, verified here or not
+    Recipes(RecipesArgs),
     /// Trace a tool, find and prove the smallest set of variables that isolates it
     Discover(Box<DiscoverArgs>),
     /// Show what works on this machine and what does not
@@ -85,8 +77,7 @@ pub struct AddArgs {
     /// Profile name: letters, digits, '.', '_', '-'
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// Bind the variables of this tool's recipe (repeatable), e.g. codex
-    #[arg(long = "tool", value_name = "TOOL")]
+    #[arg(long = "tool", value_name = "TOOL", help = crate::recipe::tool_flag_help())]
     pub tools: Vec<String>,
     /// Bind this variable to a folder of the profile (repeatable)
     #[arg(long = "bind", value_name = "VAR")]
@@ -109,6 +100,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
+    /// Profile to show
     #[arg(value_name = "NAME")]
     pub name: String,
     /// Print JSON
@@ -118,6 +110,7 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct RmArgs {
+    /// Profile to delete, with everything in its folders
     #[arg(value_name = "NAME")]
     pub name: String,
 }
@@ -146,6 +139,9 @@ pub struct StopArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "swop env <NAME> [--shell <SHELL>]\n       swop env --off [--shell <SHELL>]"
+)]
 pub struct EnvArgs {
     /// Profile to switch to
     #[arg(
@@ -160,6 +156,20 @@ pub struct EnvArgs {
     /// Shell syntax to print (default: the shell that runs swop, else $SHELL's, else sh)
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<ShellKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct UseArgs {
+    /// Profile to switch to
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RecipesArgs {
+    /// Print JSON: an array of recipes
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -184,9 +194,9 @@ pub enum LockMode {
 
 #[derive(Debug, Args)]
 pub struct LockArgs {
-    /// How to lock the profile while the command runs
-    #[arg(long, value_enum, default_value_t, value_name = "MODE")]
-    pub lock: LockMode,
+    /// How to lock the profile while the command runs [default: exclusive]
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub lock: Option<LockMode>,
     /// Wait for a busy profile: forever, or up to SECS seconds
     #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "forever")]
     pub wait: Option<Wait>,
@@ -213,18 +223,25 @@ impl std::str::FromStr for Wait {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Without --lock, a command that the recipe of the profile's tool marks \
+    read-only (codex login status, codex --version, ...) runs without the lock, beside whatever \
+    holds it; swop recipes lists them."
+)]
 pub struct ExecArgs {
+    /// Profile to run the command as
     #[arg(value_name = "NAME")]
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
-    /// The command and its arguments
+    /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]
 pub struct ShellArgs {
+    /// Profile to start the shell in
     #[arg(value_name = "NAME")]
     pub name: String,
     #[command(flatten)]
@@ -299,10 +316,18 @@ pub struct DiscoverArgs {
     #[arg(long = "expect-exit", value_name = "N", value_parser = clap::value_parser!(i32).range(0..=255))]
     pub expect_exit: Vec<i32>,
     /// Analyse a trace captured elsewhere instead of running anything
+    /// (repeatable): a file, a folder of files, or the prefix given to
+    /// `strace -ff -o`; `-` or /dev/stdin reads standard input
     #[arg(long, value_name = "FILE")]
-    pub trace_file: Option<PathBuf>,
+    pub trace_file: Vec<PathBuf>,
+    /// List system files in the JSON too (they are counted otherwise)
+    #[arg(long)]
+    pub all_paths: bool,
+    /// Print the command swop would capture a trace with, and run nothing
+    #[arg(long)]
+    pub print_capture: bool,
     /// Format of --trace-file (default: detected)
-    #[arg(long, value_enum, requires = "trace_file")]
+    #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// The command to trace
     #[arg(last = true, value_name = "CMD")]

@@ -1,8 +1,20 @@
 //! One error type for the whole program, and the exit code of each kind.
+//!
+//! The codes a script can rely on: 0 ok, 1 error, 2 usage, [`NOT_FOUND`] for a
+//! profile that does not exist, [`IN_USE`] for a profile that is busy; `exec`
+//! returns its command's own status. The two distinct codes come from
+//! sysexits.h, whose meanings they share and which few tools return by
+//! themselves, so a wrapper can tell swop's refusal from its command's failure.
 
 use std::io;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// No such profile (sysexits' EX_NOUSER: the account named does not exist).
+pub const NOT_FOUND: i32 = 67;
+/// The profile is in use: its lock is held or a process runs in it
+/// (sysexits' EX_TEMPFAIL: try again later, or wait with --wait).
+pub const IN_USE: i32 = 75;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -12,6 +24,12 @@ pub enum Error {
     /// Something the user can fix, said in their terms: exit 1.
     #[error("{0}")]
     User(String),
+    /// The named profile does not exist: exit [`NOT_FOUND`].
+    #[error("{0}")]
+    NotFound(String),
+    /// The profile is busy (its lock, or processes running in it): exit [`IN_USE`].
+    #[error("{0}")]
+    InUse(String),
     /// A system call failed; `context` says what swop was doing.
     #[error("{context}: {source}")]
     Io {
@@ -34,6 +52,8 @@ impl Error {
         match self {
             Error::Usage(_) => 2,
             Error::User(_) | Error::Io { .. } => 1,
+            Error::NotFound(_) => NOT_FOUND,
+            Error::InUse(_) => IN_USE,
             Error::Exec { code, .. } => *code,
             Error::Interrupted(signal) => 128 + signal,
         }
@@ -49,6 +69,14 @@ impl Error {
 
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage(message.into())
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Error::NotFound(message.into())
+    }
+
+    pub fn in_use(message: impl Into<String>) -> Self {
+        Error::InUse(message.into())
     }
 }
 

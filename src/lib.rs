@@ -13,6 +13,7 @@ pub mod names;
 pub mod recipe;
 pub mod residents;
 pub mod shell;
+pub mod slips;
 pub mod store;
 pub mod switch;
 pub mod trace;
@@ -21,6 +22,11 @@ pub mod util;
 use clap::Parser;
 
 pub use error::{Error, Result};
+
+/// Skipped unit tests, listed when the tests end (the integration tests' file).
+#[cfg(test)]
+#[path = "../tests/integration/skips.rs"]
+mod test_skips;
 
 /// Parse the command line, run it, and turn the outcome into an exit code.
 pub fn main() -> i32 {
@@ -34,40 +40,51 @@ pub fn main() -> i32 {
     if let Some(exec) = cmd::exec_fast_path(&args) {
         return finish(cmd::Run::run(&exec));
     }
-    let shell_function = args
-        .get(1)
-        .and_then(|a| a.to_str())
-        .filter(|a| matches!(*a, "use" | "off"))
-        .map(str::to_string);
-    let cli = match cli::Cli::try_parse_from(args) {
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(err) => {
-            if let Some(word) = shell_function {
-                // `use` and `off` change the calling shell, which only a shell
-                // function can do: the binary is being run without one.
-                eprintln!(
-                    "swop: `swop {word}` needs the shell integration: add eval \"$(swop init bash)\" \
-                     to ~/.bashrc (zsh: swop init zsh; fish: swop init fish | source) and open a new shell; \
-                     without it: eval \"$(swop env{})\"",
-                    if word == "off" { " --off" } else { " NAME" }
-                );
+        Err(err) => match slips::reread(&args, &err) {
+            Some(slips::Reading::Meant(cli)) => *cli,
+            Some(slips::Reading::PutDashes(line)) => {
+                eprintln!("swop: put -- before the command to run: {line}");
                 return 2;
             }
-            let code = if err.use_stderr() { 2 } else { 0 };
-            // clap quotes the offending argument: a token typed in the wrong
-            // place is shown redacted (and then without colours).
-            let plain = err.render().to_string();
-            let redacted = discover::redact::redact_text(&plain);
-            if code == 2 && redacted != plain {
-                eprint!("{}", util::printable_text(&redacted));
+            None => {
+                let word = args.get(1).and_then(|a| a.to_str());
+                if let Some(word @ ("use" | "off")) = word.filter(|_| err.use_stderr()) {
+                    eprintln!("swop: {}", needs_shell_integration(word, None));
+                    return 2;
+                }
+                let code = if err.use_stderr() { 2 } else { 0 };
+                // clap quotes the offending argument: a token typed in the
+                // wrong place is shown redacted (and then without colours).
+                let plain = err.render().to_string();
+                let redacted = discover::redact::redact_text(&plain);
+                if code == 2 && redacted != plain {
+                    eprint!("{}", util::printable_text(&redacted));
+                    return code;
+                }
+                // A closed stdout while printing help is not an error worth reporting.
+                let _ = err.print();
                 return code;
             }
-            // A closed stdout while printing help is not an error worth reporting.
-            let _ = err.print();
-            return code;
-        }
+        },
     };
     finish(cmd::run(cli.command))
+}
+
+/// `swop use` and `swop off` run by the binary: they change the calling
+/// shell, which only the shell function of `swop init` can do.
+pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
+    let env = match (word, name) {
+        ("off", _) => "--off".to_string(),
+        (_, Some(name)) if names::is_profile_name(name) => name.to_string(),
+        _ => "NAME".to_string(),
+    };
+    Error::usage(format!(
+        "`swop {word}` needs the shell integration, which is not loaded in this shell: \
+         run eval \"$(swop init bash)\" (zsh: swop init zsh; fish: swop init fish | source) \
+         here and in your shell's rc file; without it: eval \"$(swop env {env})\""
+    ))
 }
 
 fn finish(result: Result<()>) -> i32 {

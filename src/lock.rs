@@ -124,7 +124,7 @@ impl ProfileLock {
                 .map_err(at_path("cannot lock", &path))?
                 .then_some(())
                 .ok_or_else(|| {
-                    Error::user(format!(
+                    Error::in_use(format!(
                         "profile {:?} is still in use after waiting; try again or use --wait without a limit",
                         profile.name
                     ))
@@ -139,7 +139,7 @@ impl ProfileLock {
                 on_disk.ino() == ours.ino() && on_disk.dev() == ours.dev()
             });
         if !same {
-            return Err(Error::user(format!(
+            return Err(Error::not_found(format!(
                 "profile {:?} not found: it was removed while swop waited for its lock; see swop list",
                 profile.name
             )));
@@ -225,7 +225,7 @@ fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
             path,
             "a symbolic link, not a lock file, and swop does not follow links in its store",
         ),
-        Some(libc::ENOENT) => Error::user(format!(
+        Some(libc::ENOENT) => Error::not_found(format!(
             "profile {:?} not found: it was removed just now; see swop list",
             profile.name
         )),
@@ -294,17 +294,33 @@ fn wait_for(file: &File, exclusive: bool, deadline: Option<Instant>) -> io::Resu
     }
 }
 
+/// Whether the profile is held by shared holders only, so that a shared lock
+/// would be granted now: asked of the kernel by taking one and letting it go.
+fn only_shared_holders(file: &File) -> bool {
+    match try_lock(file, false) {
+        Ok(true) => {
+            let _ = file.unlock();
+            true
+        }
+        _ => false,
+    }
+}
+
 fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&str>) -> Error {
     let holders = holders(file);
     let name = &profile.name;
     let hint = if let Some(advice) = advice {
         advice.to_string()
-    } else if mode == LockMode::Shared {
-        "add --wait to wait for it".to_string()
+    } else if mode == LockMode::Exclusive && only_shared_holders(file) {
+        "add --wait [SECS] to wait for them, or --lock shared to run beside them".to_string()
     } else {
-        "add --wait [SECS] to wait, or --lock shared to run beside other shared users".to_string()
+        // An exclusive holder excludes every lock, shared ones included: only
+        // waiting, or taking no lock at all, can work.
+        "add --wait [SECS] to wait for it; a command that only reads the profile \
+         can run beside it with --lock none"
+            .to_string()
     };
-    Error::user(format!(
+    Error::in_use(format!(
         "profile {name:?} is in use by {}; {hint}",
         describe_holders(&holders)
     ))

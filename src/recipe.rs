@@ -29,6 +29,10 @@ pub struct Recipe {
     /// Facts for the Limitations: what file isolation cannot cover.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Commands that only read the profile (`login status`: the words after
+    /// the program), which `swop exec` runs without the lock.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read_only: Vec<String>,
     /// Present when `swop discover` proved the recipe on this machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<Verified>,
@@ -44,209 +48,9 @@ pub struct Verified {
     pub command: String,
 }
 
-/// A catalog entry: the variables a tool is known to read.
-pub struct Known {
-    pub tool: &'static str,
-    /// Folder variables worth trying as candidates, most specific first.
-    pub candidates: &'static [&'static str],
-    /// File variables worth trying as candidates, with the name the file has
-    /// by default (the name it gets inside a profile).
-    pub files: &'static [(&'static str, &'static str)],
-    /// Variables that carry an account's credentials: never inherited by a
-    /// discovery's runs.
-    pub credentials: &'static [&'static str],
-    /// The bindings to use before anything was verified.
-    pub bindings: &'static [&'static str],
-    pub unset: &'static [&'static str],
-    pub notes: &'static [&'static str],
-}
+mod catalog;
 
-pub const CATALOG: &[Known] = &[
-    Known {
-        tool: "codex",
-        candidates: &["CODEX_HOME", "CODEX_SQLITE_HOME"],
-        files: &[],
-        credentials: &["OPENAI_API_KEY", "CODEX_API_KEY"],
-        bindings: &["CODEX_HOME"],
-        unset: &["CODEX_SQLITE_HOME"],
-        notes: &[
-            "codex keeps its SQLite state under CODEX_HOME unless CODEX_SQLITE_HOME is set; an inherited CODEX_SQLITE_HOME would put two accounts in one database, so profiles unset it.",
-            "In keyring mode (cli_auth_credentials_store = \"keyring\") codex keys the keychain entry on a hash of the canonical CODEX_HOME, so each profile gets its own entry as long as the profile path never changes.",
-            "codex reads /etc/codex/*.toml and the project's .codex/ and AGENTS.md: these are shared by every account by design.",
-        ],
-    },
-    Known {
-        tool: "claude",
-        candidates: &["CLAUDE_CONFIG_DIR"],
-        files: &[],
-        credentials: &[
-            "ANTHROPIC_API_KEY",
-            "ANTHROPIC_AUTH_TOKEN",
-            "CLAUDE_CODE_OAUTH_TOKEN",
-        ],
-        bindings: &["CLAUDE_CONFIG_DIR"],
-        unset: &[],
-        notes: &[
-            "On macOS Claude Code keys its keychain item on a hash of the literal CLAUDE_CONFIG_DIR string; swop always emits the same canonical path, so keep using swop to switch.",
-        ],
-    },
-    Known {
-        tool: "gemini",
-        candidates: &["GEMINI_CLI_HOME"],
-        files: &[],
-        credentials: &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
-        bindings: &["GEMINI_CLI_HOME"],
-        unset: &[],
-        notes: &[],
-    },
-    Known {
-        tool: "gh",
-        candidates: &["GH_CONFIG_DIR"],
-        files: &[],
-        credentials: &[
-            "GH_TOKEN",
-            "GITHUB_TOKEN",
-            "GH_ENTERPRISE_TOKEN",
-            "GITHUB_ENTERPRISE_TOKEN",
-        ],
-        bindings: &["GH_CONFIG_DIR"],
-        unset: &["GH_TOKEN", "GITHUB_TOKEN"],
-        notes: &[
-            "gh stores its token in the system keyring (the login Keychain on macOS, the Secret Service on Linux) keyed by host only, so two accounts on github.com share one keyring entry: log in with `gh auth login --insecure-storage` inside each profile, or give each profile its own GH_TOKEN.",
-        ],
-    },
-    Known {
-        tool: "aws",
-        candidates: &[],
-        files: &[
-            ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-            ("AWS_CONFIG_FILE", "config"),
-        ],
-        credentials: &[
-            "AWS_PROFILE",
-            "AWS_DEFAULT_PROFILE",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-        ],
-        bindings: &["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"],
-        unset: &[
-            "AWS_PROFILE",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-        ],
-        notes: &[
-            "The SSO and CLI caches live under ~/.aws/sso and ~/.aws/cli with no variable to move them; bind HOME as well when the profiles log in with SSO.",
-        ],
-    },
-    Known {
-        tool: "gcloud",
-        candidates: &["CLOUDSDK_CONFIG"],
-        files: &[],
-        credentials: &[
-            "GOOGLE_APPLICATION_CREDENTIALS",
-            "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE",
-        ],
-        bindings: &["CLOUDSDK_CONFIG"],
-        unset: &["CLOUDSDK_ACTIVE_CONFIG_NAME"],
-        notes: &[
-            "Application default credentials live in CLOUDSDK_CONFIG too; GOOGLE_APPLICATION_CREDENTIALS, when set, names a file every profile shares.",
-        ],
-    },
-    Known {
-        tool: "docker",
-        candidates: &["DOCKER_CONFIG"],
-        files: &[],
-        credentials: &[],
-        bindings: &["DOCKER_CONFIG"],
-        unset: &[],
-        notes: &[
-            "A credential helper (credsStore) keeps registry logins in the OS keychain, shared by every DOCKER_CONFIG.",
-        ],
-    },
-    Known {
-        tool: "kubectl",
-        candidates: &[],
-        files: &[("KUBECONFIG", "config")],
-        credentials: &[],
-        bindings: &["KUBECONFIG"],
-        unset: &[],
-        notes: &[
-            "kubectl's discovery and HTTP caches live under ~/.kube/cache; exec credential plugins (aws, gcloud) inherit the profile's environment.",
-        ],
-    },
-    Known {
-        tool: "npm",
-        candidates: &["NPM_CONFIG_CACHE"],
-        files: &[("NPM_CONFIG_USERCONFIG", ".npmrc")],
-        credentials: &["NPM_TOKEN", "NODE_AUTH_TOKEN"],
-        bindings: &["NPM_CONFIG_USERCONFIG"],
-        unset: &["NPM_TOKEN"],
-        notes: &["npm keeps its auth tokens in the user .npmrc that NPM_CONFIG_USERCONFIG names."],
-    },
-    Known {
-        tool: "pip",
-        candidates: &[],
-        files: &[("PIP_CONFIG_FILE", "pip.conf")],
-        credentials: &[],
-        bindings: &["PIP_CONFIG_FILE"],
-        unset: &[],
-        notes: &[],
-    },
-    Known {
-        tool: "cargo",
-        candidates: &["CARGO_HOME"],
-        files: &[],
-        credentials: &["CARGO_REGISTRY_TOKEN"],
-        bindings: &["CARGO_HOME"],
-        unset: &["CARGO_REGISTRY_TOKEN"],
-        notes: &[
-            "CARGO_HOME holds the registry cache and installed binaries as well as credentials.toml, so each profile downloads crates again.",
-        ],
-    },
-    Known {
-        tool: "gpg",
-        candidates: &["GNUPGHOME"],
-        files: &[],
-        credentials: &[],
-        bindings: &["GNUPGHOME"],
-        unset: &[],
-        notes: &[
-            "gpg starts gpg-agent, which keeps running with the profile's GNUPGHOME after gpg returns.",
-        ],
-    },
-    Known {
-        tool: "rclone",
-        candidates: &[],
-        files: &[("RCLONE_CONFIG", "rclone.conf")],
-        credentials: &["RCLONE_CONFIG_PASS"],
-        bindings: &["RCLONE_CONFIG"],
-        unset: &[],
-        notes: &[],
-    },
-    Known {
-        tool: "terraform",
-        candidates: &["TF_DATA_DIR"],
-        files: &[("TF_CLI_CONFIG_FILE", ".terraformrc")],
-        credentials: &[],
-        bindings: &["HOME"],
-        unset: &["TF_CLI_CONFIG_FILE"],
-        notes: &[],
-    },
-    Known {
-        tool: "git",
-        candidates: &["HOME", "XDG_CONFIG_HOME"],
-        files: &[("GIT_CONFIG_GLOBAL", ".gitconfig")],
-        credentials: &[],
-        bindings: &["HOME"],
-        unset: &["GIT_CONFIG_GLOBAL"],
-        notes: &[
-            "`git config --global` writes ~/.gitconfig unless $XDG_CONFIG_HOME/git/config already exists, so the git recipe binds HOME.",
-            "Credential helpers (osxkeychain, libsecret, manager) keep tokens outside the file system.",
-        ],
-    },
-];
+pub use catalog::{CATALOG, Known};
 
 /// The catalog's name for a file variable's file, if the variable is one.
 pub fn file_variable(var: &str) -> Option<&'static str> {
@@ -290,12 +94,48 @@ pub fn catalog_names() -> impl Iterator<Item = &'static str> {
 
 /// The catalog entry for a program name or path (`/usr/bin/gh`, `codex-x86_64...`).
 pub fn known(program: &str) -> Option<&'static Known> {
+    CATALOG.iter().find(|k| program_is(k.tool, program))
+}
+
+/// Whether a program name or path is `tool`'s: its file name is the tool's
+/// name, alone or followed by a platform suffix (`codex-x86_64-unknown-linux-musl`).
+pub fn program_is(tool: &str, program: &str) -> bool {
     let base = program.rsplit('/').next().unwrap_or(program);
-    CATALOG.iter().find(|k| {
-        base == k.tool
-            || base
-                .strip_prefix(k.tool)
-                .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
+    base == tool
+        || base
+            .strip_prefix(tool)
+            .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
+}
+
+/// The help of `swop add --tool`, naming the built-in recipes.
+pub fn tool_flag_help() -> String {
+    let tools: Vec<&str> = CATALOG.iter().map(|k| k.tool).collect();
+    format!(
+        "Bind the variables of this tool's recipe (repeatable): {}, or one recorded \
+         with swop discover --record (swop recipes lists them)",
+        tools.join(", ")
+    )
+}
+
+/// The tool among `tools` whose recipe marks `argv` as a read-only command:
+/// the program is the tool's and the arguments are exactly one of the
+/// recipe's read-only commands. A recipe that cannot be read marks nothing.
+pub fn read_only_tool<'a>(
+    store: &Store,
+    tools: &'a [String],
+    argv: &[std::ffi::OsString],
+) -> Option<&'a str> {
+    let (program, args) = argv.split_first()?;
+    let program = program.to_str()?;
+    let args: Vec<&str> = args.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
+    tools.iter().map(String::as_str).find(|tool| {
+        program_is(tool, program)
+            && Recipe::lookup(store, tool).is_ok_and(|(recipe, _)| {
+                recipe
+                    .read_only
+                    .iter()
+                    .any(|command| command.split_whitespace().eq(args.iter().copied()))
+            })
     })
 }
 
@@ -310,6 +150,7 @@ impl Recipe {
             files: files.iter().map(|s| s.to_string()).collect(),
             unset: k.unset.iter().map(|s| s.to_string()).collect(),
             notes: k.notes.iter().map(|s| s.to_string()).collect(),
+            read_only: k.read_only.iter().map(|s| s.to_string()).collect(),
             verified: None,
         })
     }
@@ -363,21 +204,59 @@ impl Recipe {
         Ok(Some(recipe))
     }
 
-    /// The recorded recipe, else the built-in one; `false` when not verified here.
+    /// The recorded recipe, else the built-in one; `false` when not verified
+    /// here. A recorded recipe keeps the catalog's read-only commands: they
+    /// are facts about the tool, not about where it keeps its state.
     pub fn lookup(store: &Store, tool: &str) -> Result<(Recipe, bool)> {
-        if let Some(recipe) = Self::recorded(store, tool)? {
+        if let Some(mut recipe) = Self::recorded(store, tool)? {
+            for command in Self::built_in(tool)
+                .map(|r| r.read_only)
+                .unwrap_or_default()
+            {
+                if !recipe.read_only.contains(&command) {
+                    recipe.read_only.push(command);
+                }
+            }
             return Ok((recipe, true));
         }
         match Self::built_in(tool) {
             Some(recipe) => Ok((recipe, false)),
-            None => Err(Error::user(format!(
-                "no recipe for {tool:?}; record one with: swop discover --record {tool} -- {tool} ...{}",
-                match crate::names::closest(tool, CATALOG.iter().map(|k| k.tool)) {
-                    Some(close) => format!(" (did you mean {close:?}?)"),
-                    None => String::new(),
+            None => {
+                let mut tools: Vec<String> = CATALOG.iter().map(|k| k.tool.to_string()).collect();
+                for recorded in Self::recorded_tools(store).unwrap_or_default() {
+                    if !tools.contains(&recorded) {
+                        tools.push(recorded);
+                    }
                 }
-            ))),
+                let close = crate::names::closest(tool, tools.iter().map(String::as_str))
+                    .map(|close| format!(" (did you mean {close:?}?)"))
+                    .unwrap_or_default();
+                Err(Error::user(format!(
+                    "no recipe for {tool:?}{close}; swop has recipes for {} (swop recipes); \
+                     for another tool, trace a command that makes it write its state: \
+                     swop discover --record {tool} -- CMD [ARGS]...",
+                    tools.join(", ")
+                )))
+            }
         }
+    }
+
+    /// The tools with a recipe recorded on this machine, sorted.
+    pub fn recorded_tools(store: &Store) -> Result<Vec<String>> {
+        let dir = store.root().join("recipes");
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(at_path("cannot read", &dir)(e)),
+        };
+        let mut tools: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
+            .filter(|tool| crate::names::is_profile_name(tool))
+            .collect();
+        tools.sort();
+        Ok(tools)
     }
 
     pub fn save(&self, store: &Store) -> Result<PathBuf> {

@@ -400,7 +400,7 @@ impl Store {
             None if names.is_empty() => format!("; create it with: swop add {name}"),
             None => "; see swop list".to_string(),
         };
-        Error::user(format!("profile {name:?} not found{hint}"))
+        Error::not_found(format!("profile {name:?} not found{hint}"))
     }
 
     /// Refuse folders another user could have planted or could change.

@@ -1,3 +1,6 @@
+//! `swop add NAME`: make a profile from recipes (`--tool`) and bindings
+//! (`--bind`, `--bind-file`), or from the five default places.
+
 use super::Run;
 use crate::cli::AddArgs;
 use crate::error::Result;
@@ -20,10 +23,15 @@ impl Run for AddArgs {
         let mut spec = ProfileSpec::default();
         for tool in &self.tools {
             let (recipe, verified) = Recipe::lookup(&store, tool)?;
-            if !verified {
+            // Only a command that runs as printed is worth a line: the
+            // catalog's unattended proof, where it has one.
+            if let Some(command) = (!verified)
+                .then(|| super::recipes::verify_command(tool))
+                .flatten()
+            {
                 eprintln!(
-                    "swop: warning: the {tool} recipe ({}) is built in and not yet verified on this machine; \
-                     verify it with: swop discover --record {tool} -- {tool} ...",
+                    "swop: note: the {tool} recipe ({}) is built in and not yet verified on this machine; \
+                     to verify it (offline, in a scratch folder, nothing of yours touched): {command}",
                     recipe.bindings.join(", ")
                 );
             }

@@ -1,14 +1,14 @@
 //! `swop completions SHELL`: clap_complete's scripts, plus profile names.
 //!
-//! The scripts come from the command line as the shell sees it, with `use` and
-//! `off` (see [`command_with_shell_functions`]). For bash, zsh and fish a hook
+//! The scripts come from the command line as the user types it, `use` and
+//! `off` included (see [`crate::cli::command`]). For bash, zsh and fish a hook
 //! from `shell/complete.*` completes profile names through `swop list --names`
 //! wherever a subcommand expects one.
 
 use clap_complete::Shell;
 
 use super::Run;
-use crate::cli::{CompletionsArgs, command_with_shell_functions};
+use crate::cli::{CompletionsArgs, command};
 use crate::error::Result;
 use crate::util::print_bytes;
 
@@ -33,10 +33,10 @@ impl Run for CompletionsArgs {
 /// The completion script for `shell`.
 pub fn script(shell: Shell) -> String {
     match shell {
-        Shell::Bash => generate(shell, command_with_shell_functions()) + BASH_HOOK,
-        Shell::Fish => generate(shell, command_with_shell_functions()) + FISH_HOOK,
+        Shell::Bash => generate(shell, command()) + BASH_HOOK,
+        Shell::Fish => generate(shell, command()) + FISH_HOOK,
         Shell::Zsh => {
-            let mut command = command_with_shell_functions();
+            let mut command = command();
             for sub in TAKES_PROFILE {
                 command = command.mut_subcommand(sub, |c| {
                     c.mut_arg("name", |a| a.value_parser([PROFILES_MARKER]))
@@ -51,7 +51,7 @@ pub fn script(shell: Shell) -> String {
                 None => text + ZSH_HOOK,
             }
         }
-        _ => generate(shell, command_with_shell_functions()),
+        _ => generate(shell, command()),
     }
 }
 

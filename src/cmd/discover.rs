@@ -1,15 +1,17 @@
-//! `swop discover`: run (or read) a trace, then print the findings, write
-//! the report where `--report` says, and record the recipe.
+//! `swop discover`: trace a command (or read a trace taken elsewhere), print
+//! or write the report, and record the proved recipe with `--record`.
 
 use std::ffi::OsString;
-use std::path::Path;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use super::Run;
 use crate::cli::{DiscoverArgs, Os, Tracer};
 use crate::discover::findings::{self, today};
+use crate::discover::inputs::TraceInputs;
 use crate::discover::macos::{self, MacTracer};
 use crate::discover::method::{self, Options, Step, progress};
-use crate::discover::offline::{analyse_trace_file, capture_instructions};
+use crate::discover::offline::{analyse_trace_file, capture_command, capture_instructions};
 use crate::discover::privacy::private;
 use crate::discover::report::Findings;
 use crate::discover::tracer::{Output, StepTracer, Strace};
@@ -26,16 +28,33 @@ impl Run for Box<DiscoverArgs> {
             Os::Linux
         };
         let os = self.os.unwrap_or(here);
-        let findings = if let Some(file) = &self.trace_file {
+        if self.print_capture {
+            return util::print_bytes(
+                format!("{}\n", capture_command(os, &self.command)).as_bytes(),
+            );
+        }
+        let findings = if !self.trace_file.is_empty() {
             if !self.command.is_empty() {
                 return Err(Error::usage(
                     "--trace-file analyses a trace taken elsewhere; give no command after --",
                 ));
             }
-            analyse_trace_file(file, self.format, os)?
+            let given: Vec<PathBuf> = self
+                .trace_file
+                .iter()
+                .map(|f| {
+                    if f.as_os_str() == "-" {
+                        PathBuf::from("/dev/stdin")
+                    } else {
+                        f.clone()
+                    }
+                })
+                .collect();
+            let inputs = TraceInputs::gather(&given, self.format)?;
+            analyse_trace_file(&inputs, os, self.all_paths)?
         } else {
             if os != here {
-                return Err(Error::user(capture_instructions(os)));
+                return Err(Error::user(capture_instructions(os, &self.command)));
             }
             if self.command.is_empty() {
                 return Err(Error::usage(
@@ -43,7 +62,14 @@ impl Run for Box<DiscoverArgs> {
                 ));
             }
             let tracer: Box<dyn StepTracer> = match (os, self.tracer) {
-                (Os::Linux, None | Some(Tracer::Strace)) => Box::new(Strace::find()?),
+                (Os::Linux, None | Some(Tracer::Strace)) => Box::new(Strace::find().map_err(
+                    |e| {
+                        Error::user(format!(
+                            "{e}\nOr take the trace on a machine that has strace, and analyse it here:\n  {}\n  swop discover --trace-file tool.strace",
+                            capture_command(Os::Linux, &self.command)
+                        ))
+                    },
+                )?),
                 (Os::Linux, Some(t)) => {
                     return Err(Error::usage(format!(
                         "{t:?} traces macOS only; on Linux swop uses strace"
@@ -58,15 +84,19 @@ impl Run for Box<DiscoverArgs> {
                 .map_err(at_path("cannot write report", path))?;
             progress(&format!("report written to {}", path.display()));
         }
+        // The result goes to stdout, so `swop discover -- CMD > report.md`
+        // keeps it; the progress lines before it went to stderr.
         if self.json {
-            util::print_bytes(findings.to_json().as_bytes())?;
+            findings
+                .write_json(std::io::stdout().lock())
+                .map_err(crate::error::io_context(|| "writing to stdout".into()))?;
         } else if self.report.is_none() {
             eprintln!();
-            eprint!("{}", findings.to_markdown());
+            util::print_bytes(findings.to_markdown().as_bytes())?;
         }
         if let Some(tool) = &self.record {
             self.record(tool, &findings)?;
-        } else if !findings.verified && self.trace_file.is_none() {
+        } else if !findings.verified && self.trace_file.is_empty() {
             progress("the result is NOT verified; see Limitations");
         }
         Ok(())
@@ -94,7 +124,10 @@ impl DiscoverArgs {
             steps: self.steps()?,
             extra_candidates: self.candidates.clone(),
             record: self.record.clone(),
-            output: if self.json {
+            // stdout is swop's when it goes elsewhere than the terminal
+            // (JSON, or the report redirected to a file): the traced tool's
+            // own output then goes to stderr, which stays on the terminal.
+            output: if self.json || !std::io::stdout().is_terminal() {
                 Output::StderrOnly
             } else {
                 Output::Terminal
@@ -112,6 +145,7 @@ impl DiscoverArgs {
             &d,
             &opts.steps,
             self.record.as_deref(),
+            self.all_paths,
         ))
     }
 
@@ -145,6 +179,8 @@ impl DiscoverArgs {
             files: findings.files.clone(),
             unset,
             notes,
+            // Read-only commands are the catalog's (see `Recipe::lookup`).
+            read_only: Vec::new(),
             verified: Some(Verified {
                 tool_version: private(findings.tool_version.as_deref().unwrap_or_default()),
                 date: today(),

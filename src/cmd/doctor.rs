@@ -1,3 +1,6 @@
+//! `swop doctor`: where the store is and which shells and tracers this
+//! machine has, so a user sees what will work before something fails.
+
 use super::Run;
 use crate::error::{Error, Result};
 use crate::store::Store;

@@ -6,7 +6,7 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use super::Run;
-use crate::cli::{ExecArgs, LockArgs};
+use crate::cli::{ExecArgs, LockArgs, LockMode};
 use crate::error::{Error, Result};
 use crate::lock::{CommandLock, LOCK_FD_VAR, ProfileLock};
 use crate::store::Store;
@@ -37,10 +37,13 @@ pub fn exec_in_profile(
     let store = Store::open()?;
     let profile = store.load(name)?;
     let what = redacted_command_line(argv);
+    let mode = lock
+        .lock
+        .unwrap_or_else(|| default_lock(&store, &profile, argv));
     // A command already running under this profile's lock (a wrapped tool in
     // `swop shell`, a script run by `swop exec`) is part of the holder: it
     // goes on under the lock it inherited instead of waiting for itself.
-    let held = ProfileLock::for_command(&profile, lock.lock, lock.wait, &what)?;
+    let held = ProfileLock::for_command(&profile, mode, lock.wait, &what)?;
     store.ensure_binding_dirs(&profile)?;
     let plan = switch::plan(
         &switch::Current::process(&store),
@@ -89,6 +92,18 @@ pub fn exec_in_profile(
     })
 }
 
+/// The lock of a command run without `--lock`: none for a command that the
+/// recipe of one of the profile's tools marks read-only (`codex login
+/// status`), so that it runs beside a session, which holds the profile
+/// exclusively; else exclusive. flock has no lock that an exclusive holder
+/// lets through, so beside a session the only lock is none at all.
+fn default_lock(store: &Store, profile: &crate::store::Profile, argv: &[OsString]) -> LockMode {
+    match crate::recipe::read_only_tool(store, &profile.tools, argv) {
+        Some(_) => LockMode::None,
+        None => LockMode::Exclusive,
+    }
+}
+
 fn redacted_command_line(argv: &[OsString]) -> String {
     let words: Vec<String> = argv
         .iter()
@@ -113,7 +128,7 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
     }
     let mut name = None;
     let mut lock = LockArgs {
-        lock: crate::cli::LockMode::default(),
+        lock: None,
         wait: None,
     };
     let (mut seen_lock, mut seen_wait) = (false, false);
@@ -131,7 +146,7 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
                     Some(v) => v,
                     None => words.next()??,
                 };
-                lock.lock = crate::cli::LockMode::from_str(value, false).ok()?;
+                lock.lock = Some(LockMode::from_str(value, false).ok()?);
             }
             "--wait" if !seen_wait => {
                 seen_wait = true;

@@ -9,6 +9,7 @@ mod exec;
 mod init;
 mod list;
 mod ps;
+mod recipes;
 mod rm;
 mod shell;
 mod show;
@@ -38,6 +39,9 @@ pub fn run(command: Command) -> Result<()> {
         Command::Stop(args) => args.run(),
         Command::Init(args) => args.run(),
         Command::Completions(args) => args.run(),
+        Command::Recipes(args) => args.run(),
+        Command::Use(args) => Err(crate::needs_shell_integration("use", Some(&args.name))),
+        Command::Off => Err(crate::needs_shell_integration("off", None)),
         Command::Discover(args) => args.run(),
         Command::Doctor => doctor::Doctor.run(),
     }

@@ -44,7 +44,7 @@ fn refuse_the_callers_own(store: &Store, profile: &Profile) -> Result<()> {
     if !ours {
         return Ok(());
     }
-    Err(Error::user(format!(
+    Err(Error::in_use(format!(
         "this shell runs in profile {name:?} (SWOP_PROFILE={name}); switch away first \
          (swop off, or exit the swop shell), then run swop rm {name} again",
         name = profile.name
@@ -53,7 +53,7 @@ fn refuse_the_callers_own(store: &Store, profile: &Profile) -> Result<()> {
 
 fn in_use_by_residents(profile: &Profile, residents: &[&Resident]) -> Error {
     let who: Vec<String> = residents.iter().map(|r| r.to_string()).collect();
-    Error::user(format!(
+    Error::in_use(format!(
         "profile {name:?} is in use by {}, which run{} with its environment; \
          end {} with swop stop {name}, then run swop rm {name} again",
         who.join(", "),

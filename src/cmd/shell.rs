@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use super::Run;
 use super::exec::exec_in_profile;
-use crate::cli::{LockMode, ShellArgs};
+use crate::cli::{LockArgs, LockMode, ShellArgs};
 use crate::error::Result;
 
 impl Run for ShellArgs {
@@ -13,16 +13,21 @@ impl Run for ShellArgs {
         let shell = std::env::var_os("SHELL")
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| OsString::from("/bin/sh"));
+        let mode = self.lock.lock.unwrap_or_default();
         let announce = format!(
             "starting {} as profile {:?}, {}",
             shell.to_string_lossy(),
             self.name,
-            match self.lock.lock {
+            match mode {
                 LockMode::Exclusive => "holding its lock exclusively until you exit",
                 LockMode::Shared => "holding its lock shared until you exit",
                 LockMode::None => "without its lock; exit to leave",
             }
         );
-        exec_in_profile(&self.name, &self.lock, &[shell], Some(&announce))
+        let lock = LockArgs {
+            lock: Some(mode),
+            wait: self.lock.wait,
+        };
+        exec_in_profile(&self.name, &lock, &[shell], Some(&announce))
     }
 }

@@ -2,10 +2,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use memchr::memmem;
 use serde::Serialize;
 
 use super::scratch::{Location, RunLayout, var_form};
 use super::tracer::PathInfo;
+use crate::trace::OpSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -40,7 +42,7 @@ impl Class {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClassifiedPath {
     pub path: String,
-    pub ops: Vec<&'static str>,
+    pub ops: OpSet,
     pub class: Class,
     /// Whether any call on it succeeded (false: the tool looked and found nothing).
     pub exists: bool,
@@ -61,26 +63,20 @@ fn is_false(b: &bool) -> bool {
 /// repeat paths): operations joined, the most telling class kept; sorted by
 /// class, then path.
 pub fn merge_by_path(paths: impl IntoIterator<Item = ClassifiedPath>) -> Vec<ClassifiedPath> {
-    let mut merged: std::collections::BTreeMap<String, ClassifiedPath> = Default::default();
-    for p in paths {
-        match merged.get_mut(&p.path) {
-            Some(m) => {
-                for op in p.ops {
-                    if !m.ops.contains(&op) {
-                        m.ops.push(op);
-                    }
-                }
-                m.class = m.class.min(p.class);
-                m.exists |= p.exists;
-                m.truncated |= p.truncated;
-                m.relative |= p.relative;
-            }
-            None => {
-                merged.insert(p.path.clone(), p);
-            }
+    let mut out: Vec<ClassifiedPath> = paths.into_iter().collect();
+    // Sorted by shown path, the entries to merge sit side by side.
+    out.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    out.dedup_by(|later, kept| {
+        if later.path != kept.path {
+            return false;
         }
-    }
-    let mut out: Vec<ClassifiedPath> = merged.into_values().collect();
+        kept.ops.extend(later.ops);
+        kept.class = kept.class.min(later.class);
+        kept.exists |= later.exists;
+        kept.truncated |= later.truncated;
+        kept.relative |= later.relative;
+        true
+    });
     out.sort_by(|a, b| (a.class, &a.path).cmp(&(b.class, &b.path)));
     out
 }
@@ -129,17 +125,44 @@ pub struct Classifier<'a> {
 /// Where writes are the kernel's business, not state.
 const DEVICE_PREFIXES: &[&str] = &["/dev", "/proc", "/sys"];
 
+/// Where a path was placed, enough to show it: worked out first, and
+/// turned into text only for the paths that are shown.
+enum Placed<'p> {
+    /// Under a folder of the run's layout, or of a kept scratch folder.
+    Var(String, &'p Path),
+    /// Under the layout of a run, shown through it (a file variable's folder).
+    Layout(String, &'p Path),
+    /// A cut or relative path: shown as printed, anonymised.
+    Fragment,
+    /// Shown as is (system files).
+    Plain,
+    /// Shown under `$HOME` when it is there, else anonymised.
+    Home,
+}
+
 impl Classifier<'_> {
     pub fn classify(&self, path: &Path, info: &PathInfo) -> ClassifiedPath {
-        let (shown, class) = self.place(path, info);
+        let (class, placed) = self.place(path, info);
         ClassifiedPath {
-            path: shown,
-            ops: info.ops.iter().map(|op| op.as_str()).collect(),
+            path: self.show(path, placed),
+            ops: info.ops,
             class,
             exists: info.ok,
             truncated: info.truncated,
             relative: !info.truncated && path.is_relative(),
         }
+    }
+
+    /// The class alone, without making the text a report would show.
+    pub fn class_of(&self, path: &Path, info: &PathInfo) -> Class {
+        self.place(path, info).0
+    }
+
+    /// Whether a path is only counted in reports, not listed (unless asked):
+    /// an operating system file, known to be one. Cut and relative paths
+    /// are listed, as nobody knows where they lead.
+    pub fn counted_only(&self, path: &Path, info: &PathInfo) -> bool {
+        !info.truncated && path.is_absolute() && self.class_of(path, info) == Class::System
     }
 
     /// Whether the tool wrote outside the scratch tree into a place of the
@@ -153,7 +176,7 @@ impl Classifier<'_> {
 
     fn escape_root(&self, path: &Path) -> Option<&Path> {
         let in_project = self.work_dir.as_deref().is_some_and(|w| {
-            path.starts_with(w) && self.real_home.as_deref() != Some(w) && w != Path::new("/")
+            under(path, w) && self.real_home.as_deref() != Some(w) && w != Path::new("/")
         });
         if in_project {
             return None;
@@ -161,11 +184,11 @@ impl Classifier<'_> {
         self.real_home
             .iter()
             .chain(&self.escape_roots)
-            .find(|root| path.starts_with(root))
+            .find(|root| under(path, root))
             .map(PathBuf::as_path)
     }
 
-    fn place(&self, path: &Path, info: &PathInfo) -> (String, Class) {
+    fn place<'p>(&self, path: &'p Path, info: &PathInfo) -> (Class, Placed<'p>) {
         let written = info.written();
         // Part of a path, or one relative to an unknown folder: no folder
         // can be told from it, so it is placed by what was done alone.
@@ -175,12 +198,12 @@ impl Classifier<'_> {
             } else {
                 Class::System
             };
-            return (anonymize_fragment(path), class);
+            return (class, Placed::Fragment);
         }
         if let Some(layout) = self.layout {
             match layout.locate(path) {
                 Location::Account { var, rest, .. } => {
-                    return (layout.show(&var, rest), Class::Isolated);
+                    return (Class::Isolated, Placed::Layout(var, rest));
                 }
                 Location::Shared { var, rest } => {
                     // Evidence that the accounts meet: a write, or a use of
@@ -193,19 +216,19 @@ impl Classifier<'_> {
                     } else {
                         Class::SharedInput
                     };
-                    return (layout.show(&var, rest), class);
+                    return (class, Placed::Layout(var, rest));
                 }
-                Location::Scratch => return (self.shown(path), Class::System),
+                Location::Scratch => return (Class::System, Placed::Home),
                 Location::Outside => {}
             }
-        } else if let Some((var, rest)) = scratch_location(path) {
+        } else if let Some((var, (own, rest))) = scratch_location(path) {
             // A trace that swop itself took and kept: its folders name themselves.
-            let class = match rest.0 {
+            let class = match own {
                 true => Class::Isolated,
                 false if written => Class::Leak,
                 false => Class::SharedInput,
             };
-            return (var_form(&var, rest.1), class);
+            return (class, Placed::Var(var, rest));
         }
         if written {
             // A write is state wherever the program lives: the user's own
@@ -217,49 +240,118 @@ impl Classifier<'_> {
             } else {
                 Class::Global
             };
-            return (self.shown(path), class);
+            return (class, Placed::Home);
         }
-        if self.program_roots.iter().any(|r| path.starts_with(r)) || in_node_modules(path) {
-            return (self.shown(path), Class::Program);
+        if self.program_roots.iter().any(|r| under(path, r)) || in_node_modules(path) {
+            return (Class::Program, Placed::Home);
         }
         if is_system(path) {
-            return (path.display().to_string(), Class::System);
+            return (Class::System, Placed::Plain);
         }
-        if self
-            .real_home
-            .as_deref()
-            .is_some_and(|h| path.starts_with(h))
-        {
+        if self.real_home.as_deref().is_some_and(|h| under(path, h)) {
             // The real home, read although HOME pointed elsewhere (or a trace
             // taken by hand, where the home is where state lives).
-            return (self.shown(path), Class::SharedInput);
+            return (Class::SharedInput, Placed::Home);
         }
-        (self.shown(path), Class::System)
+        (Class::System, Placed::Home)
     }
 
-    fn shown(&self, path: &Path) -> String {
-        match self
-            .real_home
-            .as_deref()
-            .and_then(|h| path.strip_prefix(h).ok())
-        {
-            Some(rest) => var_form("HOME", rest),
-            None => anonymize(path),
+    fn show(&self, path: &Path, placed: Placed) -> String {
+        match placed {
+            Placed::Layout(var, rest) => match self.layout {
+                Some(layout) => layout.show(&var, rest),
+                None => var_form(&var, rest),
+            },
+            Placed::Var(var, rest) => var_form(&var, rest),
+            Placed::Fragment => anonymize_fragment(path),
+            Placed::Plain => path.display().to_string(),
+            Placed::Home => match self
+                .real_home
+                .as_deref()
+                .and_then(|h| path.strip_prefix(h).ok())
+            {
+                Some(rest) => var_form("HOME", rest),
+                None => anonymize(path),
+            },
         }
+    }
+}
+
+fn bytes(path: &Path) -> &[u8] {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes()
+}
+
+/// Whether `path` is `dir` or lies under it, comparing bytes (both are
+/// normalised): `Path::starts_with` walks components, too slow for traces of
+/// a million paths.
+pub fn under(path: &Path, dir: &Path) -> bool {
+    let (path, dir) = (bytes(path), bytes(dir));
+    match path.strip_prefix(dir) {
+        Some(rest) => rest.is_empty() || rest[0] == b'/' || dir.ends_with(b"/"),
+        None => false,
     }
 }
 
 fn is_device(path: &Path) -> bool {
-    DEVICE_PREFIXES.iter().any(|p| path.starts_with(p))
+    DEVICE_PREFIXES.iter().any(|p| under(path, Path::new(p)))
+}
+
+/// Searchers built once: a million paths would build them a million times.
+struct Finders {
+    node_modules: memmem::Finder<'static>,
+    scratch: [memmem::Finder<'static>; 4],
+}
+
+fn finders() -> &'static Finders {
+    static FINDERS: std::sync::OnceLock<Finders> = std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| Finders {
+        node_modules: memmem::Finder::new(b"/node_modules/"),
+        scratch: [
+            memmem::Finder::new(b"/A/"),
+            memmem::Finder::new(b"/B/"),
+            memmem::Finder::new(b"/shared/"),
+            memmem::Finder::new(b"/profiles/"),
+        ],
+    })
 }
 
 fn in_node_modules(path: &Path) -> bool {
-    path.components()
-        .any(|c| c == Component::Normal("node_modules".as_ref()))
+    let bytes = bytes(path);
+    finders().node_modules.find(bytes).is_some() || bytes.ends_with(b"/node_modules")
 }
 
 pub fn is_system(path: &Path) -> bool {
-    SYSTEM_PREFIXES.iter().any(|p| path.starts_with(p))
+    let b = bytes(path);
+    // The first component rules most paths out before any comparison.
+    let first = b
+        .get(1..)
+        .map(|rest| &rest[..memchr::memchr(b'/', rest).unwrap_or(rest.len())])
+        .unwrap_or_default();
+    let candidate = matches!(
+        first,
+        b"etc"
+            | b"usr"
+            | b"lib"
+            | b"lib32"
+            | b"lib64"
+            | b"libx32"
+            | b"bin"
+            | b"sbin"
+            | b"proc"
+            | b"sys"
+            | b"dev"
+            | b"run"
+            | b"var"
+            | b"nix"
+            | b"snap"
+            | b"System"
+            | b"Library"
+            | b"private"
+            | b"Applications"
+            | b"opt"
+    );
+    candidate && SYSTEM_PREFIXES.iter().any(|p| under(path, Path::new(p)))
 }
 
 /// `/home/alice/x` -> `/home/<user>/x`: reports never carry a user name.
@@ -303,6 +395,11 @@ fn anonymize_fragment(path: &Path) -> String {
 /// accounts) or `.../profiles/NAME/VAR/rest` (a profile). Gives the variable,
 /// whether the folder belonged to one account, and the rest.
 fn scratch_location(path: &Path) -> Option<(String, (bool, &Path))> {
+    // Most paths of a trace have none of these folders: skip them at once.
+    let b = bytes(path);
+    if !finders().scratch.iter().any(|f| f.find(b).is_some()) {
+        return None;
+    }
     let comps: Vec<Component> = path.components().collect();
     for i in (2..comps.len()).rev() {
         let Some(var) = comps[i].as_os_str().to_str() else {

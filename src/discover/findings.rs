@@ -7,24 +7,49 @@ use super::markdown;
 use super::method::{Discovery, Step};
 use super::privacy;
 use super::redact;
-use super::report::{CandidateView, Findings, Requirement, RunView, StepView, TestedOn};
+use super::report::{
+    CandidateView, Findings, PathCounts, Requirement, RunView, StepView, TestedOn,
+};
 use super::runner::describe_end;
 use super::system;
 use crate::recipe;
 
-pub fn findings_from(d: &Discovery, steps: &[Step], record: Option<&str>) -> Findings {
+pub fn findings_from(
+    d: &Discovery,
+    steps: &[Step],
+    record: Option<&str>,
+    all_paths: bool,
+) -> Findings {
     let proof = d.verification.or(d.runs.len().checked_sub(1));
     let mut step_views = Vec::new();
     let mut all = Vec::new();
+    let mut counts = PathCounts::default();
     if let Some(run) = proof.map(|i| &d.runs[i]) {
         for (i, result) in run.steps.iter().enumerate() {
-            let paths = d.classified(run, i);
+            let classified = d.classified(run, i);
+            let mut step_counts = PathCounts::default();
+            for p in &classified {
+                step_counts.add(p.class);
+            }
+            let paths: Vec<ClassifiedPath> = classified
+                .into_iter()
+                .filter(|p| all_paths || p.class != Class::System || p.truncated || p.relative)
+                .collect();
             all.extend(paths.iter().cloned());
             step_views.push(StepView {
                 command: steps[i].shown.clone(),
                 exit: Some(describe_end(&result.ended)),
                 paths,
+                path_counts: step_counts,
             });
+        }
+        let every = run.steps.iter().flat_map(|s| s.obs.paths.iter());
+        let classifier = d.classifier(run);
+        let mut seen = std::collections::HashSet::new();
+        for (path, info) in every {
+            if seen.insert(path) {
+                counts.add(classifier.class_of(path, info));
+            }
         }
     }
     let paths = classify::merge_by_path(all);
@@ -120,6 +145,7 @@ pub fn findings_from(d: &Discovery, steps: &[Step], record: Option<&str>) -> Fin
         runs,
         steps: step_views,
         paths,
+        path_counts: counts,
         concurrency: d.concurrency.clone(),
         clean_room: d.clean_room.clone(),
         stopped: d.stopped.clone(),

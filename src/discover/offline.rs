@@ -1,82 +1,135 @@
 //! Traces taken elsewhere: what to run to take one, and how one is analysed.
 
-use std::collections::BTreeSet;
-use std::io::Read;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::classify::{self, Class, Classifier};
+use super::classify::{self, Class, ClassifiedPath, Classifier};
 use super::findings::{global_writes, redacted_invocation, tracing_limitations};
+use super::inputs::{TraceInputs, format_name};
 use super::macos;
 use super::method::real_home;
-use super::report::{Findings, Requirement, StepView, TestedOn};
+use super::report::{Findings, PathCounts, Requirement, TestedOn};
 use super::runner::Concurrency;
+use super::tracer::Observation;
 use crate::cli::Os;
-use crate::error::{Error, Result, at_path};
+use crate::error::{Error, Result};
 use crate::recipe;
 use crate::trace::{self, Format};
 
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Strace => "strace",
-        Format::FsUsage => "fs_usage",
-        Format::Eslogger => "eslogger",
+/// The strace command swop prefers for a capture: `-y` names the folder of
+/// every descriptor, `%process` and `fchdir` let the working folder of every
+/// process be followed, so relative paths can be resolved.
+pub const STRACE_CAPTURE: &str = "strace -f -y -e trace=%file,%process,fchdir -o tool.strace --";
+
+/// The capture command swop prefers on `os`, for `command` when given.
+pub fn capture_command(os: Os, command: &[OsString]) -> String {
+    let shown = if command.is_empty() {
+        "TOOL ARGS".to_string()
+    } else {
+        crate::shell::posix_join(command.iter().map(OsString::as_os_str))
+    };
+    match os {
+        Os::Linux => format!("{STRACE_CAPTURE} {shown}"),
+        Os::Macos => "sudo fs_usage -w -e -f filesys > fs_usage.log".to_string(),
     }
 }
 
 /// What to run on another OS to capture a trace for --trace-file.
-pub fn capture_instructions(os: Os) -> String {
+pub fn capture_instructions(os: Os, command: &[OsString]) -> String {
+    let capture = capture_command(os, command);
     match os {
-        Os::Macos => "macOS tracing runs on macOS. Capture a trace there and analyse it here with --trace-file:\n\
+        Os::Macos => format!(
+            "macOS tracing runs on macOS. Capture a trace there and analyse it here with --trace-file:\n\
              \n  # fs_usage (any macOS; root): start it, run the tool in another terminal, then Ctrl-C\n\
-             \x20 sudo fs_usage -w -e -f filesys > fs_usage.log\n\
+             \x20 {capture}\n\
              \x20 swop discover --os macos --trace-file fs_usage.log --json\n\
              \n  # eslogger (macOS 13+; root and Full Disk Access for the terminal)\n\
              \x20 sudo eslogger open create write rename unlink close exec fork exit > eslogger.jsonl\n\
              \x20 swop discover --trace-file eslogger.jsonl --json\n\
              \nOr run swop discover itself on the Mac."
-            .to_string(),
-        Os::Linux => "Linux tracing runs on Linux (or WSL2). Capture a trace there and analyse it here with --trace-file:\n\
-             \n  strace -f -y -e trace=%file -o tool.strace -- TOOL ARGS\n\
+        ),
+        Os::Linux => format!(
+            "Capture a trace with strace (Linux, WSL2) and analyse it with --trace-file:\n\
+             \n  {capture}\n\
              \x20 swop discover --os linux --trace-file tool.strace --json\n\
-             \nOr run swop discover itself on the Linux machine."
-            .to_string(),
+             \nWith -ff instead of -f, strace writes one file per process: give the prefix\n\
+             (--trace-file tool.strace), the files, or their folder.\n\
+             \nOr run swop discover itself on a Linux machine with strace."
+        ),
     }
+}
+
+/// Read a trace taken elsewhere into one observation.
+fn observe(inputs: &TraceInputs) -> Result<Observation> {
+    match inputs.format {
+        Format::Strace => observe_strace(inputs),
+        format => macos::observe_trace_file(format, inputs),
+    }
+}
+
+/// strace files, parents' before their children's: a `-ff` child's file
+/// starts where its parent forked it. The traced machine's working folder is
+/// unknown: relative paths the trace does not resolve stay relative.
+fn observe_strace(inputs: &TraceInputs) -> Result<Observation> {
+    let files = &inputs.files;
+    let mut parent: HashMap<u32, u32> = HashMap::new();
+    if files.iter().filter(|f| f.pid.is_some()).count() > 1 {
+        for file in files {
+            let Some(pid) = file.pid else { continue };
+            let reader = open(&file.path, &file.shown)?;
+            for child in trace::strace::children(reader).map_err(read_error(&file.shown))? {
+                parent.entry(child).or_insert(pid);
+            }
+        }
+    }
+    let mut order: Vec<&super::inputs::TraceInput> = files.iter().collect();
+    // Parents first: by the depth of each file's process in the fork tree.
+    let depth = |pid: Option<u32>| {
+        let mut d = 0;
+        let mut at = pid;
+        while let Some(p) = at.and_then(|p| parent.get(&p).copied()) {
+            d += 1;
+            at = Some(p);
+            if d > files.len() {
+                break;
+            }
+        }
+        d
+    };
+    order.sort_by_key(|f| depth(f.pid));
+    let mut session = trace::strace::Session::new(None);
+    let mut obs = Observation::default();
+    for file in order {
+        let reader = open(&file.path, &file.shown)?;
+        session
+            .read(reader, file.pid, &mut |e| obs.add(e))
+            .map_err(read_error(&file.shown))?;
+    }
+    obs.stats = session.stats();
+    Ok(obs)
+}
+
+fn open(path: &Path, shown: &Path) -> Result<std::io::BufReader<std::fs::File>> {
+    let file = std::fs::File::open(path).map_err(read_error(shown))?;
+    Ok(std::io::BufReader::with_capacity(1 << 20, file))
+}
+
+fn read_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    crate::error::at_path("cannot read trace", path)
 }
 
 /// Analyse a trace captured elsewhere: classify what it touched and suggest the
 /// variables whose default folders hold the state it wrote. Nothing is run, so
-/// nothing is verified.
-pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result<Findings> {
-    let mut head = Vec::new();
-    std::fs::File::open(file)
-        .map_err(at_path("cannot open", file))?
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .map_err(at_path("cannot read", file))?;
-    if head.is_empty() {
-        return Err(Error::user(format!(
-            "{} is empty: not a trace",
-            file.display()
-        )));
-    }
-    let format = match format {
-        Some(f) => f,
-        None => trace::detect_format(&head).ok_or_else(|| {
-            Error::user(format!(
-                "cannot tell the format of {}: it looks like no strace, fs_usage or eslogger output; pass --format if it is one",
-                file.display()
-            ))
-        })?,
-    };
-    // strace's relative paths are read against this folder; a Mac's trace
-    // keeps its relative paths relative (its working directory is unknown).
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+/// nothing is verified. System files are counted, and listed with `all_paths`.
+pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Result<Findings> {
+    let format = inputs.format;
+    let name = inputs.describe();
     // A capture taken by hand holds every process of the machine: keep the tool's.
-    let obs = macos::observe_trace_file(format, file, &cwd)?;
+    let obs = observe(inputs)?;
     if obs.paths.is_empty() {
         return Err(Error::user(format!(
-            "no file events in {} ({} lines read, {} not understood): is it a truncated or a different trace? {}",
-            file.display(),
+            "no file events in {name} ({} lines read, {} not understood): is it a truncated or a different trace? {}",
             obs.stats.lines,
             obs.stats.unknown,
             macos::empty_trace_hint(format_name(format)),
@@ -85,8 +138,8 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
     // The trace's home: this machine's, when the trace ran under it, else the
     // home folder its paths point at most.
     let home = real_home()
-        .filter(|h| h != Path::new("/") && obs.paths.keys().any(|p| p.starts_with(h)))
-        .or_else(|| classify::guess_home(obs.paths.keys().map(PathBuf::as_path)));
+        .filter(|h| h != Path::new("/") && obs.paths.keys().any(|p| classify::under(p, h)))
+        .or_else(|| classify::guess_home(obs.paths.keys().map(|p| &**p)));
     let program_roots: Vec<PathBuf> = obs
         .execs
         .iter()
@@ -101,14 +154,22 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         program_roots,
         work_dir: None,
     };
-    let paths = classify::merge_by_path(
-        obs.paths
-            .iter()
-            .map(|(p, info)| classifier.classify(p, info)),
-    );
+    let mut counts = PathCounts::default();
+    let (mut cut, mut relative) = (0u64, 0u64);
+    let shown: Vec<ClassifiedPath> = obs
+        .paths
+        .iter()
+        .filter_map(|(p, info)| {
+            counts.add(classifier.class_of(p, info));
+            cut += u64::from(info.truncated);
+            relative += u64::from(!info.truncated && p.is_relative());
+            (all_paths || !classifier.counted_only(p, info)).then(|| classifier.classify(p, info))
+        })
+        .collect();
+    let paths = classify::merge_by_path(shown);
 
     let mut minimal = BTreeSet::new();
-    let mut reasons: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut reasons: BTreeMap<String, Vec<String>> = Default::default();
     for p in &paths {
         let var = if let Some(rest) = p.path.strip_prefix("$HOME/") {
             (p.class == Class::Leak).then(|| classify::default_var_for(Path::new(rest)).to_string())
@@ -120,7 +181,7 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         } else {
             None
         };
-        if let Some(var) = var.filter(|_| p.ops.iter().any(|o| *o != "read" && *o != "stat")) {
+        if let Some(var) = var.filter(|_| p.ops.any_write()) {
             reasons.entry(var.clone()).or_default().push(p.path.clone());
             minimal.insert(var);
         }
@@ -146,17 +207,13 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
     if obs.renames_without_destination > 0 {
         limitations.push(macos::rename_limitation(obs.renames_without_destination));
     }
-    let cut = paths.iter().filter(|p| p.truncated).count();
     if cut > 0 {
         limitations.push(format!(
             "{cut} path(s) were cut by the tracer (shown with `…` where the rest was): where they lead is unknown, and they were not placed in any folder."
         ));
     }
-    let relative = paths.iter().filter(|p| p.relative).count();
     if relative > 0 {
-        limitations.push(format!(
-            "{relative} path(s) are relative to a folder the trace does not name (the traced machine's working directory, or a symbolic link's folder): they were left as printed."
-        ));
+        limitations.push(relative_limitation(format, relative));
     }
     limitations.extend(global_writes(&paths));
     let tool = obs
@@ -171,7 +228,6 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         tool.as_deref(),
     ));
     let minimal: Vec<String> = minimal.into_iter().collect();
-    let format_name = format_name(format);
     Ok(Findings {
         tool,
         tool_version: None,
@@ -183,7 +239,7 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
             os_release: None,
             uname: None,
             wsl: false,
-            tracer: format!("{format_name} trace from {}", file.display()),
+            tracer: format!("{} trace from {name}", format_name(format)),
         },
         commands: Vec::new(),
         minimal_env: minimal.clone(),
@@ -194,12 +250,9 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         required,
         candidates: Vec::new(),
         runs: Vec::new(),
-        steps: vec![StepView {
-            command: format!("(trace file {})", file.display()),
-            exit: None,
-            paths: paths.clone(),
-        }],
+        steps: Vec::new(),
         paths,
+        path_counts: counts,
         concurrency: Concurrency::not_run(),
         clean_room: Default::default(),
         stopped: Vec::new(),
@@ -222,4 +275,50 @@ pub fn analyse_trace_file(file: &Path, format: Option<Format>, os: Os) -> Result
         trace_lines: obs.stats.lines,
         unknown_lines: obs.stats.unknown,
     })
+}
+
+/// What the report says of paths relative to a folder the trace does not
+/// name, and how to capture so that they are resolved.
+fn relative_limitation(format: Format, count: u64) -> String {
+    match format {
+        Format::Strace => format!(
+            "{count} path(s) are relative to a working folder the capture does not show (marked relative, left as printed). \
+             Capture with `{STRACE_CAPTURE} TOOL ARGS` (or -ff instead of -f): -y names each descriptor's folder, and %process with fchdir lets swop follow every process's working folder."
+        ),
+        _ => format!(
+            "{count} path(s) are relative to a folder the trace does not name (the traced machine's working directory, or a symbolic link's folder): they were left as printed."
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `-ff` files whose child has the lower pid (pids wrap around): the
+    /// parent's file is still read first, so the child starts in the folder
+    /// its parent changed to.
+    #[test]
+    fn a_parents_file_is_read_before_its_childs_whatever_the_pids() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let prefix = dir.path().join("cap");
+        std::fs::write(
+            dir.path().join("cap.900"),
+            "chdir(\"/w\") = 0\nclone(child_stack=NULL, flags=SIGCHLD) = 100\n+++ exited with 0 +++\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("cap.100"),
+            "openat(AT_FDCWD, \"f\", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 3\n+++ exited with 0 +++\n",
+        )
+        .expect("write");
+        let inputs = TraceInputs::gather(&[prefix], None).expect("inputs");
+        let obs = observe(&inputs).expect("observe");
+        assert!(
+            obs.info(Path::new("/w/f")).is_some(),
+            "{:?}",
+            obs.paths.keys()
+        );
+        assert!(obs.info(Path::new("f")).is_none());
+    }
 }

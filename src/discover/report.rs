@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::markdown;
 use super::privacy::private;
+use super::private_json::Private;
 
 use super::classify::{Class, ClassifiedPath};
 use super::cleanroom::CleanRoomView;
@@ -42,7 +43,35 @@ pub struct RunView {
 pub struct StepView {
     pub command: String,
     pub exit: Option<String>,
+    /// Every path but system files (counted in `path_counts`), unless asked.
     pub paths: Vec<ClassifiedPath>,
+    pub path_counts: PathCounts,
+}
+
+/// How many distinct paths of each class a step or trace touched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct PathCounts {
+    pub isolated: u64,
+    pub leak: u64,
+    pub global: u64,
+    pub shared_input: u64,
+    pub program: u64,
+    pub system: u64,
+}
+
+impl PathCounts {
+    pub fn add(&mut self, class: Class) {
+        let slot = match class {
+            Class::Isolated => &mut self.isolated,
+            Class::Leak => &mut self.leak,
+            Class::Global => &mut self.global,
+            Class::SharedInput => &mut self.shared_input,
+            Class::Program => &mut self.program,
+            Class::System => &mut self.system,
+        };
+        *slot += 1;
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -71,7 +100,10 @@ pub struct Findings {
     pub candidates: Vec<CandidateView>,
     pub runs: Vec<RunView>,
     pub steps: Vec<StepView>,
+    /// Every path but system files (counted in `path_counts`), unless asked
+    /// with `--all-paths`.
     pub paths: Vec<ClassifiedPath>,
+    pub path_counts: PathCounts,
     pub concurrency: Concurrency,
     /// What the runs did not inherit from the caller's environment.
     pub clean_room: CleanRoomView,
@@ -88,9 +120,17 @@ impl Findings {
     /// The findings as one JSON object, every string in it private (see
     /// [`private`]).
     pub fn to_json(&self) -> String {
-        let mut value = serde_json::to_value(self).unwrap_or_default();
-        make_private(&mut value);
-        serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+        serde_json::to_string_pretty(&Private(self)).unwrap_or_default() + "\n"
+    }
+
+    /// The JSON, written as it is made: a big trace's findings need not be
+    /// held as text. Every string in it is private, as in [`Findings::to_json`].
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, &Private(self)).map_err(std::io::Error::from)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 
     /// The report in the runbook's shape. Every value shown passes through
@@ -151,7 +191,11 @@ impl Findings {
                     .map(|e| format!(" ({})", prose(e)))
                     .unwrap_or_default()
             ));
-            push_paths(&mut md, &step.paths);
+            push_paths(&mut md, &step.paths, &step.path_counts);
+        }
+        if self.steps.is_empty() && !self.paths.is_empty() {
+            md.push_str("### The trace\n\n");
+            push_paths(&mut md, &self.paths, &self.path_counts);
         }
         if !self.runs.is_empty() {
             md.push_str("### Runs\n\n| run | bound | result | evidence |\n|---|---|---|---|\n");
@@ -254,18 +298,8 @@ fn prose_cell(text: &str) -> String {
     markdown::inline_cell(&private(text))
 }
 
-/// Every string of a JSON value made private.
-fn make_private(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::String(s) => *s = private(s),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(make_private),
-        serde_json::Value::Object(map) => map.values_mut().for_each(make_private),
-        _ => {}
-    }
-}
-
 /// The interesting classes in full; system and program files as counts.
-fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
+fn push_paths(md: &mut String, paths: &[ClassifiedPath], counts: &PathCounts) {
     let shown: Vec<&ClassifiedPath> = paths
         .iter()
         .filter(|p| !matches!(p.class, Class::System | Class::Program))
@@ -278,7 +312,7 @@ fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
             md.push_str(&format!(
                 "| {} | {}{}{} | {} |\n",
                 code_cell(&p.path),
-                p.ops.join(", "),
+                p.ops.names().join(", "),
                 if p.exists { "" } else { " (not found)" },
                 if p.truncated {
                     " (cut by the tracer)"
@@ -292,11 +326,10 @@ fn push_paths(md: &mut String, paths: &[ClassifiedPath]) {
         }
         md.push('\n');
     }
-    let system = paths.iter().filter(|p| p.class == Class::System).count();
-    let program = paths.iter().filter(|p| p.class == Class::Program).count();
+    let (system, program) = (counts.system, counts.program);
     if system + program > 0 {
         md.push_str(&format!(
-            "Also read: {system} system paths and {program} of the tool's own files (listed in the JSON output).\n\n"
+            "Also read: {system} system paths and {program} of the tool's own files (listed in the JSON output, system files with --all-paths).\n\n"
         ));
     }
 }

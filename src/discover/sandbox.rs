@@ -230,7 +230,7 @@ mod tests {
             match ReadOnlyHome::new(std::slice::from_ref(&home), std::slice::from_ref(&hole)) {
                 Ok(s) => s,
                 Err(why) if std::env::var_os("CI").is_none() => {
-                    eprintln!("skipped: {why}");
+                    crate::test_skips::skip(&why.to_string());
                     return;
                 }
                 Err(why) => panic!("read-only mounts must work in CI: {why}"),

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::sandbox::ReadOnlyHome;
 use super::supervise::{self, Ended, Limits, StepProcesses};
 use crate::error::{Error, Result, at_path};
-use crate::trace::{self, Op, ParseStats};
+use crate::trace::{self, Op, OpSet, ParseStats};
 
 /// One tracer as `swop doctor` reports it.
 pub struct TracerStatus {
@@ -67,6 +67,10 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
     }
     out
 }
+
+/// What swop traces: every call that takes a path, and the process calls
+/// and `fchdir` that let each process's working folder be followed.
+const TRACED: &str = "trace=%file,%process,fchdir";
 
 /// strace, checked to work on this machine.
 pub struct Strace {
@@ -136,7 +140,7 @@ impl Strace {
 impl StepTracer for Strace {
     fn describe(&self) -> String {
         format!(
-            "{} (-f{} -y -e trace=%file)",
+            "{} (-f{} -y -e {TRACED})",
             self.version,
             if self.seccomp { " --seccomp-bpf" } else { "" }
         )
@@ -152,7 +156,7 @@ impl StepTracer for Strace {
         if self.seccomp {
             cmd.arg("--seccomp-bpf");
         }
-        cmd.args(["-y", "-qq", "-e", "trace=%file", "-o"])
+        cmd.args(["-y", "-qq", "-e", TRACED, "-o"])
             .arg(trace)
             .arg("--")
             .arg(tool.get_program())
@@ -269,10 +273,68 @@ impl Hasher for PathHasher {
     }
 }
 
+/// A traced path as a map key: hashed and compared as the bytes it is (the
+/// parsers normalise it), where `Path` would hash component by component.
+#[derive(Debug, Clone, PartialOrd, Ord)]
+pub struct PathKey(PathBuf);
+
+impl PathKey {
+    fn bytes(&self) -> &[u8] {
+        use std::os::unix::ffi::OsStrExt;
+        self.0.as_os_str().as_bytes()
+    }
+
+    pub fn into_path_buf(self) -> PathBuf {
+        self.0
+    }
+}
+
+impl PartialEq for PathKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for PathKey {}
+
+impl std::hash::Hash for PathKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.bytes().hash(state);
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for PathKey {
+    fn borrow(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl std::ops::Deref for PathKey {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for PathKey {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl From<PathBuf> for PathKey {
+    fn from(path: PathBuf) -> Self {
+        PathKey(path)
+    }
+}
+
+/// The paths of a trace, by their bytes.
+pub type PathTable = HashMap<PathKey, PathInfo, BuildHasherDefault<PathHasher>>;
+
 /// Everything one traced step did to the file system.
 #[derive(Debug, Clone, Default)]
 pub struct Observation {
-    pub paths: HashMap<PathBuf, PathInfo, BuildHasherDefault<PathHasher>>,
+    pub paths: PathTable,
     /// Programs the step executed (successfully).
     pub execs: BTreeSet<PathBuf>,
     /// `stats.events` counts the events of the traced tool's own processes
@@ -283,9 +345,9 @@ pub struct Observation {
     pub renames_without_destination: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PathInfo {
-    pub ops: BTreeSet<Op>,
+    pub ops: OpSet,
     /// Whether any call on the path succeeded.
     pub ok: bool,
     /// The tracer printed only part of the path (the path holds `…` where the
@@ -295,7 +357,7 @@ pub struct PathInfo {
 
 impl PathInfo {
     pub fn written(&self) -> bool {
-        self.ops.iter().any(|op| op.is_write())
+        self.ops.any_write()
     }
 
     /// Take in what another look at the same path saw.
@@ -307,6 +369,17 @@ impl PathInfo {
 }
 
 impl Observation {
+    /// What was done to `path`, if anything.
+    pub fn info(&self, path: &Path) -> Option<&PathInfo> {
+        use std::os::unix::ffi::OsStrExt;
+        self.paths.get(path.as_os_str().as_bytes())
+    }
+
+    pub fn info_mut(&mut self, path: &Path) -> Option<&mut PathInfo> {
+        use std::os::unix::ffi::OsStrExt;
+        self.paths.get_mut(path.as_os_str().as_bytes())
+    }
+
     pub fn add(&mut self, event: trace::TraceEvent) {
         if event.op == Op::Exec {
             // Failed execs are the PATH search, not files the tool uses.
@@ -320,7 +393,7 @@ impl Observation {
             (Err(errno), Op::Mkdir | Op::Create) if errno == "EEXIST" => Op::Stat,
             (_, op) => op,
         };
-        let info = self.paths.entry(event.path).or_default();
+        let info = self.paths.entry(event.path.into()).or_default();
         info.ops.insert(op);
         info.ok |= event.result.is_ok();
     }
@@ -354,20 +427,18 @@ impl Observation {
             if follows && let Ok(real) = fs::canonicalize(&target) {
                 target = real;
             }
-            if target != *path {
-                targets.push((target, info.clone()));
+            if target.as_path() != &**path {
+                targets.push((target, *info));
             }
         }
         for (target, info) in targets {
-            self.paths.entry(target).or_default().absorb(info);
+            self.paths.entry(target.into()).or_default().absorb(info);
         }
     }
 
     /// Whether the step opened the terminal: it talks to a person.
     pub fn used_terminal(&self) -> bool {
-        self.paths
-            .get(Path::new("/dev/tty"))
-            .is_some_and(|info| info.ok)
+        self.info(Path::new("/dev/tty")).is_some_and(|info| info.ok)
     }
 
     /// Take in what another observation saw.
@@ -406,7 +477,8 @@ impl Observation {
 pub enum Output {
     /// The terminal, unchanged: an interactive login can be completed.
     Terminal,
-    /// stdout goes to stderr, keeping stdout free for JSON.
+    /// stdout goes to stderr, keeping stdout free for swop's result (JSON, or
+    /// the Markdown report redirected to a file).
     StderrOnly,
 }
 

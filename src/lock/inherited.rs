@@ -165,7 +165,7 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
         table::describe_holders(&others)
     };
     let Some(wait) = wait else {
-        return Err(Error::user(format!(
+        return Err(Error::in_use(format!(
             "profile {name:?} is locked shared by the command that started this one and also by \
              {others}; an exclusive command inside it needs the profile alone: add --wait [SECS] \
              to wait for them, or run it with --lock shared"
@@ -186,7 +186,7 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
     loop {
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
-            return Err(Error::user(format!(
+            return Err(Error::in_use(format!(
                 "profile {name:?} is still locked shared by others after waiting; try again or \
                  use --wait without a limit"
             )));

@@ -43,8 +43,7 @@
 //! seen). A member leaves at its `exit` event, so a reused pid is not taken
 //! for it. Memory is the set of live members.
 
-use super::fs_usage::read_line_capped;
-use super::{Op, ParseStats, Printed, TraceEvent, normalize_firmlink};
+use super::{Op, ParseStats, Printed, TraceEvent, lines, normalize_firmlink};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::HashSet;
@@ -85,79 +84,87 @@ pub fn parse<R: BufRead>(
 /// Like [`parse`], with how much of each path eslogger printed: a path cut by
 /// Endpoint Security ends in `…` and comes as [`Printed::Head`].
 pub fn read<R: BufRead>(
-    mut reader: R,
+    reader: R,
     root: Option<u32>,
     sink: &mut dyn FnMut(TraceEvent, Printed),
 ) -> io::Result<ParseStats> {
     let mut stats = ParseStats::default();
     let mut tree = root.map(Tree::new);
-    let mut buf = Vec::with_capacity(4096);
-    while let Some(overlong) = read_line_capped(&mut reader, &mut buf, MAX_LINE)? {
+    lines::for_each_line(reader, MAX_LINE, |line, overlong| {
         stats.lines += 1;
         if overlong {
             stats.unknown += 1;
-            continue;
+            return;
         }
-        let line = buf.trim_ascii();
-        if line.is_empty() {
-            continue;
-        }
-        let Some(message) = decode(line) else {
-            stats.unknown += 1;
-            continue;
-        };
-        let (Some(process), Some(event)) = (message.process, message.event) else {
-            stats.unknown += 1;
-            continue;
-        };
-        let Some(pid) = process.pid() else {
-            stats.unknown += 1;
-            continue;
-        };
-        if let Some(tree) = tree.as_mut() {
-            if !tree.admit(pid, &process) {
-                continue;
-            }
-            if let Some(fork) = &event.fork
-                && let Some(child) = fork.child.as_ref().and_then(Process::pid)
-            {
-                tree.members.insert(child);
-            }
-            if event.exit.is_some() {
-                tree.members.remove(&pid);
-            }
-        }
-        let comm = match &event.exec {
-            Some(exec) => exec
-                .target
-                .as_ref()
-                .and_then(|target| target.executable.as_ref())
-                .and_then(|file| file.path.clone()),
-            None => None,
-        }
-        .or_else(|| process.executable.and_then(|file| file.path));
-        let mut emit = |syscall: &str, op: Op, named: Named| {
-            stats.events += 1;
-            let (path, printed) = if named.cut {
-                (format!("{}…", named.path), Printed::Head)
-            } else {
-                (named.path, Printed::Whole)
-            };
-            sink(
-                TraceEvent {
-                    pid,
-                    syscall: syscall.to_owned(),
-                    op,
-                    path: normalize_firmlink(PathBuf::from(path)),
-                    result: Ok(0),
-                    comm: comm.clone(),
-                },
-                printed,
-            );
-        };
-        event.for_each_path(&mut emit);
-    }
+        one_line(line.trim_ascii(), tree.as_mut(), &mut stats, sink);
+    })?;
     Ok(stats)
+}
+
+/// One line of eslogger's output: a JSON message.
+fn one_line(
+    line: &[u8],
+    tree: Option<&mut Tree>,
+    stats: &mut ParseStats,
+    sink: &mut dyn FnMut(TraceEvent, Printed),
+) {
+    if line.is_empty() {
+        return;
+    }
+    let Some(message) = decode(line) else {
+        stats.unknown += 1;
+        return;
+    };
+    let (Some(process), Some(event)) = (message.process, message.event) else {
+        stats.unknown += 1;
+        return;
+    };
+    let Some(pid) = process.pid() else {
+        stats.unknown += 1;
+        return;
+    };
+    if let Some(tree) = tree {
+        if !tree.admit(pid, &process) {
+            return;
+        }
+        if let Some(fork) = &event.fork
+            && let Some(child) = fork.child.as_ref().and_then(Process::pid)
+        {
+            tree.members.insert(child);
+        }
+        if event.exit.is_some() {
+            tree.members.remove(&pid);
+        }
+    }
+    let comm = match &event.exec {
+        Some(exec) => exec
+            .target
+            .as_ref()
+            .and_then(|target| target.executable.as_ref())
+            .and_then(|file| file.path.clone()),
+        None => None,
+    }
+    .or_else(|| process.executable.and_then(|file| file.path));
+    let mut emit = |syscall: &str, op: Op, named: Named| {
+        stats.events += 1;
+        let (path, printed) = if named.cut {
+            (format!("{}…", named.path), Printed::Head)
+        } else {
+            (named.path, Printed::Whole)
+        };
+        sink(
+            TraceEvent {
+                pid,
+                syscall: syscall.to_owned(),
+                op,
+                path: normalize_firmlink(PathBuf::from(path)),
+                result: Ok(0),
+                comm: comm.clone(),
+            },
+            printed,
+        );
+    };
+    event.for_each_path(&mut emit);
 }
 
 fn decode(line: &[u8]) -> Option<Message> {

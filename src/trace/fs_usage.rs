@@ -64,7 +64,10 @@
 //! Paths are normalised lexically (`.` and `..` removed without looking at
 //! the file system).
 
-use super::{Op, ParseStats, Printed, TraceEvent, normalize_firmlink, path_from_bytes};
+use super::bytes::{trim_end, trim_start};
+use super::{
+    Op, ParseStats, Printed, TraceEvent, lines, normalize_firmlink, path, path_from_bytes,
+};
 use std::io::{self, BufRead};
 use std::path::PathBuf;
 
@@ -122,7 +125,7 @@ pub fn parse<R: BufRead>(reader: R, sink: &mut dyn FnMut(TraceEvent)) -> io::Res
 /// Like [`parse`], with how much of each path fs_usage printed, and the count
 /// of narrow-layout lines.
 pub fn read<R: BufRead>(
-    mut reader: R,
+    reader: R,
     sink: &mut dyn FnMut(TraceEvent, Printed),
 ) -> io::Result<Summary> {
     let mut parser = Parser {
@@ -130,60 +133,10 @@ pub fn read<R: BufRead>(
         sink,
         comm: LastText::default(),
     };
-    // A line split across two reads of `reader`: its first `MAX_LINE` bytes,
-    // and its whole length.
-    let mut carry: Vec<u8> = Vec::new();
-    let mut carry_len = 0usize;
-    let mut pending = false;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
-        }
-        let used = available.len();
-        let mut start = 0;
-        if pending {
-            let Some(i) = memchr::memchr(b'\n', available) else {
-                keep_capped(&mut carry, &mut carry_len, available);
-                reader.consume(used);
-                continue;
-            };
-            keep_capped(&mut carry, &mut carry_len, &available[..i]);
-            parser.line(&carry, carry_len > MAX_LINE);
-            carry.clear();
-            carry_len = 0;
-            pending = false;
-            start = i + 1;
-        }
-        let rest = &available[start..];
-        let mut from = 0;
-        for i in memchr::memchr_iter(b'\n', rest) {
-            let line = &rest[from..i];
-            parser.line(line, line.len() > MAX_LINE);
-            from = i + 1;
-        }
-        if from < rest.len() {
-            keep_capped(&mut carry, &mut carry_len, &rest[from..]);
-            pending = true;
-        }
-        reader.consume(used);
-    }
-    if pending {
-        parser.line(&carry, carry_len > MAX_LINE);
-    }
+    lines::for_each_line(reader, MAX_LINE, |line, overlong| {
+        parser.line(line, overlong)
+    })?;
     Ok(parser.summary)
-}
-
-/// Append `chunk` to the partial line in `carry`, keeping at most `MAX_LINE`
-/// bytes; `len` counts every byte.
-fn keep_capped(carry: &mut Vec<u8>, len: &mut usize, chunk: &[u8]) {
-    let room = MAX_LINE.saturating_sub(carry.len());
-    carry.extend_from_slice(&chunk[..chunk.len().min(room)]);
-    *len += chunk.len();
 }
 
 struct Parser<'a> {
@@ -236,45 +189,6 @@ impl Parser<'_> {
             Parsed::Unknown => stats.unknown += 1,
         }
     }
-}
-
-/// Read one line (without its `\n`) into `buf`, keeping at most `cap` bytes.
-///
-/// `None` at the end of input; `Some(true)` when the line was longer than `cap`
-/// (the rest of it has been read and dropped).
-pub(super) fn read_line_capped<R: BufRead>(
-    reader: &mut R,
-    buf: &mut Vec<u8>,
-    cap: usize,
-) -> io::Result<Option<bool>> {
-    buf.clear();
-    let mut overlong = false;
-    let mut any = false;
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
-        }
-        any = true;
-        let (chunk, used, done) = match memchr::memchr(b'\n', available) {
-            Some(i) => (&available[..i], i + 1, true),
-            None => (available, available.len(), false),
-        };
-        let room = cap.saturating_sub(buf.len());
-        if chunk.len() > room {
-            overlong = true;
-        }
-        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        reader.consume(used);
-        if done {
-            break;
-        }
-    }
-    Ok(any.then_some(overlong))
 }
 
 enum Parsed {
@@ -642,7 +556,7 @@ fn resolve(printed: &[u8], truncated: bool) -> PathBuf {
         Some((_, rel)) => rel,
         None => printed,
     };
-    normalize_firmlink(normalize(b"", path))
+    normalize_firmlink(path_from_bytes(path::normalize(path)))
 }
 
 /// `[dirfd]/path` of an `*at` call: the descriptor and the path.
@@ -656,73 +570,6 @@ fn at_path(printed: &[u8]) -> Option<(i64, &[u8])> {
     }
     let dirfd = parse_i64(&printed[1..close])?;
     Some((dirfd, &printed[close + 2..]))
-}
-
-/// Join `path` to `base` (when relative) and drop `.`/`..` lexically.
-fn normalize(base: &[u8], path: &[u8]) -> PathBuf {
-    if is_plain(path) {
-        if path[0] == b'/' || base.is_empty() {
-            return path_from_bytes(path.to_vec());
-        }
-        let mut base_len = base.len();
-        while base_len > 1 && base[base_len - 1] == b'/' {
-            base_len -= 1;
-        }
-        let base = &base[..base_len];
-        let mut out = Vec::with_capacity(base.len() + 1 + path.len());
-        out.extend_from_slice(base);
-        if base != b"/" {
-            out.push(b'/');
-        }
-        out.extend_from_slice(path);
-        return path_from_bytes(out);
-    }
-    let mut out: Vec<u8> = Vec::with_capacity(base.len() + path.len() + 1);
-    if path.first() == Some(&b'/') {
-        out.push(b'/');
-    } else {
-        out.extend_from_slice(base);
-        while out.len() > 1 && out.last() == Some(&b'/') {
-            out.pop();
-        }
-    }
-    for component in path.split(|&b| b == b'/') {
-        match component {
-            b"" | b"." => {}
-            b".." => match memchr::memrchr(b'/', &out) {
-                Some(0) => out.truncate(1),
-                Some(i) => out.truncate(i),
-                None if out.is_empty() || out == b".." || out.ends_with(b"/..") => {
-                    if !out.is_empty() {
-                        out.push(b'/');
-                    }
-                    out.extend_from_slice(b"..");
-                }
-                None => out.clear(),
-            },
-            name => {
-                if !out.is_empty() && out.last() != Some(&b'/') {
-                    out.push(b'/');
-                }
-                out.extend_from_slice(name);
-            }
-        }
-    }
-    if out.is_empty() {
-        out.push(b'.');
-    }
-    path_from_bytes(out)
-}
-
-/// Whether `path` is non-empty and already normal: no empty, `.` or `..`
-/// component (no `//`, no `/.`, no leading `.`, no trailing `/`).
-fn is_plain(path: &[u8]) -> bool {
-    match (path.first(), path.last()) {
-        (Some(b'.'), _) | (None, _) | (_, Some(b'/')) => false,
-        _ => !path
-            .windows(2)
-            .any(|pair| pair[0] == b'/' && matches!(pair[1], b'/' | b'.')),
-    }
 }
 
 /// How a call's line turns into an event.
@@ -842,18 +689,6 @@ fn errno_name(errno: i64) -> String {
         _ => return errno.to_string(),
     };
     name.to_owned()
-}
-
-fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
-    &bytes[..end]
-}
-
-fn trim_start(bytes: &[u8]) -> &[u8] {
-    &bytes[skip_spaces(bytes, 0)..]
 }
 
 const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
@@ -1686,16 +1521,13 @@ mod tests {
     }
 
     #[test]
-    fn normalization() {
-        let n = |base: &str, p: &str| normalize(base.as_bytes(), p.as_bytes());
-        assert_eq!(n("/a/b", "c/../d/./e"), PathBuf::from("/a/b/d/e"));
-        assert_eq!(n("/a/b/", "../../../x"), PathBuf::from("/x"));
-        assert_eq!(n("/a", "/x//y/"), PathBuf::from("/x/y"));
-        assert_eq!(n("/", "x"), PathBuf::from("/x"));
-        assert_eq!(n("", "../x"), PathBuf::from("../x"));
-        assert_eq!(n("rel", "../../x"), PathBuf::from("../x"));
-        assert_eq!(n("/a", "."), PathBuf::from("/a"));
-        assert_eq!(n("", "."), PathBuf::from("."));
+    fn printed_paths_are_normalised_never_joined() {
+        let n = |p: &str| resolve(p.as_bytes(), false);
+        assert_eq!(n("/x//y/"), PathBuf::from("/x/y"));
+        assert_eq!(n("../x"), PathBuf::from("../x"));
+        assert_eq!(n("rel/../../x"), PathBuf::from("../x"));
+        assert_eq!(n("."), PathBuf::from("."));
+        assert_eq!(n("[-2]//Users/me/x"), PathBuf::from("/Users/me/x"));
     }
 
     #[test]

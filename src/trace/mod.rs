@@ -4,8 +4,11 @@
 //! callback, so memory is bounded by what the caller keeps (distinct paths),
 //! not by the size of the trace.
 
+mod bytes;
 pub mod eslogger;
 pub mod fs_usage;
+pub mod lines;
+pub mod path;
 pub mod strace;
 
 use std::ffi::OsString;
@@ -48,6 +51,84 @@ impl Op {
             self,
             Op::Write | Op::Create | Op::Delete | Op::RenameFrom | Op::RenameTo | Op::Mkdir
         )
+    }
+
+    /// Every operation, in their order.
+    pub const ALL: [Op; 9] = [
+        Op::Read,
+        Op::Write,
+        Op::Create,
+        Op::Delete,
+        Op::RenameFrom,
+        Op::RenameTo,
+        Op::Mkdir,
+        Op::Stat,
+        Op::Exec,
+    ];
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// A set of operations, a bit each: what was done to one path. Small and
+/// `Copy`, as a trace can touch a million paths.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct OpSet(u16);
+
+impl OpSet {
+    pub fn insert(&mut self, op: Op) {
+        self.0 |= op.bit();
+    }
+
+    pub fn contains(self, op: Op) -> bool {
+        self.0 & op.bit() != 0
+    }
+
+    /// Add every operation of `other`.
+    pub fn extend(&mut self, other: OpSet) {
+        self.0 |= other.0;
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The operations, in [`Op::ALL`]'s order.
+    pub fn iter(self) -> impl Iterator<Item = Op> {
+        Op::ALL.into_iter().filter(move |op| self.contains(*op))
+    }
+
+    /// Whether any operation changes the file system.
+    pub fn any_write(self) -> bool {
+        self.iter().any(Op::is_write)
+    }
+
+    /// The operations' names, for people.
+    pub fn names(self) -> Vec<&'static str> {
+        self.iter().map(Op::as_str).collect()
+    }
+}
+
+impl FromIterator<Op> for OpSet {
+    fn from_iter<I: IntoIterator<Item = Op>>(ops: I) -> Self {
+        let mut set = OpSet::default();
+        for op in ops {
+            set.insert(op);
+        }
+        set
+    }
+}
+
+impl std::fmt::Debug for OpSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for OpSet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(Op::as_str))
     }
 }
 
@@ -114,12 +195,24 @@ const DATA_VOLUME: &str = "/System/Volumes/Data";
 
 /// `/System/Volumes/Data/Users/me/x` is `/Users/me/x`.
 pub fn normalize_firmlink(path: PathBuf) -> PathBuf {
-    let Ok(rest) = path.strip_prefix(DATA_VOLUME) else {
+    use std::os::unix::ffi::OsStrExt;
+    // Bytes first: nearly no path is on the data volume, and `Path`'s own
+    // prefix test walks components.
+    if !path
+        .as_os_str()
+        .as_bytes()
+        .starts_with(DATA_VOLUME.as_bytes())
+    {
         return path;
-    };
-    let short = Path::new("/").join(rest);
-    if FIRMLINKS.iter().any(|link| short.starts_with(link)) {
+    }
+    let short = &path.as_os_str().as_bytes()[DATA_VOLUME.len()..];
+    let firmlinked = FIRMLINKS.iter().any(|link| {
         short
+            .strip_prefix(link.as_bytes())
+            .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
+    });
+    if firmlinked {
+        path_from_bytes(short.to_vec())
     } else {
         path
     }
@@ -152,7 +245,7 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
         .filter(|l| !l.is_empty())
         .take(50)
     {
-        if line.starts_with('{') && line.contains("\"event_type\"") {
+        if eslogger::looks_like(line) {
             return Some(Format::Eslogger);
         }
         if strace::looks_like(line) {
@@ -177,7 +270,7 @@ pub fn parse<R: BufRead>(
     sink: &mut dyn FnMut(TraceEvent),
 ) -> std::io::Result<ParseStats> {
     match format {
-        Format::Strace => strace::parse(reader, cwd, sink),
+        Format::Strace => strace::parse(reader, Some(cwd), sink),
         Format::FsUsage => fs_usage::parse(reader, sink),
         Format::Eslogger => eslogger::parse(reader, None, sink),
     }

@@ -14,23 +14,86 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+/// The exit codes of a profile that does not exist and of one in use.
+pub use swop::error::{IN_USE, NOT_FOUND};
+
 /// The swop binary under test.
 pub fn swop_exe() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_swop"))
 }
 
+pub use crate::skips::skip;
+
 /// Whether `program` can be run. A missing one fails the test under CI and
-/// skips it, saying so, elsewhere.
+/// skips it elsewhere (listed when the tests end, see [`skip`]).
 #[track_caller]
 pub fn require(program: &str) -> bool {
     if find_program(program).is_some() {
         return true;
     }
+    missing(&format!("{program} not found on PATH"))
+}
+
+/// A program the test needs is missing: a failure under CI, else a skip.
+#[track_caller]
+pub fn missing(what: &str) -> bool {
     if std::env::var_os("CI").is_some() {
-        panic!("{program} is required for this test but was not found on PATH");
+        panic!("{what}, and CI is set: install it (.ci/run does)");
     }
-    eprintln!("skipped: {program} not found");
+    skip(what);
     false
+}
+
+/// The installation of codex the tests may use when none is on PATH; `.ci/run`
+/// installs the version it pins there.
+pub const CODEX_TEST_DIR: &str = "/opt/swop-test/codex";
+
+/// The real codex, for the tests that run it: from `$SWOP_TEST_CODEX_DIR`
+/// (an `npm install --prefix DIR @openai/codex`) when set, else the `codex` on
+/// PATH, else from [`CODEX_TEST_DIR`]. Missing, it fails the test under CI and
+/// skips it elsewhere. Every test runs it with a HOME and a CODEX_HOME of its
+/// own: the user's `~/.codex` is never touched.
+#[track_caller]
+pub fn codex() -> Option<PathBuf> {
+    let npm = |dir: &Path| dir.join("node_modules/.bin/codex");
+    let found = match std::env::var_os("SWOP_TEST_CODEX_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => Some(npm(Path::new(&dir))).filter(|p| p.exists()),
+        None => find_program("codex")
+            .or_else(|| Some(npm(Path::new(CODEX_TEST_DIR))).filter(|p| p.exists())),
+    };
+    if found.is_none() {
+        let (looked, dir) = match std::env::var_os("SWOP_TEST_CODEX_DIR") {
+            Some(dir) => {
+                let dir = Path::new(&dir).display().to_string();
+                (
+                    format!("{dir}/node_modules/.bin (SWOP_TEST_CODEX_DIR)"),
+                    dir,
+                )
+            }
+            None => (
+                format!("PATH and {CODEX_TEST_DIR}/node_modules/.bin"),
+                CODEX_TEST_DIR.to_string(),
+            ),
+        };
+        missing(&format!(
+            "codex not found in {looked}; install it with npm install --prefix {dir} @openai/codex"
+        ));
+    }
+    found
+}
+
+/// A folder `codex-bin` under `dir` holding only `codex`, a link to
+/// [`codex`], to put first on PATH without bringing the rest of its folder.
+#[track_caller]
+pub fn codex_bin(dir: &Path) -> Option<PathBuf> {
+    let codex = codex()?;
+    let bin = dir.join("codex-bin");
+    fs::create_dir_all(&bin).expect("create codex-bin");
+    let link = bin.join("codex");
+    if !link.exists() {
+        std::os::unix::fs::symlink(&codex, &link).expect("link codex");
+    }
+    Some(bin)
 }
 
 fn find_program(program: &str) -> Option<PathBuf> {
@@ -514,4 +577,67 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, String> {
         out.insert(path, entry);
     }
     out
+}
+
+/// A `swop exec NAME FLAGS -- ...` that holds a profile until released (or
+/// for ten seconds at most, so a failed test leaves nothing behind for long).
+pub struct Holder {
+    child: Option<Child>,
+    release: PathBuf,
+}
+
+impl Holder {
+    #[track_caller]
+    pub fn start(swop: &Swop, name: &str, flags: &[&str]) -> Holder {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static HOLDERS: AtomicUsize = AtomicUsize::new(0);
+        let id = HOLDERS.fetch_add(1, Ordering::Relaxed);
+        let ready = swop.work().join(format!("ready-{id}"));
+        let release = swop.work().join(format!("release-{id}"));
+        let script = format!(
+            "touch ready-{id}; i=0; while [ ! -e release-{id} ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done"
+        );
+        let child = swop
+            .args(["exec", name])
+            .args(flags)
+            .args(["--", "sh", "-c", &script])
+            .spawn();
+        let mut holder = Holder {
+            child: Some(child),
+            release,
+        };
+        if !wait_until(Duration::from_secs(10), || ready.exists()) {
+            let child = holder.child.take().expect("running");
+            let _ = fs::write(&holder.release, "");
+            let out = child.wait_with_output().expect("wait for the holder");
+            panic!("the holder did not start: {out:?}");
+        }
+        holder
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    #[track_caller]
+    pub fn release(mut self) {
+        fs::write(&self.release, "").expect("release the holder");
+        let out = self
+            .child
+            .take()
+            .expect("running")
+            .wait_with_output()
+            .expect("wait for the holder");
+        assert!(out.status.success(), "holder: {out:?}");
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = fs::write(&self.release, "");
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{Lab, OutputExt, Run, require, strings, tree};
+use crate::common::{Lab, OutputExt, Run, codex_bin, require, strings, tree};
 
 mod real_tools;
+mod trace_files;
 mod truth;
 
 impl Lab {
@@ -396,35 +397,15 @@ fn a_trace_taken_by_hand_is_analysed_without_running_anything() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
 }
 
-/// The codex install the tests use: `$SWOP_TEST_CODEX_DIR` (as `.ci/run` sets it)
-/// holding `node_modules/.bin/codex`.
-fn codex_bin() -> Option<PathBuf> {
-    let dir = std::env::var_os("SWOP_TEST_CODEX_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/opt/swop-test/codex"));
-    let bin = dir.join("node_modules/.bin");
-    if bin.join("codex").exists() {
-        return Some(bin);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "codex from npm is required (npm install --prefix {} @openai/codex)",
-            dir.display()
-        );
-    }
-    eprintln!("skipped: codex not found in {}", bin.display());
-    None
-}
-
 #[test]
 fn real_codex_needs_only_codex_home_and_two_accounts_keep_their_own_keys() {
     if !require("strace") || !require("node") {
         return;
     }
-    let Some(codex_bin) = codex_bin() else {
+    let lab = Lab::new();
+    let Some(codex_bin) = codex_bin(lab.swop.dir()) else {
         return;
     };
-    let lab = Lab::new();
     let path = format!("{}:{}", codex_bin.display(), lab.path_var());
     let key = "sk-test-discover-000000000000";
     let out = lab
@@ -509,10 +490,10 @@ fn real_codex_browser_login_with_no_terminal_ends_by_itself() {
     if !require("strace") || !require("node") {
         return;
     }
-    let Some(codex_bin) = codex_bin() else {
+    let lab = Lab::new();
+    let Some(codex_bin) = codex_bin(lab.swop.dir()) else {
         return;
     };
-    let lab = Lab::new();
     let path = format!("{}:{}", codex_bin.display(), lab.path_var());
     // No --timeout: the default for a step nobody can answer must end it.
     let run = lab

@@ -152,7 +152,7 @@ impl Tmpfs {
                 if std::env::var_os("CI").is_some() && can_mount() {
                     panic!("cannot mount a tmpfs although this process may: {why}");
                 }
-                eprintln!("skipped: cannot mount a tmpfs here ({why})");
+                crate::common::skip(&format!("cannot mount a tmpfs here ({why})"));
                 None
             }
         }

@@ -14,19 +14,7 @@ use std::process::{Command, Output};
 
 const SWOP: &str = env!("CARGO_BIN_EXE_swop");
 
-/// Whether `program` is installed. Without it a test fails under CI and is
-/// skipped, saying so, elsewhere.
-#[track_caller]
-fn require(program: &str) -> bool {
-    if which::which(program).is_ok() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{program} is required but not installed (CI is set); install it");
-    }
-    println!("skipped: {program} is not installed");
-    false
-}
+use crate::common::require;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shell {

@@ -3,7 +3,11 @@
 mod common;
 mod core;
 mod discover;
+mod first_steps;
 mod hardening;
 mod init;
 mod macos;
+mod readme;
 mod residents;
+mod skips;
+mod suite;

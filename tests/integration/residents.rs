@@ -11,7 +11,6 @@ mod lock;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::Child;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -168,61 +167,6 @@ fn pids(value: &Value) -> Vec<u32> {
         .collect()
 }
 
-/// A `swop exec` that runs until released, with `flags` (`--lock shared`, ...).
-struct Holder {
-    child: Option<Child>,
-    release: PathBuf,
-}
-
-impl Holder {
-    #[track_caller]
-    fn start(swop: &Swop, name: &str, flags: &[&str]) -> Holder {
-        static HOLDERS: AtomicUsize = AtomicUsize::new(0);
-        let id = HOLDERS.fetch_add(1, Ordering::Relaxed);
-        let ready = swop.work().join(format!("ready-{id}"));
-        let release = swop.work().join(format!("release-{id}"));
-        // Bounded, so a failed test never leaves a process behind for long.
-        let script = format!(
-            "touch ready-{id}; i=0; while [ ! -e release-{id} ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i+1)); done"
-        );
-        let child = swop
-            .args(["exec", name])
-            .args(flags)
-            .args(["--", "sh", "-c", &script])
-            .spawn();
-        let holder = Holder {
-            child: Some(child),
-            release,
-        };
-        assert!(
-            wait_until(Duration::from_secs(10), || ready.exists()),
-            "the holder did not start"
-        );
-        holder
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.as_ref().expect("running").id()
-    }
-
-    #[track_caller]
-    fn release(mut self) {
-        fs::write(&self.release, "").unwrap();
-        let out = self.child.take().unwrap().wait_with_output().unwrap();
-        assert!(out.status.success(), "holder: {out:?}");
-    }
-}
-
-impl Drop for Holder {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = fs::write(&self.release, "");
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
 #[test]
 fn a_daemon_that_closed_the_lock_keeps_the_profile_in_use_until_stopped() {
     if !require("perl") {
@@ -250,7 +194,7 @@ fn a_daemon_that_closed_the_lock_keeps_the_profile_in_use_until_stopped() {
             .contains("(in use)")
     );
 
-    let out = swop.args(["rm", "A"]).failure(1);
+    let out = swop.args(["rm", "A"]).failure(IN_USE);
     let err = out.stderr_str();
     assert!(err.contains(&format!("pid {daemon}")), "{err}");
     assert!(err.contains("swop stop A"), "{err}");
@@ -411,8 +355,8 @@ fn stop_without_a_name_needs_all() {
         "{}",
         out.stderr_str()
     );
-    swop.args(["ps", "nosuch"]).failure(1);
-    swop.args(["stop", "nosuch"]).failure(1);
+    swop.args(["ps", "nosuch"]).failure(NOT_FOUND);
+    swop.args(["stop", "nosuch"]).failure(NOT_FOUND);
 }
 
 #[test]
@@ -425,7 +369,7 @@ fn rm_refuses_the_profile_the_calling_shell_is_switched_to() {
         Shell::Dash.apply("env --off")
     );
     let out = swop.shell(Shell::Dash, &script).success();
-    assert_eq!(out.stdout_str(), "rm=1\n");
+    assert_eq!(out.stdout_str(), format!("rm={IN_USE}\n"));
     let err = out.stderr_str();
     assert!(err.contains("switch away first"), "{err}");
     assert!(err.contains("removed profile \"A\""), "{err}");

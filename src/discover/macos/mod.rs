@@ -40,13 +40,12 @@ mod tool;
 mod tracers;
 
 use std::collections::BTreeSet;
-use std::fs;
-use std::io::BufReader;
 use std::path::Path;
 
+use super::inputs::Source;
 use super::system;
 use super::tracer::Observation;
-use crate::error::{Error, Result, at_path};
+use crate::error::{Error, Result};
 use crate::trace::{self, Format, Op};
 use names::fs_usage_read;
 use observation::eslogger_observation;
@@ -131,15 +130,15 @@ pub fn rename_limitation(renames: u64) -> String {
 /// process name, eslogger by the process tree of the first such exec. Other
 /// formats, and traces without a known tool, are read whole. The Mac's
 /// working directory is unknown: fs_usage's relative paths stay relative.
-pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Observation> {
+pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Result<Observation> {
     let known = |p: &Path| crate::recipe::known(&p.to_string_lossy()).is_some();
+    let name = trace.name();
     let (obs, filtered, hint) = match format {
         Format::FsUsage => {
-            let read = fs_usage_read(path, None, BTreeSet::new(), &known)?;
+            let read = fs_usage_read(trace, None, BTreeSet::new(), &known)?;
             if read.narrow > 0 && read.wide == 0 {
                 return Err(Error::user(format!(
-                    "{} is fs_usage output in the narrow layout (no microseconds, no thread ids): its lines cannot be told apart by process. Capture again with `sudo fs_usage -w -e -f filesys > fs_usage.log`",
-                    path.display()
+                    "{name} is fs_usage output in the narrow layout (no microseconds, no thread ids): its lines cannot be told apart by process. Capture again with `sudo fs_usage -w -e -f filesys > fs_usage.log`"
                 )));
             }
             let mut obs = read.obs;
@@ -147,28 +146,33 @@ pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Obs
             (obs, read.filtered, empty_trace_hint("fs_usage"))
         }
         Format::Eslogger => {
-            let file = fs::File::open(path).map_err(at_path("cannot read trace", path))?;
             let mut root = None;
-            trace::eslogger::parse(BufReader::new(file), None, &mut |e| {
+            trace::eslogger::parse(trace.open()?, None, &mut |e| {
                 if root.is_none() && e.op == Op::Exec && known(&e.path) {
                     root = Some(e.pid);
                 }
             })
-            .map_err(at_path("cannot read trace", path))?;
+            .map_err(|e| Error::Io {
+                context: format!("cannot read trace {name}"),
+                source: e,
+            })?;
             (
-                eslogger_observation(path, root)?,
+                eslogger_observation(trace, root)?,
                 root.is_some(),
                 empty_trace_hint("eslogger"),
             )
         }
-        Format::Strace => return Observation::from_trace(format, path, cwd, None),
+        Format::Strace => {
+            return Err(Error::user(
+                "strace traces are read by the strace session, not here",
+            ));
+        }
     };
     // The tool was seen starting, and then nothing it did.
-    if filtered && obs.paths.keys().all(|p| obs.execs.contains(p)) {
+    if filtered && obs.paths.keys().all(|p| obs.execs.contains(&**p)) {
         let started: Vec<String> = obs.execs.iter().map(|e| e.display().to_string()).collect();
         return Err(Error::user(format!(
-            "{} shows {} starting but no file event of its processes ({} lines read): not a trace of the tool at work, nothing can be concluded from it. {hint}",
-            path.display(),
+            "{name} shows {} starting but no file event of its processes ({} lines read): not a trace of the tool at work, nothing can be concluded from it. {hint}",
             if started.is_empty() {
                 "the tool".to_string()
             } else {
@@ -183,6 +187,7 @@ pub fn observe_trace_file(format: Format, path: &Path, cwd: &Path) -> Result<Obs
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/macos");
 
@@ -197,13 +202,11 @@ mod tests {
         let fs = observe_trace_file(
             Format::FsUsage,
             &Path::new(FIXTURES).join("fs_usage_codex_login.log"),
-            Path::new("/Users/me/project"),
         )
         .unwrap();
         let es = observe_trace_file(
             Format::Eslogger,
             &Path::new(FIXTURES).join("eslogger_codex_login.jsonl"),
-            Path::new("/Users/me/project"),
         )
         .unwrap();
         for obs in [&fs, &es] {
@@ -261,7 +264,7 @@ mod tests {
             "narrow.log",
             "13:20:43  getattrlist       /Users/me/x              0.000011   mds\n\n",
         );
-        let err = observe_trace_file(Format::FsUsage, &trace, Path::new("/"))
+        let err = observe_trace_file(Format::FsUsage, &trace)
             .unwrap_err()
             .to_string();
         assert!(err.contains("narrow layout"), "{err}");
@@ -278,7 +281,7 @@ mod tests {
         ]
         .concat();
         let trace = write_trace(dir.path(), "fs.log", &foreign);
-        let err = observe_trace_file(Format::FsUsage, &trace, Path::new("/"))
+        let err = observe_trace_file(Format::FsUsage, &trace)
             .unwrap_err()
             .to_string();
         assert!(err.contains("/usr/local/bin/codex starting"), "{err}");
@@ -295,7 +298,7 @@ mod tests {
             )
         );
         let trace = write_trace(dir.path(), "fs2.log", &busy);
-        let obs = observe_trace_file(Format::FsUsage, &trace, Path::new("/")).unwrap();
+        let obs = observe_trace_file(Format::FsUsage, &trace).unwrap();
         assert_eq!(obs.stats.events, 1);
         // eslogger: codex's exec is seen, then only other processes.
         let es = concat!(
@@ -305,7 +308,7 @@ mod tests {
             "\n"
         );
         let trace = write_trace(dir.path(), "es.jsonl", es);
-        let err = observe_trace_file(Format::Eslogger, &trace, Path::new("/"))
+        let err = observe_trace_file(Format::Eslogger, &trace)
             .unwrap_err()
             .to_string();
         assert!(err.contains("Full Disk Access"), "{err}");

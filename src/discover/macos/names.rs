@@ -3,14 +3,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
-use std::fs;
-use std::io::BufReader;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
+use super::super::inputs::Source;
 use super::super::tracer::{Observation, PathHasher};
 use super::observation::{add, rename_without_destination, resolve_relative};
-use crate::error::{Result, at_path};
+use crate::error::Result;
 use crate::trace::{self, Op, TraceEvent};
 
 /// A cheap hash for keys no one else picks.
@@ -180,8 +179,8 @@ struct Group {
 ///
 /// One pass: which names and threads are the tool's is known only at the end,
 /// so what each thread did under each of its names is kept apart until then.
-pub(super) fn fs_usage_read(
-    trace: &Path,
+pub(super) fn fs_usage_read<S: Source + ?Sized>(
+    trace: &S,
     cwd: Option<&Path>,
     mut seeds: BTreeSet<String>,
     seed: &dyn Fn(&Path) -> bool,
@@ -189,33 +188,32 @@ pub(super) fn fs_usage_read(
     let mut threads: HashMap<u32, ThreadLog> = HashMap::new();
     let mut groups: HashMap<(u32, usize), Group, FastHash> = HashMap::default();
     let mut execs: Vec<TraceEvent> = Vec::new();
-    let file = fs::File::open(trace).map_err(at_path("cannot read trace", trace))?;
-    let summary = trace::fs_usage::read(
-        BufReader::with_capacity(1 << 20, file),
-        &mut |mut e, printed| {
-            if let Some(cwd) = cwd {
-                resolve_relative(&mut e, printed, cwd);
-            }
-            let ok_exec = e.op == Op::Exec && e.result.is_ok();
-            if ok_exec && seed(&e.path) {
-                seeds.insert(comm_of(e.path.as_os_str()));
-            }
-            let log = threads.entry(e.pid).or_default();
-            let at = log.name_index(e.comm.as_deref().unwrap_or_default());
-            if ok_exec {
-                log.execs
-                    .push((at, e.path.clone(), e.syscall != "posix_spawn"));
-                execs.push(e.clone());
-            }
-            let group = groups.entry((e.pid, at)).or_default();
-            group.events += 1;
-            if rename_without_destination(&e) {
-                group.obs.renames_without_destination += 1;
-            }
-            add(&mut group.obs, e, printed);
-        },
-    )
-    .map_err(at_path("cannot read trace", trace))?;
+    let summary = trace::fs_usage::read(trace.open()?, &mut |mut e, printed| {
+        if let Some(cwd) = cwd {
+            resolve_relative(&mut e, printed, cwd);
+        }
+        let ok_exec = e.op == Op::Exec && e.result.is_ok();
+        if ok_exec && seed(&e.path) {
+            seeds.insert(comm_of(e.path.as_os_str()));
+        }
+        let log = threads.entry(e.pid).or_default();
+        let at = log.name_index(e.comm.as_deref().unwrap_or_default());
+        if ok_exec {
+            log.execs
+                .push((at, e.path.clone(), e.syscall != "posix_spawn"));
+            execs.push(e.clone());
+        }
+        let group = groups.entry((e.pid, at)).or_default();
+        group.events += 1;
+        if rename_without_destination(&e) {
+            group.obs.renames_without_destination += 1;
+        }
+        add(&mut group.obs, e, printed);
+    })
+    .map_err(|e| crate::error::Error::Io {
+        context: format!("cannot read trace {}", trace.name()),
+        source: e,
+    })?;
     let mut obs = Observation::default();
     let mut events = 0;
     let filtered = !seeds.is_empty();
@@ -251,6 +249,7 @@ pub(super) fn fs_usage_read(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
     use std::io::Write;
 
     fn line(call: &str, fields: &str, path: &str, comm: &str, tid: u32) -> String {

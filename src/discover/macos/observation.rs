@@ -4,11 +4,11 @@
 //! trace from a quiet tool.
 
 use std::fs;
-use std::io::BufReader;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
+use super::super::inputs::Source;
 use super::super::tracer::Observation;
-use crate::error::{Result, at_path};
+use crate::error::Result;
 use crate::trace::{self, Op, ParseStats, Printed, TraceEvent};
 
 /// Add one event, keeping the mark of a path the tracer cut.
@@ -16,7 +16,7 @@ pub(super) fn add(obs: &mut Observation, event: TraceEvent, printed: Printed) {
     let path = event.path.clone();
     obs.add(event);
     if printed.is_cut()
-        && let Some(info) = obs.paths.get_mut(&path)
+        && let Some(info) = obs.info_mut(&path)
     {
         info.truncated = true;
     }
@@ -37,38 +37,33 @@ pub(super) fn resolve_relative(event: &mut TraceEvent, printed: Printed, cwd: &P
     if printed.is_cut() || event.path.is_absolute() || event.path.as_os_str().is_empty() {
         return;
     }
-    let joined = lexical_join(cwd, &event.path);
+    let joined = {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = crate::trace::path::join(
+            cwd.as_os_str().as_bytes(),
+            event.path.as_os_str().as_bytes(),
+        );
+        crate::trace::path_from_bytes(bytes)
+    };
     if fs::symlink_metadata(&joined).is_ok() {
         event.path = joined;
     }
 }
 
-/// `base/rel` with `.` and `..` removed without looking at the file system.
-fn lexical_join(base: &Path, rel: &Path) -> PathBuf {
-    let mut out = base.to_path_buf();
-    for component in rel.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(name) => out.push(name),
-            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
-        }
-    }
-    out
-}
-
 /// The events of an eslogger trace, of the process tree rooted at `root`
 /// when given; `stats.events` counts those events.
-pub(super) fn eslogger_observation(trace: &Path, root: Option<u32>) -> Result<Observation> {
-    let file = fs::File::open(trace).map_err(at_path("cannot read trace", trace))?;
+pub(super) fn eslogger_observation<S: Source + ?Sized>(
+    trace: &S,
+    root: Option<u32>,
+) -> Result<Observation> {
     let mut obs = Observation::default();
-    let stats: ParseStats = trace::eslogger::read(
-        BufReader::with_capacity(1 << 20, file),
-        root,
-        &mut |event, printed| add(&mut obs, event, printed),
-    )
-    .map_err(at_path("cannot read trace", trace))?;
+    let stats: ParseStats = trace::eslogger::read(trace.open()?, root, &mut |event, printed| {
+        add(&mut obs, event, printed)
+    })
+    .map_err(|e| crate::error::Error::Io {
+        context: format!("cannot read trace {}", trace.name()),
+        source: e,
+    })?;
     obs.stats = stats;
     Ok(obs)
 }
@@ -76,6 +71,7 @@ pub(super) fn eslogger_observation(trace: &Path, root: Option<u32>) -> Result<Ob
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn event(path: &str, op: Op, syscall: &str) -> TraceEvent {
         TraceEvent {
@@ -120,8 +116,12 @@ mod tests {
         group.renames_without_destination = 2;
         let mut all = Observation::default();
         all.merge(group);
-        assert!(all.paths[Path::new("…/auth.json")].truncated);
-        assert!(!all.paths[Path::new("/a/b")].truncated);
+        assert!(
+            all.info(Path::new("…/auth.json"))
+                .expect("cut path")
+                .truncated
+        );
+        assert!(!all.info(Path::new("/a/b")).expect("path").truncated);
         assert_eq!(all.renames_without_destination, 2);
         assert!(rename_without_destination(&event(
             "/a",

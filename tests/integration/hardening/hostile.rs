@@ -96,7 +96,7 @@ fn a_binding_folder_replaced_by_a_link_is_refused_and_rm_keeps_the_target() {
 fn a_profile_or_store_of_another_user_is_refused() {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipped: only root can give a folder to another user");
+        crate::common::skip("only root can give a folder to another user");
         return;
     }
     let nobody = 65534;

@@ -303,7 +303,7 @@ impl Format {
         let mut sink = |_: swop::trace::TraceEvent| events += 1;
         let cwd = Path::new("/work");
         let _ = match self {
-            Format::Strace => swop::trace::strace::parse(reader, cwd, &mut sink),
+            Format::Strace => swop::trace::strace::parse(reader, Some(cwd), &mut sink),
             Format::FsUsage => swop::trace::fs_usage::parse(reader, &mut sink),
             Format::Eslogger => swop::trace::eslogger::parse(reader, Some(1), &mut sink),
         };

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::whole_profiles;
-use crate::common::{OutputExt, Swop};
+use crate::common::{IN_USE, NOT_FOUND, OutputExt, Swop};
 
 const WAYS: usize = 16;
 
@@ -43,11 +43,14 @@ fn sixteen_waiting_execs_on_one_profile_lose_no_update() {
 /// Whether a failed add or rm failed for one of the reasons a race allows.
 fn expected_failure(out: &Output) -> bool {
     let err = String::from_utf8_lossy(&out.stderr);
-    out.status.code() == Some(1)
-        && err.starts_with("swop: ")
-        && ["already exists", "in use", "not found"]
-            .iter()
-            .any(|reason| err.contains(reason))
+    err.starts_with("swop: ")
+        && [
+            (1, "already exists"),
+            (IN_USE, "in use"),
+            (NOT_FOUND, "not found"),
+        ]
+        .iter()
+        .any(|(code, reason)| out.status.code() == Some(*code) && err.contains(reason))
 }
 
 #[test]

@@ -11,7 +11,7 @@ use proptest::sample::select;
 use swop::discover::redact::{REDACTED, redact_command, redact_text};
 
 use super::{Lab, assert_private_tree, mode, scratch_folders};
-use crate::common::{OutputExt, Swop, require, wait_until};
+use crate::common::{IN_USE, OutputExt, Swop, require, wait_until};
 
 /// Tokens of the common shapes, each given to the tool one way or another.
 const ARG_SK: &str = "sk-proj-Q1w2E3r4T5y6U7i8O9p0AsDfGhJk";
@@ -207,12 +207,12 @@ fn a_held_profile_never_shows_the_holders_tokens() {
     let pid = holder.id();
 
     let outputs = [
-        swop.args(["exec", "p", "--", "true"]).failure(1),
+        swop.args(["exec", "p", "--", "true"]).failure(IN_USE),
         swop.args(["exec", "p", "--lock", "shared", "--", "true"])
-            .failure(1),
+            .failure(IN_USE),
         swop.args(["exec", "p", "--wait", "0.2", "--", "true"])
-            .failure(1),
-        swop.args(["rm", "p"]).failure(1),
+            .failure(IN_USE),
+        swop.args(["rm", "p"]).failure(IN_USE),
     ];
     for out in &outputs {
         let err = out.stderr_str();

@@ -261,6 +261,7 @@ fn escape_sequences_in_store_files_never_reach_the_terminal() {
         &["env", "B"],
         &["add", "x", "--tool", "foo"],
         &["ps"],
+        &["recipes"],
     ] {
         let out = swop.args(args).output();
         assert_no_escape(&format!("{args:?}"), &out);

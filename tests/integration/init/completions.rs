@@ -55,7 +55,7 @@ fn generated_completions_are_up_to_date() {
 #[test]
 fn generated_man_pages_are_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
-    clap_mangen::generate_to(swop::cli::command_with_shell_functions(), dir.path()).unwrap();
+    clap_mangen::generate_to(swop::cli::command(), dir.path()).unwrap();
     let mut pages = Vec::new();
     for entry in fs::read_dir(dir.path()).unwrap() {
         let entry = entry.unwrap();

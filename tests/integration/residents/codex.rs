@@ -3,27 +3,6 @@
 
 use super::*;
 
-/// The folder holding `codex` from npm: `$SWOP_TEST_CODEX_DIR` (as `.ci/run`
-/// sets it, default /opt/swop-test/codex) + `node_modules/.bin`. Missing, it
-/// fails the test under CI and skips it, saying so, elsewhere.
-fn codex_bin() -> Option<PathBuf> {
-    let dir = std::env::var_os("SWOP_TEST_CODEX_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/opt/swop-test/codex"));
-    let bin = dir.join("node_modules/.bin");
-    if bin.join("codex").exists() {
-        return Some(bin);
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!(
-            "codex from npm is required (npm install --prefix {} @openai/codex)",
-            dir.display()
-        );
-    }
-    eprintln!("skipped: codex not found in {}", bin.display());
-    None
-}
-
 /// The JSON object codex prints last on stdout.
 #[track_caller]
 fn last_json(out: &std::process::Output) -> Value {
@@ -41,10 +20,10 @@ fn the_codex_daemon_is_a_resident_until_stopped() {
     if !require("node") {
         return;
     }
-    let Some(bin) = codex_bin() else {
+    let town = Town::new();
+    let Some(bin) = codex_bin(town.swop.dir()) else {
         return;
     };
-    let town = Town::new();
     let swop = &town.swop;
     let path = format!(
         "{}:{}",
@@ -75,7 +54,7 @@ fn the_codex_daemon_is_a_resident_until_stopped() {
     assert_eq!(version["status"], "running", "{version}");
     assert!(running(daemon));
 
-    let out = swop.args(["rm", "A"]).failure(1);
+    let out = swop.args(["rm", "A"]).failure(IN_USE);
     let err = out.stderr_str();
     assert!(err.contains(&format!("pid {daemon}")), "{err}");
     assert!(err.contains("swop stop A"), "{err}");

@@ -19,7 +19,7 @@ fn a_spoofed_lock_fd_on_a_read_only_descriptor_does_not_pass() {
                 "swop", "exec", "A", "--lock", mode, "--", "touch", "spoofed",
             ])
             .env("SWOP_LOCK_FD", "7")
-            .failure(1);
+            .failure(IN_USE);
         assert!(started.elapsed() < Duration::from_secs(3), "not fast");
         let err = out.stderr_str();
         assert!(
@@ -47,7 +47,7 @@ fn exclusive_inside_shared_holders_fails_fast_and_waits_on_request() {
         .args(["exec", "A", "--lock", "shared", "--", "sh", "-c", inside])
         .success();
     assert!(started.elapsed() < Duration::from_secs(3), "not fast");
-    assert_eq!(out.stdout_str(), "inner=1\n");
+    assert_eq!(out.stdout_str(), format!("inner={IN_USE}\n"));
     let err = out.stderr_str();
     assert!(err.contains(&format!("pid {}", other.pid())), "{err}");
     assert!(err.contains("--wait"), "{err}");
@@ -84,7 +84,7 @@ fn exclusive_inside_the_only_shared_holder_makes_its_lock_exclusive() {
     assert!(swop.work().join("inner").exists());
     // The holder's lock stays exclusive: no other shared command may join.
     swop.args(["exec", "A", "--lock", "shared", "--", "true"])
-        .failure(1);
+        .failure(IN_USE);
     fs::write(swop.work().join("release"), "").unwrap();
     assert!(shell.wait().unwrap().success());
     swop.args(["exec", "A", "--lock", "shared", "--", "true"])

@@ -1,0 +1,191 @@
+//! Second readings of a command line that clap refused, for two slips people
+//! make with the commands that run other commands:
+//!
+//! - no `--` before the command (`swop exec work codex login status`): swop
+//!   does not guess where the command starts, it says where `--` goes;
+//! - `--wait` before NAME (`swop exec --wait work -- true`): `--wait` takes an
+//!   optional number of seconds, and `work` is no number, so it is NAME and
+//!   the wait has no limit, as it would have after NAME.
+//!
+//! clap stays the only grammar: a reading counts only when the corrected
+//! command line parses.
+
+use std::ffi::OsString;
+
+use clap::Parser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+use crate::cli::Cli;
+
+/// What to make of a refused command line.
+#[derive(Debug)]
+pub enum Reading {
+    /// It says one thing only, which clap did not see.
+    Meant(Box<Cli>),
+    /// It is one `--` away from a command line that parses: this one.
+    PutDashes(String),
+}
+
+/// The subcommands whose last argument is a command after `--`.
+const RUN_COMMANDS: [&str; 2] = ["exec", "discover"];
+
+/// A second reading of `args`, refused by clap with `err`.
+pub fn reread(args: &[OsString], err: &clap::Error) -> Option<Reading> {
+    // Mending `--wait` keeps every word in its place, so the place found for
+    // `--` in the mended line is the same in what the user typed.
+    let (mended, err) = match wait_before_name(args, err) {
+        Some(mended) => match Cli::try_parse_from(&mended) {
+            Ok(cli) => return Some(Reading::Meant(Box::new(cli))),
+            Err(next) => (mended, next),
+        },
+        None => return put_dashes(args, args, err),
+    };
+    put_dashes(args, &mended, &err)
+}
+
+/// [`missing_dashes`] in `mended`, shown in what the user `typed`.
+fn put_dashes(typed: &[OsString], mended: &[OsString], err: &clap::Error) -> Option<Reading> {
+    let at = missing_dashes(mended, err)?;
+    let mut typed = typed.to_vec();
+    typed.insert(at, "--".into());
+    Some(Reading::PutDashes(shown(&typed)))
+}
+
+fn context(err: &clap::Error, kind: ContextKind) -> Option<&str> {
+    match err.get(kind)? {
+        ContextValue::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// `--wait WORD` where WORD was refused as a number of seconds: the same line
+/// with `--wait` alone (no limit) and WORD left for what follows.
+fn wait_before_name(args: &[OsString], err: &clap::Error) -> Option<Vec<OsString>> {
+    if err.kind() != ErrorKind::ValueValidation
+        || !context(err, ContextKind::InvalidArg)?.starts_with("--wait")
+    {
+        return None;
+    }
+    let value = context(err, ContextKind::InvalidValue)?;
+    let at = args
+        .windows(2)
+        .position(|pair| pair[0] == "--wait" && pair[1] == value)?;
+    let mut mended = args.to_vec();
+    mended[at] = "--wait=forever".into();
+    Some(mended)
+}
+
+/// An unexpected word where `exec` or `discover` has no `--` yet: where `--`
+/// goes (before that word) for the line to parse.
+fn missing_dashes(args: &[OsString], err: &clap::Error) -> Option<usize> {
+    if err.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let sub = args.get(1)?.to_str()?;
+    if !RUN_COMMANDS.contains(&sub) || args.iter().any(|a| a == "--") {
+        return None;
+    }
+    let word = context(err, ContextKind::InvalidArg)?;
+    (2..args.len()).filter(|&i| args[i] == word).find(|&i| {
+        let mut mended = args.to_vec();
+        mended.insert(i, "--".into());
+        Cli::try_parse_from(&mended).is_ok()
+    })
+}
+
+/// The command line as a user would type it, arguments that look like
+/// secrets redacted (it is printed in an error message).
+fn shown(args: &[OsString]) -> String {
+    let mut words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    words[0] = "swop".into();
+    let words = crate::discover::redact::redact_command(&words);
+    crate::shell::posix_join(words.iter().map(|w| std::ffi::OsStr::new(w.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Command, LockMode, Wait};
+
+    fn args(line: &[&str]) -> Vec<OsString> {
+        std::iter::once("swop")
+            .chain(line.iter().copied())
+            .map(OsString::from)
+            .collect()
+    }
+
+    fn read(line: &[&str]) -> Option<Reading> {
+        let args = args(line);
+        let err = Cli::try_parse_from(&args).expect_err("clap must refuse it");
+        reread(&args, &err)
+    }
+
+    #[test]
+    fn wait_before_a_name_that_is_no_number_waits_without_a_limit() {
+        for line in [
+            &["exec", "--wait", "work", "--", "true"][..],
+            &["exec", "--lock", "shared", "--wait", "work", "--", "true"],
+        ] {
+            let Some(Reading::Meant(cli)) = read(line) else {
+                panic!("{line:?}: no reading");
+            };
+            let Command::Exec(exec) = cli.command else {
+                panic!("not exec");
+            };
+            assert_eq!(exec.name, "work");
+            assert_eq!(exec.lock.wait, Some(Wait::Forever));
+            assert_eq!(exec.command, ["true"]);
+            assert!(exec.lock.lock.is_none() || exec.lock.lock == Some(LockMode::Shared));
+        }
+        let Some(Reading::Meant(cli)) = read(&["shell", "--wait", "work"]) else {
+            panic!("shell: no reading");
+        };
+        assert!(matches!(cli.command, Command::Shell(s) if s.name == "work"));
+    }
+
+    #[test]
+    fn a_command_without_dashes_is_answered_with_where_they_go() {
+        let Some(Reading::PutDashes(line)) = read(&["exec", "work", "codex", "login", "status"])
+        else {
+            panic!("no reading");
+        };
+        assert_eq!(line, "swop exec work -- codex login status");
+        let Some(Reading::PutDashes(line)) = read(&["exec", "--wait", "work", "codex"]) else {
+            panic!("no reading of both slips");
+        };
+        assert_eq!(line, "swop exec --wait work -- codex");
+        let Some(Reading::PutDashes(line)) = read(&["discover", "codex", "login"]) else {
+            panic!("discover: no reading");
+        };
+        assert_eq!(line, "swop discover -- codex login");
+        // Secrets in the command stay out of the message.
+        let Some(Reading::PutDashes(line)) = read(&[
+            "exec",
+            "work",
+            "tool",
+            "--api-key",
+            "sk-abcdefghijklmnopqrstuvwx",
+        ]) else {
+            panic!("no reading");
+        };
+        assert!(!line.contains("sk-abc"), "{line}");
+    }
+
+    #[test]
+    fn other_mistakes_get_no_second_reading() {
+        for line in [
+            &["exec", "work", "--wait=soon", "--", "true"][..],
+            &["exec", "work", "--wait", "soon", "--", "true"],
+            &["list", "extra"],
+            &["exec", "work", "--bogus", "--", "true"],
+        ] {
+            let args = args(line);
+            if let Err(err) = Cli::try_parse_from(&args) {
+                assert!(reread(&args, &err).is_none(), "{line:?}");
+            }
+        }
+    }
+}
