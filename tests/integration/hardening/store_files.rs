@@ -21,7 +21,7 @@ fn can_chown() -> bool {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     if !root {
-        eprintln!("skipped: giving files to another user needs root");
+        crate::common::skip("giving files to another user needs root");
     }
     root
 }
