@@ -195,12 +195,7 @@ impl Recipe {
                 path.display()
             ))
         };
-        for var in recipe.bindings.iter().chain(&recipe.files) {
-            crate::names::check_binding_name(var).map_err(bad)?;
-        }
-        for var in &recipe.unset {
-            crate::names::check_var_name(var).map_err(bad)?;
-        }
+        recipe.check_variables().map_err(bad)?;
         Ok(Some(recipe))
     }
 
@@ -259,7 +254,21 @@ impl Recipe {
         Ok(tools)
     }
 
+    /// What a recipe binds obeys the rule every profile does (see
+    /// [`crate::names::check_binding_name`]), and what it unsets is on no
+    /// block-list: checked when a recipe is read and before one is written.
+    fn check_variables(&self) -> Result<()> {
+        for var in self.bindings.iter().chain(&self.files) {
+            crate::names::check_binding_name(var)?;
+        }
+        for var in &self.unset {
+            crate::names::check_var_name(var)?;
+        }
+        Ok(())
+    }
+
     pub fn save(&self, store: &Store) -> Result<PathBuf> {
+        self.check_variables()?;
         let dir = store.root().join("recipes");
         util::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
         let path = Self::path(store, &self.tool);
@@ -273,6 +282,17 @@ impl Recipe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recipe_that_binds_code_or_unsets_the_shell_is_never_written() {
+        let mut recipe = Recipe::built_in("codex").expect("codex");
+        assert!(recipe.check_variables().is_ok());
+        recipe.bindings.push("PYTHONPATH".into());
+        assert!(recipe.check_variables().is_err());
+        recipe.bindings.pop();
+        recipe.unset.push("UID".into());
+        assert!(recipe.check_variables().is_err());
+    }
 
     #[test]
     fn catalog_names_are_valid_and_lookup_by_path() {
