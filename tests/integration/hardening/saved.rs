@@ -186,7 +186,7 @@ fn a_switch_stopped_part_way_can_always_be_switched_back() {
 fn variables_that_choose_code_or_belong_to_the_shell_are_refused_everywhere() {
     let swop = Swop::new();
     swop.add("A", &["--bind", "CODEX_HOME"]);
-    let issue_list = [
+    let code_and_shell = [
         "fish_user_paths",
         "fish_function_path",
         "GIT_EXEC_PATH",
@@ -211,7 +211,7 @@ fn variables_that_choose_code_or_belong_to_the_shell_are_refused_everywhere() {
     fs::create_dir(&recipes).expect("mkdir recipes");
     let profile_file = swop.profile_dir("A").join("profile.toml");
     let good = fs::read_to_string(&profile_file).expect("profile.toml");
-    for var in issue_list {
+    for var in code_and_shell {
         for flag in ["--bind", "--bind-file"] {
             let out = swop.args(["add", "x", flag, var]).failure(1);
             assert!(
