@@ -34,11 +34,139 @@ function swop --description 'Run swop; `swop use NAME` and `swop off` switch thi
             for __swop_s in $pipestatus
                 test $__swop_s = 0; or builtin return $__swop_s
             end
+            __swop_folder_choice $argv[1]
         case '*'
             @SWOP_EXE@ $argv
     end
 end
 
 # @SWOP_WRAPPERS@
+
+# ---- Folders that pick the profile: .swop ------------------------------------
+#
+# A file named .swop holding one line, a profile name, in the current folder
+# or any folder above it switches this shell to that profile as soon as the
+# shell enters the folder (PWD changes); leaving the folder switches back,
+# exactly. The nearest .swop wins. An explicit `swop use` wins until `swop off`,
+# and a profile this hook did not pick (switched to by hand with swop env, by
+# `swop shell`, or inherited from a parent shell) is left alone. Only
+# interactive shells watch folders.
+#
+# Cost: at a prompt where neither the folder nor SWOP_PROFILE changed, one
+# comparison. Otherwise the walk up runs in the shell; swop runs only to
+# switch. The file is read by the shell, at most 67 characters of it, and its
+# name is handed to swop as one argument: nothing in it is ever evaluated.
+
+set -g __swop_folder_pwd
+set -g __swop_folder_seen
+set -g __swop_folder_auto
+set -g __swop_folder_pin
+
+function __swop_folder_update
+    if test -n "$__swop_folder_pin"
+        return 0
+    end
+    if set -q SWOP_PROFILE; and test -n "$SWOP_PROFILE" -a "$SWOP_PROFILE" != "$__swop_folder_auto"
+        set -g __swop_folder_auto
+        return 0
+    end
+    if not set -q SWOP_PROFILE; or test -z "$SWOP_PROFILE"
+        set -g __swop_folder_auto
+    end
+    set -l dir $PWD
+    set -l file
+    while true
+        set file (string replace -r '/$' '' -- $dir)/.swop
+        if test -e $file; or test -L $file
+            break
+        end
+        if test "$dir" = /; or test -z "$dir"
+            set file
+            break
+        end
+        set dir (string replace -r '/[^/]*$' '' -- $dir)
+        test -n "$dir"; or set dir /
+    end
+    if test -n "$file"; and set -l name (__swop_folder_read $file)
+        if test "$name" = "$__swop_folder_auto"
+            return 0
+        end
+        if __swop_folder_switch $name
+            set -g __swop_folder_auto $name
+            return 0
+        end
+        builtin printf 'swop: not switched to the profile that %s names\n' (string escape -- $file) >&2
+    end
+    if test -n "$__swop_folder_auto"
+        __swop_folder_switch --off
+        set -g __swop_folder_auto
+    end
+end
+
+# Prints the name in the file $argv[1], or says why it cannot. A profile name
+# and a line end are at most 66 characters; a second read finds a 67th, or
+# what follows a NUL, which the first read stops at (-z). A NUL that is the
+# file's last byte goes unseen: fish reads it as the end.
+function __swop_folder_read --argument-names file
+    set -l name
+    set -l rest
+    if test -f $file; and test -r $file
+        begin
+            read -z --nchars 67 name
+            read -z --nchars 1 rest
+        end <$file 2>/dev/null
+        set name (string replace -r '\r?\n$' '' -- "$name" | string collect)
+        if test -z "$rest"; and test -n "$name"
+            and not string match -q -- '-*' "$name"
+            and not string match -qr '[\n\r]' -- "$name"
+            builtin printf '%s\n' $name
+            return 0
+        end
+    end
+    builtin printf 'swop: %s must hold one line, a profile name (see swop list): ignored\n' (string escape -- $file) >&2
+    return 1
+end
+
+# `swop env NAME` or `swop env --off`, sourced as the swop function does.
+function __swop_folder_switch
+    set -l how --shell fish $argv[1]
+    if test "$argv[1]" = --off
+        set how --off --shell fish
+    end
+    # fish's set keeps the status it finds, and so does a source of sets:
+    # start from 0, or the status of the test above would be the switch's.
+    builtin true
+    @SWOP_EXE@ env $how | builtin source
+    for __swop_s in $pipestatus
+        test $__swop_s = 0; or return $__swop_s
+    end
+end
+
+# Called by `swop use` and `swop off`: the explicit choice, and a new look at
+# the folder at the next prompt.
+function __swop_folder_choice
+    if test "$argv[1]" = use
+        set -g __swop_folder_pin 1
+    else
+        set -g __swop_folder_pin
+    end
+    set -g __swop_folder_auto
+    set -g __swop_folder_pwd
+    return 0
+end
+
+if status is-interactive
+    function __swop_folder_hook --on-variable PWD --on-event fish_prompt
+        set -l seen
+        set -q SWOP_PROFILE; and set seen "set:$SWOP_PROFILE"
+        if test "$PWD" != "$__swop_folder_pwd" -o "$seen" != "$__swop_folder_seen"
+            __swop_folder_update
+            set -g __swop_folder_pwd $PWD
+            set -g __swop_folder_seen
+            set -q SWOP_PROFILE; and set -g __swop_folder_seen "set:$SWOP_PROFILE"
+        end
+    end
+end
+# ---- end of .swop --------------------------------------------------------------
 
 builtin return $__swop_status

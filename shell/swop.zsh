@@ -43,6 +43,7 @@
             fi
             # no_aliases (above) keeps aliases of export or unset out of this.
             \builtin eval -- "${__swop_env}"
+            __swop_folder_choice "$1"
             ;;
         *)
             @SWOP_EXE@ "$@"
@@ -51,6 +52,122 @@
     }
 
     # @SWOP_WRAPPERS@
+
+    # ---- Folders that pick the profile: .swop ------------------------------
+    #
+    # A file named .swop holding one line, a profile name, in the current
+    # folder or any folder above it switches this shell to that profile as
+    # soon as the shell enters the folder (chpwd); leaving the folder switches
+    # back, exactly. The nearest .swop wins. An explicit `swop use` wins until
+    # `swop off`, and a profile this hook did not pick (switched to by hand with
+    # swop env, by `swop shell`, or inherited from a parent shell) is left alone.
+    #
+    # Cost: at a prompt (precmd) where neither the folder nor SWOP_PROFILE
+    # changed, one comparison. Otherwise the walk up runs in the shell; swop
+    # runs only to switch. The file is read by the shell, at most 67
+    # characters of it, and its name is handed to swop as one argument:
+    # nothing in it is ever evaluated.
+
+    \builtin typeset -g __swop_folder_pwd= __swop_folder_seen= __swop_folder_auto= __swop_folder_pin=
+
+    function __swop_folder_hook {
+        if [[ ${PWD} != "${__swop_folder_pwd}" || ${SWOP_PROFILE+set:}${SWOP_PROFILE-} != "${__swop_folder_seen}" ]]; then
+            __swop_folder_update
+            __swop_folder_pwd=${PWD}
+            __swop_folder_seen=${SWOP_PROFILE+set:}${SWOP_PROFILE-}
+        fi
+    }
+
+    function __swop_folder_update {
+        \builtin emulate -L zsh
+        \builtin local __swop_dir __swop_file __swop_name
+        if [[ -n ${__swop_folder_pin} ]]; then
+            \builtin return 0
+        fi
+        if [[ -n ${SWOP_PROFILE-} && ${SWOP_PROFILE} != "${__swop_folder_auto}" ]]; then
+            __swop_folder_auto=
+            \builtin return 0
+        fi
+        [[ -n ${SWOP_PROFILE-} ]] || __swop_folder_auto=
+        __swop_dir=${PWD}
+        while :; do
+            __swop_file=${__swop_dir%/}/.swop
+            if [[ -e ${__swop_file} || -L ${__swop_file} ]]; then
+                break
+            fi
+            if [[ ${__swop_dir} == / || -z ${__swop_dir} ]]; then
+                __swop_file=
+                break
+            fi
+            __swop_dir=${__swop_dir%/*}
+            __swop_dir=${__swop_dir:-/}
+        done
+        if [[ -n ${__swop_file} ]] && __swop_folder_read "${__swop_file}"; then
+            if [[ ${__swop_name} == "${__swop_folder_auto}" ]]; then
+                \builtin return 0
+            fi
+            if __swop_folder_switch "${__swop_name}"; then
+                __swop_folder_auto=${__swop_name}
+                \builtin return 0
+            fi
+            \builtin print -ru2 -- "swop: not switched to the profile that ${(q+)__swop_file} names"
+        fi
+        if [[ -n ${__swop_folder_auto} ]]; then
+            __swop_folder_switch --off
+            __swop_folder_auto=
+        fi
+    }
+
+    # Sets __swop_name (the caller's local) from the file $1, or says why it
+    # cannot. A profile name and a line end are at most 66 characters: read
+    # -k stops with status 0 at a 67th, and status 1 is the end of the file.
+    function __swop_folder_read {
+        \builtin emulate -L zsh
+        __swop_name=
+        if [[ -f $1 && -r $1 ]] && ! IFS= \builtin read -r -k 67 -u 0 __swop_name 2>/dev/null <"$1"; then
+            __swop_name=${__swop_name%$'\n'}
+            __swop_name=${__swop_name%$'\r'}
+            if [[ -n ${__swop_name} && ${__swop_name} != -* && ${__swop_name} != *[$'\n\r\0']* ]]; then
+                \builtin return 0
+            fi
+        fi
+        \builtin print -ru2 -- "swop: ${(q+)1} must hold one line, a profile name (see swop list): ignored"
+        \builtin return 1
+    }
+
+    # `swop env NAME` or `swop env --off`, evaluated as the swop function does.
+    function __swop_folder_switch {
+        \builtin emulate -L zsh
+        \builtin setopt no_aliases
+        \builtin local __swop_env
+        if [[ $1 == --off ]]; then
+            __swop_env=$(@SWOP_EXE@ env --off --shell zsh) || \builtin return
+        else
+            __swop_env=$(@SWOP_EXE@ env --shell zsh "$1") || \builtin return
+        fi
+        \builtin eval -- "${__swop_env}"
+    }
+
+    # Called by `swop use` and `swop off`: the explicit choice, and a new look
+    # at the folder at the next prompt.
+    function __swop_folder_choice {
+        if [[ $1 == use ]]; then
+            __swop_folder_pin=1
+        else
+            __swop_folder_pin=
+        fi
+        __swop_folder_auto=
+        __swop_folder_pwd=
+    }
+
+    \builtin typeset -ga chpwd_functions precmd_functions
+    if (( ! ${chpwd_functions[(Ie)__swop_folder_hook]} )); then
+        chpwd_functions=(__swop_folder_hook "${chpwd_functions[@]}")
+    fi
+    if (( ! ${precmd_functions[(Ie)__swop_folder_hook]} )); then
+        precmd_functions=(__swop_folder_hook "${precmd_functions[@]}")
+    fi
+    # ---- end of .swop --------------------------------------------------------
 
     if (( __swop_status == 0 )); then
         # Without pipe_fail a pipeline's status is its last command's, with it
