@@ -4,6 +4,7 @@ mod common;
 mod core;
 mod discover;
 mod first_steps;
+mod folders;
 mod hardening;
 mod init;
 mod macos;
