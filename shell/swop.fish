@@ -76,7 +76,8 @@ function __swop_folder_update
     set -l dir $PWD
     set -l file
     while true
-        set file (string replace -r '/$' '' -- $dir)/.swop
+        set file $dir/.swop
+        test "$dir" = /; and set file /.swop
         if test -e $file; or test -L $file
             break
         end
@@ -84,8 +85,9 @@ function __swop_folder_update
             set file
             break
         end
-        set dir (string replace -r '/[^/]*$' '' -- $dir)
-        test -n "$dir"; or set dir /
+        # path (fish 3.5+) ends its output with a NUL, so that a newline in a
+        # folder's name stays in it.
+        set dir (path dirname -Z -- $dir | string split0)
     end
     if test -n "$file"; and set -l name (__swop_folder_read $file)
         if test "$name" = "$__swop_folder_auto"
