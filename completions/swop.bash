@@ -545,7 +545,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__init)
-            opts="-h --help bash zsh fish"
+            opts="-h --help bash zsh fish direnv"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -112,8 +112,8 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand --help 'Print help'
         }
         &'swop;init'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'swop;completions'= {
             cand -h 'Print help'

@@ -83,7 +83,7 @@ complete -c swop -n "__fish_swop_using_subcommand ps" -s h -l help -d 'Print hel
 complete -c swop -n "__fish_swop_using_subcommand stop" -l timeout -d 'Seconds to wait after SIGTERM before sending SIGKILL' -r
 complete -c swop -n "__fish_swop_using_subcommand stop" -l all -d 'End the processes of every profile'
 complete -c swop -n "__fish_swop_using_subcommand stop" -s h -l help -d 'Print help'
-complete -c swop -n "__fish_swop_using_subcommand init" -s h -l help -d 'Print help'
+complete -c swop -n "__fish_swop_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c swop -n "__fish_swop_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c swop -n "__fish_swop_using_subcommand recipes" -l json -d 'Print JSON: an array of recipes'
 complete -c swop -n "__fish_swop_using_subcommand recipes" -s h -l help -d 'Print help'

@@ -253,6 +253,8 @@ pub enum InitShell {
     Bash,
     Zsh,
     Fish,
+    /// A direnv library (save as ~/.config/direnv/lib/swop.sh): `use swop NAME` in an .envrc
+    Direnv,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,10 @@
-//! `swop init SHELL`: the integration script for one shell, from `shell/`.
+//! `swop init SHELL`: the integration script for one shell, from `shell/`,
+//! or with `direnv` the library that gives an .envrc `use swop NAME`.
 //!
 //! The templates name the binary `@SWOP_EXE@`, replaced by the quoted path swop
-//! runs from, and hold a `# @SWOP_WRAPPERS@` line, replaced by one function per
-//! tool that `config.toml` lists under `wrap`.
+//! runs from, and the shells' hold a `# @SWOP_WRAPPERS@` line, replaced by one
+//! function per tool that `config.toml` lists under `wrap`. direnv's library
+//! has none: functions defined in an .envrc never reach the shell.
 
 use std::os::unix::ffi::OsStringExt;
 
@@ -18,6 +20,7 @@ const FISH: &str = include_str!("../../shell/swop.fish");
 const BASH_WRAPPER: &str = include_str!("../../shell/wrapper.bash");
 const ZSH_WRAPPER: &str = include_str!("../../shell/wrapper.zsh");
 const FISH_WRAPPER: &str = include_str!("../../shell/wrapper.fish");
+const DIRENV: &str = include_str!("../../shell/direnv.sh");
 
 const EXE: &[u8] = b"@SWOP_EXE@";
 const TOOL: &str = "@TOOL@";
@@ -40,6 +43,13 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
         InitShell::Bash => (BASH, BASH_WRAPPER),
         InitShell::Zsh => (ZSH, ZSH_WRAPPER),
         InitShell::Fish => (FISH, FISH_WRAPPER),
+        InitShell::Direnv => {
+            return Ok(replace_all(
+                DIRENV.as_bytes(),
+                EXE,
+                &crate::shell::posix_quote(exe),
+            ));
+        }
     };
     let mut wrappers = String::new();
     for tool in tools {
@@ -56,7 +66,7 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
     }
     let quoted = match shell {
         InitShell::Fish => crate::shell::fish_quote(exe),
-        InitShell::Bash | InitShell::Zsh => crate::shell::posix_quote(exe),
+        InitShell::Bash | InitShell::Zsh | InitShell::Direnv => crate::shell::posix_quote(exe),
     };
     Ok(replace_all(script.as_bytes(), EXE, &quoted))
 }
@@ -102,6 +112,15 @@ mod tests {
         assert!(text(InitShell::Bash, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
         assert!(text(InitShell::Zsh, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
         assert!(text(InitShell::Fish, exe, &[]).contains(r"'/it\'s \\ $(x)/swop' env"));
+        assert!(text(InitShell::Direnv, exe, &[]).contains(r"__swop_exe='/it'\''s \ $(x)/swop' "));
+    }
+
+    #[test]
+    fn the_direnv_library_defines_use_swop_and_wraps_nothing() {
+        let library = text(InitShell::Direnv, b"/opt/swop", &["codex"]);
+        assert!(library.contains("use_swop() {"), "{library}");
+        assert!(!library.contains("@SWOP"), "{library}");
+        assert!(!library.contains("codex"), "{library}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod common;
 mod core;
+mod direnv;
 mod discover;
 mod first_steps;
 mod folders;
