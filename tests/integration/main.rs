@@ -8,6 +8,7 @@ mod first_steps;
 mod folders;
 mod hardening;
 mod init;
+mod install;
 mod macos;
 mod readme;
 mod residents;
