@@ -75,6 +75,10 @@ function __swop_folder_update
     end
     set -l dir $PWD
     set -l file
+    # A newline in a folder's name would split a command substitution: then
+    # path -Z ends each name with a NUL instead (fish 3.5 or later).
+    set -l newline
+    string match -qr '\n' -- $PWD; and set newline 1
     while true
         set file $dir/.swop
         test "$dir" = /; and set file /.swop
@@ -85,9 +89,11 @@ function __swop_folder_update
             set file
             break
         end
-        # path (fish 3.5+) ends its output with a NUL, so that a newline in a
-        # folder's name stays in it.
-        set dir (path dirname -Z -- $dir | string split0)
+        if test -n "$newline"
+            set dir (path dirname -Z -- $dir | string split0)
+        else
+            set dir (path dirname -- $dir)
+        end
     end
     if test -n "$file"; and set -l name (__swop_folder_read $file)
         if test "$name" = "$__swop_folder_auto"
