@@ -12,8 +12,21 @@
 #   swop exec A -- true   against env HOME=... true     (target: <= 1.2x: exec
 #                         never looks at other processes)
 #
-# Needs hyperfine and direnv (apt-get install hyperfine direnv). All figures
-# come from one hyperfine run each, so they share the machine's noise.
+# and what the .swop hook of `swop init` adds to each prompt of an
+# interactive bash, zsh and fish, against the same shell without it:
+#
+#   a prompt in the folder of the last prompt      (target: < 0.1 ms)
+#   a prompt after a cd, walking up to / and finding no .swop (no target:
+#                         it runs no process, see tests/integration/folders.rs)
+#
+# Each shell reads its lines from a file: bash and zsh run their prompt hooks
+# for each, fish is sent `emit fish_prompt` (it draws no prompt without a
+# terminal). The cost per prompt is the slope between 2,000 and 12,000 lines,
+# so starting the shell and loading the integration cancel out.
+#
+# Needs hyperfine and direnv (apt-get install hyperfine direnv), and zsh and
+# fish for their rows. All figures of one table come from one hyperfine run,
+# so they share the machine's noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,7 +70,49 @@ hyperfine -N --warmup 20 --min-runs 100 --export-json "$crowd" \
 kill "${sleepers[@]}" 2>/dev/null || true
 sleepers=()
 
-python3 - "$json" "$crowd" <<'PY'
+# The .swop hook's cost per prompt.
+"$swop" init bash > "$work/init.bash"
+"$swop" init zsh > "$work/init.zsh"
+"$swop" init fish > "$work/init.fish"
+mkdir -p "$work/proj/deep" "$work/walk/1/2/3/4/5/6/a" "$work/walk/1/2/3/4/5/6/b"
+printf 'A\n' > "$work/proj/.swop"
+prompts=(2000 12000)
+prompt_runs=()
+for shell in bash zsh fish; do
+    command -v "$shell" >/dev/null 2>&1 || continue
+    case "$shell" in
+    bash) run="bash --norc --noprofile -i"; empty=""; load="source $work/init.bash" ;;
+    zsh) run="zsh -f -i"; empty=""; load="source $work/init.zsh" ;;
+    fish) run="fish --no-config -i"; empty="emit fish_prompt"; load="source $work/init.fish" ;;
+    esac
+    for n in "${prompts[@]}"; do
+        for with in bare hook; do
+            first="true"
+            [ "$with" = hook ] && first="$load"
+            {
+                echo "$first"
+                echo "cd $work/proj/deep"
+                for _ in $(seq "$n"); do echo "$empty"; done
+            } > "$work/idle-$shell-$with-$n"
+            {
+                echo "$first"
+                for _ in $(seq $((n / 2))); do
+                    echo "cd $work/walk/1/2/3/4/5/6/a"
+                    [ -n "$empty" ] && echo "$empty"
+                    echo "cd $work/walk/1/2/3/4/5/6/b"
+                    [ -n "$empty" ] && echo "$empty"
+                done
+            } > "$work/walk-$shell-$with-$n"
+            for kind in idle walk; do
+                prompt_runs+=(-n "$kind $shell $with $n" "$run < $work/$kind-$shell-$with-$n")
+            done
+        done
+    done
+done
+prompt="$work/prompt.json"
+hyperfine --warmup 2 --min-runs 10 --export-json "$prompt" "${prompt_runs[@]}" >&2
+
+python3 - "$json" "$crowd" "$prompt" <<'PY'
 import json, sys
 r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
 def ratio(a, b, target, cmp):
@@ -77,4 +132,15 @@ print("with 1,000 extra processes:")
 print(f"means: " + ", ".join(f"{k} {v*1e3:.3f} ms" for k, v in r.items()))
 ratio("swop ps", "ps -e", 1.0, None)
 ratio("swop exec A -- true", "env HOME=... true", 1.2, None)
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[3]))["results"]}
+print("the .swop hook, per prompt (slope from 2,000 to 12,000 prompts):")
+for shell in ("bash", "zsh", "fish"):
+    for kind, what, target in (("idle", "same folder", 0.1), ("walk", "after a cd, walk to /", None)):
+        try:
+            slope = {w: (r[f"{kind} {shell} {w} 12000"] - r[f"{kind} {shell} {w} 2000"]) / 10000 for w in ("bare", "hook")}
+        except KeyError:
+            continue
+        added = (slope["hook"] - slope["bare"]) * 1e3
+        verdict = "" if target is None else f"  (target < {target} ms: {'ok' if added < target else 'MISSED'})"
+        print(f"{shell:>5} {what:<22}: bare prompt {slope['bare']*1e3:.4f} ms, the hook adds {added:.4f} ms{verdict}")
 PY
