@@ -25,6 +25,12 @@ pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }
 
+/// Completes an argument that names an existing profile: the shells ask the
+/// binary (see `swop completions`), which lists the store.
+fn profile_names() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::cmd::completions::profile_names)
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a profile
@@ -101,7 +107,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Profile to show
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     /// Print JSON
     #[arg(long)]
@@ -111,14 +117,14 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// Profile to delete, with everything in its folders
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
 }
 
 #[derive(Debug, Args)]
 pub struct PsArgs {
     /// Only this profile's processes
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
     /// Print JSON: an array of processes
     #[arg(long)]
@@ -128,7 +134,7 @@ pub struct PsArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// The profile whose processes to end
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
     /// End the processes of every profile
     #[arg(long, conflicts_with = "name")]
@@ -145,7 +151,7 @@ pub struct StopArgs {
 pub struct EnvArgs {
     /// Profile to switch to
     #[arg(
-        value_name = "NAME",
+        value_name = "NAME", add = profile_names(),
         required_unless_present = "off",
         conflicts_with = "off"
     )]
@@ -161,7 +167,7 @@ pub struct EnvArgs {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// Profile to switch to
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
 }
 
@@ -230,7 +236,7 @@ impl std::str::FromStr for Wait {
 )]
 pub struct ExecArgs {
     /// Profile to run the command as
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
@@ -242,7 +248,7 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct ShellArgs {
     /// Profile to start the shell in
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,

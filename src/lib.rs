@@ -30,6 +30,7 @@ mod test_skips;
 
 /// Parse the command line, run it, and turn the outcome into an exit code.
 pub fn main() -> i32 {
+    cmd::completions::answer_if_asked();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `swop env` runs on every shell switch and in prompt hooks, `swop exec` on
     // every wrapped tool: their plain forms skip building the whole clap
