@@ -51,11 +51,19 @@ pub fn main() -> i32 {
             }
             None => {
                 let word = args.get(1).and_then(|a| a.to_str());
-                if let Some(word @ ("use" | "off")) = word.filter(|_| err.use_stderr()) {
+                let shell_function = cmd::shell_function().is_some();
+                if let Some(word @ ("use" | "off")) =
+                    word.filter(|_| err.use_stderr() && !shell_function)
+                {
                     eprintln!("swop: {}", needs_shell_integration(word, None));
                     return 2;
                 }
                 let code = if err.use_stderr() { 2 } else { 0 };
+                // The shell function evaluates stdout: help goes to stderr.
+                if code == 0 && cmd::shell_function().is_some() {
+                    eprint!("{}", err.render());
+                    return 0;
+                }
                 // clap quotes the offending argument: a token typed in the
                 // wrong place is shown redacted (and then without colours).
                 let plain = err.render().to_string();

@@ -18,25 +18,31 @@ impl Run for EnvArgs {
             Some(kind) => kind,
             None => crate::shell::detect(std::env::var_os("SHELL").as_deref())?,
         };
-        let store = Store::open()?;
-        let profile = match &self.name {
-            Some(name) if !self.off => {
-                let profile = store.load(name)?;
-                store.ensure_binding_dirs(&profile)?;
-                Some(profile)
-            }
-            _ => None,
-        };
-        let plan = switch::plan(
-            &switch::Current::process(&store),
-            profile.as_ref(),
-            store.root(),
-        )?;
-        for warning in &plan.warnings {
-            eprintln!("swop: warning: {warning}");
-        }
-        print_bytes(&crate::shell::render(kind, &plan.changes))
+        switch(self.name.as_deref().filter(|_| !self.off), kind)
     }
+}
+
+/// Print the exports that switch a shell of `kind` to `name`, or back
+/// (`None`): `swop env`, and `swop use`/`off` through the shell function.
+pub fn switch(name: Option<&str>, kind: ShellKind) -> Result<()> {
+    let store = Store::open()?;
+    let profile = match name {
+        Some(name) => {
+            let profile = store.load(name)?;
+            store.ensure_binding_dirs(&profile)?;
+            Some(profile)
+        }
+        _ => None,
+    };
+    let plan = switch::plan(
+        &switch::Current::process(&store),
+        profile.as_ref(),
+        store.root(),
+    )?;
+    for warning in &plan.warnings {
+        eprintln!("swop: warning: {warning}");
+    }
+    print_bytes(&crate::shell::render(kind, &plan.changes))
 }
 
 /// `swop env NAME`, `swop env --off` and their `--shell X` forms, parsed without

@@ -40,11 +40,29 @@ pub fn run(command: Command) -> Result<()> {
         Command::Init(args) => args.run(),
         Command::Completions(args) => args.run(),
         Command::Recipes(args) => args.run(),
-        Command::Use(args) => Err(crate::needs_shell_integration("use", Some(&args.name))),
-        Command::Off => Err(crate::needs_shell_integration("off", None)),
+        Command::Use(args) => match shell_function() {
+            Some(shell) => env::switch(Some(&args.name), shell),
+            None => Err(crate::needs_shell_integration("use", Some(&args.name))),
+        },
+        Command::Off => match shell_function() {
+            Some(shell) => env::switch(None, shell),
+            None => Err(crate::needs_shell_integration("off", None)),
+        },
         Command::Discover(args) => args.run(),
         Command::Doctor => doctor::Doctor.run(),
     }
+}
+
+/// Set by the shell function of `swop init` for `use` and `off`: the shell
+/// whose syntax to print. The function evaluates what swop prints, so swop
+/// reads the words (one grammar, clap's) and the function reads none.
+pub const SHELL_FUNCTION_VAR: &str = "SWOP_SHELL_FUNCTION";
+
+/// The shell a `use` or `off` runs for, when the shell function runs it.
+pub fn shell_function() -> Option<crate::cli::ShellKind> {
+    use clap::ValueEnum;
+    let value = std::env::var_os(SHELL_FUNCTION_VAR)?;
+    crate::cli::ShellKind::from_str(value.to_str()?, false).ok()
 }
 
 /// The fast paths of `env` and `exec` are a second reading of the grammar
