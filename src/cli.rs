@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::discover::{Os, Tracer};
+use crate::lock::{LockMode, Wait};
+use crate::shell::ShellKind;
 use crate::trace::Format;
 
 /// Run the same command-line tool as several accounts at once.
@@ -178,26 +181,6 @@ pub struct RecipesArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellKind {
-    Bash,
-    Zsh,
-    Fish,
-    Sh,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum LockMode {
-    /// One command per profile at a time
-    #[default]
-    Exclusive,
-    /// Many commands at once, but none while an exclusive holder runs
-    Shared,
-    /// No lock
-    None,
-}
-
 #[derive(Debug, Args)]
 pub struct LockArgs {
     /// How to lock the profile while the command runs [default: exclusive]
@@ -206,26 +189,6 @@ pub struct LockArgs {
     /// Wait for a busy profile: forever, or up to SECS seconds
     #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "forever")]
     pub wait: Option<Wait>,
-}
-
-/// How long to wait for a busy profile.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Wait {
-    Forever,
-    Seconds(f64),
-}
-
-impl std::str::FromStr for Wait {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "forever" {
-            return Ok(Wait::Forever);
-        }
-        match s.parse::<f64>() {
-            Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(Wait::Seconds(secs)),
-            _ => Err(format!("expected a number of seconds, got {s:?}")),
-        }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -271,20 +234,6 @@ pub struct InitArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Os {
-    Linux,
-    Macos,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Tracer {
-    Strace,
-    #[value(name = "fs_usage", alias = "fs-usage")]
-    FsUsage,
-    Eslogger,
 }
 
 #[derive(Debug, Args)]
@@ -350,3 +299,54 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     }
     Ok(std::time::Duration::from_secs_f64(secs))
 }
+
+/// clap's reading of an enum that a domain module defines (without clap):
+/// each variant's name on the command line, its aliases and its help.
+macro_rules! value_enum {
+    ($ty:ty { $($variant:path => $name:literal $([$($alias:literal),*])? $(: $help:literal)?),+ $(,)? }) => {
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(match self {
+                    $($variant => clap::builder::PossibleValue::new($name)
+                        $($(.alias($alias))*)?
+                        $(.help($help))?,)+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(ShellKind {
+    ShellKind::Bash => "bash",
+    ShellKind::Zsh => "zsh",
+    ShellKind::Fish => "fish",
+    ShellKind::Sh => "sh",
+    ShellKind::Json => "json",
+});
+
+value_enum!(LockMode {
+    LockMode::Exclusive => "exclusive": "One command per profile at a time",
+    LockMode::Shared => "shared": "Many commands at once, but none while an exclusive holder runs",
+    LockMode::None => "none": "No lock",
+});
+
+value_enum!(Os {
+    Os::Linux => "linux",
+    Os::Macos => "macos",
+});
+
+value_enum!(Tracer {
+    Tracer::Strace => "strace",
+    Tracer::FsUsage => "fs_usage" ["fs-usage"],
+    Tracer::Eslogger => "eslogger",
+});
+
+value_enum!(Format {
+    Format::Strace => "strace",
+    Format::FsUsage => "fs_usage" ["fs-usage"],
+    Format::Eslogger => "eslogger",
+});

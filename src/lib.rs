@@ -11,6 +11,7 @@ pub mod error;
 pub mod lock;
 pub mod names;
 pub mod recipe;
+pub mod redact;
 pub mod residents;
 pub mod shell;
 pub mod slips;
@@ -67,7 +68,7 @@ pub fn main() -> i32 {
                 // clap quotes the offending argument: a token typed in the
                 // wrong place is shown redacted (and then without colours).
                 let plain = err.render().to_string();
-                let redacted = discover::redact::redact_text(&plain);
+                let redacted = redact::redact_text(&plain);
                 if code == 2 && redacted != plain {
                     eprint!("{}", util::printable_text(&redacted));
                     return code;
@@ -108,7 +109,7 @@ fn finish(result: Result<()>) -> i32 {
             // Messages quote paths, values and commands from the store, the
             // environment and the command line: no secret and no escape
             // sequence may reach the terminal through one.
-            let message = discover::redact::redact_text(&err.to_string());
+            let message = redact::redact_text(&err.to_string());
             eprintln!("swop: {}", util::printable_text(&message));
             err.code()
         }

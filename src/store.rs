@@ -378,7 +378,7 @@ impl Store {
         for var in &file.unset {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
         }
-        if let Some(tool) = file.tools.iter().find(|t| !names::is_profile_name(t)) {
+        if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(format!(
                 "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
             )));

@@ -6,8 +6,9 @@ use std::ffi::OsString;
 use clap::ValueEnum;
 
 use super::Run;
-use crate::cli::{EnvArgs, ShellKind};
+use crate::cli::EnvArgs;
 use crate::error::Result;
+use crate::shell::ShellKind;
 use crate::store::Store;
 use crate::switch;
 use crate::util::print_bytes;

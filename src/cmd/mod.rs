@@ -59,10 +59,9 @@ pub fn run(command: Command) -> Result<()> {
 pub const SHELL_FUNCTION_VAR: &str = "SWOP_SHELL_FUNCTION";
 
 /// The shell a `use` or `off` runs for, when the shell function runs it.
-pub fn shell_function() -> Option<crate::cli::ShellKind> {
-    use clap::ValueEnum;
+pub fn shell_function() -> Option<crate::shell::ShellKind> {
     let value = std::env::var_os(SHELL_FUNCTION_VAR)?;
-    crate::cli::ShellKind::from_str(value.to_str()?, false).ok()
+    crate::shell::ShellKind::parse(value.to_str()?)
 }
 
 /// The fast paths of `env` and `exec` are a second reading of the grammar

@@ -12,7 +12,7 @@ pub mod method;
 pub mod offline;
 pub mod privacy;
 pub mod private_json;
-pub mod redact;
+
 pub mod report;
 pub mod runner;
 pub mod sandbox;
@@ -22,3 +22,18 @@ pub mod supervise;
 pub mod system;
 pub mod tracer;
 pub mod verdict;
+
+/// The OS a trace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Macos,
+}
+
+/// A tracer swop can drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracer {
+    Strace,
+    FsUsage,
+    Eslogger,
+}

@@ -11,7 +11,7 @@
 
 use std::ffi::OsStr;
 
-use crate::cli::ShellKind;
+use super::ShellKind;
 
 /// What a program name says about the shell.
 #[derive(Debug, Clone, PartialEq, Eq)]

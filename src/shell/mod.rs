@@ -12,8 +12,43 @@ pub use detect::{Guess, detect, guess};
 
 use std::ffi::OsStr;
 
-use crate::cli::ShellKind;
 use crate::switch::Change;
+
+/// The syntaxes swop prints a switch in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellKind {
+    Bash,
+    Zsh,
+    Fish,
+    Sh,
+    Json,
+}
+
+impl ShellKind {
+    pub const ALL: [ShellKind; 5] = [
+        ShellKind::Bash,
+        ShellKind::Zsh,
+        ShellKind::Fish,
+        ShellKind::Sh,
+        ShellKind::Json,
+    ];
+
+    /// The name on the command line (`--shell NAME`) and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellKind::Bash => "bash",
+            ShellKind::Zsh => "zsh",
+            ShellKind::Fish => "fish",
+            ShellKind::Sh => "sh",
+            ShellKind::Json => "json",
+        }
+    }
+
+    /// The kind a name stands for.
+    pub fn parse(name: &str) -> Option<ShellKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
 
 /// One shell's way of setting and unsetting variables.
 pub trait ShellSyntax {
