@@ -4,21 +4,21 @@
 //! its credentials and state, handed to the tool through environment variables.
 
 pub mod cli;
-pub mod cmd;
-pub mod config;
+pub(crate) mod cmd;
+pub(crate) mod config;
 pub mod discover;
 pub mod error;
-pub mod lock;
+pub(crate) mod lock;
 pub mod names;
 pub mod recipe;
 pub mod redact;
-pub mod residents;
+pub(crate) mod residents;
 pub mod shell;
-pub mod slips;
+pub(crate) mod slips;
 pub mod store;
 pub mod switch;
 pub mod trace;
-pub mod util;
+pub(crate) mod util;
 
 use clap::Parser;
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 pub use inherited::LOCK_FD_VAR;
 #[cfg(target_os = "linux")]
 pub use table::lock_key;
-pub use table::{Holder, KernelLocks, fdinfo_flock, holders, in_use, in_use_with};
+pub use table::{KernelLocks, fdinfo_flock, holders, in_use_with};
 
 use crate::error::{Error, Result, at_path};
 use crate::store::Profile;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 /// The exit codes of a profile that does not exist and of one in use.
-pub use swop::error::{IN_USE, NOT_FOUND};
+pub use swop::error::{EXISTS, IN_USE, NOT_FOUND};
 
 /// The swop binary under test.
 pub fn swop_exe() -> PathBuf {

@@ -850,7 +850,9 @@ fn invalid_names_are_refused_and_nothing_is_created() {
 fn add_refuses_an_existing_name() {
     let swop = Swop::new();
     swop.add("A", &[]);
-    let out = swop.args(["add", "A", "--bind", "CODEX_HOME"]).failure(1);
+    let out = swop
+        .args(["add", "A", "--bind", "CODEX_HOME"])
+        .failure(EXISTS);
     assert!(
         out.stderr_str().contains("already exists"),
         "{}",
@@ -872,7 +874,7 @@ fn concurrent_adds_of_one_name_make_exactly_one_profile() {
     let won = outputs.iter().filter(|o| o.status.success()).count();
     assert_eq!(won, 1, "{outputs:?}");
     for out in outputs.iter().filter(|o| !o.status.success()) {
-        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(out.status.code(), Some(EXISTS));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("already exists"), "{err}");
     }
