@@ -326,6 +326,10 @@ value_enum!(ShellKind {
     ShellKind::Fish => "fish",
     ShellKind::Sh => "sh",
     ShellKind::Json => "json",
+    ShellKind::Elvish => "elvish",
+    ShellKind::Xonsh => "xonsh",
+    ShellKind::Nu => "nu",
+    ShellKind::Tcsh => "tcsh" ["csh"],
 });
 
 value_enum!(LockMode {

@@ -7,7 +7,7 @@ use clap::ValueEnum;
 
 use super::Run;
 use crate::cli::EnvArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::shell::ShellKind;
 use crate::store::Store;
 use crate::switch;
@@ -26,6 +26,12 @@ impl Run for EnvArgs {
 /// Print the exports that switch a shell of `kind` to `name`, or back
 /// (`None`): `swop env`, and `swop use`/`off` through the shell function.
 pub fn switch(name: Option<&str>, kind: ShellKind) -> Result<()> {
+    switch_as(name, kind, kind)
+}
+
+/// Switch for a `shell`, printed in `syntax`: the nushell function reads
+/// JSON, as nushell cannot evaluate text it is handed.
+pub fn switch_as(name: Option<&str>, shell: ShellKind, syntax: ShellKind) -> Result<()> {
     let store = Store::open()?;
     let profile = match name {
         Some(name) => {
@@ -43,7 +49,8 @@ pub fn switch(name: Option<&str>, kind: ShellKind) -> Result<()> {
     for warning in &plan.warnings {
         eprintln!("swop: warning: {warning}");
     }
-    print_bytes(&crate::shell::render(kind, &plan.changes))
+    crate::shell::check(shell, &plan.changes).map_err(Error::user)?;
+    print_bytes(&crate::shell::render(syntax, &plan.changes))
 }
 
 /// `swop env NAME`, `swop env --off` and their `--shell X` forms, parsed without

@@ -41,11 +41,11 @@ pub fn run(command: Command) -> Result<()> {
         Command::Completions(args) => args.run(),
         Command::Recipes(args) => args.run(),
         Command::Use(args) => match shell_function() {
-            Some(shell) => env::switch(Some(&args.name), shell),
+            Some(shell) => env::switch_as(Some(&args.name), shell, function_syntax(shell)),
             None => Err(crate::needs_shell_integration("use", Some(&args.name))),
         },
         Command::Off => match shell_function() {
-            Some(shell) => env::switch(None, shell),
+            Some(shell) => env::switch_as(None, shell, function_syntax(shell)),
             None => Err(crate::needs_shell_integration("off", None)),
         },
         Command::Discover(args) => args.run(),
@@ -62,6 +62,16 @@ pub const SHELL_FUNCTION_VAR: &str = "SWOP_SHELL_FUNCTION";
 pub fn shell_function() -> Option<crate::shell::ShellKind> {
     let value = std::env::var_os(SHELL_FUNCTION_VAR)?;
     crate::shell::ShellKind::parse(value.to_str()?)
+}
+
+/// What the shell function of `shell` evaluates: its own syntax, but JSON
+/// for nushell, whose function loads a record (it cannot evaluate text).
+fn function_syntax(shell: crate::shell::ShellKind) -> crate::shell::ShellKind {
+    use crate::shell::ShellKind;
+    match shell {
+        ShellKind::Nu => ShellKind::Json,
+        other => other,
+    }
 }
 
 /// The fast paths of `env` and `exec` are a second reading of the grammar

@@ -96,6 +96,12 @@ pub fn codex_bin(dir: &Path) -> Option<PathBuf> {
     Some(bin)
 }
 
+/// The path of `program` on PATH; call [`require`] first.
+#[track_caller]
+pub fn which_program(program: &str) -> PathBuf {
+    find_program(program).unwrap_or_else(|| panic!("{program} is not on PATH"))
+}
+
 fn find_program(program: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::env::var_os("PATH")?;

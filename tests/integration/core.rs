@@ -11,6 +11,7 @@ pub(crate) use crate::common::*;
 
 mod exec;
 mod locks;
+mod other_shells;
 mod profiles;
 mod switching;
 
