@@ -222,6 +222,9 @@ pub enum InitShell {
     Bash,
     Zsh,
     Fish,
+    Elvish,
+    Xonsh,
+    Nu,
 }
 
 #[derive(Debug, Args)]
