@@ -378,7 +378,7 @@ impl Store {
         for var in &file.unset {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
         }
-        if let Some(tool) = file.tools.iter().find(|t| !names::is_profile_name(t)) {
+        if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(format!(
                 "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
             )));
@@ -511,7 +511,7 @@ impl Store {
         };
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
-            return Err(Error::user(format!(
+            return Err(Error::Exists(format!(
                 "profile {name:?} already exists (swop show {name})"
             )));
         }
@@ -546,7 +546,7 @@ impl Store {
         if let Err(e) = rename_noreplace(&tmp, &final_dir) {
             let _ = fs::remove_dir_all(&tmp);
             if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
-                return Err(Error::user(format!(
+                return Err(Error::Exists(format!(
                     "profile {name:?} already exists (swop show {name})"
                 )));
             }

@@ -6,12 +6,14 @@
 //! function per tool that `config.toml` lists under `wrap`. direnv's library
 //! has none: functions defined in an .envrc never reach the shell.
 
-use std::os::unix::ffi::OsStringExt;
+use std::ffi::OsStr;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::Run;
 use crate::cli::{InitArgs, InitShell};
 use crate::config::{Config, check_tool_name};
 use crate::error::{Error, Result};
+use crate::shell::ShellKind;
 use crate::util::print_bytes;
 
 const BASH: &str = include_str!("../../shell/swop.bash");
@@ -20,6 +22,12 @@ const FISH: &str = include_str!("../../shell/swop.fish");
 const BASH_WRAPPER: &str = include_str!("../../shell/wrapper.bash");
 const ZSH_WRAPPER: &str = include_str!("../../shell/wrapper.zsh");
 const FISH_WRAPPER: &str = include_str!("../../shell/wrapper.fish");
+const ELVISH: &str = include_str!("../../shell/swop.elv");
+const ELVISH_WRAPPER: &str = include_str!("../../shell/wrapper.elv");
+const XONSH: &str = include_str!("../../shell/swop.xsh");
+const XONSH_WRAPPER: &str = include_str!("../../shell/wrapper.xsh");
+const NU: &str = include_str!("../../shell/swop.nu");
+const NU_WRAPPER: &str = include_str!("../../shell/wrapper.nu");
 const DIRENV: &str = include_str!("../../shell/direnv.sh");
 
 const EXE: &[u8] = b"@SWOP_EXE@";
@@ -37,18 +45,47 @@ impl Run for InitArgs {
     }
 }
 
+/// How to load the integration in a shell of `kind`; `None` for a shell
+/// without one.
+pub fn how_to_load(kind: ShellKind) -> Option<String> {
+    let (line, rc) = match kind {
+        ShellKind::Bash => (r#"eval "$(swop init bash)""#, "~/.bashrc"),
+        ShellKind::Zsh => (r#"eval "$(swop init zsh)""#, "~/.zshrc"),
+        ShellKind::Fish => ("swop init fish | source", "~/.config/fish/config.fish"),
+        ShellKind::Elvish => ("eval (swop init elvish | slurp)", "~/.config/elvish/rc.elv"),
+        ShellKind::Xonsh => ("execx($(swop init xonsh))", "~/.xonshrc"),
+        ShellKind::Nu => {
+            return Some(
+                "save it once with swop init nu | save -f ($nu.default-config-dir | path join \
+                 swop.nu), then source swop.nu in config.nu"
+                    .to_string(),
+            );
+        }
+        // sh has no integration, but an unknown shell is most often bash.
+        ShellKind::Sh => {
+            return Some(
+                r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help)"#
+                    .to_string(),
+            );
+        }
+        ShellKind::Tcsh | ShellKind::Json => return None,
+    };
+    Some(format!("run {line} here and in {rc}"))
+}
+
 /// The integration script for `shell`, calling the binary at `exe` and wrapping `tools`.
 pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>> {
     let (template, wrapper) = match shell {
         InitShell::Bash => (BASH, BASH_WRAPPER),
         InitShell::Zsh => (ZSH, ZSH_WRAPPER),
         InitShell::Fish => (FISH, FISH_WRAPPER),
+        InitShell::Elvish => (ELVISH, ELVISH_WRAPPER),
+        InitShell::Xonsh => (XONSH, XONSH_WRAPPER),
+        InitShell::Nu => (NU, NU_WRAPPER),
         InitShell::Direnv => {
-            return Ok(replace_all(
-                DIRENV.as_bytes(),
-                EXE,
-                &crate::shell::posix_quote(exe),
-            ));
+            // direnv evaluates an .envrc and its libraries in bash.
+            let quoted = quote_exe(ShellKind::Bash, exe)?;
+            return Ok(replace_all(DIRENV.as_bytes(), EXE, &quoted));
         }
     };
     let mut wrappers = String::new();
@@ -64,11 +101,27 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
             script.push_str(line);
         }
     }
-    let quoted = match shell {
-        InitShell::Fish => crate::shell::fish_quote(exe),
-        InitShell::Bash | InitShell::Zsh | InitShell::Direnv => crate::shell::posix_quote(exe),
+    let kind = match shell {
+        InitShell::Bash => ShellKind::Bash,
+        InitShell::Zsh => ShellKind::Zsh,
+        InitShell::Fish => ShellKind::Fish,
+        InitShell::Elvish => ShellKind::Elvish,
+        InitShell::Xonsh => ShellKind::Xonsh,
+        InitShell::Nu => ShellKind::Nu,
+        InitShell::Direnv => ShellKind::Bash,
     };
+    let quoted = quote_exe(kind, exe)?;
     Ok(replace_all(script.as_bytes(), EXE, &quoted))
+}
+
+/// swop's path, quoted for a script of `kind`.
+fn quote_exe(kind: ShellKind, exe: &[u8]) -> Result<Vec<u8>> {
+    crate::shell::quote(kind, OsStr::from_bytes(exe)).map_err(|why| {
+        Error::user(format!(
+            "cannot write swop's path into the {} script: {why}",
+            kind.name()
+        ))
+    })
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
@@ -109,9 +162,9 @@ mod tests {
     #[test]
     fn the_path_is_quoted_for_each_shell() {
         let exe = b"/it's \\ $(x)/swop";
-        assert!(text(InitShell::Bash, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
-        assert!(text(InitShell::Zsh, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
-        assert!(text(InitShell::Fish, exe, &[]).contains(r"'/it\'s \\ $(x)/swop' env"));
+        assert!(text(InitShell::Bash, exe, &[]).contains(r#"'/it'\''s \ $(x)/swop' "$@""#));
+        assert!(text(InitShell::Zsh, exe, &[]).contains(r#"'/it'\''s \ $(x)/swop' "$@""#));
+        assert!(text(InitShell::Fish, exe, &[]).contains(r"'/it\'s \\ $(x)/swop' $argv"));
         assert!(text(InitShell::Direnv, exe, &[]).contains(r"__swop_exe='/it'\''s \ $(x)/swop' "));
     }
 

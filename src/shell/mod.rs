@@ -4,16 +4,67 @@
 //! survive any byte a path can hold (NUL aside, which no environment can hold).
 
 mod detect;
+mod elvish;
 mod fish;
 mod json;
+mod nu;
 mod posix;
+mod tcsh;
+mod xonsh;
 
 pub use detect::{Guess, detect, guess};
 
 use std::ffi::OsStr;
 
-use crate::cli::ShellKind;
 use crate::switch::Change;
+
+/// The syntaxes swop prints a switch in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellKind {
+    Bash,
+    Zsh,
+    Fish,
+    Sh,
+    Json,
+    Elvish,
+    Xonsh,
+    Nu,
+    Tcsh,
+}
+
+impl ShellKind {
+    pub const ALL: [ShellKind; 9] = [
+        ShellKind::Bash,
+        ShellKind::Zsh,
+        ShellKind::Fish,
+        ShellKind::Sh,
+        ShellKind::Json,
+        ShellKind::Elvish,
+        ShellKind::Xonsh,
+        ShellKind::Nu,
+        ShellKind::Tcsh,
+    ];
+
+    /// The name on the command line (`--shell NAME`) and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellKind::Bash => "bash",
+            ShellKind::Zsh => "zsh",
+            ShellKind::Fish => "fish",
+            ShellKind::Sh => "sh",
+            ShellKind::Json => "json",
+            ShellKind::Elvish => "elvish",
+            ShellKind::Xonsh => "xonsh",
+            ShellKind::Nu => "nu",
+            ShellKind::Tcsh => "tcsh",
+        }
+    }
+
+    /// The kind a name stands for.
+    pub fn parse(name: &str) -> Option<ShellKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
 
 /// One shell's way of setting and unsetting variables.
 pub trait ShellSyntax {
@@ -21,6 +72,11 @@ pub trait ShellSyntax {
     fn unset(&self, out: &mut Vec<u8>, name: &str);
     fn begin(&self, _out: &mut Vec<u8>) {}
     fn end(&self, _out: &mut Vec<u8>) {}
+    /// Why the shell cannot be given `value` exactly, if it cannot: swop
+    /// refuses rather than print something else.
+    fn refuse(&self, _value: &OsStr) -> Option<&'static str> {
+        None
+    }
 }
 
 fn syntax(kind: ShellKind) -> &'static dyn ShellSyntax {
@@ -28,7 +84,25 @@ fn syntax(kind: ShellKind) -> &'static dyn ShellSyntax {
         ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh => &posix::Posix,
         ShellKind::Fish => &fish::Fish,
         ShellKind::Json => &json::Json,
+        ShellKind::Elvish => &elvish::Elvish,
+        ShellKind::Xonsh => &xonsh::Xonsh,
+        ShellKind::Nu => &nu::Nu,
+        ShellKind::Tcsh => &tcsh::Tcsh,
     }
+}
+
+/// Refuse a switch that `kind` cannot be given byte for byte.
+pub fn check(kind: ShellKind, changes: &[Change]) -> Result<(), String> {
+    let shell = syntax(kind);
+    for (name, value) in changes {
+        if let Some(why) = value.as_deref().and_then(|v| shell.refuse(v)) {
+            return Err(format!(
+                "cannot switch a {} shell: {why} (in {name}); use another shell, or swop exec",
+                kind.name()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Render a list of changes for a shell. JSON is one object: a variable
@@ -52,14 +126,27 @@ pub fn render(kind: ShellKind, changes: &[Change]) -> Vec<u8> {
     out
 }
 
-/// POSIX single quoting: safe for every byte but NUL.
-pub fn posix_quote(value: &[u8]) -> Vec<u8> {
-    posix::quote(value)
-}
-
-/// fish quoting: `\\` and `\'` escaped inside single quotes, raw bytes as `\xHH`.
-pub fn fish_quote(value: &[u8]) -> Vec<u8> {
-    fish::quote(value)
+/// `value` as one word of `kind`'s syntax, byte for byte, or why the shell
+/// cannot hold it. JSON gives a string.
+pub fn quote(kind: ShellKind, value: &OsStr) -> Result<Vec<u8>, &'static str> {
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(why) = syntax(kind).refuse(value) {
+        return Err(why);
+    }
+    let bytes = value.as_bytes();
+    Ok(match kind {
+        ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh => posix::quote(bytes),
+        ShellKind::Fish => fish::quote(bytes),
+        ShellKind::Elvish => elvish::quote(bytes),
+        ShellKind::Xonsh => xonsh::quote(bytes),
+        ShellKind::Tcsh => tcsh::quote(bytes),
+        ShellKind::Nu => nu::quote(&value.to_string_lossy()).into_bytes(),
+        ShellKind::Json => {
+            let mut out = Vec::new();
+            json::push_string(&mut out, &value.to_string_lossy());
+            out
+        }
+    })
 }
 
 /// Quote a whole command line for display in a POSIX shell.
