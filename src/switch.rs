@@ -222,7 +222,7 @@ impl<'a> Admission<'a> {
         if crate::names::check_var_name(name).is_err() {
             return false;
         }
-        if crate::names::names_a_place(name) || crate::recipe::catalog_names().any(|v| v == name) {
+        if crate::names::names_a_place(name) || crate::recipe::catalog_knows(name) {
             return true;
         }
         if self.next.is_some_and(|p| touched_by(p).contains(&name)) {

@@ -81,7 +81,7 @@ impl CleanRoom {
         let Some(var) = var.to_str() else {
             return false;
         };
-        if set.contains(var) || crate::recipe::catalog_overrides().any(|v| v == var) {
+        if set.contains(var) || crate::recipe::is_catalog_override(var) {
             return true;
         }
         let into_home = self.real_home.as_deref().is_some_and(|home| {
