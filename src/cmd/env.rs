@@ -35,6 +35,12 @@ impl Run for EnvArgs {
         for warning in &plan.warnings {
             eprintln!("swop: warning: {warning}");
         }
+        if let Some(notice) = profile
+            .as_ref()
+            .and_then(|p| switch::removal_notice(&plan.removed, p, true))
+        {
+            eprintln!("swop: {notice}");
+        }
         print_bytes(&crate::shell::render(kind, &plan.changes))
     }
 }

@@ -1,0 +1,214 @@
+//! What a profile must not inherit from the shell it is entered from.
+//!
+//! An exported `AWS_ACCESS_KEY_ID` or `GH_TOKEN` wins over whatever the
+//! profile's files say, so two profiles of aws or gh would both act as the
+//! account of the shell. For a profile of a catalog tool, such variables
+//! (the tool's credential and override variables) are removed, unless the
+//! profile binds or sets them itself. Variables that move other tools'
+//! state are not removed, but a profile that binds HOME is told when one of
+//! them still points into the real home: there the profile shares files
+//! with the user.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::Path;
+
+use super::{Current, HOME_VAR, PROFILE_VAR, SAVED_VAR};
+use crate::store::Profile;
+use crate::util::printable_line;
+
+/// What [`find`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Variables to remove: they had a value before swop touched them.
+    pub removed: Vec<String>,
+    /// The removed ones the environment holds now (a repeated switch finds
+    /// them gone, and says nothing again).
+    pub reported: Vec<String>,
+    /// One warning per variable that keeps pointing into the real home.
+    pub into_home: Vec<String>,
+}
+
+/// The inherited variables a switch to `profile` removes or warns about.
+/// `original` gives a variable's value as it was before swop touched it.
+pub fn find(
+    profile: &Profile,
+    current: &Current,
+    saved: &BTreeMap<String, Option<OsString>>,
+    original: &dyn Fn(&str) -> Option<OsString>,
+) -> Found {
+    let mut names: BTreeSet<String> = (current.names)().into_iter().collect();
+    names.extend(saved.keys().cloned());
+    let own = |name: &str| {
+        profile.bindings.iter().any(|b| b.var == name)
+            || profile.values.contains_key(name)
+            || profile.unset.iter().any(|v| v == name)
+            || [HOME_VAR, PROFILE_VAR, SAVED_VAR].contains(&name)
+    };
+    let mut found = Found::default();
+    for name in names.iter().filter(|n| !own(n)) {
+        // Nothing on the block-list is ever touched, whatever its name matches.
+        if crate::names::check_var_name(name).is_err() {
+            continue;
+        }
+        let dangerous = profile
+            .tools
+            .iter()
+            .any(|tool| crate::recipe::inherited_danger(tool, name));
+        if dangerous && original(name).is_some() {
+            if (current.var)(name).is_some() {
+                found.reported.push(name.clone());
+            }
+            found.removed.push(name.clone());
+        }
+    }
+    if profile
+        .bindings
+        .iter()
+        .any(|b| b.var == "HOME" && b.file.is_none())
+        && let Some(home) = original("HOME").filter(|h| Path::new(h).is_absolute() && h != "/")
+    {
+        for name in names
+            .iter()
+            .filter(|n| !own(n) && !found.removed.contains(n))
+        {
+            if !crate::recipe::is_catalog_override(name) {
+                continue;
+            }
+            let Some(value) = original(name) else {
+                continue;
+            };
+            let into_home = std::env::split_paths(&value)
+                .any(|p| p.is_absolute() && p.starts_with(Path::new(&home)));
+            if into_home {
+                found.into_home.push(format!(
+                    "{name}={} points into your real home: tools in profile {:?} still use the files it names; \
+                     unset it, or give the profile its own (swop add ... --bind {name}, or --bind-file for a file)",
+                    printable_line(&value.to_string_lossy()),
+                    profile.name
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// The line that says what a switch removed, once: `None` when nothing.
+/// `restorable` adds how to get the variables back (a shell switch).
+pub fn removal_notice(removed: &[String], profile: &Profile, restorable: bool) -> Option<String> {
+    let (them, it) = match removed.len() {
+        0 => return None,
+        1 => ("it", "it carries"),
+        _ => ("them", "they carry"),
+    };
+    Some(format!(
+        "removed inherited {}: {it} another account's credentials or state for {} (profile {:?} uses its own){}",
+        removed.join(", "),
+        profile.tools.join(", "),
+        profile.name,
+        if restorable {
+            format!("; swop off puts {them} back")
+        } else {
+            String::new()
+        }
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Binding;
+    use std::path::PathBuf;
+
+    fn aws_profile(binds_home: bool) -> Profile {
+        let mut bindings = vec![Binding {
+            var: "AWS_SHARED_CREDENTIALS_FILE".into(),
+            path: PathBuf::from("/s/p/AWS_SHARED_CREDENTIALS_FILE"),
+            file: Some("credentials".into()),
+        }];
+        if binds_home {
+            bindings.push(Binding {
+                var: "HOME".into(),
+                path: PathBuf::from("/s/p/HOME"),
+                file: None,
+            });
+        }
+        Profile {
+            name: "p".into(),
+            dir: PathBuf::from("/s/p"),
+            bindings,
+            unset: vec![],
+            tools: vec!["aws".into()],
+            values: BTreeMap::from([("AWS_PROFILE".to_string(), "work".to_string())]),
+            missing: vec![],
+        }
+    }
+
+    fn find_in(env: &BTreeMap<String, OsString>, profile: &Profile) -> Found {
+        let current = Current {
+            var: Box::new(|k: &str| env.get(k).cloned()),
+            profile: Box::new(|_| None),
+            names: Box::new(|| env.keys().cloned().collect()),
+        };
+        find(profile, &current, &BTreeMap::new(), &|k| {
+            env.get(k).cloned()
+        })
+    }
+
+    #[test]
+    fn credentials_of_the_profiles_tools_go_unless_the_profile_sets_them() {
+        let env: BTreeMap<String, OsString> = [
+            ("AWS_ACCESS_KEY_ID", "AKIA"),
+            ("AWS_PROFILE", "shell"),
+            ("AWS_REGION", "eu-west-1"),
+            ("GH_TOKEN", "t"),
+            ("PATH", "/bin"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), OsString::from(v)))
+        .collect();
+        let found = find_in(&env, &aws_profile(false));
+        assert_eq!(found.removed, ["AWS_ACCESS_KEY_ID"]);
+        assert_eq!(found.reported, ["AWS_ACCESS_KEY_ID"]);
+        assert!(found.into_home.is_empty());
+    }
+
+    #[test]
+    fn a_home_profile_is_warned_of_overrides_into_the_real_home() {
+        let env: BTreeMap<String, OsString> = [
+            ("HOME", "/home/me"),
+            ("CARGO_HOME", "/home/me/.cargo"),
+            ("GNUPGHOME", "/elsewhere/gnupg"),
+            ("KUBECONFIG", "/etc/k:/home/me/.kube/config"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), OsString::from(v)))
+        .collect();
+        let found = find_in(&env, &aws_profile(true));
+        let warned: Vec<&str> = found
+            .into_home
+            .iter()
+            .map(|w| w.split('=').next().unwrap_or(""))
+            .collect();
+        assert_eq!(warned, ["CARGO_HOME", "KUBECONFIG"]);
+        assert!(find_in(&env, &aws_profile(false)).into_home.is_empty());
+    }
+
+    #[test]
+    fn the_notice_names_every_removed_variable_once() {
+        let profile = aws_profile(false);
+        assert_eq!(removal_notice(&[], &profile, true), None);
+        let line = removal_notice(&["A".into(), "B".into()], &profile, true).unwrap_or_default();
+        assert!(
+            line.starts_with("removed inherited A, B: they carry"),
+            "{line}"
+        );
+        assert!(
+            line.contains("for aws (profile \"p\" uses its own)"),
+            "{line}"
+        );
+        assert!(line.ends_with("; swop off puts them back"), "{line}");
+        let line = removal_notice(&["A".into()], &profile, false).unwrap_or_default();
+        assert!(line.ends_with("uses its own)"), "{line}");
+    }
+}
