@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles, their bindings, and whether they are in use')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List profiles, their bindings, and whether they are in use')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set or remove a profile''s values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a profile (refused while it is in use)')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Delete a profile (refused while it is in use)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")')
@@ -41,15 +42,17 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (swop use / swop off) for your shell rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
             [CompletionResult]::new('recipes', 'recipes', [CompletionResultType]::ParameterValue, 'List the recipes: the tools `swop add --tool` knows, verified here or not')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show who each profile''s tools are logged in as')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Trace a tool, find and prove the smallest set of variables that isolates it')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what works on this machine and what does not')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'swop;add' {
-            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Bind the variables of this tool''s recipe (repeatable): codex, claude, gemini, gh, aws, gcloud, docker, kubectl, npm, pip, cargo, gpg, rclone, terraform, git, or one recorded with swop discover --record (swop recipes lists them)')
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Bind the variables of this tool''s recipe (repeatable): codex, claude, gemini, copilot, gh, glab, git, ssh, aws, gcloud, az, kubectl, docker, terraform, npm, pip, cargo, huggingface, fly, vercel, netlify, wrangler, gpg, rclone, or one recorded with swop discover --record (swop recipes lists them)')
             [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Bind this variable to a folder of the profile (repeatable)')
             [CompletionResult]::new('--bind-file', '--bind-file', [CompletionResultType]::ParameterName, 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set this variable to a plain value in the profile (repeatable): AWS_PROFILE=work, GH_HOST=github.example.com. Values are stored in the clear: not for secrets')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -70,6 +73,12 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
         }
         'swop;show' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'swop;set' {
+            [CompletionResult]::new('--unset-value', '--unset-value', [CompletionResultType]::ParameterName, 'Stop setting this variable (repeatable)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -144,6 +153,12 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'swop;status' {
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON: an array of {profile, tools: [{tool, logged_in, detail}]}')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'swop;discover' {
             [CompletionResult]::new('--os', '--os', [CompletionResultType]::ParameterName, 'The OS the trace comes from (default: this one)')
             [CompletionResult]::new('--tracer', '--tracer', [CompletionResultType]::ParameterName, 'Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)')
@@ -172,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Create a profile')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles, their bindings, and whether they are in use')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Set or remove a profile''s values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)')
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a profile (refused while it is in use)')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Switch this shell to a profile (needs the shell integration: swop init)')
@@ -183,6 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration (swop use / swop off) for your shell rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script')
             [CompletionResult]::new('recipes', 'recipes', [CompletionResultType]::ParameterValue, 'List the recipes: the tools `swop add --tool` knows, verified here or not')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show who each profile''s tools are logged in as')
             [CompletionResult]::new('discover', 'discover', [CompletionResultType]::ParameterValue, 'Trace a tool, find and prove the smallest set of variables that isolates it')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Show what works on this machine and what does not')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -195,6 +212,9 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             break
         }
         'swop;help;show' {
+            break
+        }
+        'swop;help;set' {
             break
         }
         'swop;help;rm' {
@@ -228,6 +248,9 @@ Register-ArgumentCompleter -Native -CommandName 'swop' -ScriptBlock {
             break
         }
         'swop;help;recipes' {
+            break
+        }
+        'swop;help;status' {
             break
         }
         'swop;help;discover' {

@@ -61,11 +61,17 @@ _swop() {
             swop,rm)
                 cmd="swop__subcmd__rm"
                 ;;
+            swop,set)
+                cmd="swop__subcmd__set"
+                ;;
             swop,shell)
                 cmd="swop__subcmd__shell"
                 ;;
             swop,show)
                 cmd="swop__subcmd__show"
+                ;;
+            swop,status)
+                cmd="swop__subcmd__status"
                 ;;
             swop,stop)
                 cmd="swop__subcmd__stop"
@@ -112,11 +118,17 @@ _swop() {
             swop__subcmd__help,rm)
                 cmd="swop__subcmd__help__subcmd__rm"
                 ;;
+            swop__subcmd__help,set)
+                cmd="swop__subcmd__help__subcmd__set"
+                ;;
             swop__subcmd__help,shell)
                 cmd="swop__subcmd__help__subcmd__shell"
                 ;;
             swop__subcmd__help,show)
                 cmd="swop__subcmd__help__subcmd__show"
+                ;;
+            swop__subcmd__help,status)
+                cmd="swop__subcmd__help__subcmd__status"
                 ;;
             swop__subcmd__help,stop)
                 cmd="swop__subcmd__help__subcmd__stop"
@@ -131,7 +143,7 @@ _swop() {
 
     case "${cmd}" in
         swop)
-            opts="-h -V --help --version add list ls show rm remove env use off exec shell ps stop init completions recipes discover doctor help"
+            opts="-h -V --help --version add list ls show set rm remove env use off exec shell ps stop init completions recipes status discover doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,7 +157,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__add)
-            opts="-h --tool --bind --bind-file --help"
+            opts="-h --tool --bind --bind-file --set --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,6 +172,10 @@ _swop() {
                     return 0
                     ;;
                 --bind-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -293,7 +309,7 @@ _swop() {
             return 0
             ;;
         swop__subcmd__help)
-            opts="add list show rm env use off exec shell ps stop init completions recipes discover doctor help"
+            opts="add list show set rm env use off exec shell ps stop init completions recipes status discover doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -488,6 +504,20 @@ _swop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swop__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swop__subcmd__help__subcmd__shell)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -503,6 +533,20 @@ _swop() {
             return 0
             ;;
         swop__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        swop__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -628,6 +672,24 @@ _swop() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        swop__subcmd__set)
+            opts="-h --unset-value --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --unset-value)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         swop__subcmd__shell)
             opts="-h --lock --wait --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -651,6 +713,20 @@ _swop() {
             return 0
             ;;
         swop__subcmd__show)
+            opts="-h --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        swop__subcmd__status)
             opts="-h --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand list 'List profiles, their bindings, and whether they are in use'
             cand ls 'List profiles, their bindings, and whether they are in use'
             cand show 'Show one profile'
+            cand set 'Set or remove a profile''s values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)'
             cand rm 'Delete a profile (refused while it is in use)'
             cand remove 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
@@ -38,14 +39,16 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
             cand recipes 'List the recipes: the tools `swop add --tool` knows, verified here or not'
+            cand status 'Show who each profile''s tools are logged in as'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
             cand doctor 'Show what works on this machine and what does not'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'swop;add'= {
-            cand --tool 'Bind the variables of this tool''s recipe (repeatable): codex, claude, gemini, gh, aws, gcloud, docker, kubectl, npm, pip, cargo, gpg, rclone, terraform, git, or one recorded with swop discover --record (swop recipes lists them)'
+            cand --tool 'Bind the variables of this tool''s recipe (repeatable): codex, claude, gemini, copilot, gh, glab, git, ssh, aws, gcloud, az, kubectl, docker, terraform, npm, pip, cargo, huggingface, fly, vercel, netlify, wrangler, gpg, rclone, or one recorded with swop discover --record (swop recipes lists them)'
             cand --bind 'Bind this variable to a folder of the profile (repeatable)'
             cand --bind-file 'Bind this variable to a file of the profile (repeatable), for tools whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...'
+            cand --set 'Set this variable to a plain value in the profile (repeatable): AWS_PROFILE=work, GH_HOST=github.example.com. Values are stored in the clear: not for secrets'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -63,6 +66,11 @@ set edit:completion:arg-completer[swop] = {|@words|
         }
         &'swop;show'= {
             cand --json 'Print JSON'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'swop;set'= {
+            cand --unset-value 'Stop setting this variable (repeatable)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -124,6 +132,11 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'swop;status'= {
+            cand --json 'Print JSON: an array of {profile, tools: [{tool, logged_in, detail}]}'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'swop;discover'= {
             cand --os 'The OS the trace comes from (default: this one)'
             cand --tracer 'Tracer to use (default: strace on Linux; eslogger, else fs_usage, on macOS)'
@@ -150,6 +163,7 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand add 'Create a profile'
             cand list 'List profiles, their bindings, and whether they are in use'
             cand show 'Show one profile'
+            cand set 'Set or remove a profile''s values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)'
             cand rm 'Delete a profile (refused while it is in use)'
             cand env 'Print the exports that switch a shell to a profile (eval "$(swop env NAME)")'
             cand use 'Switch this shell to a profile (needs the shell integration: swop init)'
@@ -161,6 +175,7 @@ set edit:completion:arg-completer[swop] = {|@words|
             cand init 'Print the shell integration (swop use / swop off) for your shell rc file'
             cand completions 'Print a completion script'
             cand recipes 'List the recipes: the tools `swop add --tool` knows, verified here or not'
+            cand status 'Show who each profile''s tools are logged in as'
             cand discover 'Trace a tool, find and prove the smallest set of variables that isolates it'
             cand doctor 'Show what works on this machine and what does not'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -170,6 +185,8 @@ set edit:completion:arg-completer[swop] = {|@words|
         &'swop;help;list'= {
         }
         &'swop;help;show'= {
+        }
+        &'swop;help;set'= {
         }
         &'swop;help;rm'= {
         }
@@ -192,6 +209,8 @@ set edit:completion:arg-completer[swop] = {|@words|
         &'swop;help;completions'= {
         }
         &'swop;help;recipes'= {
+        }
+        &'swop;help;status'= {
         }
         &'swop;help;discover'= {
         }

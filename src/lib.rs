@@ -14,6 +14,7 @@ pub mod recipe;
 pub mod residents;
 pub mod shell;
 pub mod slips;
+pub mod status;
 pub mod store;
 pub mod switch;
 pub mod trace;

@@ -11,8 +11,10 @@ mod list;
 mod ps;
 mod recipes;
 mod rm;
+mod set;
 mod shell;
 mod show;
+mod status;
 mod stop;
 
 pub use env::fast_path as env_fast_path;
@@ -31,6 +33,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Add(args) => args.run(),
         Command::List(args) => args.run(),
         Command::Show(args) => args.run(),
+        Command::Set(args) => args.run(),
         Command::Rm(args) => args.run(),
         Command::Env(args) => args.run(),
         Command::Exec(args) => args.run(),
@@ -40,6 +43,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Init(args) => args.run(),
         Command::Completions(args) => args.run(),
         Command::Recipes(args) => args.run(),
+        Command::Status(args) => args.run(),
         Command::Use(args) => Err(crate::needs_shell_integration("use", Some(&args.name))),
         Command::Off => Err(crate::needs_shell_integration("off", None)),
         Command::Discover(args) => args.run(),

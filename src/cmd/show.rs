@@ -17,6 +17,8 @@ pub struct ProfileView {
     pub name: String,
     pub root: String,
     pub bindings: BTreeMap<String, String>,
+    /// Plain values the profile sets.
+    pub values: BTreeMap<String, String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
     /// Its lock is held, or a process runs in it (see `residents`).
@@ -38,6 +40,7 @@ impl ProfileView {
                 .iter()
                 .map(|b| (b.var.clone(), b.value().to_string_lossy().into_owned()))
                 .collect(),
+            values: profile.values.clone(),
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),
             in_use: !residents.is_empty() || crate::lock::in_use_with(locks, profile),
@@ -60,6 +63,13 @@ impl ProfileView {
                 "  {}={}\n",
                 printable_line(var),
                 printable_line(path)
+            ));
+        }
+        for (var, value) in &self.values {
+            out.push_str(&format!(
+                "  set {}={}\n",
+                printable_line(var),
+                printable_line(value)
             ));
         }
         if !self.unset.is_empty() {
