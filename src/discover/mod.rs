@@ -6,6 +6,7 @@ pub mod classify;
 pub mod cleanroom;
 pub mod findings;
 pub mod inputs;
+pub mod keyring;
 pub mod macos;
 pub mod markdown;
 pub mod method;
