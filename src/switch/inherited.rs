@@ -20,10 +20,12 @@ use crate::util::printable_line;
 /// What [`find`] found.
 #[derive(Debug, Default)]
 pub struct Found {
-    /// Variables to remove: they had a value before swop touched them.
+    /// Variables to remove besides the profile's own unsets: they had a
+    /// value before swop touched them.
     pub removed: Vec<String>,
-    /// The removed ones the environment holds now (a repeated switch finds
-    /// them gone, and says nothing again).
+    /// What the switch removes (these and the profile's unsets) that the
+    /// environment holds now: a repeated switch finds them gone, and says
+    /// nothing again.
     pub reported: Vec<String>,
     /// One warning per variable that keeps pointing into the real home.
     pub into_home: Vec<String>,
@@ -42,9 +44,9 @@ pub fn find(
     let own = |name: &str| {
         profile.bindings.iter().any(|b| b.var == name)
             || profile.values.contains_key(name)
-            || profile.unset.iter().any(|v| v == name)
             || [HOME_VAR, PROFILE_VAR, SAVED_VAR].contains(&name)
     };
+    let unset_anyway = |name: &str| profile.unset.iter().any(|v| v == name);
     let mut found = Found::default();
     for name in names.iter().filter(|n| !own(n)) {
         // Nothing on the block-list is ever touched, whatever its name matches.
@@ -55,10 +57,13 @@ pub fn find(
             .tools
             .iter()
             .any(|tool| crate::recipe::inherited_danger(tool, name));
-        if dangerous && original(name).is_some() {
-            if (current.var)(name).is_some() {
-                found.reported.push(name.clone());
-            }
+        if !dangerous && !unset_anyway(name) {
+            continue;
+        }
+        if (current.var)(name).is_some() {
+            found.reported.push(name.clone());
+        }
+        if !unset_anyway(name) && original(name).is_some() {
             found.removed.push(name.clone());
         }
     }
@@ -167,8 +172,14 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), OsString::from(v)))
         .collect();
-        let found = find_in(&env, &aws_profile(false));
+        let mut profile = aws_profile(false);
+        let found = find_in(&env, &profile);
         assert_eq!(found.removed, ["AWS_ACCESS_KEY_ID"]);
+        assert_eq!(found.reported, ["AWS_ACCESS_KEY_ID"]);
+        // Unset by the profile anyway: said, not removed twice.
+        profile.unset.push("AWS_ACCESS_KEY_ID".into());
+        let found = find_in(&env, &profile);
+        assert!(found.removed.is_empty(), "{found:?}");
         assert_eq!(found.reported, ["AWS_ACCESS_KEY_ID"]);
         assert!(found.into_home.is_empty());
     }
