@@ -65,8 +65,9 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
     } else {
         LockMode::Shared
     };
-    // Held until the command is done; the command itself does not inherit it.
-    let _lock = match ProfileLock::acquire(profile, mode, None, "swop status") {
+    // Held until the command is done; the command itself does not inherit
+    // it. Inside `swop shell` the shell's own lock counts.
+    let _lock = match ProfileLock::for_command(profile, mode, None, "swop status") {
         Ok(lock) => lock,
         Err(err) => return answer(None, one_line(&err.to_string())),
     };
