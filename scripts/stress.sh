@@ -5,8 +5,8 @@
 #      sleeping and writing it back plus one: the counter must end at N.
 #   2. N concurrent workers doing ROUNDS of `swop add` / `swop rm`, half on a
 #      name of their own, half on one shared name, with `swop list` running
-#      beside them: every failure must be "already exists", "in use" or
-#      "not found"; afterwards every profile is whole (swop show loads it, every
+#      beside them: every failure must be a refusal with its exit code: exists
+#      (73), in use (75) or not found (67); afterwards every profile is whole (swop show loads it, every
 #      bound folder exists), there are no leftovers, and `swop list` names
 #      exactly the profiles on disk.
 #
@@ -60,10 +60,12 @@ worker() {
     if [ $((i % 2)) -eq 0 ]; then name="own-$i"; else name="same"; fi
     for round in $(seq "$rounds"); do
         if [ $(((round + i) % 2)) -eq 0 ]; then cmd=(add "$name"); else cmd=(rm "$name"); fi
-        if "$SWOP" "${cmd[@]}" 2>"$work/w-$i.err"; then
+        code=0
+        "$SWOP" "${cmd[@]}" 2>"$work/w-$i.err" || code=$?
+        if [ "$code" -eq 0 ]; then
             echo "ok ${cmd[0]}"
         else
-            echo "fail ${cmd[0]} $(tr '\n' ' ' <"$work/w-$i.err")"
+            echo "fail $code ${cmd[0]} $(tr '\n' ' ' <"$work/w-$i.err")"
         fi
     done >"$work/w-$i.log"
 }
@@ -91,10 +93,11 @@ cat "$work"/w-*.log >"$work/all.log"
 total=$(wc -l <"$work/all.log")
 ok_add=$(grep -c '^ok add' "$work/all.log" || true)
 ok_rm=$(grep -c '^ok rm' "$work/all.log" || true)
-exists=$(grep -c '^fail .*already exists' "$work/all.log" || true)
-in_use=$(grep -c '^fail .*in use' "$work/all.log" || true)
-not_found=$(grep -c '^fail .*not found' "$work/all.log" || true)
-other=$(grep '^fail' "$work/all.log" | grep -v -e 'already exists' -e 'in use' -e 'not found' || true)
+# Refusals by exit code (see the README): 73 exists, 75 in use, 67 not found.
+exists=$(grep -c '^fail 73 ' "$work/all.log" || true)
+in_use=$(grep -c '^fail 75 ' "$work/all.log" || true)
+not_found=$(grep -c '^fail 67 ' "$work/all.log" || true)
+other=$(grep '^fail' "$work/all.log" | grep -v -e '^fail 73 ' -e '^fail 75 ' -e '^fail 67 ' || true)
 echo "add/rm: $n workers x $rounds rounds = $total commands in $took:" \
     "$ok_add added, $ok_rm removed, refused: $exists exists, $in_use in use, $not_found not found"
 [ -z "$other" ] || violation "unexpected failures: $(echo "$other" | head -5)"

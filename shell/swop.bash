@@ -26,15 +26,8 @@ function swop {
     \builtin local __swop_env __swop_aliases
     case "${1-}" in
     use | off)
-        if [[ $1 == use && ($# -ne 2 || $2 == -*) || $1 == off && $# -ne 1 ]]; then
-            \builtin printf '%s\n' 'swop: usage: swop use NAME, or swop off (profiles: swop list)' >&2
-            \builtin return 2
-        fi
-        if [[ $1 == use ]]; then
-            __swop_env=$(@SWOP_EXE@ env --shell bash "$2") || \builtin return
-        else
-            __swop_env=$(@SWOP_EXE@ env --off --shell bash) || \builtin return
-        fi
+        # swop reads the words and prints the exports; this only runs them.
+        __swop_env=$(SWOP_SHELL_FUNCTION=bash @SWOP_EXE@ "$@") || \builtin return
         # swop prints plain `export` and `unset`: an alias of either must not apply.
         __swop_aliases=$(\builtin shopt -p expand_aliases) || \builtin true
         \builtin shopt -u expand_aliases

@@ -22,15 +22,8 @@ function swop --description 'Run swop; `swop use NAME` and `swop off` switch thi
             # Piped, not captured: fish 3 sends a command substitution's stderr
             # past the function's redirections. On error swop prints nothing to
             # source, so a failed switch changes nothing.
-            if test "$argv[1]" = use; and set -q argv[2]; and not set -q argv[3]
-                and not string match -q -- '-*' $argv[2]
-                @SWOP_EXE@ env --shell fish $argv[2] | builtin source
-            else if test "$argv[1]" = off; and not set -q argv[2]
-                @SWOP_EXE@ env --off --shell fish | builtin source
-            else
-                builtin printf '%s\n' 'swop: usage: swop use NAME, or swop off (profiles: swop list)' >&2
-                builtin return 2
-            end
+            # swop reads the words and prints the exports; this only runs them.
+            SWOP_SHELL_FUNCTION=fish @SWOP_EXE@ $argv | builtin source
             for __swop_s in $pipestatus
                 test $__swop_s = 0; or builtin return $__swop_s
             end

@@ -32,15 +32,8 @@
         \builtin local __swop_env
         case "${1-}" in
         use | off)
-            if [[ $1 == use && ($# -ne 2 || $2 == -*) || $1 == off && $# -ne 1 ]]; then
-                \builtin print -ru2 -- 'swop: usage: swop use NAME, or swop off (profiles: swop list)'
-                \builtin return 2
-            fi
-            if [[ $1 == use ]]; then
-                __swop_env=$(@SWOP_EXE@ env --shell zsh "$2") || \builtin return
-            else
-                __swop_env=$(@SWOP_EXE@ env --off --shell zsh) || \builtin return
-            fi
+            # swop reads the words and prints the exports; this only runs them.
+            __swop_env=$(SWOP_SHELL_FUNCTION=zsh @SWOP_EXE@ "$@") || \builtin return
             # no_aliases (above) keeps aliases of export or unset out of this.
             \builtin eval -- "${__swop_env}"
             ;;

@@ -7,6 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::discover::{Os, Tracer};
+use crate::lock::{LockMode, Wait};
+use crate::shell::ShellKind;
 use crate::trace::Format;
 
 /// Run the same command-line tool as several accounts at once.
@@ -23,6 +26,12 @@ pub struct Cli {
 /// The whole command line, for help, completion scripts and the manual.
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
+}
+
+/// Completes an argument that names an existing profile: the shells ask the
+/// binary (see `swop completions`), which lists the store.
+fn profile_names() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::cmd::completions::profile_names)
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,7 +142,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Profile to show
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     /// Print JSON
     #[arg(long)]
@@ -143,14 +152,14 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct RmArgs {
     /// Profile to delete, with everything in its folders
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
 }
 
 #[derive(Debug, Args)]
 pub struct PsArgs {
     /// Only this profile's processes
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
     /// Print JSON: an array of processes
     #[arg(long)]
@@ -160,7 +169,7 @@ pub struct PsArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// The profile whose processes to end
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
     /// End the processes of every profile
     #[arg(long, conflicts_with = "name")]
@@ -177,7 +186,7 @@ pub struct StopArgs {
 pub struct EnvArgs {
     /// Profile to switch to
     #[arg(
-        value_name = "NAME",
+        value_name = "NAME", add = profile_names(),
         required_unless_present = "off",
         conflicts_with = "off"
     )]
@@ -193,7 +202,7 @@ pub struct EnvArgs {
 #[derive(Debug, Args)]
 pub struct UseArgs {
     /// Profile to switch to
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
 }
 
@@ -202,26 +211,6 @@ pub struct RecipesArgs {
     /// Print JSON: an array of recipes
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellKind {
-    Bash,
-    Zsh,
-    Fish,
-    Sh,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum LockMode {
-    /// One command per profile at a time
-    #[default]
-    Exclusive,
-    /// Many commands at once, but none while an exclusive holder runs
-    Shared,
-    /// No lock
-    None,
 }
 
 #[derive(Debug, Args)]
@@ -234,26 +223,6 @@ pub struct LockArgs {
     pub wait: Option<Wait>,
 }
 
-/// How long to wait for a busy profile.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Wait {
-    Forever,
-    Seconds(f64),
-}
-
-impl std::str::FromStr for Wait {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s == "forever" {
-            return Ok(Wait::Forever);
-        }
-        match s.parse::<f64>() {
-            Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(Wait::Seconds(secs)),
-            _ => Err(format!("expected a number of seconds, got {s:?}")),
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 #[command(
     after_help = "Without --lock, a command that the recipe of the profile's tool marks \
@@ -262,7 +231,7 @@ impl std::str::FromStr for Wait {
 )]
 pub struct ExecArgs {
     /// Profile to run the command as
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
@@ -274,7 +243,7 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct ShellArgs {
     /// Profile to start the shell in
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
@@ -297,20 +266,6 @@ pub struct InitArgs {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Os {
-    Linux,
-    Macos,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Tracer {
-    Strace,
-    #[value(name = "fs_usage", alias = "fs-usage")]
-    FsUsage,
-    Eslogger,
 }
 
 #[derive(Debug, Args)]
@@ -376,3 +331,58 @@ fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
     }
     Ok(std::time::Duration::from_secs_f64(secs))
 }
+
+/// clap's reading of an enum that a domain module defines (without clap):
+/// each variant's name on the command line, its aliases and its help.
+macro_rules! value_enum {
+    ($ty:ty { $($variant:path => $name:literal $([$($alias:literal),*])? $(: $help:literal)?),+ $(,)? }) => {
+        impl ValueEnum for $ty {
+            fn value_variants<'a>() -> &'a [Self] {
+                &[$($variant),+]
+            }
+
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(match self {
+                    $($variant => clap::builder::PossibleValue::new($name)
+                        $($(.alias($alias))*)?
+                        $(.help($help))?,)+
+                })
+            }
+        }
+    };
+}
+
+value_enum!(ShellKind {
+    ShellKind::Bash => "bash",
+    ShellKind::Zsh => "zsh",
+    ShellKind::Fish => "fish",
+    ShellKind::Sh => "sh",
+    ShellKind::Json => "json",
+    ShellKind::Elvish => "elvish",
+    ShellKind::Xonsh => "xonsh",
+    ShellKind::Nu => "nu",
+    ShellKind::Tcsh => "tcsh" ["csh"],
+});
+
+value_enum!(LockMode {
+    LockMode::Exclusive => "exclusive": "One command per profile at a time",
+    LockMode::Shared => "shared": "Many commands at once, but none while an exclusive holder runs",
+    LockMode::None => "none": "No lock",
+});
+
+value_enum!(Os {
+    Os::Linux => "linux",
+    Os::Macos => "macos",
+});
+
+value_enum!(Tracer {
+    Tracer::Strace => "strace",
+    Tracer::FsUsage => "fs_usage" ["fs-usage"],
+    Tracer::Eslogger => "eslogger",
+});
+
+value_enum!(Format {
+    Format::Strace => "strace",
+    Format::FsUsage => "fs_usage" ["fs-usage"],
+    Format::Eslogger => "eslogger",
+});

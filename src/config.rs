@@ -132,17 +132,11 @@ impl Config {
     }
 }
 
-/// A tool name becomes a shell function name: letters, digits, `.`, `_`, `-`,
-/// starting with a letter, digit or `_`, and not a name the shells reserve.
+/// A wrapped tool's name becomes a shell function's: a tool name (see
+/// [`crate::names::is_tool_name`]) that the shells or swop's integration do
+/// not need for themselves.
 pub fn check_tool_name(name: &str) -> std::result::Result<(), String> {
-    let bytes = name.as_bytes();
-    let well_formed = !bytes.is_empty()
-        && bytes.len() <= 64
-        && (bytes[0].is_ascii_alphanumeric() || bytes[0] == b'_')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if !well_formed {
+    if !crate::names::is_tool_name(name) {
         return Err(format!(
             "wrap: {name:?} is not a tool name; use 1 to 64 characters from A-Z a-z 0-9 . _ -, \
              starting with a letter, digit or _"

@@ -15,6 +15,8 @@ pub const NOT_FOUND: i32 = 67;
 /// The profile is in use: its lock is held or a process runs in it
 /// (sysexits' EX_TEMPFAIL: try again later, or wait with --wait).
 pub const IN_USE: i32 = 75;
+/// A profile of that name exists already (sysexits' EX_CANTCREAT).
+pub const EXISTS: i32 = 73;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -27,6 +29,9 @@ pub enum Error {
     /// The named profile does not exist: exit [`NOT_FOUND`].
     #[error("{0}")]
     NotFound(String),
+    /// A profile of the name to create exists: exit [`EXISTS`].
+    #[error("{0}")]
+    Exists(String),
     /// The profile is busy (its lock, or processes running in it): exit [`IN_USE`].
     #[error("{0}")]
     InUse(String),
@@ -53,6 +58,7 @@ impl Error {
             Error::Usage(_) => 2,
             Error::User(_) | Error::Io { .. } => 1,
             Error::NotFound(_) => NOT_FOUND,
+            Error::Exists(_) => EXISTS,
             Error::InUse(_) => IN_USE,
             Error::Exec { code, .. } => *code,
             Error::Interrupted(signal) => 128 + signal,

@@ -4,21 +4,22 @@
 //! its credentials and state, handed to the tool through environment variables.
 
 pub mod cli;
-pub mod cmd;
-pub mod config;
+pub(crate) mod cmd;
+pub(crate) mod config;
 pub mod discover;
 pub mod error;
-pub mod lock;
+pub(crate) mod lock;
 pub mod names;
 pub mod recipe;
-pub mod residents;
+pub mod redact;
+pub(crate) mod residents;
 pub mod shell;
-pub mod slips;
-pub mod status;
+pub(crate) mod slips;
+pub(crate) mod status;
 pub mod store;
 pub mod switch;
 pub mod trace;
-pub mod util;
+pub(crate) mod util;
 
 use clap::Parser;
 
@@ -31,6 +32,7 @@ mod test_skips;
 
 /// Parse the command line, run it, and turn the outcome into an exit code.
 pub fn main() -> i32 {
+    cmd::completions::answer_if_asked();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `swop env` runs on every shell switch and in prompt hooks, `swop exec` on
     // every wrapped tool: their plain forms skip building the whole clap
@@ -51,15 +53,23 @@ pub fn main() -> i32 {
             }
             None => {
                 let word = args.get(1).and_then(|a| a.to_str());
-                if let Some(word @ ("use" | "off")) = word.filter(|_| err.use_stderr()) {
+                let shell_function = cmd::shell_function().is_some();
+                if let Some(word @ ("use" | "off")) =
+                    word.filter(|_| err.use_stderr() && !shell_function)
+                {
                     eprintln!("swop: {}", needs_shell_integration(word, None));
                     return 2;
                 }
                 let code = if err.use_stderr() { 2 } else { 0 };
+                // The shell function evaluates stdout: help goes to stderr.
+                if code == 0 && cmd::shell_function().is_some() {
+                    eprint!("{}", err.render());
+                    return 0;
+                }
                 // clap quotes the offending argument: a token typed in the
                 // wrong place is shown redacted (and then without colours).
                 let plain = err.render().to_string();
-                let redacted = discover::redact::redact_text(&plain);
+                let redacted = redact::redact_text(&plain);
                 if code == 2 && redacted != plain {
                     eprint!("{}", util::printable_text(&redacted));
                     return code;
@@ -100,7 +110,7 @@ fn finish(result: Result<()>) -> i32 {
             // Messages quote paths, values and commands from the store, the
             // environment and the command line: no secret and no escape
             // sequence may reach the terminal through one.
-            let message = discover::redact::redact_text(&err.to_string());
+            let message = redact::redact_text(&err.to_string());
             eprintln!("swop: {}", util::printable_text(&message));
             err.code()
         }

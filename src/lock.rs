@@ -18,12 +18,43 @@ use std::time::{Duration, Instant};
 pub use inherited::LOCK_FD_VAR;
 #[cfg(target_os = "linux")]
 pub use table::lock_key;
-pub use table::{Holder, KernelLocks, fdinfo_flock, holders, in_use, in_use_with};
+pub use table::{KernelLocks, fdinfo_flock, holders, in_use_with};
 
-use crate::cli::{LockMode, Wait};
 use crate::error::{Error, Result, at_path};
 use crate::store::Profile;
 use table::describe_holders;
+
+/// How a command holds its profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LockMode {
+    /// One command per profile at a time
+    #[default]
+    Exclusive,
+    /// Many commands at once, but none while an exclusive holder runs
+    Shared,
+    /// No lock
+    None,
+}
+
+/// How long to wait for a busy profile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Wait {
+    Forever,
+    Seconds(f64),
+}
+
+impl std::str::FromStr for Wait {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "forever" {
+            return Ok(Wait::Forever);
+        }
+        match s.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(Wait::Seconds(secs)),
+            _ => Err(format!("expected a number of seconds, got {s:?}")),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct ProfileLock {

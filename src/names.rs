@@ -27,6 +27,29 @@ pub fn check_profile_name(name: &str) -> Result<()> {
     }
 }
 
+/// A tool's name (a recipe's, a wrapped command's): `[A-Za-z0-9_][A-Za-z0-9._-]{0,63}`.
+/// It becomes a file name (`recipes/TOOL.toml`) and a shell function's name.
+pub fn is_tool_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 64
+        && (bytes[0].is_ascii_alphanumeric() || bytes[0] == b'_')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+pub fn check_tool_name(name: &str) -> Result<()> {
+    if is_tool_name(name) {
+        Ok(())
+    } else {
+        Err(Error::user(format!(
+            "invalid tool name {}: use 1 to 64 characters from A-Z a-z 0-9 . _ -, starting with a letter, digit or _",
+            crate::util::quoted(name)
+        )))
+    }
+}
+
 /// `[A-Za-z_][A-Za-z0-9_]*`, at most 128 bytes.
 pub fn is_var_name(name: &str) -> bool {
     let bytes = name.as_bytes();

@@ -76,8 +76,7 @@ impl Recipe {
 
     /// The recipe recorded on this machine, if any.
     pub fn recorded(store: &Store, tool: &str) -> Result<Option<Recipe>> {
-        crate::names::check_profile_name(tool)
-            .map_err(|_| Error::user(format!("invalid tool name {tool:?}")))?;
+        crate::names::check_tool_name(tool)?;
         let path = Self::path(store, tool);
         let again = format!("run swop discover --record {tool} again or delete it");
         match std::fs::symlink_metadata(path.parent().unwrap_or(store.root())) {
@@ -163,7 +162,7 @@ impl Recipe {
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().into_string().ok())
             .filter_map(|name| name.strip_suffix(".toml").map(str::to_string))
-            .filter(|tool| crate::names::is_profile_name(tool))
+            .filter(|tool| crate::names::is_tool_name(tool))
             .collect();
         tools.sort();
         Ok(tools)

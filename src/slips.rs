@@ -101,14 +101,15 @@ fn shown(args: &[OsString]) -> String {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     words[0] = "swop".into();
-    let words = crate::discover::redact::redact_command(&words);
+    let words = crate::redact::redact_command(&words);
     crate::shell::posix_join(words.iter().map(|w| std::ffi::OsStr::new(w.as_str())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::{Command, LockMode, Wait};
+    use crate::cli::Command;
+    use crate::lock::{LockMode, Wait};
 
     fn args(line: &[&str]) -> Vec<OsString> {
         std::iter::once("swop")

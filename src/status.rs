@@ -14,8 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::cli::LockMode;
-use crate::lock::{LOCK_FD_VAR, ProfileLock};
+use crate::lock::{LOCK_FD_VAR, LockMode, ProfileLock};
 use crate::recipe::StatusCommand;
 use crate::store::{Profile, Store};
 
@@ -221,7 +220,7 @@ fn pick_line(stdout: &[u8], stderr: &[u8], shows: &[&str]) -> String {
 /// Text fit for one line on a terminal or in JSON: secrets redacted,
 /// control characters escaped, cut to a readable length.
 fn one_line(text: &str) -> String {
-    let redacted = crate::discover::redact::redact_text(text.lines().next().unwrap_or(""));
+    let redacted = crate::redact::redact_text(text.lines().next().unwrap_or(""));
     let line = crate::util::printable_line(&redacted).into_owned();
     match line.char_indices().nth(DETAIL_LIMIT) {
         Some((at, _)) => format!("{}…", &line[..at]),

@@ -398,7 +398,7 @@ impl Store {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
         }
         values::check_file(&file).map_err(|e| bad(e.to_string()))?;
-        if let Some(tool) = file.tools.iter().find(|t| !names::is_profile_name(t)) {
+        if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(format!(
                 "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
             )));
@@ -539,7 +539,7 @@ impl Store {
         values::check_file(&file)?;
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
-            return Err(Error::user(format!(
+            return Err(Error::Exists(format!(
                 "profile {name:?} already exists (swop show {name})"
             )));
         }
@@ -574,7 +574,7 @@ impl Store {
         if let Err(e) = rename_noreplace(&tmp, &final_dir) {
             let _ = fs::remove_dir_all(&tmp);
             if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
-                return Err(Error::user(format!(
+                return Err(Error::Exists(format!(
                     "profile {name:?} already exists (swop show {name})"
                 )));
             }

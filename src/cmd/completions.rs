@@ -1,28 +1,23 @@
-//! `swop completions SHELL`: clap_complete's scripts, plus profile names.
+//! `swop completions SHELL`: a script that asks swop itself what to complete.
 //!
-//! The scripts come from the command line as the user types it, `use` and
-//! `off` included (see [`crate::cli::command`]). For bash, zsh and fish a hook
-//! from `shell/complete.*` completes profile names through `swop list --names`
-//! wherever a subcommand expects one.
+//! The script registers a completion function that runs
+//! `COMPLETE=SHELL swop -- WORDS...`; swop answers from its clap command (the
+//! one definition of its grammar: subcommands, options, their values) and,
+//! where an argument names an existing profile, from the store. Nothing is
+//! generated from a copy of the grammar, so nothing can drift from it.
 
-use clap_complete::Shell;
+use std::ffi::OsStr;
+
+use clap_complete::CompletionCandidate;
+use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
 use super::Run;
 use crate::cli::{CompletionsArgs, command};
 use crate::error::Result;
 use crate::util::print_bytes;
 
-const BASH_HOOK: &str = include_str!("../../shell/complete.bash");
-const ZSH_HOOK: &str = include_str!("../../shell/complete.zsh");
-const FISH_HOOK: &str = include_str!("../../shell/complete.fish");
-
-/// The subcommands whose NAME argument is an existing profile.
-pub const TAKES_PROFILE: [&str; 8] = ["use", "env", "exec", "shell", "show", "rm", "ps", "stop"];
-
-/// Stands for the profile names in the generated zsh script, where the hook's
-/// `_swop_profiles` takes its place.
-const PROFILES_MARKER: &str = "SWOP_PROFILE_NAMES_MARKER";
-const ZSH_ENTRY: &str = "if [ \"$funcstack[1]\" = \"_swop\" ]; then";
+/// The environment variable that turns a run of swop into a completion.
+pub const COMPLETE_VAR: &str = "COMPLETE";
 
 impl Run for CompletionsArgs {
     fn run(&self) -> Result<()> {
@@ -30,35 +25,107 @@ impl Run for CompletionsArgs {
     }
 }
 
-/// The completion script for `shell`.
-pub fn script(shell: Shell) -> String {
-    match shell {
-        Shell::Bash => generate(shell, command()) + BASH_HOOK,
-        Shell::Fish => generate(shell, command()) + FISH_HOOK,
-        Shell::Zsh => {
-            let mut command = command();
-            for sub in TAKES_PROFILE {
-                command = command.mut_subcommand(sub, |c| {
-                    c.mut_arg("name", |a| a.value_parser([PROFILES_MARKER]))
-                });
-            }
-            let text = generate(shell, command)
-                .replace(&format!(":({PROFILES_MARKER})'"), ":_swop_profiles'");
-            // The hook must be defined before the script's last lines call _swop,
-            // whether the file is autoloaded from fpath or sourced.
-            match text.rfind(ZSH_ENTRY) {
-                Some(at) => format!("{}{ZSH_HOOK}{}", &text[..at], &text[at..]),
-                None => text + ZSH_HOOK,
-            }
-        }
-        _ => generate(shell, command()),
+/// Answer a shell's completion request and exit, when this run is one.
+pub fn answer_if_asked() {
+    if std::env::var_os(COMPLETE_VAR).is_some_and(|v| !v.is_empty()) {
+        clap_complete::CompleteEnv::with_factory(completion_command)
+            .var(COMPLETE_VAR)
+            .complete();
     }
 }
 
-fn generate(shell: Shell, mut command: clap::Command) -> String {
+/// The command as completion sees it: options are offered only when
+/// nothing else fits or a `-` was typed, so that `swop exec <TAB>` lists
+/// profiles, not flags. (The completer keeps hidden candidates out when
+/// visible ones exist.)
+fn completion_command() -> clap::Command {
+    fn hide_options(cmd: clap::Command) -> clap::Command {
+        use clap::{Arg, ArgAction};
+        // clap adds `--help` (and `--version`) when it builds the command:
+        // hidden twins take their place.
+        let versioned = cmd.get_version().is_some();
+        let mut cmd = cmd
+            .mut_args(|arg| {
+                if arg.get_long().is_some() || arg.get_short().is_some() {
+                    arg.hide(true)
+                } else {
+                    arg
+                }
+            })
+            .disable_help_flag(true)
+            .arg(
+                Arg::new("help")
+                    .long("help")
+                    .short('h')
+                    .action(ArgAction::Help)
+                    .hide(true),
+            );
+        if versioned {
+            cmd = cmd.disable_version_flag(true).arg(
+                Arg::new("version")
+                    .long("version")
+                    .short('V')
+                    .action(ArgAction::Version)
+                    .hide(true),
+            );
+        }
+        cmd.mut_subcommands(hide_options)
+    }
+    hide_options(command())
+}
+
+/// The registration script for `shell`.
+pub fn script(shell: clap_complete::Shell) -> String {
+    let completer: &dyn EnvCompleter = match shell {
+        clap_complete::Shell::Bash => &Bash,
+        clap_complete::Shell::Zsh => &Zsh,
+        clap_complete::Shell::Fish => &Fish,
+        clap_complete::Shell::Elvish => &Elvish,
+        clap_complete::Shell::PowerShell => &Powershell,
+        _ => &Bash,
+    };
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, "swop", &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    // Writing to a Vec cannot fail.
+    let _ = completer.write_registration(COMPLETE_VAR, "swop", "swop", "swop", &mut out);
+    let mut text = String::from_utf8_lossy(&out).into_owned();
+    if shell == clap_complete::Shell::Zsh {
+        // Autoloaded from fpath as `_swop`, the file runs on the first Tab:
+        // it registers the completer, which must then answer that Tab too.
+        text.push_str(
+            "if [[ ${funcstack[1]-} == _swop ]]; then _clap_dynamic_completer_swop \"$@\"; fi\n",
+        );
+    }
+    text
+}
+
+/// The profiles whose names start with what is typed so far.
+pub fn profile_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let Ok(store) = crate::store::Store::open() else {
+        return Vec::new();
+    };
+    store
+        .names()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.starts_with(typed))
+        .map(|name| {
+            // What the profile binds, shown beside its name where the shell can.
+            let about = store.load(&name).ok().map(|p| {
+                p.bindings
+                    .iter()
+                    .map(|b| b.var.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let about = about
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| "profile".into());
+            CompletionCandidate::new(name).help(Some(about.into()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -66,73 +133,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn zsh_completes_profile_names_for_every_subcommand_that_takes_one() {
-        let text = script(Shell::Zsh);
-        assert!(!text.contains(PROFILES_MARKER), "{text}");
-        let calls = text.matches(":_swop_profiles'").count();
-        // `rm` is generated twice, as itself and as its alias `remove`.
-        assert_eq!(calls, TAKES_PROFILE.len() + 1, "{text}");
-        let hook = text.find("_swop_profiles() {").unwrap();
-        assert!(hook < text.rfind(ZSH_ENTRY).unwrap());
-    }
-
-    /// The options whose value is the next word, which the hooks must skip.
-    const TAKES_VALUE: [&str; 4] = ["--lock", "--shell", "--wait", "--timeout"];
-
-    /// The hooks are shell code with their own copies of the lists: they must
-    /// name the same subcommands (and `rm`'s alias) and the same options.
-    #[test]
-    fn the_hooks_list_every_subcommand_that_takes_a_profile() {
-        let bash_case = BASH_HOOK
-            .lines()
-            .find(|l| l.trim_start().starts_with("use |"))
-            .expect("the bash hook's case of subcommands");
-        let fish_list = FISH_HOOK
-            .lines()
-            .find(|l| l.contains("contains -- \"$sub\""))
-            .expect("the fish hook's list of subcommands");
-        let words = |text: &str| -> Vec<String> {
-            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-                .filter(|w| !w.is_empty())
-                .map(String::from)
-                .collect()
-        };
-        let mut wanted: Vec<String> = TAKES_PROFILE.iter().map(|s| s.to_string()).collect();
-        wanted.push("remove".into());
-        wanted.sort();
-        let mut bash = words(bash_case);
-        bash.sort();
-        assert_eq!(bash, wanted, "{bash_case}");
-        let mut fish: Vec<String> = words(fish_list)
-            .into_iter()
-            .filter(|w| wanted.contains(w))
-            .collect();
-        fish.sort();
-        assert_eq!(fish, wanted, "{fish_list}");
-        for option in TAKES_VALUE {
-            assert!(
-                BASH_HOOK.contains(&format!("{option} "))
-                    || BASH_HOOK.contains(&format!("{option})")),
-                "bash: {option}"
-            );
-            assert!(FISH_HOOK.contains(&format!(" {option}")), "fish: {option}");
-        }
-    }
-
-    #[test]
-    fn every_shell_offers_use_and_off() {
-        for (shell, form) in [
-            (Shell::Bash, "swop,{})"),
-            (Shell::Zsh, "'{}:Switch this shell"),
-            (Shell::Fish, "-f -a \"{}\" -d 'Switch this shell"),
-            (Shell::Elvish, "cand {} 'Switch this shell"),
-            (Shell::PowerShell, "[CompletionResult]::new('{}', '{}'"),
+    fn every_script_calls_swop_back() {
+        for shell in [
+            clap_complete::Shell::Bash,
+            clap_complete::Shell::Zsh,
+            clap_complete::Shell::Fish,
+            clap_complete::Shell::Elvish,
+            clap_complete::Shell::PowerShell,
         ] {
             let text = script(shell);
-            for sub in ["use", "off"] {
-                let wanted = form.replace("{}", sub);
-                assert!(text.contains(&wanted), "{shell}: no {wanted}");
-            }
+            assert!(text.contains(COMPLETE_VAR), "{shell}: {text}");
+            assert!(text.contains("swop"), "{shell}: {text}");
         }
     }
 }

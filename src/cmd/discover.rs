@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::Run;
-use crate::cli::{DiscoverArgs, Os, Tracer};
+use crate::cli::DiscoverArgs;
 use crate::discover::findings::{self, today};
 use crate::discover::inputs::TraceInputs;
 use crate::discover::macos::{self, MacTracer};
@@ -15,6 +15,7 @@ use crate::discover::offline::{analyse_trace_file, capture_command, capture_inst
 use crate::discover::privacy::private;
 use crate::discover::report::Findings;
 use crate::discover::tracer::{Output, StepTracer, Strace};
+use crate::discover::{Os, Tracer};
 use crate::error::{Error, Result, at_path};
 use crate::recipe::{Recipe, Verified};
 use crate::store::Store;
@@ -137,8 +138,7 @@ impl DiscoverArgs {
             expect_exit: self.expect_exit.clone(),
         };
         if let Some(tool) = &self.record {
-            crate::names::check_profile_name(tool)
-                .map_err(|_| Error::usage(format!("invalid tool name {tool:?}")))?;
+            crate::names::check_tool_name(tool).map_err(|e| Error::usage(e.to_string()))?;
         }
         let d = method::discover(tracer, &opts)?;
         Ok(findings::findings_from(

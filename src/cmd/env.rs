@@ -6,8 +6,9 @@ use std::ffi::OsString;
 use clap::ValueEnum;
 
 use super::Run;
-use crate::cli::{EnvArgs, ShellKind};
-use crate::error::Result;
+use crate::cli::EnvArgs;
+use crate::error::{Error, Result};
+use crate::shell::ShellKind;
 use crate::store::Store;
 use crate::switch;
 use crate::util::print_bytes;
@@ -18,31 +19,44 @@ impl Run for EnvArgs {
             Some(kind) => kind,
             None => crate::shell::detect(std::env::var_os("SHELL").as_deref())?,
         };
-        let store = Store::open()?;
-        let profile = match &self.name {
-            Some(name) if !self.off => {
-                let profile = store.load(name)?;
-                store.ensure_binding_dirs(&profile)?;
-                Some(profile)
-            }
-            _ => None,
-        };
-        let plan = switch::plan(
-            &switch::Current::process(&store),
-            profile.as_ref(),
-            store.root(),
-        )?;
-        for warning in &plan.warnings {
-            eprintln!("swop: warning: {warning}");
-        }
-        if let Some(notice) = profile
-            .as_ref()
-            .and_then(|p| switch::removal_notice(&plan.removed, p, true))
-        {
-            eprintln!("swop: {notice}");
-        }
-        print_bytes(&crate::shell::render(kind, &plan.changes))
+        switch(self.name.as_deref().filter(|_| !self.off), kind)
     }
+}
+
+/// Print the exports that switch a shell of `kind` to `name`, or back
+/// (`None`): `swop env`, and `swop use`/`off` through the shell function.
+pub fn switch(name: Option<&str>, kind: ShellKind) -> Result<()> {
+    switch_as(name, kind, kind)
+}
+
+/// Switch for a `shell`, printed in `syntax`: the nushell function reads
+/// JSON, as nushell cannot evaluate text it is handed.
+pub fn switch_as(name: Option<&str>, shell: ShellKind, syntax: ShellKind) -> Result<()> {
+    let store = Store::open()?;
+    let profile = match name {
+        Some(name) => {
+            let profile = store.load(name)?;
+            store.ensure_binding_dirs(&profile)?;
+            Some(profile)
+        }
+        _ => None,
+    };
+    let plan = switch::plan(
+        &switch::Current::process(&store),
+        profile.as_ref(),
+        store.root(),
+    )?;
+    for warning in &plan.warnings {
+        eprintln!("swop: warning: {warning}");
+    }
+    crate::shell::check(shell, &plan.changes).map_err(Error::user)?;
+    if let Some(notice) = profile
+        .as_ref()
+        .and_then(|p| switch::removal_notice(&plan.removed, p, true))
+    {
+        eprintln!("swop: {notice}");
+    }
+    print_bytes(&crate::shell::render(syntax, &plan.changes))
 }
 
 /// `swop env NAME`, `swop env --off` and their `--shell X` forms, parsed without
@@ -121,7 +135,7 @@ mod tests {
             &["env", "--help"],
             &["env", "a", "b"],
             &["env", "a", "--off"],
-            &["env", "a", "--shell", "tcsh"],
+            &["env", "a", "--shell", "csh"],
             &["env", "a", "--shell"],
             &["env", "a", "--shell", "sh", "--shell", "sh"],
             &["list"],

@@ -6,8 +6,9 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use super::Run;
-use crate::cli::{ExecArgs, LockArgs, LockMode};
+use crate::cli::{ExecArgs, LockArgs};
 use crate::error::{Error, Result};
+use crate::lock::LockMode;
 use crate::lock::{CommandLock, LOCK_FD_VAR, ProfileLock};
 use crate::store::Store;
 use crate::switch;
@@ -82,7 +83,7 @@ pub fn exec_in_profile(
         eprintln!("swop: {announce}");
     }
     let err = command.exec();
-    let shown = crate::discover::redact::redact_text(&program.to_string_lossy());
+    let shown = crate::redact::redact_text(&program.to_string_lossy());
     Err(match err.kind() {
         std::io::ErrorKind::NotFound => Error::Exec {
             code: 127,
@@ -112,7 +113,7 @@ fn redacted_command_line(argv: &[OsString]) -> String {
         .iter()
         .map(|w| OsStr::to_string_lossy(w).into_owned())
         .collect();
-    crate::discover::redact::redact_command(&words).join(" ")
+    crate::redact::redact_command(&words).join(" ")
 }
 
 /// `swop exec NAME [--lock MODE] [--wait [SECS]] -- CMD...` parsed without
@@ -164,7 +165,7 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
                             words.next();
                             secs
                         }
-                        _ => crate::cli::Wait::Forever,
+                        _ => crate::lock::Wait::Forever,
                     },
                 });
             }

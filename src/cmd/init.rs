@@ -99,9 +99,9 @@ mod tests {
     #[test]
     fn the_path_is_quoted_for_each_shell() {
         let exe = b"/it's \\ $(x)/swop";
-        assert!(text(InitShell::Bash, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
-        assert!(text(InitShell::Zsh, exe, &[]).contains(r"'/it'\''s \ $(x)/swop' env"));
-        assert!(text(InitShell::Fish, exe, &[]).contains(r"'/it\'s \\ $(x)/swop' env"));
+        assert!(text(InitShell::Bash, exe, &[]).contains(r#"'/it'\''s \ $(x)/swop' "$@""#));
+        assert!(text(InitShell::Zsh, exe, &[]).contains(r#"'/it'\''s \ $(x)/swop' "$@""#));
+        assert!(text(InitShell::Fish, exe, &[]).contains(r"'/it\'s \\ $(x)/swop' $argv"));
     }
 
     #[test]

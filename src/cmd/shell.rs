@@ -5,8 +5,9 @@ use std::ffi::OsString;
 
 use super::Run;
 use super::exec::exec_in_profile;
-use crate::cli::{LockArgs, LockMode, ShellArgs};
+use crate::cli::{LockArgs, ShellArgs};
 use crate::error::Result;
+use crate::lock::LockMode;
 
 impl Run for ShellArgs {
     fn run(&self) -> Result<()> {

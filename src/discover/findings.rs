@@ -6,13 +6,13 @@ use super::macos;
 use super::markdown;
 use super::method::{Discovery, Step};
 use super::privacy;
-use super::redact;
 use super::report::{
     CandidateView, Findings, PathCounts, Requirement, RunView, StepView, TestedOn,
 };
 use super::runner::describe_end;
 use super::system;
 use crate::recipe;
+use crate::redact;
 
 pub fn findings_from(
     d: &Discovery,

@@ -606,7 +606,7 @@ fn check_runnable(step: &Step) -> Result<()> {
             code: 127,
             message: format!(
                 "{}: command not found",
-                super::redact::redact_text(&program.to_string_lossy())
+                crate::redact::redact_text(&program.to_string_lossy())
             ),
         })
     }
@@ -719,7 +719,7 @@ fn join(set: &BTreeSet<String>) -> String {
 }
 
 pub fn progress(message: &str) {
-    eprintln!("swop: {}", super::redact::redact_text(message));
+    eprintln!("swop: {}", crate::redact::redact_text(message));
 }
 
 #[cfg(test)]

@@ -1,25 +1,40 @@
 //! `swop discover`: trace a tool, classify what it touches, find and prove the
 //! smallest set of variables that keeps two accounts apart, and report.
 
-pub mod candidates;
-pub mod classify;
-pub mod cleanroom;
-pub mod findings;
-pub mod inputs;
-pub mod keyring;
-pub mod macos;
-pub mod markdown;
-pub mod method;
-pub mod offline;
+pub(crate) mod candidates;
+pub(crate) mod classify;
+pub(crate) mod cleanroom;
+pub(crate) mod findings;
+pub(crate) mod inputs;
+pub(crate) mod keyring;
+pub(crate) mod macos;
+pub(crate) mod markdown;
+pub(crate) mod method;
+pub(crate) mod offline;
 pub mod privacy;
-pub mod private_json;
-pub mod redact;
-pub mod report;
-pub mod runner;
-pub mod sandbox;
-pub mod scratch;
-pub mod snapshot;
-pub mod supervise;
-pub mod system;
-pub mod tracer;
-pub mod verdict;
+pub(crate) mod private_json;
+
+pub(crate) mod report;
+pub(crate) mod runner;
+pub(crate) mod sandbox;
+pub(crate) mod scratch;
+pub(crate) mod snapshot;
+pub(crate) mod supervise;
+pub(crate) mod system;
+pub(crate) mod tracer;
+pub(crate) mod verdict;
+
+/// The OS a trace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Macos,
+}
+
+/// A tracer swop can drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracer {
+    Strace,
+    FsUsage,
+    Eslogger,
+}

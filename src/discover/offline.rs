@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::Os;
 use super::classify::{self, Class, ClassifiedPath, Classifier};
 use super::findings::{global_writes, redacted_invocation, tracing_limitations};
 use super::inputs::{TraceInputs, format_name};
@@ -12,7 +13,6 @@ use super::method::real_home;
 use super::report::{Findings, PathCounts, Requirement, TestedOn};
 use super::runner::Concurrency;
 use super::tracer::Observation;
-use crate::cli::Os;
 use crate::error::{Error, Result};
 use crate::recipe;
 use crate::trace::{self, Format};

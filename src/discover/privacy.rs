@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub fn private(text: &str) -> String {
     static HOMES: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
     let homes = HOMES.get_or_init(homes);
-    anonymize_homes(&super::redact::redact_text(text), homes)
+    anonymize_homes(&crate::redact::redact_text(text), homes)
 }
 
 /// A path or word of a command as a report may show it: a path under the

@@ -117,14 +117,9 @@ pub struct Findings {
 }
 
 impl Findings {
-    /// The findings as one JSON object, every string in it private (see
+    /// The findings as one JSON object, written as it is made: a big trace's
+    /// findings need not be held as text. Every string in it is private (see
     /// [`private`]).
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&Private(self)).unwrap_or_default() + "\n"
-    }
-
-    /// The JSON, written as it is made: a big trace's findings need not be
-    /// held as text. Every string in it is private, as in [`Findings::to_json`].
     pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
         use std::io::Write;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, out);

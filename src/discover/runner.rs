@@ -356,7 +356,7 @@ impl Runner<'_> {
         }
         let text = String::from_utf8_lossy(&output);
         let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-        Some(super::redact::redact_text(line))
+        Some(crate::redact::redact_text(line))
     }
 }
 
@@ -411,7 +411,7 @@ fn run_unattended(
         drop(cmd);
         let child = spawned.map_err(|e| Error::Exec {
             code: 127,
-            message: format!("cannot run {}: {e}", super::redact::redact_text(&program)),
+            message: format!("cannot run {}: {e}", crate::redact::redact_text(&program)),
         })?;
         let tail = std::thread::spawn(move || keep_tail(reader, OUTPUT_TAIL));
         let ended = supervise::supervise(
@@ -469,5 +469,5 @@ fn last_line(output: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(output);
     let line = text.lines().map(str::trim).rfind(|l| !l.is_empty())?;
     let line: String = line.chars().take(200).collect();
-    Some(super::redact::redact_text(&line))
+    Some(crate::redact::redact_text(&line))
 }

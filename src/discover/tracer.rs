@@ -284,10 +284,6 @@ impl PathKey {
         use std::os::unix::ffi::OsStrExt;
         self.0.as_os_str().as_bytes()
     }
-
-    pub fn into_path_buf(self) -> PathBuf {
-        self.0
-    }
 }
 
 impl PartialEq for PathKey {

@@ -18,8 +18,8 @@ use std::os::fd::RawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::time::{Duration, Instant};
 
+use super::Wait;
 use super::table::{self, Holder};
-use crate::cli::Wait;
 use crate::error::{Error, Result};
 use crate::store::Profile;
 

@@ -36,11 +36,6 @@ pub fn describe_holders(holders: &[Holder]) -> String {
         .join(", ")
 }
 
-/// Whether anybody holds the profile's lock, without disturbing them.
-pub fn in_use(profile: &Profile) -> bool {
-    in_use_with(&KernelLocks::read(), profile)
-}
-
 /// The kernel's table of file locks (/proc/locks), read once for many profiles.
 pub struct KernelLocks(Option<String>);
 

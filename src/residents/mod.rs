@@ -236,7 +236,7 @@ pub fn alive(pid: u32) -> bool {
 /// The command line of a process, redacted, for messages.
 pub fn command_line(pid: u32) -> Option<String> {
     let words = platform::argv(pid)?;
-    Some(crate::discover::redact::redact_command(&words).join(" "))
+    Some(crate::redact::redact_command(&words).join(" "))
 }
 
 /// This process's parent, its parent's parent, and so on up to init.

@@ -11,7 +11,7 @@
 
 use std::ffi::OsStr;
 
-use crate::cli::ShellKind;
+use super::ShellKind;
 
 /// What a program name says about the shell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +41,13 @@ pub fn guess(program: &OsStr) -> Guess {
         "sh" | "dash" | "ash" | "ksh" | "mksh" | "oksh" | "loksh" | "posh" | "yash" => {
             Guess::Known(ShellKind::Sh)
         }
-        "tcsh" | "csh" | "elvish" | "xonsh" | "nu" | "pwsh" | "powershell" | "ion" | "rc"
-        | "es" | "oil" | "osh" | "ysh" | "murex" => Guess::Unsupported(name.to_string()),
+        "tcsh" | "csh" => Guess::Known(ShellKind::Tcsh),
+        "elvish" => Guess::Known(ShellKind::Elvish),
+        "xonsh" => Guess::Known(ShellKind::Xonsh),
+        "nu" => Guess::Known(ShellKind::Nu),
+        "pwsh" | "powershell" | "ion" | "rc" | "es" | "oil" | "osh" | "ysh" | "murex" => {
+            Guess::Unsupported(name.to_string())
+        }
         _ => Guess::Other,
     }
 }
@@ -55,7 +60,7 @@ pub fn detect(shell_var: Option<&OsStr>) -> crate::Result<ShellKind> {
         Guess::Unsupported(name) => {
             return Err(crate::Error::usage(format!(
                 "swop env is run by {name}, which swop cannot print for; name the syntax with \
-                 --shell (bash, zsh, fish, sh or json)"
+                 --shell (bash, zsh, fish, sh, elvish, xonsh, nu, tcsh or json)"
             )));
         }
         Guess::Other => {}
@@ -132,7 +137,9 @@ mod tests {
             ("/opt/homebrew/bin/fish", Guess::Known(ShellKind::Fish)),
             ("/usr/bin/dash", Guess::Known(ShellKind::Sh)),
             ("sh", Guess::Known(ShellKind::Sh)),
-            ("tcsh", Guess::Unsupported("tcsh".into())),
+            ("tcsh", Guess::Known(ShellKind::Tcsh)),
+            ("/usr/bin/elvish", Guess::Known(ShellKind::Elvish)),
+            ("pwsh", Guess::Unsupported("pwsh".into())),
             ("/usr/bin/python3", Guess::Other),
             ("sshd", Guess::Other),
             ("", Guess::Other),

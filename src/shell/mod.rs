@@ -4,16 +4,67 @@
 //! survive any byte a path can hold (NUL aside, which no environment can hold).
 
 mod detect;
+mod elvish;
 mod fish;
 mod json;
+mod nu;
 mod posix;
+mod tcsh;
+mod xonsh;
 
 pub use detect::{Guess, detect, guess};
 
 use std::ffi::OsStr;
 
-use crate::cli::ShellKind;
 use crate::switch::Change;
+
+/// The syntaxes swop prints a switch in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShellKind {
+    Bash,
+    Zsh,
+    Fish,
+    Sh,
+    Json,
+    Elvish,
+    Xonsh,
+    Nu,
+    Tcsh,
+}
+
+impl ShellKind {
+    pub const ALL: [ShellKind; 9] = [
+        ShellKind::Bash,
+        ShellKind::Zsh,
+        ShellKind::Fish,
+        ShellKind::Sh,
+        ShellKind::Json,
+        ShellKind::Elvish,
+        ShellKind::Xonsh,
+        ShellKind::Nu,
+        ShellKind::Tcsh,
+    ];
+
+    /// The name on the command line (`--shell NAME`) and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShellKind::Bash => "bash",
+            ShellKind::Zsh => "zsh",
+            ShellKind::Fish => "fish",
+            ShellKind::Sh => "sh",
+            ShellKind::Json => "json",
+            ShellKind::Elvish => "elvish",
+            ShellKind::Xonsh => "xonsh",
+            ShellKind::Nu => "nu",
+            ShellKind::Tcsh => "tcsh",
+        }
+    }
+
+    /// The kind a name stands for.
+    pub fn parse(name: &str) -> Option<ShellKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
 
 /// One shell's way of setting and unsetting variables.
 pub trait ShellSyntax {
@@ -21,6 +72,11 @@ pub trait ShellSyntax {
     fn unset(&self, out: &mut Vec<u8>, name: &str);
     fn begin(&self, _out: &mut Vec<u8>) {}
     fn end(&self, _out: &mut Vec<u8>) {}
+    /// Why the shell cannot be given `value` exactly, if it cannot: swop
+    /// refuses rather than print something else.
+    fn refuse(&self, _value: &OsStr) -> Option<&'static str> {
+        None
+    }
 }
 
 fn syntax(kind: ShellKind) -> &'static dyn ShellSyntax {
@@ -28,7 +84,25 @@ fn syntax(kind: ShellKind) -> &'static dyn ShellSyntax {
         ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh => &posix::Posix,
         ShellKind::Fish => &fish::Fish,
         ShellKind::Json => &json::Json,
+        ShellKind::Elvish => &elvish::Elvish,
+        ShellKind::Xonsh => &xonsh::Xonsh,
+        ShellKind::Nu => &nu::Nu,
+        ShellKind::Tcsh => &tcsh::Tcsh,
     }
+}
+
+/// Refuse a switch that `kind` cannot be given byte for byte.
+pub fn check(kind: ShellKind, changes: &[Change]) -> Result<(), String> {
+    let shell = syntax(kind);
+    for (name, value) in changes {
+        if let Some(why) = value.as_deref().and_then(|v| shell.refuse(v)) {
+            return Err(format!(
+                "cannot switch a {} shell: {why} (in {name}); use another shell, or swop exec",
+                kind.name()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Render a list of changes for a shell. JSON is one object: a variable

@@ -224,10 +224,9 @@ pub fn normalize_firmlink(path: PathBuf) -> PathBuf {
 }
 
 /// A trace format swop can read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Strace,
-    #[value(name = "fs_usage", alias = "fs-usage")]
     FsUsage,
     Eslogger,
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 /// The exit codes of a profile that does not exist and of one in use.
-pub use swop::error::{IN_USE, NOT_FOUND};
+pub use swop::error::{EXISTS, IN_USE, NOT_FOUND};
 
 /// The swop binary under test.
 pub fn swop_exe() -> PathBuf {
@@ -128,6 +128,12 @@ pub fn program_bin(dir: &Path, name: &str, program: &Path) -> PathBuf {
         std::os::unix::fs::symlink(program, &link).expect("link the program");
     }
     bin
+}
+
+/// The path of `program` on PATH; call [`require`] first.
+#[track_caller]
+pub fn which_program(program: &str) -> PathBuf {
+    find_program(program).unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
 fn find_program(program: &str) -> Option<PathBuf> {

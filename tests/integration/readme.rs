@@ -359,7 +359,7 @@ fn troubleshooting_quotes_what_swop_says() {
         quoted(quote);
     };
     exact(
-        said(&["add", "work"], 1),
+        said(&["add", "work"], EXISTS),
         "swop: profile \"work\" already exists (swop show work)",
     );
     exact(

@@ -247,7 +247,9 @@ fn ps_tells_how_each_process_runs_and_since_when() {
     let mut switched = swop
         .shell(
             Shell::Dash,
-            "eval \"$(swop env A --shell sh)\"; touch switched-ready; exec sleep 60",
+            // The marker is in a process's environment from its exec on:
+            // say ready only from a process started with it.
+            "eval \"$(swop env A --shell sh)\"; exec sh -c 'touch switched-ready; exec sleep 60'",
         )
         .spawn();
     assert!(wait_until(Duration::from_secs(10), || swop

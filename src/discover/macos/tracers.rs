@@ -17,7 +17,7 @@ use super::names::{comm_of, fs_usage_observation};
 use super::observation::eslogger_observation;
 use super::snapshots::add_snapshot_changes;
 use super::tool::run_tool;
-use crate::cli::Tracer;
+use crate::discover::Tracer;
 use crate::error::{Error, Result, at_path};
 
 /// The eslogger events a trace needs: file calls, and the process tree.

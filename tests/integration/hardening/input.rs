@@ -177,10 +177,10 @@ proptest! {
         prop_assert_eq!(fish_unquote(&fish), Some(value.clone()));
         // A whole `swop env` line keeps its quoting to itself.
         let changes = vec![("HOME".to_string(), Some(OsString::from_vec(value.clone())))];
-        let sh = swop::shell::render(swop::cli::ShellKind::Sh, &changes);
+        let sh = swop::shell::render(swop::shell::ShellKind::Sh, &changes);
         prop_assert!(sh.starts_with(b"export HOME=") && sh.ends_with(b";\n"));
         prop_assert_eq!(posix_unquote(&sh[12..sh.len() - 2]), Some(value.clone()));
-        let fish_line = swop::shell::render(swop::cli::ShellKind::Fish, &changes);
+        let fish_line = swop::shell::render(swop::shell::ShellKind::Fish, &changes);
         prop_assert!(fish_line.starts_with(b"set -gx HOME ") && fish_line.ends_with(b";\n"));
         prop_assert_eq!(fish_unquote(&fish_line[13..fish_line.len() - 2]), Some(value));
     }

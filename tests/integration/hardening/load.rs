@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::whole_profiles;
-use crate::common::{IN_USE, NOT_FOUND, OutputExt, Swop};
+use crate::common::{EXISTS, IN_USE, NOT_FOUND, OutputExt, Swop};
 
 const WAYS: usize = 16;
 
@@ -45,7 +45,7 @@ fn expected_failure(out: &Output) -> bool {
     let err = String::from_utf8_lossy(&out.stderr);
     err.starts_with("swop: ")
         && [
-            (1, "already exists"),
+            (EXISTS, "already exists"),
             (IN_USE, "in use"),
             (NOT_FOUND, "not found"),
         ]

@@ -8,7 +8,7 @@
 use std::fs;
 
 use swop::discover::privacy::private;
-use swop::discover::redact::{REDACTED, redact_command, redact_text};
+use swop::redact::{REDACTED, redact_command, redact_text};
 
 use super::{Lab, read_recipe};
 use crate::common::{OutputExt, require};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use swop::discover::redact::{REDACTED, redact_command, redact_text};
+use swop::redact::{REDACTED, redact_command, redact_text};
 
 use super::{Lab, assert_private_tree, mode, scratch_folders};
 use crate::common::{IN_USE, OutputExt, Swop, require, wait_until};

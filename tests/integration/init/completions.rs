@@ -96,16 +96,6 @@ fn completion_scripts_pass_the_shells_syntax_checks_and_shellcheck() {
             success(&output);
         }
     }
-    // clap_complete's part of the bash script is not shellcheck-clean; swop's is.
-    if require("shellcheck") {
-        let hook = Path::new(env!("CARGO_MANIFEST_DIR")).join("shell/complete.bash");
-        let output = Command::new("shellcheck")
-            .args(["--enable=all", "--shell=bash"])
-            .arg(hook)
-            .output()
-            .unwrap();
-        success(&output);
-    }
 }
 
 /// A store with two profiles, and swop on PATH for the completion scripts.

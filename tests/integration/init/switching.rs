@@ -6,7 +6,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
-use crate::common::{OutputExt, Shell, Swop, require};
+use crate::common::{OutputExt, Shell, Swop, require, which_program};
 
 /// A store with `work` (codex's recipe: CODEX_HOME bound, CODEX_SQLITE_HOME
 /// unset although it is not set) and `home` (the default five), and a
@@ -165,7 +165,16 @@ fn a_parent_that_is_no_shell_falls_back_to_the_login_shell_then_sh() {
         "{}",
         fish.stdout_str()
     );
-    for login in [None, Some("/usr/bin/tcsh"), Some("/opt/unknown")] {
+    let tcsh = swop
+        .args(["env", "home"])
+        .env("SHELL", "/bin/tcsh")
+        .success();
+    assert!(
+        tcsh.stdout_str().starts_with("setenv "),
+        "{}",
+        tcsh.stdout_str()
+    );
+    for login in [None, Some("/usr/bin/pwsh"), Some("/opt/unknown")] {
         let run = swop.args(["env", "home"]);
         let run = match login {
             Some(shell) => run.env("SHELL", shell),
@@ -178,6 +187,25 @@ fn a_parent_that_is_no_shell_falls_back_to_the_login_shell_then_sh() {
 
 #[test]
 fn a_parent_shell_swop_cannot_print_for_is_told_to_name_one() {
+    if !require("dash") {
+        return;
+    }
+    let swop = two_profiles();
+    // A shell swop has no syntax for, by every name the system gives it.
+    let pwsh = swop.dir().join("bin/pwsh");
+    std::fs::copy(which_program("dash"), &pwsh).expect("copy dash");
+    let out = swop
+        .command(&pwsh)
+        .args(["-c", "swop env home"])
+        .env("SHELL", "/bin/bash")
+        .failure(2);
+    assert!(out.stdout.is_empty(), "{}", out.stdout_str());
+    let err = out.stderr_str();
+    assert!(err.contains("pwsh") && err.contains("--shell"), "{err}");
+}
+
+#[test]
+fn a_tcsh_parent_gets_tcsh_syntax() {
     if !require("tcsh") {
         return;
     }
@@ -186,8 +214,10 @@ fn a_parent_shell_swop_cannot_print_for_is_told_to_name_one() {
         .command("tcsh")
         .args(["-f", "-c", "swop env home"])
         .env("SHELL", "/bin/bash")
-        .failure(2);
-    assert!(out.stdout.is_empty(), "{}", out.stdout_str());
-    let err = out.stderr_str();
-    assert!(err.contains("tcsh") && err.contains("--shell"), "{err}");
+        .success();
+    assert!(
+        out.stdout_str().starts_with("setenv "),
+        "{}",
+        out.stdout_str()
+    );
 }
