@@ -135,7 +135,7 @@ mod tests {
             &["env", "--help"],
             &["env", "a", "b"],
             &["env", "a", "--off"],
-            &["env", "a", "--shell", "csh"],
+            &["env", "a", "--shell", "powershell"],
             &["env", "a", "--shell"],
             &["env", "a", "--shell", "sh", "--shell", "sh"],
             &["list"],
