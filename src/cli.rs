@@ -109,7 +109,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Profile whose values to change
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     /// Variables to set (stored in the clear in profile.toml: not for secrets)
     #[arg(value_name = "VAR=VALUE", required_unless_present = "unset_values")]
@@ -122,7 +122,7 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Only this profile
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
     /// Print JSON: an array of {profile, tools: [{tool, logged_in, detail}]}
     #[arg(long)]
