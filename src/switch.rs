@@ -66,8 +66,8 @@ pub struct Plan {
 pub type VarLookup<'a> = Box<dyn Fn(&str) -> Option<OsString> + 'a>;
 /// The profile of a name, if it can be loaded.
 pub type ProfileLookup<'a> = Box<dyn Fn(&str) -> Option<Profile> + 'a>;
-/// The names of the variables set now.
-pub type NameList<'a> = Box<dyn Fn() -> Vec<String> + 'a>;
+/// Every variable set now, with its value.
+pub type VarList<'a> = Box<dyn Fn() -> Vec<(String, OsString)> + 'a>;
 
 /// The environment a switch starts from.
 pub struct Current<'a> {
@@ -76,8 +76,8 @@ pub struct Current<'a> {
     /// record names a variable nothing else admits.
     pub profile: ProfileLookup<'a>,
     /// Every variable set now, for the families of names (`TF_TOKEN_*`) a
-    /// profile must not inherit.
-    pub names: NameList<'a>,
+    /// profile must not inherit and the overrides that point into the home.
+    pub vars: VarList<'a>,
 }
 
 impl<'a> Current<'a> {
@@ -86,7 +86,7 @@ impl<'a> Current<'a> {
         Current {
             var: Box::new(process_env),
             profile: Box::new(|name| store.load(name).ok()),
-            names: Box::new(process_names),
+            vars: Box::new(process_vars),
         }
     }
 }
@@ -359,10 +359,10 @@ pub fn process_env(name: &str) -> Option<OsString> {
     std::env::var_os(OsStr::new(name))
 }
 
-/// The names of this process's variables (those that are text), for [`Current`].
-pub fn process_names() -> Vec<String> {
+/// This process's variables (those whose names are text), for [`Current`].
+pub fn process_vars() -> Vec<(String, OsString)> {
     std::env::vars_os()
-        .filter_map(|(name, _)| name.into_string().ok())
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value)))
         .collect()
 }
 
@@ -408,7 +408,7 @@ mod tests {
         let current = Current {
             var: Box::new(|k: &str| env.get(k).cloned()),
             profile: Box::new(|name: &str| known.iter().find(|p| p.name == name).cloned()),
-            names: Box::new(|| env.keys().cloned().collect()),
+            vars: Box::new(|| env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         };
         plan(&current, profile, Path::new("/s"))
     }

@@ -169,7 +169,7 @@ fn caller_env() -> BTreeMap<OsString, OsString> {
     let current = crate::switch::Current {
         var: Box::new(crate::switch::process_env),
         profile: Box::new(|_| None),
-        names: Box::new(Vec::new),
+        vars: Box::new(Vec::new),
     };
     // An --off plan never fails; an empty one leaves the environment as it is.
     let changes = crate::switch::plan(&current, None, Path::new("/"))

@@ -84,6 +84,10 @@ impl Known {
 
 /// Whether `name` is `pattern`, where one `*` stands for any non-empty run.
 pub fn matches(pattern: &str, name: &str) -> bool {
+    // `swop env` asks this of every variable: most differ at once.
+    if pattern.as_bytes().first() != name.as_bytes().first() {
+        return false;
+    }
     match pattern.split_once('*') {
         None => pattern == name,
         Some((head, tail)) => {

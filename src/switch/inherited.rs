@@ -9,8 +9,9 @@
 //! them still points into the real home: there the profile shares files
 //! with the user.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::{Current, HOME_VAR, PROFILE_VAR, SAVED_VAR};
@@ -39,53 +40,70 @@ pub fn find(
     saved: &BTreeMap<String, Option<OsString>>,
     original: &dyn Fn(&str) -> Option<OsString>,
 ) -> Found {
-    let mut names: BTreeSet<String> = (current.names)().into_iter().collect();
-    names.extend(saved.keys().cloned());
-    let own = |name: &str| {
-        profile.bindings.iter().any(|b| b.var == name)
-            || profile.values.contains_key(name)
-            || [HOME_VAR, PROFILE_VAR, SAVED_VAR].contains(&name)
-    };
-    let unset_anyway = |name: &str| profile.unset.iter().any(|v| v == name);
+    let binds_home = profile
+        .bindings
+        .iter()
+        .any(|b| b.var == "HOME" && b.file.is_none());
     let mut found = Found::default();
-    for name in names.iter().filter(|n| !own(n)) {
-        // Nothing on the block-list is ever touched, whatever its name matches.
-        if crate::names::check_var_name(name).is_err() {
-            continue;
-        }
+    // `swop env` runs on every switch: a profile with nothing to check costs
+    // nothing, and the cheap tests come first.
+    if profile.tools.is_empty() && profile.unset.is_empty() && !binds_home {
+        return found;
+    }
+    let env = (current.vars)();
+    // Each variable, the value it had before swop touched it, and whether
+    // it is set now.
+    let vars: Vec<(&str, Option<&OsString>, bool)> = env
+        .iter()
+        .map(|(name, now)| {
+            let before = saved.get(name).map_or(Some(now), Option::as_ref);
+            (name.as_str(), before, true)
+        })
+        .chain(
+            saved
+                .iter()
+                .filter(|(name, _)| !env.iter().any(|(set, _)| set == *name))
+                .map(|(name, before)| (name.as_str(), before.as_ref(), false)),
+        )
+        .filter(|(name, _, _)| {
+            !(profile.bindings.iter().any(|b| b.var == *name)
+                || profile.values.contains_key(*name)
+                || [HOME_VAR, PROFILE_VAR, SAVED_VAR].contains(name))
+        })
+        .collect();
+    let unset_anyway = |name: &str| profile.unset.iter().any(|v| v == name);
+    for &(name, before, set_now) in &vars {
         let dangerous = profile
             .tools
             .iter()
             .any(|tool| crate::recipe::inherited_danger(tool, name));
-        if !dangerous && !unset_anyway(name) {
+        // Nothing on the block-list is ever touched, whatever its name matches.
+        if !(dangerous || unset_anyway(name)) || crate::names::check_var_name(name).is_err() {
             continue;
         }
-        if (current.var)(name).is_some() {
-            found.reported.push(name.clone());
+        if set_now {
+            found.reported.push(name.to_string());
         }
-        if !unset_anyway(name) && original(name).is_some() {
-            found.removed.push(name.clone());
+        if !unset_anyway(name) && before.is_some() {
+            found.removed.push(name.to_string());
         }
     }
-    if profile
-        .bindings
-        .iter()
-        .any(|b| b.var == "HOME" && b.file.is_none())
-        && let Some(home) = original("HOME").filter(|h| Path::new(h).is_absolute() && h != "/")
+    if let Some(home) =
+        original("HOME").filter(|h| binds_home && Path::new(h).is_absolute() && h != "/")
     {
-        for name in names
-            .iter()
-            .filter(|n| !own(n) && !found.removed.contains(n))
-        {
-            if !crate::recipe::is_catalog_override(name) {
-                continue;
-            }
-            let Some(value) = original(name) else {
+        let home = home.as_bytes();
+        let into_home = |value: &OsString| {
+            value.as_bytes().split(|&b| b == b':').any(|part| {
+                part.strip_prefix(home)
+                    .is_some_and(|rest| rest.is_empty() || rest[0] == b'/')
+            })
+        };
+        for &(name, before, _) in &vars {
+            let Some(value) = before.filter(|v| into_home(v)) else {
                 continue;
             };
-            let into_home = std::env::split_paths(&value)
-                .any(|p| p.is_absolute() && p.starts_with(Path::new(&home)));
-            if into_home {
+            if !found.removed.iter().any(|r| r == name) && crate::recipe::is_catalog_override(name)
+            {
                 found.into_home.push(format!(
                     "{name}={} points into your real home: tools in profile {:?} still use the files it names; \
                      unset it, or give the profile its own (swop add ... --bind {name}, or --bind-file for a file)",
@@ -95,6 +113,9 @@ pub fn find(
             }
         }
     }
+    found.removed.sort();
+    found.reported.sort();
+    found.into_home.sort();
     found
 }
 
@@ -153,7 +174,7 @@ mod tests {
         let current = Current {
             var: Box::new(|k: &str| env.get(k).cloned()),
             profile: Box::new(|_| None),
-            names: Box::new(|| env.keys().cloned().collect()),
+            vars: Box::new(|| env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         };
         find(profile, &current, &BTreeMap::new(), &|k| {
             env.get(k).cloned()
