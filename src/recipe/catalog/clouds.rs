@@ -185,6 +185,7 @@ pub const TERRAFORM: Known = Known {
         "https://developer.hashicorp.com/terraform/cli/commands/login (plaintext credentials.tfrc.json in ~/.terraform.d; credentials helpers)",
         "https://developer.hashicorp.com/terraform/cli/config/config-file (~/.terraformrc, TF_CLI_CONFIG_FILE, TF_TOKEN_<host>)",
         "https://github.com/hashicorp/terraform-provider-tfe/pull/360 (TERRAFORM_CONFIG, the older name)",
+        "tools and scripts that read TF_TOKEN_<hostname> (dots as underscores: TF_TOKEN_app_terraform_io) before credentials.tfrc.json",
     ],
     candidates: &["HOME", "TF_DATA_DIR"],
     files: &[("TF_CLI_CONFIG_FILE", ".terraformrc")],
@@ -201,5 +202,5 @@ pub const TERRAFORM: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
-    unconfirmed: &["TF_TOKEN_<host> (in the configuration page, not re-read)"],
+    unconfirmed: &["TF_TOKEN_<host> in HashiCorp's own page (seen only in tools that use it)"],
 };

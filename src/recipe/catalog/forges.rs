@@ -74,7 +74,8 @@ pub const GIT: Known = Known {
     tool: "git",
     programs: &[],
     sources: &[
-        "https://git-scm.com/docs/git-config#ENVIRONMENT (GIT_CONFIG_GLOBAL, GIT_CONFIG_COUNT)",
+        "git/git Documentation/git.txt (GIT_CONFIG_GLOBAL, GIT_CONFIG_SYSTEM: the configuration taken from the given files instead)",
+        "https://git-scm.com/docs/git-config#ENVIRONMENT (GIT_CONFIG_COUNT)",
         "https://git-scm.com/docs/git-config#FILES ($XDG_CONFIG_HOME/git/config and ~/.gitconfig)",
         "https://git-scm.com/docs/gitcredentials (helpers, credential.useHttpPath)",
     ],
@@ -103,7 +104,7 @@ pub const GIT: Known = Known {
         shows: &[],
     }),
     unconfirmed: &[
-        "the git documentation was not re-read for this catalog: facts from git's manual as commonly known",
+        "GIT_CONFIG_COUNT, the order of $XDG_CONFIG_HOME/git/config and ~/.gitconfig, and the credential helpers' keys: from git's manual as commonly known, not re-read",
     ],
 };
 

@@ -87,6 +87,7 @@ pub const HUGGINGFACE: Known = Known {
     programs: &["hf"],
     sources: &[
         "https://huggingface.co/docs/huggingface_hub/package_reference/environment_variables (HF_HOME holds the token and the cache; HF_TOKEN_PATH; HF_TOKEN overrides the stored token)",
+        "scripts that run `hf auth whoami` to check a login (it fails when no one is logged in; an exported HF_TOKEN wins over the stored login)",
     ],
     candidates: &["HF_HOME"],
     files: &[("HF_TOKEN_PATH", "token")],
@@ -108,7 +109,7 @@ pub const HUGGINGFACE: Known = Known {
         shows: &[],
     }),
     unconfirmed: &[
-        "`hf auth whoami` (older releases: huggingface-cli whoami) and its exit status when logged out",
+        "`hf auth whoami` in Hugging Face's own documentation (older releases: huggingface-cli whoami)",
         "HUGGING_FACE_HUB_TOKEN, the older name of HF_TOKEN",
     ],
 };
