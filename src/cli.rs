@@ -225,6 +225,8 @@ pub enum InitShell {
     Elvish,
     Xonsh,
     Nu,
+    #[value(alias = "csh")]
+    Tcsh,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,8 @@ const XONSH: &str = include_str!("../../shell/swop.xsh");
 const XONSH_WRAPPER: &str = include_str!("../../shell/wrapper.xsh");
 const NU: &str = include_str!("../../shell/swop.nu");
 const NU_WRAPPER: &str = include_str!("../../shell/wrapper.nu");
+const TCSH: &str = include_str!("../../shell/swop.tcsh");
+const TCSH_WRAPPER: &str = include_str!("../../shell/wrapper.tcsh");
 
 const EXE: &[u8] = b"@SWOP_EXE@";
 const TOOL: &str = "@TOOL@";
@@ -65,7 +67,8 @@ pub fn how_to_load(kind: ShellKind) -> Option<String> {
                     .to_string(),
             );
         }
-        ShellKind::Tcsh | ShellKind::Json => return None,
+        ShellKind::Tcsh => (r#"eval "`swop init tcsh`""#, "~/.tcshrc"),
+        ShellKind::Json => return None,
     };
     Some(format!("run {line} here and in {rc}"))
 }
@@ -79,6 +82,7 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
         InitShell::Elvish => (ELVISH, ELVISH_WRAPPER),
         InitShell::Xonsh => (XONSH, XONSH_WRAPPER),
         InitShell::Nu => (NU, NU_WRAPPER),
+        InitShell::Tcsh => (TCSH, TCSH_WRAPPER),
     };
     let mut wrappers = String::new();
     for tool in tools {
@@ -100,6 +104,7 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
         InitShell::Elvish => ShellKind::Elvish,
         InitShell::Xonsh => ShellKind::Xonsh,
         InitShell::Nu => ShellKind::Nu,
+        InitShell::Tcsh => ShellKind::Tcsh,
     };
     let quoted = crate::shell::quote(kind, OsStr::from_bytes(exe)).map_err(|why| {
         Error::user(format!(
@@ -107,7 +112,28 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
             kind.name()
         ))
     })?;
-    Ok(replace_all(script.as_bytes(), EXE, &quoted))
+    let script = replace_all(script.as_bytes(), EXE, &quoted);
+    Ok(match shell {
+        InitShell::Tcsh => one_line(&script),
+        _ => script,
+    })
+}
+
+/// A csh script as one line of commands, without its comments: inside
+/// ``eval "`...`"`` the lines of a command substitution become words of one.
+fn one_line(script: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(script.len());
+    for line in script.split(|&b| b == b'\n') {
+        if line.is_empty() || line.starts_with(b"#") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.extend_from_slice(b"; ");
+        }
+        out.extend_from_slice(line);
+    }
+    out.push(b'\n');
+    out
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
