@@ -14,4 +14,7 @@ alias __swop_run '$__swop_exe:q $__swop_a:q'
 alias __swop_print 'env SWOP_SHELL_FUNCTION=tcsh $__swop_exe:q $__swop_a:q'
 alias __swop_switch 'set __swop_o = "`__swop_print`" && eval "$__swop_o"'
 alias swop 'set __swop_a = (\!*); set __swop_s = "$__swop_a"; set __swop_c = __swop_run; if ("$__swop_s" == use || "$__swop_s" =~ "use *" || "$__swop_s" == off || "$__swop_s" =~ "off *") set __swop_c = __swop_switch; eval $__swop_c'
+# Completion: subcommands, then profile names after those that take one.
+alias __swop_names '$__swop_exe:q list --names'
+complete swop 'p/1/(@SWOP_COMMANDS@)/' @SWOP_NAME_PATTERNS@
 # @SWOP_WRAPPERS@

@@ -32,6 +32,8 @@ const TCSH_WRAPPER: &str = include_str!("../../shell/wrapper.tcsh");
 const EXE: &[u8] = b"@SWOP_EXE@";
 const TOOL: &str = "@TOOL@";
 const WRAPPERS: &str = "# @SWOP_WRAPPERS@";
+const COMMANDS: &str = "@SWOP_COMMANDS@";
+const NAME_PATTERNS: &str = "@SWOP_NAME_PATTERNS@";
 
 impl Run for InitArgs {
     fn run(&self) -> Result<()> {
@@ -112,6 +114,16 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
             kind.name()
         ))
     })?;
+    let script = script
+        .replace(COMMANDS, &subcommands(false).join(" "))
+        .replace(
+            NAME_PATTERNS,
+            &subcommands(true)
+                .iter()
+                .map(|c| format!("'n/{c}/`__swop_names`/'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
     let script = replace_all(script.as_bytes(), EXE, &quoted);
     Ok(match shell {
         InitShell::Tcsh => one_line(&script),
@@ -134,6 +146,23 @@ fn one_line(script: &[u8]) -> Vec<u8> {
     }
     out.push(b'\n');
     out
+}
+
+/// swop's subcommands, or only those whose first argument completes to a
+/// profile name,
+/// for the shells whose completion is a static table.
+fn subcommands(naming_a_profile: bool) -> Vec<String> {
+    crate::cli::command()
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set())
+        .filter(|c| {
+            !naming_a_profile
+                || c.get_positionals()
+                    .next()
+                    .is_some_and(|a| a.get::<clap_complete::ArgValueCompleter>().is_some())
+        })
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {

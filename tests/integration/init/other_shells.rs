@@ -191,11 +191,7 @@ fn use_and_off_restore_the_environment_in_elvish_xonsh_nu_and_tcsh() {
         let a = shell.env_dump(&sandbox, "a.env");
         let b = shell.env_dump(&sandbox, "b.env");
         let after = shell.env_dump(&sandbox, "after.env");
-        assert_eq!(
-            var(&before, "XDG_CONFIG_HOME"),
-            Some(&odd[..]),
-            "{shell:?}"
-        );
+        assert_eq!(var(&before, "XDG_CONFIG_HOME"), Some(&odd[..]), "{shell:?}");
         let a_dir = sandbox.store().join("profiles/A");
         assert_eq!(var(&a, "SWOP_PROFILE"), Some(&b"A"[..]), "{shell:?}");
         assert_eq!(
@@ -283,5 +279,45 @@ fn init_scripts_load_with_any_tool_name() {
             "{shell:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+#[test]
+fn completions_offer_profile_names_in_xonsh_nu_and_tcsh() {
+    let sandbox = Sandbox::new();
+    sandbox.add("work", &[]);
+    sandbox.add("wonder", &[]);
+    for shell in [Other::Xonsh, Other::Nu, Other::Tcsh] {
+        if !require(shell.program()) {
+            continue;
+        }
+        // What the shell's completion asks for `swop use wo<TAB>` and `swop sh<TAB>`.
+        let ask = match shell {
+            // xonsh's own completer, as the prompt runs it.
+            Other::Xonsh => "from xonsh.completer import Completer\n\
+                 assert 'swop' in __xonsh__.completers\n\
+                 print(sorted(str(c) for c in Completer().complete_line('swop use wo')[0]))\n\
+                 print(sorted(str(c) for c in Completer().complete_line('swop sh')[0]))\n"
+                .to_string(),
+            Other::Nu => "print (nu-complete swop 'swop use wo' | get value | sort | to nuon)\n\
+                 print (nu-complete swop 'swop sh' | get value | sort | to nuon)\n"
+                .to_string(),
+            Other::Tcsh => "complete swop\n__swop_names\n".to_string(),
+            Other::Elvish => unreachable!("elvish completes through swop completions elvish"),
+        };
+        let script = [shell.init(&sandbox, &["swop"]), ask].concat();
+        let out = success(&shell.run(&sandbox, &script));
+        let expected = match shell {
+            Other::Xonsh => "['wonder', 'work']\n['shell', 'show']\n",
+            Other::Nu => "[wonder, work]\n[shell, show]\n",
+            _ => "",
+        };
+        if shell == Other::Tcsh {
+            assert!(out.contains("'n/use/`__swop_names`/'"), "{out}");
+            assert!(!out.contains("'n/add/"), "add names a new profile: {out}");
+            assert!(out.ends_with("wonder\nwork\n"), "{out}");
+        } else {
+            assert_eq!(out, expected, "{shell:?}");
+        }
     }
 }
