@@ -254,6 +254,11 @@ pub enum InitShell {
     Bash,
     Zsh,
     Fish,
+    Elvish,
+    Xonsh,
+    Nu,
+    #[value(alias = "csh")]
+    Tcsh,
 }
 
 #[derive(Debug, Args)]

@@ -86,15 +86,26 @@ pub fn main() -> i32 {
 /// `swop use` and `swop off` run by the binary: they change the calling
 /// shell, which only the shell function of `swop init` can do.
 pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
+    use shell::ShellKind;
     let env = match (word, name) {
         ("off", _) => "--off".to_string(),
         (_, Some(name)) if names::is_profile_name(name) => name.to_string(),
         _ => "NAME".to_string(),
     };
+    let kind = shell::detect(std::env::var_os("SHELL").as_deref()).unwrap_or(ShellKind::Sh);
+    let by_hand = match kind {
+        ShellKind::Fish => format!("swop env {env} | source"),
+        ShellKind::Elvish => format!("eval (swop env {env} | slurp)"),
+        ShellKind::Xonsh => format!("execx($(swop env {env}))"),
+        ShellKind::Nu => format!("swop env {env} --shell json | from json | load-env"),
+        ShellKind::Tcsh => format!("eval \"`swop env {env}`\""),
+        _ => format!("eval \"$(swop env {env})\""),
+    };
+    let load = cmd::how_to_load(kind)
+        .unwrap_or_else(|| format!("{} has no shell functions to load", kind.name()));
     Error::usage(format!(
         "`swop {word}` needs the shell integration, which is not loaded in this shell: \
-         run eval \"$(swop init bash)\" (zsh: swop init zsh; fish: swop init fish | source) \
-         here and in your shell's rc file; without it: eval \"$(swop env {env})\""
+         {load}; without it: {by_hand}"
     ))
 }
 

@@ -52,7 +52,9 @@ impl Run for Doctor {
             }
             Err(e) => line(false, "store", e.to_string()),
         }
-        for shell in ["bash", "zsh", "fish", "dash", "sh"] {
+        for shell in [
+            "bash", "zsh", "fish", "dash", "sh", "elvish", "xonsh", "nu", "tcsh",
+        ] {
             let found = which::which(shell);
             line(
                 found.is_ok(),

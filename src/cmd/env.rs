@@ -117,6 +117,8 @@ mod tests {
             &["env", "--shell=zsh", "work"],
             &["env", "--off"],
             &["env", "--off", "--shell", "json"],
+            &["env", "work", "--shell", "csh"],
+            &["env", "work", "--shell=nu"],
         ];
         for case in cases {
             let got = fast(case).unwrap_or_else(|| panic!("{case:?} should take the fast path"));
@@ -135,7 +137,7 @@ mod tests {
             &["env", "--help"],
             &["env", "a", "b"],
             &["env", "a", "--off"],
-            &["env", "a", "--shell", "powershell"],
+            &["env", "a", "--shell", "pwsh"],
             &["env", "a", "--shell"],
             &["env", "a", "--shell", "sh", "--shell", "sh"],
             &["list"],

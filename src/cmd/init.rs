@@ -4,12 +4,14 @@
 //! runs from, and hold a `# @SWOP_WRAPPERS@` line, replaced by one function per
 //! tool that `config.toml` lists under `wrap`.
 
-use std::os::unix::ffi::OsStringExt;
+use std::ffi::OsStr;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::Run;
 use crate::cli::{InitArgs, InitShell};
 use crate::config::{Config, check_tool_name};
 use crate::error::{Error, Result};
+use crate::shell::ShellKind;
 use crate::util::print_bytes;
 
 const BASH: &str = include_str!("../../shell/swop.bash");
@@ -18,10 +20,20 @@ const FISH: &str = include_str!("../../shell/swop.fish");
 const BASH_WRAPPER: &str = include_str!("../../shell/wrapper.bash");
 const ZSH_WRAPPER: &str = include_str!("../../shell/wrapper.zsh");
 const FISH_WRAPPER: &str = include_str!("../../shell/wrapper.fish");
+const ELVISH: &str = include_str!("../../shell/swop.elv");
+const ELVISH_WRAPPER: &str = include_str!("../../shell/wrapper.elv");
+const XONSH: &str = include_str!("../../shell/swop.xsh");
+const XONSH_WRAPPER: &str = include_str!("../../shell/wrapper.xsh");
+const NU: &str = include_str!("../../shell/swop.nu");
+const NU_WRAPPER: &str = include_str!("../../shell/wrapper.nu");
+const TCSH: &str = include_str!("../../shell/swop.tcsh");
+const TCSH_WRAPPER: &str = include_str!("../../shell/wrapper.tcsh");
 
 const EXE: &[u8] = b"@SWOP_EXE@";
 const TOOL: &str = "@TOOL@";
 const WRAPPERS: &str = "# @SWOP_WRAPPERS@";
+const COMMANDS: &str = "@SWOP_COMMANDS@";
+const NAME_PATTERNS: &str = "@SWOP_NAME_PATTERNS@";
 
 impl Run for InitArgs {
     fn run(&self) -> Result<()> {
@@ -34,12 +46,45 @@ impl Run for InitArgs {
     }
 }
 
+/// How to load the integration in a shell of `kind`; `None` for a shell
+/// without one.
+pub fn how_to_load(kind: ShellKind) -> Option<String> {
+    let (line, rc) = match kind {
+        ShellKind::Bash => (r#"eval "$(swop init bash)""#, "~/.bashrc"),
+        ShellKind::Zsh => (r#"eval "$(swop init zsh)""#, "~/.zshrc"),
+        ShellKind::Fish => ("swop init fish | source", "~/.config/fish/config.fish"),
+        ShellKind::Elvish => ("eval (swop init elvish | slurp)", "~/.config/elvish/rc.elv"),
+        ShellKind::Xonsh => ("execx($(swop init xonsh))", "~/.xonshrc"),
+        ShellKind::Nu => {
+            return Some(
+                "save it once with swop init nu | save -f ($nu.default-config-dir | path join \
+                 swop.nu), then source swop.nu in config.nu"
+                    .to_string(),
+            );
+        }
+        // sh has no integration, but an unknown shell is most often bash.
+        ShellKind::Sh => {
+            return Some(
+                r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help)"#
+                    .to_string(),
+            );
+        }
+        ShellKind::Tcsh => (r#"eval "`swop init tcsh`""#, "~/.tcshrc"),
+        ShellKind::Json => return None,
+    };
+    Some(format!("run {line} here and in {rc}"))
+}
+
 /// The integration script for `shell`, calling the binary at `exe` and wrapping `tools`.
 pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>> {
     let (template, wrapper) = match shell {
         InitShell::Bash => (BASH, BASH_WRAPPER),
         InitShell::Zsh => (ZSH, ZSH_WRAPPER),
         InitShell::Fish => (FISH, FISH_WRAPPER),
+        InitShell::Elvish => (ELVISH, ELVISH_WRAPPER),
+        InitShell::Xonsh => (XONSH, XONSH_WRAPPER),
+        InitShell::Nu => (NU, NU_WRAPPER),
+        InitShell::Tcsh => (TCSH, TCSH_WRAPPER),
     };
     let mut wrappers = String::new();
     for tool in tools {
@@ -54,11 +99,70 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
             script.push_str(line);
         }
     }
-    let quoted = match shell {
-        InitShell::Fish => crate::shell::fish_quote(exe),
-        InitShell::Bash | InitShell::Zsh => crate::shell::posix_quote(exe),
+    let kind = match shell {
+        InitShell::Bash => ShellKind::Bash,
+        InitShell::Zsh => ShellKind::Zsh,
+        InitShell::Fish => ShellKind::Fish,
+        InitShell::Elvish => ShellKind::Elvish,
+        InitShell::Xonsh => ShellKind::Xonsh,
+        InitShell::Nu => ShellKind::Nu,
+        InitShell::Tcsh => ShellKind::Tcsh,
     };
-    Ok(replace_all(script.as_bytes(), EXE, &quoted))
+    let quoted = crate::shell::quote(kind, OsStr::from_bytes(exe)).map_err(|why| {
+        Error::user(format!(
+            "cannot write swop's path into the {} script: {why}",
+            kind.name()
+        ))
+    })?;
+    let script = script
+        .replace(COMMANDS, &subcommands(false).join(" "))
+        .replace(
+            NAME_PATTERNS,
+            &subcommands(true)
+                .iter()
+                .map(|c| format!("'n/{c}/`__swop_names`/'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    let script = replace_all(script.as_bytes(), EXE, &quoted);
+    Ok(match shell {
+        InitShell::Tcsh => one_line(&script),
+        _ => script,
+    })
+}
+
+/// A csh script as one line of commands, without its comments: inside
+/// ``eval "`...`"`` the lines of a command substitution become words of one.
+fn one_line(script: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(script.len());
+    for line in script.split(|&b| b == b'\n') {
+        if line.is_empty() || line.starts_with(b"#") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.extend_from_slice(b"; ");
+        }
+        out.extend_from_slice(line);
+    }
+    out.push(b'\n');
+    out
+}
+
+/// swop's subcommands, or only those whose first argument completes to a
+/// profile name,
+/// for the shells whose completion is a static table.
+fn subcommands(naming_a_profile: bool) -> Vec<String> {
+    crate::cli::command()
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set())
+        .filter(|c| {
+            !naming_a_profile
+                || c.get_positionals()
+                    .next()
+                    .is_some_and(|a| a.get::<clap_complete::ArgValueCompleter>().is_some())
+        })
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {

@@ -30,8 +30,12 @@ pub fn guess(program: &OsStr) -> Guess {
         .file_name()
         .and_then(OsStr::to_str)
         .unwrap_or("");
-    // Login shells are named "-zsh"; some installs carry a version ("bash5").
+    // Login shells are named "-zsh"; some installs carry a version ("bash5");
+    // xonsh titles its process with its command line ("xonsh --no-rc -").
     let name = name
+        .split(' ')
+        .next()
+        .unwrap_or("")
         .trim_start_matches('-')
         .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     match name {
@@ -139,6 +143,8 @@ mod tests {
             ("sh", Guess::Known(ShellKind::Sh)),
             ("tcsh", Guess::Known(ShellKind::Tcsh)),
             ("/usr/bin/elvish", Guess::Known(ShellKind::Elvish)),
+            ("xonsh --no-rc -", Guess::Known(ShellKind::Xonsh)),
+            ("nu", Guess::Known(ShellKind::Nu)),
             ("pwsh", Guess::Unsupported("pwsh".into())),
             ("/usr/bin/python3", Guess::Other),
             ("sshd", Guess::Other),

@@ -38,7 +38,7 @@ fn separator(out: &mut Vec<u8>) {
     }
 }
 
-fn push_string(out: &mut Vec<u8>, s: &str) {
+pub fn push_string(out: &mut Vec<u8>, s: &str) {
     // serde_json's escaping of a plain string never fails.
     let quoted = serde_json::to_string(s).unwrap_or_default();
     out.extend_from_slice(quoted.as_bytes());

@@ -126,14 +126,27 @@ pub fn render(kind: ShellKind, changes: &[Change]) -> Vec<u8> {
     out
 }
 
-/// POSIX single quoting: safe for every byte but NUL.
-pub fn posix_quote(value: &[u8]) -> Vec<u8> {
-    posix::quote(value)
-}
-
-/// fish quoting: `\\` and `\'` escaped inside single quotes, raw bytes as `\xHH`.
-pub fn fish_quote(value: &[u8]) -> Vec<u8> {
-    fish::quote(value)
+/// `value` as one word of `kind`'s syntax, byte for byte, or why the shell
+/// cannot hold it. JSON gives a string.
+pub fn quote(kind: ShellKind, value: &OsStr) -> Result<Vec<u8>, &'static str> {
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(why) = syntax(kind).refuse(value) {
+        return Err(why);
+    }
+    let bytes = value.as_bytes();
+    Ok(match kind {
+        ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh => posix::quote(bytes),
+        ShellKind::Fish => fish::quote(bytes),
+        ShellKind::Elvish => elvish::quote(bytes),
+        ShellKind::Xonsh => xonsh::quote(bytes),
+        ShellKind::Tcsh => tcsh::quote(bytes),
+        ShellKind::Nu => nu::quote(&value.to_string_lossy()).into_bytes(),
+        ShellKind::Json => {
+            let mut out = Vec::new();
+            json::push_string(&mut out, &value.to_string_lossy());
+            out
+        }
+    })
 }
 
 /// Quote a whole command line for display in a POSIX shell.

@@ -2,6 +2,7 @@
 //! through the real bash, zsh and fish.
 
 mod completions;
+mod other_shells;
 mod switching;
 
 use std::collections::BTreeMap;

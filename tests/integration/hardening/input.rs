@@ -19,6 +19,7 @@ use proptest::sample::{Index, select};
 use super::Rng;
 use crate::common::{OutputExt, Shell, Swop};
 use swop::names::{check_profile_name, check_var_name, is_forbidden_var, is_profile_name};
+use swop::shell::ShellKind;
 use swop::switch::{decode_saved, encode_saved};
 
 // ---------------------------------------------------------------- names
@@ -30,6 +31,11 @@ fn name_like() -> impl Strategy<Value = String> {
         "[A-Za-z0-9]{1,3}(/|\\.\\.|\\x00|\\n| )[a-z]{0,3}",
         any::<String>(),
     ]
+}
+
+/// `value` as one word of `kind`, which must be able to hold it.
+fn quote(kind: ShellKind, value: &[u8]) -> Vec<u8> {
+    swop::shell::quote(kind, OsStr::from_bytes(value)).expect("a shell that holds any byte")
 }
 
 proptest! {
@@ -171,9 +177,9 @@ proptest! {
 
     #[test]
     fn prop_quoting_is_balanced_and_reads_back_to_the_value(value in hostile_bytes()) {
-        let posix = swop::shell::posix_quote(&value);
+        let posix = quote(ShellKind::Sh, &value);
         prop_assert_eq!(posix_unquote(&posix), Some(value.clone()));
-        let fish = swop::shell::fish_quote(&value);
+        let fish = quote(ShellKind::Fish, &value);
         prop_assert_eq!(fish_unquote(&fish), Some(value.clone()));
         // A whole `swop env` line keeps its quoting to itself.
         let changes = vec![("HOME".to_string(), Some(OsString::from_vec(value.clone())))];
@@ -214,8 +220,8 @@ fn quoted_values_read_back_byte_for_byte_in_every_real_shell() {
         for (i, value) in values.iter().enumerate() {
             script.extend_from_slice(b"printf %s ");
             script.extend_from_slice(&match shell {
-                Shell::Fish => swop::shell::fish_quote(value),
-                _ => swop::shell::posix_quote(value),
+                Shell::Fish => quote(ShellKind::Fish, value),
+                _ => quote(ShellKind::Sh, value),
             });
             script.extend_from_slice(format!(" > v{i}\n").as_bytes());
         }

@@ -221,3 +221,42 @@ fn a_tcsh_parent_gets_tcsh_syntax() {
         out.stdout_str()
     );
 }
+
+#[test]
+fn without_the_integration_swop_use_names_the_line_for_the_shell_it_runs_in() {
+    let swop = two_profiles();
+    for (shell, flags, load, by_hand) in [
+        (
+            "elvish",
+            "-norc",
+            "eval (swop init elvish | slurp)",
+            "eval (swop env home | slurp)",
+        ),
+        (
+            "xonsh",
+            "--no-rc",
+            "execx($(swop init xonsh))",
+            "execx($(swop env home))",
+        ),
+        (
+            "tcsh",
+            "-f",
+            "no shell functions",
+            "eval \"`swop env home`\"",
+        ),
+    ] {
+        if !require(shell) {
+            continue;
+        }
+        let out = swop
+            .command(shell)
+            .args([flags, "-c", "swop use home"])
+            .env("SHELL", "/bin/bash")
+            .output();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(load) && err.contains(by_hand),
+            "{shell}: {err}"
+        );
+    }
+}
