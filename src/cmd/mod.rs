@@ -16,6 +16,7 @@ mod shell;
 mod show;
 mod status;
 mod stop;
+mod view;
 
 pub use env::fast_path as env_fast_path;
 pub use exec::fast_path as exec_fast_path;
