@@ -9,7 +9,15 @@
 #
 # The switched shell has SWOP_PROFILE set, for a prompt segment.
 
-def --env --wrapped swop [...args: string] {
+# swop's own completions, profile names included, for the words before the cursor.
+def "nu-complete swop" [context: string] {
+    let words = ($context | str trim --left | split row --regex '\s+')
+    with-env {COMPLETE: fish} { ^@SWOP_EXE@ -- ...$words }
+    | lines
+    | parse --regex '^(?<value>[^\t]*)(?:\t(?<description>.*))?$'
+}
+
+def --env --wrapped swop [...args: string@"nu-complete swop"] {
     if ($args | is-not-empty) and ($args.0 in [use off]) {
         # swop reads the words and prints a JSON record of the changes (null:
         # unset); nushell cannot evaluate text, so this loads the record.

@@ -37,6 +37,39 @@ def _swop(args, stdin=None, stdout=None, stderr=None):
 aliases['swop'] = _swop
 
 
+def _swop_candidates(words):
+    """swop's own completions for `words` (the last is the one being typed):
+    (value, description) pairs, profile names included."""
+    env = ${...}.detype()
+    env['COMPLETE'] = 'fish'
+    run = _swop_subprocess.run(
+        [_swop_exe, '--', *words], env=env, stdout=_swop_subprocess.PIPE,
+        stderr=_swop_subprocess.DEVNULL,
+    )
+    if run.returncode != 0:
+        return []
+    lines = run.stdout.decode('utf-8', 'surrogateescape').splitlines()
+    return [tuple((line.split('\t', 1) + [''])[:2]) for line in lines if line]
+
+
+def _swop_completer_install():
+    from xonsh.completers.completer import add_one_completer
+    from xonsh.completers.tools import RichCompletion, contextual_command_completer_for
+
+    @contextual_command_completer_for('swop')
+    def swop_complete(command):
+        words = [arg.value for arg in command.args[: command.arg_index]] + [command.prefix]
+        return {
+            RichCompletion(value, description=description)
+            for value, description in _swop_candidates(words)
+        }
+
+    add_one_completer('swop', swop_complete, 'start')
+
+
+_swop_completer_install()
+
+
 def _swop_wrapper(tool):
     """An alias that runs `tool` through `swop exec` in a swop profile."""
 

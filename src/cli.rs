@@ -43,6 +43,8 @@ pub enum Command {
     List(ListArgs),
     /// Show one profile
     Show(ShowArgs),
+    /// Set or remove a profile's values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)
+    Set(SetArgs),
     /// Delete a profile (refused while it is in use)
     #[command(visible_alias = "remove")]
     Rm(RmArgs),
@@ -75,6 +77,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// List the recipes: the tools `swop add --tool` knows, verified here or not
     Recipes(RecipesArgs),
+    /// Show who each profile's tools are logged in as
+    Status(StatusArgs),
     /// Trace a tool, find and prove the smallest set of variables that isolates it
     Discover(Box<DiscoverArgs>),
     /// Show what works on this machine and what does not
@@ -95,6 +99,34 @@ pub struct AddArgs {
     /// whose knob names a file: AWS_SHARED_CREDENTIALS_FILE, KUBECONFIG, ...
     #[arg(long = "bind-file", value_name = "VAR")]
     pub bind_files: Vec<String>,
+    /// Set this variable to a plain value in the profile (repeatable):
+    /// AWS_PROFILE=work, GH_HOST=github.example.com. Values are stored in
+    /// the clear: not for secrets
+    #[arg(long = "set", value_name = "VAR=VALUE")]
+    pub values: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Profile whose values to change
+    #[arg(value_name = "NAME", add = profile_names())]
+    pub name: String,
+    /// Variables to set (stored in the clear in profile.toml: not for secrets)
+    #[arg(value_name = "VAR=VALUE", required_unless_present = "unset_values")]
+    pub values: Vec<OsString>,
+    /// Stop setting this variable (repeatable)
+    #[arg(long = "unset-value", value_name = "VAR")]
+    pub unset_values: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only this profile
+    #[arg(value_name = "NAME", add = profile_names())]
+    pub name: Option<String>,
+    /// Print JSON: an array of {profile, tools: [{tool, logged_in, detail}]}
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -225,6 +257,8 @@ pub enum InitShell {
     Elvish,
     Xonsh,
     Nu,
+    #[value(alias = "csh")]
+    Tcsh,
     /// A direnv library (save as ~/.config/direnv/lib/swop.sh): `use swop NAME` in an .envrc
     Direnv,
 }

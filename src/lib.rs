@@ -15,6 +15,7 @@ pub mod redact;
 pub(crate) mod residents;
 pub mod shell;
 pub(crate) mod slips;
+pub(crate) mod status;
 pub mod store;
 pub mod switch;
 pub mod trace;

@@ -315,7 +315,7 @@ pub const PLACE_ENDINGS: [&str; 10] = [
 ];
 
 /// Places whose names do not say so.
-const PLACES_BY_NAME: [&str; 1] = ["GIT_CONFIG_GLOBAL"];
+const PLACES_BY_NAME: [&str; 2] = ["GIT_CONFIG_GLOBAL", "HF_TOKEN_PATH"];
 
 /// Words that end like a place and are not one: `AWS_PROFILE` names an
 /// account, not a file.
@@ -356,6 +356,38 @@ pub fn check_binding_name(name: &str) -> Result<()> {
              and {name} does not say it names a place (its name must end in {})",
             PLACE_ENDINGS.join(", ")
         )));
+    }
+    Ok(())
+}
+
+/// Why a variable may not hold a value a profile sets (`swop add --set`,
+/// `swop set`), if it may not: the block-list of [`forbidden_reason`], and
+/// variables whose value is a command to run (`GIT_SSH_COMMAND`, `EDITOR`,
+/// `*_ASKPASS`): a value is data, and these would make it code. A value need
+/// not name a place: `AWS_PROFILE`, `GH_HOST` and `OPENAI_BASE_URL` are values.
+pub fn value_forbidden_reason(name: &str) -> Option<&'static str> {
+    const COMMANDS: &[&str] = &["EDITOR", "VISUAL", "PAGER", "BROWSER", "GIT_SSH"];
+    const COMMAND_ENDINGS: &[&str] = &["_COMMAND", "_ASKPASS", "_EDITOR", "_PAGER", "_BROWSER"];
+    if let Some(why) = forbidden_reason(name) {
+        return Some(why);
+    }
+    let upper = name.to_ascii_uppercase();
+    let command = COMMANDS.contains(&upper.as_str())
+        || COMMAND_ENDINGS.iter().any(|end| upper.ends_with(end));
+    command.then_some("its value is a command that programs run")
+}
+
+/// A variable a profile may set to a value: a plain name that passes
+/// [`value_forbidden_reason`].
+pub fn check_value_name(name: &str) -> Result<()> {
+    if !is_var_name(name) {
+        return Err(Error::user(format!(
+            "invalid variable name {}: use letters, digits and _, not starting with a digit",
+            crate::util::quoted(name)
+        )));
+    }
+    if let Some(why) = value_forbidden_reason(name) {
+        return Err(Error::user(format!("a profile cannot set {name}: {why}")));
     }
     Ok(())
 }
@@ -498,6 +530,34 @@ mod tests {
             assert!(err.contains("names a place"), "{other}: {err}");
             // Not a place, yet a profile may unset it.
             assert!(check_var_name(other).is_ok(), "{other}");
+        }
+    }
+
+    #[test]
+    fn values_are_not_places_and_never_code() {
+        for ok in [
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "GH_HOST",
+            "OPENAI_BASE_URL",
+            "KUBECONFIG",
+        ] {
+            assert!(check_value_name(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "PATH",
+            "LD_PRELOAD",
+            "SWOP_PROFILE",
+            "GIT_SSH_COMMAND",
+            "GIT_SSH",
+            "SSH_ASKPASS",
+            "EDITOR",
+            "gh_editor",
+            "BASH_ENV",
+            "1X",
+            "A-B",
+        ] {
+            assert!(check_value_name(bad).is_err(), "{bad}");
         }
     }
 

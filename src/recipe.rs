@@ -49,95 +49,10 @@ pub struct Verified {
 }
 
 mod catalog;
+mod facts;
 
-pub use catalog::{CATALOG, Known};
-
-/// The catalog's name for a file variable's file, if the variable is one.
-pub fn file_variable(var: &str) -> Option<&'static str> {
-    CATALOG
-        .iter()
-        .flat_map(|k| k.files)
-        .find(|(v, _)| *v == var)
-        .map(|(_, name)| *name)
-}
-
-/// Whether the catalog knows `var` as a folder variable.
-pub fn folder_variable(var: &str) -> bool {
-    CATALOG.iter().any(|k| k.candidates.contains(&var))
-}
-
-/// The name a file variable's file gets inside a profile or a scratch account.
-pub fn file_name_for(var: &str) -> String {
-    file_variable(var)
-        .map(str::to_string)
-        .unwrap_or_else(|| var.to_ascii_lowercase())
-}
-
-/// Every variable of the catalog that could redirect a tool's state or carry
-/// an account's credentials: a discovery's runs never inherit them.
-pub fn catalog_overrides() -> impl Iterator<Item = &'static str> {
-    CATALOG.iter().flat_map(|k| {
-        k.candidates
-            .iter()
-            .copied()
-            .chain(k.files.iter().map(|(v, _)| *v))
-            .chain(k.credentials.iter().copied())
-            .chain(k.unset.iter().copied())
-    })
-}
-
-/// Every variable the catalog names, bound, unset or a credential: a saved
-/// value of one of them may be restored.
-pub fn catalog_names() -> impl Iterator<Item = &'static str> {
-    catalog_overrides().chain(CATALOG.iter().flat_map(|k| k.bindings.iter().copied()))
-}
-
-/// The catalog entry for a program name or path (`/usr/bin/gh`, `codex-x86_64...`).
-pub fn known(program: &str) -> Option<&'static Known> {
-    CATALOG.iter().find(|k| program_is(k.tool, program))
-}
-
-/// Whether a program name or path is `tool`'s: its file name is the tool's
-/// name, alone or followed by a platform suffix (`codex-x86_64-unknown-linux-musl`).
-pub fn program_is(tool: &str, program: &str) -> bool {
-    let base = program.rsplit('/').next().unwrap_or(program);
-    base == tool
-        || base
-            .strip_prefix(tool)
-            .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
-}
-
-/// The help of `swop add --tool`, naming the built-in recipes.
-pub fn tool_flag_help() -> String {
-    let tools: Vec<&str> = CATALOG.iter().map(|k| k.tool).collect();
-    format!(
-        "Bind the variables of this tool's recipe (repeatable): {}, or one recorded \
-         with swop discover --record (swop recipes lists them)",
-        tools.join(", ")
-    )
-}
-
-/// The tool among `tools` whose recipe marks `argv` as a read-only command:
-/// the program is the tool's and the arguments are exactly one of the
-/// recipe's read-only commands. A recipe that cannot be read marks nothing.
-pub fn read_only_tool<'a>(
-    store: &Store,
-    tools: &'a [String],
-    argv: &[std::ffi::OsString],
-) -> Option<&'a str> {
-    let (program, args) = argv.split_first()?;
-    let program = program.to_str()?;
-    let args: Vec<&str> = args.iter().map(|a| a.to_str()).collect::<Option<_>>()?;
-    tools.iter().map(String::as_str).find(|tool| {
-        program_is(tool, program)
-            && Recipe::lookup(store, tool).is_ok_and(|(recipe, _)| {
-                recipe
-                    .read_only
-                    .iter()
-                    .any(|command| command.split_whitespace().eq(args.iter().copied()))
-            })
-    })
-}
+pub use catalog::{CATALOG, Known, StatusCommand};
+pub use facts::*;
 
 impl Recipe {
     pub fn built_in(tool: &str) -> Option<Recipe> {
@@ -291,24 +206,5 @@ mod tests {
         recipe.bindings.pop();
         recipe.unset.push("UID".into());
         assert!(recipe.check_variables().is_err());
-    }
-
-    #[test]
-    fn catalog_names_are_valid_and_lookup_by_path() {
-        for k in CATALOG {
-            let files = k.files.iter().map(|(v, _)| v);
-            for v in k.candidates.iter().chain(k.bindings).chain(files) {
-                assert!(crate::names::check_binding_name(v).is_ok(), "{v}");
-            }
-            for v in k.unset.iter().chain(k.credentials) {
-                assert!(crate::names::check_var_name(v).is_ok(), "{v}");
-            }
-        }
-        assert_eq!(known("/usr/local/bin/codex").map(|k| k.tool), Some("codex"));
-        assert_eq!(
-            known("codex-x86_64-unknown-linux-musl").map(|k| k.tool),
-            Some("codex")
-        );
-        assert!(known("codexx").is_none());
     }
 }

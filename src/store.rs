@@ -16,6 +16,10 @@ use crate::error::{Error, Result, at_path};
 use crate::names;
 use crate::util;
 
+mod values;
+
+pub use values::{check_value, parse_assignment};
+
 pub const PROFILE_FILE: &str = "profile.toml";
 pub const LOCK_FILE: &str = "lock";
 /// A profile file is a few lines; anything much larger was not written by swop.
@@ -64,6 +68,8 @@ pub struct Profile {
     pub unset: Vec<String>,
     /// The recipes the profile was made from.
     pub tools: Vec<String>,
+    /// Plain values the profile sets (`swop add --set`, `swop set`).
+    pub values: BTreeMap<String, String>,
     /// Bound folders that were missing when the profile was loaded; made
     /// again by [`Store::ensure_binding_dirs`].
     pub missing: Vec<PathBuf>,
@@ -91,6 +97,9 @@ pub struct ProfileFile {
     /// variable.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, String>,
+    /// Variables set to plain values, not places (see [`values`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, String>,
 }
 
 /// What `add` is asked to create.
@@ -101,6 +110,8 @@ pub struct ProfileSpec {
     pub files: Vec<String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
+    /// Variables set to plain values.
+    pub values: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -206,6 +217,19 @@ impl Store {
 
     /// Load a profile, or say it does not exist (and what the user may have meant).
     pub fn load(&self, name: &str) -> Result<Profile> {
+        let (dir, parsed) = self.read_profile_file(name)?;
+        let mut profile = self.profile_from_file(name, dir, parsed)?;
+        for binding in &profile.bindings {
+            if !self.check_binding(binding)? {
+                profile.missing.push(binding.path.clone());
+            }
+        }
+        Ok(profile)
+    }
+
+    /// The folder of a profile and its `profile.toml` as written, parsed but
+    /// not yet checked.
+    fn read_profile_file(&self, name: &str) -> Result<(PathBuf, ProfileFile)> {
         let (dir, meta) = self.existing_profile_dir(name)?;
         self.check_owned_meta(&dir, &meta)?;
         let file = dir.join(PROFILE_FILE);
@@ -226,13 +250,7 @@ impl Store {
                 e.message().trim_end().replace('\n', ": ")
             ))
         })?;
-        let mut profile = self.profile_from_file(name, dir, parsed)?;
-        for binding in &profile.bindings {
-            if !self.check_binding(binding)? {
-                profile.missing.push(binding.path.clone());
-            }
-        }
-        Ok(profile)
+        Ok((dir, parsed))
     }
 
     /// A profile to delete: only its folder has to be sound, so that `rm`
@@ -260,6 +278,7 @@ impl Store {
             bindings: Vec::new(),
             unset: Vec::new(),
             tools: Vec::new(),
+            values: BTreeMap::new(),
             missing: Vec::new(),
         })
     }
@@ -378,6 +397,7 @@ impl Store {
         for var in &file.unset {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
         }
+        values::check_file(&file).map_err(|e| bad(e.to_string()))?;
         if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(format!(
                 "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
@@ -389,6 +409,7 @@ impl Store {
             bindings,
             unset: file.unset,
             tools: file.tools,
+            values: file.values,
             missing: Vec::new(),
         })
     }
@@ -497,18 +518,25 @@ impl Store {
         for var in &spec.unset {
             names::check_var_name(var)?;
         }
+        let values: BTreeMap<String, String> = spec.values.iter().cloned().collect();
         let file = ProfileFile {
             version: 1,
             tools: spec.tools.clone(),
             unset: spec
                 .unset
                 .iter()
-                .filter(|v| !bindings.contains_key(*v) && !files.contains_key(*v))
+                .filter(|v| {
+                    !bindings.contains_key(*v)
+                        && !files.contains_key(*v)
+                        && !values.contains_key(*v)
+                })
                 .cloned()
                 .collect(),
             bindings,
             files,
+            values,
         };
+        values::check_file(&file)?;
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
             return Err(Error::Exists(format!(

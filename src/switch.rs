@@ -15,11 +15,15 @@
 //!
 //! The order of the changes lets a shell that stops part-way be switched back:
 //! the record comes first, covering every variable the switch is about to
-//! change (those the previous profile left and those the next one binds);
-//! then the restores, the bindings, the unsets and swop's own variables; last
-//! the record again, trimmed to the new profile's variables. Switching from A
-//! to B restores A's saved values first, so profiles never nest, and `--off`
-//! restores them all.
+//! change (those the previous profile left and those the next one binds,
+//! sets or removes); then the restores, the bindings, the values, the unsets
+//! and swop's own variables; last the record again, trimmed to the new
+//! profile's variables. Switching from A to B restores A's saved values
+//! first, so profiles never nest, and `--off` restores them all.
+//!
+//! A profile of a catalog tool also loses the inherited variables that would
+//! carry another account's credentials or move the tool's state
+//! ([`inherited`]); they are in the record, so `off` puts them back.
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
@@ -28,6 +32,10 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::store::{Profile, Store};
+
+mod inherited;
+
+pub use inherited::removal_notice;
 
 pub const PROFILE_VAR: &str = "SWOP_PROFILE";
 pub const SAVED_VAR: &str = "SWOP_SAVED";
@@ -45,14 +53,21 @@ pub type Change = (String, Option<OsString>);
 #[derive(Debug, Default)]
 pub struct Plan {
     pub changes: Vec<Change>,
-    /// One line each about saved entries that were not restored.
+    /// One line each about saved entries that were not restored, and about
+    /// inherited variables that point a HOME-bound profile's tools back into
+    /// the real home.
     pub warnings: Vec<String>,
+    /// Inherited variables the switch removes that the environment had until
+    /// now: what to say once (a repeated switch finds them gone).
+    pub removed: Vec<String>,
 }
 
 /// The value of a variable now.
 pub type VarLookup<'a> = Box<dyn Fn(&str) -> Option<OsString> + 'a>;
 /// The profile of a name, if it can be loaded.
 pub type ProfileLookup<'a> = Box<dyn Fn(&str) -> Option<Profile> + 'a>;
+/// Every variable set now, with its value.
+pub type VarList<'a> = Box<dyn Fn() -> Vec<(String, OsString)> + 'a>;
 
 /// The environment a switch starts from.
 pub struct Current<'a> {
@@ -60,6 +75,9 @@ pub struct Current<'a> {
     /// The profile a name in `SWOP_PROFILE` stands for; asked only when the
     /// record names a variable nothing else admits.
     pub profile: ProfileLookup<'a>,
+    /// Every variable set now, for the families of names (`TF_TOKEN_*`) a
+    /// profile must not inherit and the overrides that point into the home.
+    pub vars: VarList<'a>,
 }
 
 impl<'a> Current<'a> {
@@ -68,6 +86,7 @@ impl<'a> Current<'a> {
         Current {
             var: Box::new(process_env),
             profile: Box::new(|name| store.load(name).ok()),
+            vars: Box::new(process_vars),
         }
     }
 }
@@ -89,10 +108,17 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
         }
         changes.push((PROFILE_VAR.to_string(), None));
         changes.push((SAVED_VAR.to_string(), None));
-        return Ok(Plan { changes, warnings });
+        return Ok(Plan {
+            changes,
+            warnings,
+            removed: Vec::new(),
+        });
     };
 
-    let touched = touched_by(profile);
+    let found = inherited::find(profile, current, &saved, &original);
+    warnings.extend(found.into_home.iter().cloned());
+    let mut touched = touched_by(profile);
+    touched.extend(found.removed.iter().map(String::as_str));
     let record: Vec<(&str, Option<OsString>)> =
         touched.iter().map(|name| (*name, original(name))).collect();
     let record_text = encode_checked(&record)?;
@@ -119,7 +145,10 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
     for binding in &profile.bindings {
         changes.push((binding.var.clone(), Some(binding.value().into_os_string())));
     }
-    for name in &profile.unset {
+    for (name, value) in &profile.values {
+        changes.push((name.clone(), Some(value.into())));
+    }
+    for name in profile.unset.iter().chain(&found.removed) {
         changes.push((name.clone(), None));
     }
     changes.push((
@@ -130,12 +159,18 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
     if changes[0].1.as_ref() != Some(&record_text) {
         changes.push((SAVED_VAR.to_string(), Some(record_text)));
     }
-    Ok(Plan { changes, warnings })
+    Ok(Plan {
+        changes,
+        warnings,
+        removed: found.reported,
+    })
 }
 
-/// Every variable a switch to `profile` changes, swop's own store first.
+/// Every variable a switch to `profile` always changes, swop's own store
+/// last (inherited variables it removes come on top, see [`inherited`]).
 fn touched_by(profile: &Profile) -> Vec<&str> {
     let mut touched: Vec<&str> = profile.bindings.iter().map(|b| b.var.as_str()).collect();
+    touched.extend(profile.values.keys().map(String::as_str));
     touched.extend(profile.unset.iter().map(String::as_str));
     touched.push(HOME_VAR);
     touched
@@ -222,7 +257,7 @@ impl<'a> Admission<'a> {
         if crate::names::check_var_name(name).is_err() {
             return false;
         }
-        if crate::names::names_a_place(name) || crate::recipe::catalog_names().any(|v| v == name) {
+        if crate::names::names_a_place(name) || crate::recipe::catalog_knows(name) {
             return true;
         }
         if self.next.is_some_and(|p| touched_by(p).contains(&name)) {
@@ -324,6 +359,13 @@ pub fn process_env(name: &str) -> Option<OsString> {
     std::env::var_os(OsStr::new(name))
 }
 
+/// This process's variables (those whose names are text), for [`Current`].
+pub fn process_vars() -> Vec<(String, OsString)> {
+    std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,6 +386,7 @@ mod tests {
                 .collect(),
             unset: vec![],
             tools: vec![],
+            values: BTreeMap::new(),
             missing: vec![],
         }
     }
@@ -365,6 +408,7 @@ mod tests {
         let current = Current {
             var: Box::new(|k: &str| env.get(k).cloned()),
             profile: Box::new(|name: &str| known.iter().find(|p| p.name == name).cloned()),
+            vars: Box::new(|| env.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         };
         plan(&current, profile, Path::new("/s"))
     }

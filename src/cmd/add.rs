@@ -1,11 +1,12 @@
-//! `swop add NAME`: make a profile from recipes (`--tool`) and bindings
-//! (`--bind`, `--bind-file`), or from the five default places.
+//! `swop add NAME`: make a profile from recipes (`--tool`), bindings
+//! (`--bind`, `--bind-file`) and values (`--set`), or from the five default
+//! places.
 
 use super::Run;
 use crate::cli::AddArgs;
 use crate::error::Result;
 use crate::recipe::Recipe;
-use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store};
+use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store, parse_assignment};
 
 impl Run for AddArgs {
     fn run(&self) -> Result<()> {
@@ -19,8 +20,16 @@ impl Run for AddArgs {
             crate::names::check_binding_name(var)
                 .map_err(|e| crate::Error::user(format!("{e}; leave out {flag} {var}")))?;
         }
+        let values = self
+            .values
+            .iter()
+            .map(|arg| parse_assignment(arg))
+            .collect::<Result<Vec<_>>>()?;
         let store = Store::open_or_create()?;
-        let mut spec = ProfileSpec::default();
+        let mut spec = ProfileSpec {
+            values,
+            ..ProfileSpec::default()
+        };
         for tool in &self.tools {
             let (recipe, verified) = Recipe::lookup(&store, tool)?;
             // Only a command that runs as printed is worth a line: the
@@ -34,6 +43,15 @@ impl Run for AddArgs {
                      to verify it (offline, in a scratch folder, nothing of yours touched): {command}",
                     recipe.bindings.join(", ")
                 );
+            }
+            if recipe.bindings.is_empty()
+                && recipe.files.is_empty()
+                && let Some(known) = crate::recipe::entry(tool).filter(|_| !verified)
+            {
+                return Err(crate::Error::user(format!(
+                    "{tool} has no variable that moves its state, so no profile can keep its accounts apart: {}",
+                    known.shared
+                )));
             }
             if recipe.bindings.is_empty() && recipe.files.is_empty() {
                 return Err(crate::Error::user(format!(
@@ -60,6 +78,8 @@ impl Run for AddArgs {
                 None => b.var.clone(),
             })
             .collect();
+        let mut vars = vars;
+        vars.extend(profile.values.keys().map(|var| format!("{var} (value)")));
         eprintln!(
             "swop: created profile {:?} ({}) in {}",
             profile.name,

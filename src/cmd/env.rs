@@ -50,6 +50,12 @@ pub fn switch_as(name: Option<&str>, shell: ShellKind, syntax: ShellKind) -> Res
         eprintln!("swop: warning: {warning}");
     }
     crate::shell::check(shell, &plan.changes).map_err(Error::user)?;
+    if let Some(notice) = profile
+        .as_ref()
+        .and_then(|p| switch::removal_notice(&plan.removed, p, true))
+    {
+        eprintln!("swop: {notice}");
+    }
     print_bytes(&crate::shell::render(syntax, &plan.changes))
 }
 

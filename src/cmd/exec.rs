@@ -54,6 +54,9 @@ pub fn exec_in_profile(
     for warning in &plan.warnings {
         eprintln!("swop: warning: {warning}");
     }
+    if let Some(notice) = switch::removal_notice(&plan.removed, &profile, false) {
+        eprintln!("swop: {notice}");
+    }
     let mut command = Command::new(program);
     command.args(args);
     for (var, value) in &plan.changes {

@@ -28,11 +28,15 @@ const XONSH: &str = include_str!("../../shell/swop.xsh");
 const XONSH_WRAPPER: &str = include_str!("../../shell/wrapper.xsh");
 const NU: &str = include_str!("../../shell/swop.nu");
 const NU_WRAPPER: &str = include_str!("../../shell/wrapper.nu");
+const TCSH: &str = include_str!("../../shell/swop.tcsh");
+const TCSH_WRAPPER: &str = include_str!("../../shell/wrapper.tcsh");
 const DIRENV: &str = include_str!("../../shell/direnv.sh");
 
 const EXE: &[u8] = b"@SWOP_EXE@";
 const TOOL: &str = "@TOOL@";
 const WRAPPERS: &str = "# @SWOP_WRAPPERS@";
+const COMMANDS: &str = "@SWOP_COMMANDS@";
+const NAME_PATTERNS: &str = "@SWOP_NAME_PATTERNS@";
 
 impl Run for InitArgs {
     fn run(&self) -> Result<()> {
@@ -68,7 +72,8 @@ pub fn how_to_load(kind: ShellKind) -> Option<String> {
                     .to_string(),
             );
         }
-        ShellKind::Tcsh | ShellKind::Json => return None,
+        ShellKind::Tcsh => (r#"eval "`swop init tcsh`""#, "~/.tcshrc"),
+        ShellKind::Json => return None,
     };
     Some(format!("run {line} here and in {rc}"))
 }
@@ -82,6 +87,7 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
         InitShell::Elvish => (ELVISH, ELVISH_WRAPPER),
         InitShell::Xonsh => (XONSH, XONSH_WRAPPER),
         InitShell::Nu => (NU, NU_WRAPPER),
+        InitShell::Tcsh => (TCSH, TCSH_WRAPPER),
         InitShell::Direnv => {
             // direnv evaluates an .envrc and its libraries in bash.
             let quoted = quote_exe(ShellKind::Bash, exe)?;
@@ -108,10 +114,25 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
         InitShell::Elvish => ShellKind::Elvish,
         InitShell::Xonsh => ShellKind::Xonsh,
         InitShell::Nu => ShellKind::Nu,
+        InitShell::Tcsh => ShellKind::Tcsh,
         InitShell::Direnv => ShellKind::Bash,
     };
     let quoted = quote_exe(kind, exe)?;
-    Ok(replace_all(script.as_bytes(), EXE, &quoted))
+    let script = script
+        .replace(COMMANDS, &subcommands(false).join(" "))
+        .replace(
+            NAME_PATTERNS,
+            &subcommands(true)
+                .iter()
+                .map(|c| format!("'n/{c}/`__swop_names`/'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    let script = replace_all(script.as_bytes(), EXE, &quoted);
+    Ok(match shell {
+        InitShell::Tcsh => one_line(&script),
+        _ => script,
+    })
 }
 
 /// swop's path, quoted for a script of `kind`.
@@ -122,6 +143,40 @@ fn quote_exe(kind: ShellKind, exe: &[u8]) -> Result<Vec<u8>> {
             kind.name()
         ))
     })
+}
+
+/// A csh script as one line of commands, without its comments: inside
+/// ``eval "`...`"`` the lines of a command substitution become words of one.
+fn one_line(script: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(script.len());
+    for line in script.split(|&b| b == b'\n') {
+        if line.is_empty() || line.starts_with(b"#") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.extend_from_slice(b"; ");
+        }
+        out.extend_from_slice(line);
+    }
+    out.push(b'\n');
+    out
+}
+
+/// swop's subcommands, or only those whose first argument completes to a
+/// profile name,
+/// for the shells whose completion is a static table.
+fn subcommands(naming_a_profile: bool) -> Vec<String> {
+    crate::cli::command()
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set())
+        .filter(|c| {
+            !naming_a_profile
+                || c.get_positionals()
+                    .next()
+                    .is_some_and(|a| a.get::<clap_complete::ArgValueCompleter>().is_some())
+        })
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {

@@ -2,7 +2,7 @@
 //! it is in use.
 
 use super::Run;
-use super::show::ProfileView;
+use super::view::ProfileView;
 use crate::cli::ListArgs;
 use crate::error::Result;
 use crate::store::Store;

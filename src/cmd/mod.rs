@@ -11,9 +11,12 @@ mod list;
 mod ps;
 mod recipes;
 mod rm;
+mod set;
 mod shell;
 mod show;
+mod status;
 mod stop;
+mod view;
 
 pub use env::fast_path as env_fast_path;
 pub use exec::fast_path as exec_fast_path;
@@ -31,6 +34,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Add(args) => args.run(),
         Command::List(args) => args.run(),
         Command::Show(args) => args.run(),
+        Command::Set(args) => args.run(),
         Command::Rm(args) => args.run(),
         Command::Env(args) => args.run(),
         Command::Exec(args) => args.run(),
@@ -40,6 +44,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Init(args) => args.run(),
         Command::Completions(args) => args.run(),
         Command::Recipes(args) => args.run(),
+        Command::Status(args) => args.run(),
         Command::Use(args) => match shell_function() {
             Some(shell) => env::switch_as(Some(&args.name), shell, function_syntax(shell)),
             None => Err(crate::needs_shell_integration("use", Some(&args.name))),

@@ -1,6 +1,7 @@
 //! `swop recipes [--json]`: which tools `swop add --tool` knows, what each
 //! binds, and whether that was proved on this machine, so nobody has to read
-//! the source or guess a tool name to find out.
+//! the source or guess a tool name to find out; with `--json`, the catalog's
+//! facts too (credential variables, keyring, what stays shared, sources).
 
 use serde::Serialize;
 
@@ -29,6 +30,42 @@ pub struct Listed {
     pub verification: Option<Verified>,
     /// A command that proves a built-in recipe here, unattended and offline.
     pub verify_command: Option<String>,
+    /// What the catalog knows of the tool (`null` for a tool it does not know).
+    pub catalog: Option<Facts>,
+}
+
+/// The catalog's facts about a tool, as `swop recipes --json` prints them.
+#[derive(Debug, Serialize)]
+pub struct Facts {
+    /// Plain values that choose the account or endpoint (`swop add --set`).
+    pub values: Vec<&'static str>,
+    /// Variables carrying credentials; `NAME_*` is a family.
+    pub credentials: Vec<&'static str>,
+    /// Variables that move the tool's state elsewhere.
+    pub overrides: Vec<&'static str>,
+    pub keyring: Option<&'static str>,
+    pub shared: &'static str,
+    /// The command `swop status` runs.
+    pub status: Option<String>,
+    /// Where the facts were checked.
+    pub sources: Vec<&'static str>,
+    /// What the sources did not confirm.
+    pub unconfirmed: Vec<&'static str>,
+}
+
+impl Facts {
+    fn of(k: &crate::recipe::Known) -> Facts {
+        Facts {
+            values: k.values.to_vec(),
+            credentials: k.credentials.to_vec(),
+            overrides: k.overrides.to_vec(),
+            keyring: k.keyring,
+            shared: k.shared,
+            status: k.status.as_ref().map(|s| s.argv.join(" ")),
+            sources: k.sources.to_vec(),
+            unconfirmed: k.unconfirmed.to_vec(),
+        }
+    }
 }
 
 impl Run for RecipesArgs {
@@ -69,6 +106,7 @@ fn entry(recipe: Recipe, recorded: bool) -> Listed {
         false => verify_command(&recipe.tool),
     };
     Listed {
+        catalog: crate::recipe::entry(&recipe.tool).map(Facts::of),
         verified: recipe.verified.is_some(),
         source: if recorded { "recorded" } else { "built-in" },
         tool: recipe.tool,
@@ -106,7 +144,10 @@ fn table(listed: &[Listed]) -> String {
             };
             let mut binds: Vec<String> = l.bindings.clone();
             binds.extend(l.files.iter().map(|f| format!("{f} (file)")));
-            let mut binds = binds.join(", ");
+            let mut binds = match binds.is_empty() {
+                true => "(no variable moves its state)".to_string(),
+                false => binds.join(", "),
+            };
             if !l.unset.is_empty() {
                 binds.push_str(&format!("; unsets {}", l.unset.join(", ")));
             }
@@ -141,6 +182,10 @@ fn table(listed: &[Listed]) -> String {
             read_only.join(", ")
         ));
     }
+    out.push_str(
+        "\nswop recipes --json adds each tool's credential variables, keyring use, what stays shared, \
+         its status command and the sources of these facts.\n",
+    );
     for l in listed.iter().filter(|l| !l.verified) {
         if let Some(command) = &l.verify_command {
             out.push_str(&format!(

@@ -81,7 +81,7 @@ impl CleanRoom {
         let Some(var) = var.to_str() else {
             return false;
         };
-        if set.contains(var) || crate::recipe::catalog_overrides().any(|v| v == var) {
+        if set.contains(var) || crate::recipe::is_catalog_override(var) {
             return true;
         }
         let into_home = self.real_home.as_deref().is_some_and(|home| {
@@ -169,6 +169,7 @@ fn caller_env() -> BTreeMap<OsString, OsString> {
     let current = crate::switch::Current {
         var: Box::new(crate::switch::process_env),
         profile: Box::new(|_| None),
+        vars: Box::new(Vec::new),
     };
     // An --off plan never fails; an empty one leaves the environment as it is.
     let changes = crate::switch::plan(&current, None, Path::new("/"))

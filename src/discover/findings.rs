@@ -228,7 +228,8 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
     }
     if !d.clean_room.removed.is_empty() {
         out.push(format!(
-            "The runs did not inherit these variables of your environment, which could redirect the tool's state or carry credentials: {}.",
+            // The names come first: text after "credentials:" reads as a secret to the redaction.
+            "The runs did not inherit {} from your environment: each could redirect the tool's state or carry an account's secrets.",
             d.clean_room.removed.join(", ")
         ));
     }
@@ -260,6 +261,9 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
     if renames > 0 {
         out.push(macos::rename_limitation(renames));
     }
+    let bus = super::keyring::SessionBus::from_env(crate::switch::process_env);
+    let keyrings = super::keyring::seen(steps().map(|s| &s.obs), &bus);
+    out.extend(super::keyring::limitation(&keyrings, d.tool.as_deref()));
     let unknown: u64 = steps().map(|s| s.obs.stats.unknown).sum();
     out.extend(tracing_limitations(
         d.tracer.contains("fs_usage"),

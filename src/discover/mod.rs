@@ -6,6 +6,7 @@ pub(crate) mod classify;
 pub(crate) mod cleanroom;
 pub(crate) mod findings;
 pub(crate) mod inputs;
+pub(crate) mod keyring;
 pub(crate) mod macos;
 pub(crate) mod markdown;
 pub(crate) mod method;

@@ -19,8 +19,10 @@ use crate::trace::{self, Format};
 
 /// The strace command swop prefers for a capture: `-y` names the folder of
 /// every descriptor, `%process` and `fchdir` let the working folder of every
-/// process be followed, so relative paths can be resolved.
-pub const STRACE_CAPTURE: &str = "strace -f -y -e trace=%file,%process,fchdir -o tool.strace --";
+/// process be followed, so relative paths can be resolved, and `connect`
+/// shows a keyring reached over D-Bus.
+pub const STRACE_CAPTURE: &str =
+    "strace -f -y -e trace=%file,%process,fchdir,connect -o tool.strace --";
 
 /// The capture command swop prefers on `os`, for `command` when given.
 pub fn capture_command(os: Os, command: &[OsString]) -> String {
@@ -221,6 +223,10 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
         .iter()
         .find_map(|e| recipe::known(&e.to_string_lossy()))
         .map(|k| k.tool.to_string());
+    // The bus address of the machine the trace comes from is unknown: only
+    // the default places of a login's bus are recognised.
+    let keyrings = super::keyring::seen([&obs], &super::keyring::SessionBus::default());
+    limitations.extend(super::keyring::limitation(&keyrings, tool.as_deref()));
     limitations.extend(tracing_limitations(
         format == Format::FsUsage,
         os == Os::Macos,

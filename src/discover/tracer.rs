@@ -1,7 +1,7 @@
 //! Tracing one step of a tool: finding and checking the tracers this machine
 //! has, running a step under strace, and reading back what it touched.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::BufReader;
@@ -68,9 +68,10 @@ pub fn describe_tracers() -> Vec<TracerStatus> {
     out
 }
 
-/// What swop traces: every call that takes a path, and the process calls
-/// and `fchdir` that let each process's working folder be followed.
-const TRACED: &str = "trace=%file,%process,fchdir";
+/// What swop traces: every call that takes a path, the process calls and
+/// `fchdir` that let each process's working folder be followed, and
+/// `connect`, which shows a tool reaching a keyring over D-Bus.
+const TRACED: &str = "trace=%file,%process,fchdir,connect";
 
 /// strace, checked to work on this machine.
 pub struct Strace {
@@ -339,6 +340,9 @@ pub struct Observation {
     /// Renames the tracer reported without their destination (fs_usage): the
     /// report says so in its Limitations.
     pub renames_without_destination: u64,
+    /// Unix sockets the step connected to (`@name` for abstract ones), and
+    /// whether a connection succeeded: how a keyring is reached.
+    pub sockets: BTreeMap<PathBuf, bool>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -377,6 +381,10 @@ impl Observation {
     }
 
     pub fn add(&mut self, event: trace::TraceEvent) {
+        if event.op == Op::Connect {
+            *self.sockets.entry(event.path).or_default() |= event.result.is_ok();
+            return;
+        }
         if event.op == Op::Exec {
             // Failed execs are the PATH search, not files the tool uses.
             if !event.ok() {
@@ -444,6 +452,9 @@ impl Observation {
         }
         self.execs.extend(other.execs);
         self.renames_without_destination += other.renames_without_destination;
+        for (socket, connected) in other.sockets {
+            *self.sockets.entry(socket).or_default() |= connected;
+        }
     }
 
     /// Parse a trace file into an observation.

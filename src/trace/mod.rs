@@ -28,6 +28,9 @@ pub enum Op {
     Mkdir,
     Stat,
     Exec,
+    /// A connection to a Unix socket (the path, or `@name` for an abstract
+    /// one): how a tool reaches a D-Bus keyring. Not a file operation.
+    Connect,
 }
 
 impl Op {
@@ -42,6 +45,7 @@ impl Op {
             Op::Mkdir => "mkdir",
             Op::Stat => "stat",
             Op::Exec => "exec",
+            Op::Connect => "connect",
         }
     }
 
@@ -54,7 +58,7 @@ impl Op {
     }
 
     /// Every operation, in their order.
-    pub const ALL: [Op; 9] = [
+    pub const ALL: [Op; 10] = [
         Op::Read,
         Op::Write,
         Op::Create,
@@ -64,6 +68,7 @@ impl Op {
         Op::Mkdir,
         Op::Stat,
         Op::Exec,
+        Op::Connect,
     ];
 
     fn bit(self) -> u16 {

@@ -96,6 +96,40 @@ pub fn codex_bin(dir: &Path) -> Option<PathBuf> {
     Some(bin)
 }
 
+/// The real AWS CLI, for the tests that run it: `$SWOP_TEST_AWS` when set,
+/// else the one `.ci/run` installs in `target/ci-tools`, else `aws` on PATH.
+/// Missing, it fails the test under CI and skips it elsewhere.
+#[track_caller]
+pub fn aws() -> Option<PathBuf> {
+    let ci_tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools/bin/aws");
+    let found = match std::env::var_os("SWOP_TEST_AWS").filter(|a| !a.is_empty()) {
+        Some(path) => Some(PathBuf::from(path)).filter(|p| p.exists()),
+        None => Some(ci_tools)
+            .filter(|p| p.exists())
+            .or_else(|| find_program("aws")),
+    };
+    if found.is_none() {
+        missing(
+            "aws not found in $SWOP_TEST_AWS, target/ci-tools/bin or PATH; install it with: \
+             python3 -m venv target/ci-tools && target/ci-tools/bin/pip install awscli",
+        );
+    }
+    found
+}
+
+/// A folder `NAME-bin` under `dir` holding only a link `NAME` to `program`,
+/// to put first on PATH without bringing the rest of its folder.
+#[track_caller]
+pub fn program_bin(dir: &Path, name: &str, program: &Path) -> PathBuf {
+    let bin = dir.join(format!("{name}-bin"));
+    fs::create_dir_all(&bin).expect("create a program folder");
+    let link = bin.join(name);
+    if !link.exists() {
+        std::os::unix::fs::symlink(program, &link).expect("link the program");
+    }
+    bin
+}
+
 /// The path of `program` on PATH; call [`require`] first.
 #[track_caller]
 pub fn which_program(program: &str) -> PathBuf {
@@ -261,6 +295,12 @@ impl Run {
     /// Replace the whole environment.
     pub fn envs(mut self, vars: &BTreeMap<OsString, OsString>) -> Run {
         self.command.env_clear().envs(vars);
+        self
+    }
+
+    /// Add `vars` to the environment the command already has.
+    pub fn more_env(mut self, vars: &BTreeMap<OsString, OsString>) -> Run {
+        self.command.envs(vars);
         self
     }
 

@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use crate::common::{Lab, OutputExt, Run, codex_bin, require, strings, tree};
 
+mod aws_cli;
+mod keyrings;
 mod real_tools;
 mod trace_files;
 mod truth;

@@ -1,5 +1,6 @@
 //! swop's integration tests: one binary, one module per feature.
 
+mod accounts;
 mod common;
 mod core;
 mod direnv;

@@ -740,6 +740,30 @@ impl Parser {
                     self.set_fd(pid, new, path);
                 }
             }
+            Kind::Connect => {
+                // Only Unix sockets have a path; an abstract one prints `@"name"`.
+                let addr = args.get(1);
+                let Some(at) = memmem::find(addr, b"sun_path=") else {
+                    return true;
+                };
+                let rest = &addr[at + b"sun_path=".len()..];
+                let (is_abstract, rest) = match rest.strip_prefix(b"@") {
+                    Some(rest) => (true, rest),
+                    None => (false, rest),
+                };
+                let Some(path) = decode_quoted(rest) else {
+                    return false;
+                };
+                let full = if is_abstract {
+                    [&b"@"[..], &path].concat()
+                } else {
+                    match self.resolve(pid, &Dir::Cwd, &path) {
+                        Some(full) => full,
+                        None => return true,
+                    }
+                };
+                self.emit(sink, pid, name, Op::Connect, full, &result);
+            }
             Kind::Fork => {
                 if let Ok(child) = result
                     && let Ok(child) = u32::try_from(child)

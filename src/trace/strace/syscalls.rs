@@ -39,6 +39,8 @@ pub(super) enum Kind {
     Dup,
     Fcntl,
     Fork,
+    /// `connect(fd, {sa_family=AF_UNIX, sun_path="..."}, len)`
+    Connect,
 }
 
 pub(super) fn kind_of(name: &[u8]) -> Option<Kind> {
@@ -79,6 +81,7 @@ pub(super) fn kind_of(name: &[u8]) -> Option<Kind> {
         b"dup" | b"dup2" | b"dup3" => Dup,
         b"fcntl" | b"fcntl64" => Fcntl,
         b"clone" | b"clone2" | b"clone3" | b"fork" | b"vfork" => Fork,
+        b"connect" => Connect,
         _ => return None,
     };
     Some(k)

@@ -1090,3 +1090,26 @@ fn throughput() {
     );
     assert_eq!(stats.unknown, 0);
 }
+
+#[test]
+fn unix_socket_connections_name_the_socket() {
+    let got = run(concat!(
+        "7 connect(3<socket:[711229]>, {sa_family=AF_UNIX, sun_path=\"/run/user/1000/bus\"}, 21) = 0\n",
+        "7 connect(4<socket:[711230]>, {sa_family=AF_UNIX, sun_path=@\"/tmp/dbus-x,guid=1\"}, 15) = 0\n",
+        "7 connect(5, {sa_family=AF_UNIX, sun_path=\"rel.sock\"}, 16) = -1 ENOENT (No such file or directory)\n",
+        "7 connect(6, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr(\"1.2.3.4\")}, 16) = 0\n",
+        "7 connect(7, {sa_family=AF_UNIX, sun_path=\"/s\\303\\251\"}, 8 <unfinished ...>\n",
+        "8 close(9) = 0\n",
+        "7 <... connect resumed>) = 0\n",
+    ))
+    .0;
+    assert_eq!(
+        got,
+        vec![
+            ev(7, "connect", Op::Connect, "/run/user/1000/bus", Ok(0)),
+            ev(7, "connect", Op::Connect, "@/tmp/dbus-x,guid=1", Ok(0)),
+            ev(7, "connect", Op::Connect, "/home/u/rel.sock", Err("ENOENT")),
+            ev(7, "connect", Op::Connect, "/sé", Ok(0)),
+        ]
+    );
+}

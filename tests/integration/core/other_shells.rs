@@ -59,6 +59,9 @@ impl Other {
     }
 }
 
+/// A value set in the profile (`--set`), quoted like a path.
+const VALUE: &str = "AWS_PROFILE=it's \"q\" $(x) `y` !x !! {a} \\";
+
 /// Variables the shell itself sets as it runs commands.
 fn shell_free(env: &Env) -> Env {
     without_shell_vars(env.clone())
@@ -71,13 +74,15 @@ fn shell_free(env: &Env) -> Env {
 fn expected_on(swop: &Swop, start: &Env) -> Env {
     let exec_env = parse_env0(&swop.args(["exec", "A", "--", "env", "-0"]).success().stdout);
     let mut expected = start.clone();
-    for var in DEFAULT_BINDINGS
-        .iter()
-        .copied()
-        .chain(["SWOP_HOME", "SWOP_PROFILE", "SWOP_SAVED"])
-    {
-        let value = exec_env.get(OsStr::new(var)).expect("exec sets it");
-        expected.insert(var.into(), value.clone());
+    for var in DEFAULT_BINDINGS.iter().copied().chain([
+        "SWOP_HOME",
+        "SWOP_PROFILE",
+        "SWOP_SAVED",
+        "AWS_PROFILE",
+    ]) {
+        if let Some(value) = exec_env.get(OsStr::new(var)) {
+            expected.insert(var.into(), value.clone());
+        }
     }
     expected
 }
@@ -96,7 +101,8 @@ fn env_output_survives_hostile_store_paths_in_elvish_xonsh_and_tcsh() {
         // History (tcsh) and braces (xonsh, elvish), ahead of the final backslash.
         store.splice(0..0, b"!x !! !$ {a} { ".iter().copied());
         let swop = Swop::with_store(os(&store));
-        swop.add("A", &[]);
+        // A value, quoted like a path.
+        swop.add("A", &["--set", VALUE]);
         let script = shell.script(&[
             "env -0 > start.env\n".to_string(),
             shell.apply("env A"),
@@ -124,6 +130,11 @@ fn env_output_survives_hostile_store_paths_in_elvish_xonsh_and_tcsh() {
             &on,
             &expected_on(&swop, &start),
             &format!("{shell:?} after swop env A"),
+        );
+        assert_eq!(
+            on.get(OsStr::new("AWS_PROFILE")).map(|v| v.as_bytes()),
+            Some(&b"it's \"q\" $(x) `y` !x !! {a} \\"[..]),
+            "{shell:?}"
         );
         assert_same_env(&off, &start, &format!("{shell:?} after swop env --off"));
     }

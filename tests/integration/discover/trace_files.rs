@@ -205,7 +205,7 @@ fn print_capture_and_a_machine_without_strace_give_the_capture_command() {
         .success();
     assert_eq!(
         out.stdout_str(),
-        "strace -f -y -e trace=%file,%process,fchdir -o tool.strace -- mytool login\n"
+        "strace -f -y -e trace=%file,%process,fchdir,connect -o tool.strace -- mytool login\n"
     );
     let out = lab
         .swop

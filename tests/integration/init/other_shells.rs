@@ -1,4 +1,4 @@
-//! `swop init` for elvish, xonsh and nushell, run through the real shells:
+//! `swop init` for elvish, xonsh, nushell and tcsh, run through the real shells:
 //! `swop use` and `swop off` restore the environment byte for byte, a failed
 //! switch changes nothing, and wrapped tools run under `swop exec`.
 
@@ -17,9 +17,10 @@ enum Other {
     Elvish,
     Xonsh,
     Nu,
+    Tcsh,
 }
 
-const OTHERS: [Other; 3] = [Other::Elvish, Other::Xonsh, Other::Nu];
+const OTHERS: [Other; 4] = [Other::Elvish, Other::Xonsh, Other::Nu, Other::Tcsh];
 
 impl Other {
     /// The name of `swop init NAME`.
@@ -28,6 +29,7 @@ impl Other {
             Other::Elvish => "elvish",
             Other::Xonsh => "xonsh",
             Other::Nu => "nu",
+            Other::Tcsh => "tcsh",
         }
     }
 
@@ -46,6 +48,7 @@ impl Other {
             Other::Elvish => command.arg("-norc"),
             Other::Xonsh => command.arg("--no-rc"),
             Other::Nu => command.arg("-n"),
+            Other::Tcsh => command.arg("-f"),
         };
         command.arg(file);
         command
@@ -72,6 +75,10 @@ impl Other {
                 )
             }
             Other::Xonsh => "execx($(@($SWOP_TEST_EXE) init xonsh))\n".to_string(),
+            // swop on PATH, as users have it.
+            Other::Tcsh => "set path = ($SWOP_TEST_EXE:h:q $path:q)\n\
+                            eval \"`swop init tcsh`\"\n"
+                .to_string(),
             Other::Nu => {
                 let script = success(&sandbox.swop(&["init", "nu"]));
                 sandbox.write("init.nu", &script);
@@ -103,6 +110,7 @@ impl Other {
                 format!("if ![swop {args}].returncode == 0:\n    import sys\n    sys.exit(9)\n")
             }
             // A caught error is silent: its message goes to stderr here.
+            Other::Tcsh => format!("swop {args}\nif ($status == 0) exit 9\n"),
             Other::Nu => format!(
                 "if (try {{ swop {args}; true }} catch {{|e| print --stderr $e.msg; false }}) \
                  {{ exit 9 }}\n"
@@ -121,6 +129,9 @@ impl Other {
             ),
             Other::Nu => format!(
                 "do {{ faketool {args} }} | complete | $'($in.stdout)status=($in.exit_code)(char nl)' | save -f {file}\n"
+            ),
+            Other::Tcsh => format!(
+                "(faketool {args}) > {file}\nset st = $status\nif ($st != 0) echo status=$st >> {file}\n"
             ),
         }
     }
@@ -144,7 +155,7 @@ fn switch_script(shell: Other, sandbox: &Sandbox) -> String {
 }
 
 #[test]
-fn use_and_off_restore_the_environment_in_elvish_xonsh_and_nu() {
+fn use_and_off_restore_the_environment_in_elvish_xonsh_nu_and_tcsh() {
     for shell in OTHERS {
         if !require(shell.program()) {
             continue;
@@ -153,8 +164,13 @@ fn use_and_off_restore_the_environment_in_elvish_xonsh_and_nu() {
         sandbox.add("A", &[]);
         sandbox.add("B", &["CODEX_HOME"]);
         let mut command = shell.command(&sandbox, &switch_script(shell, &sandbox));
+        // csh cannot hold a newline: swop would refuse to restore one.
+        let odd: Vec<u8> = match shell {
+            Other::Tcsh => ODD_VALUE.iter().copied().filter(|&b| b != b'\n').collect(),
+            _ => ODD_VALUE.to_vec(),
+        };
         command
-            .env("XDG_CONFIG_HOME", OsStr::from_bytes(ODD_VALUE))
+            .env("XDG_CONFIG_HOME", OsStr::from_bytes(&odd))
             .env("XDG_STATE_HOME", "")
             .env_remove("XDG_DATA_HOME");
         // nushell keeps the environment as text: bytes that are not UTF-8
@@ -175,11 +191,7 @@ fn use_and_off_restore_the_environment_in_elvish_xonsh_and_nu() {
         let a = shell.env_dump(&sandbox, "a.env");
         let b = shell.env_dump(&sandbox, "b.env");
         let after = shell.env_dump(&sandbox, "after.env");
-        assert_eq!(
-            var(&before, "XDG_CONFIG_HOME"),
-            Some(ODD_VALUE),
-            "{shell:?}"
-        );
+        assert_eq!(var(&before, "XDG_CONFIG_HOME"), Some(&odd[..]), "{shell:?}");
         let a_dir = sandbox.store().join("profiles/A");
         assert_eq!(var(&a, "SWOP_PROFILE"), Some(&b"A"[..]), "{shell:?}");
         assert_eq!(
@@ -212,7 +224,7 @@ fn use_and_off_restore_the_environment_in_elvish_xonsh_and_nu() {
 }
 
 #[test]
-fn wrappers_run_through_swop_exec_in_elvish_xonsh_and_nu() {
+fn wrappers_run_through_swop_exec_in_elvish_xonsh_nu_and_tcsh() {
     for shell in OTHERS {
         if !require(shell.program()) {
             continue;
@@ -267,5 +279,45 @@ fn init_scripts_load_with_any_tool_name() {
             "{shell:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+#[test]
+fn completions_offer_profile_names_in_xonsh_nu_and_tcsh() {
+    let sandbox = Sandbox::new();
+    sandbox.add("work", &[]);
+    sandbox.add("wonder", &[]);
+    for shell in [Other::Xonsh, Other::Nu, Other::Tcsh] {
+        if !require(shell.program()) {
+            continue;
+        }
+        // What the shell's completion asks for `swop use wo<TAB>` and `swop sh<TAB>`.
+        let ask = match shell {
+            // xonsh's own completer, as the prompt runs it.
+            Other::Xonsh => "from xonsh.completer import Completer\n\
+                 assert 'swop' in __xonsh__.completers\n\
+                 print(sorted(str(c) for c in Completer().complete_line('swop use wo')[0]))\n\
+                 print(sorted(str(c) for c in Completer().complete_line('swop sh')[0]))\n"
+                .to_string(),
+            Other::Nu => "print (nu-complete swop 'swop use wo' | get value | sort | to nuon)\n\
+                 print (nu-complete swop 'swop sh' | get value | sort | to nuon)\n"
+                .to_string(),
+            Other::Tcsh => "complete swop\n__swop_names\n".to_string(),
+            Other::Elvish => unreachable!("elvish completes through swop completions elvish"),
+        };
+        let script = [shell.init(&sandbox, &["swop"]), ask].concat();
+        let out = success(&shell.run(&sandbox, &script));
+        let expected = match shell {
+            Other::Xonsh => "['wonder', 'work']\n['shell', 'show']\n",
+            Other::Nu => "[wonder, work]\n[shell, show]\n",
+            _ => "",
+        };
+        if shell == Other::Tcsh {
+            assert!(out.contains("'n/use/`__swop_names`/'"), "{out}");
+            assert!(!out.contains("'n/add/"), "add names a new profile: {out}");
+            assert!(out.ends_with("wonder\nwork\n"), "{out}");
+        } else {
+            assert_eq!(out, expected, "{shell:?}");
+        }
     }
 }

@@ -241,7 +241,7 @@ fn without_the_integration_swop_use_names_the_line_for_the_shell_it_runs_in() {
         (
             "tcsh",
             "-f",
-            "no shell functions",
+            "eval \"`swop init tcsh`\"",
             "eval \"`swop env home`\"",
         ),
     ] {

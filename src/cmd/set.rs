@@ -1,0 +1,37 @@
+//! `swop set NAME VAR=VALUE... [--unset-value VAR]...`: change the plain
+//! values a profile sets, after `swop add --set` or instead of it.
+
+use super::Run;
+use crate::cli::SetArgs;
+use crate::error::Result;
+use crate::store::{Store, parse_assignment};
+
+impl Run for SetArgs {
+    fn run(&self) -> Result<()> {
+        crate::names::check_profile_name(&self.name)?;
+        let set = self
+            .values
+            .iter()
+            .map(|arg| parse_assignment(arg))
+            .collect::<Result<Vec<_>>>()?;
+        let store = Store::open()?;
+        store.update_values(&self.name, &set, &self.unset_values)?;
+        let mut done = Vec::new();
+        if !set.is_empty() {
+            let names: Vec<&str> = set.iter().map(|(var, _)| var.as_str()).collect();
+            done.push(format!("set {}", names.join(", ")));
+        }
+        if !self.unset_values.is_empty() {
+            done.push(format!("no longer sets {}", self.unset_values.join(", ")));
+        }
+        eprintln!("swop: profile {:?} {}", self.name, done.join("; "));
+        let active = std::env::var_os(crate::switch::PROFILE_VAR);
+        if active.as_deref() == Some(self.name.as_ref()) {
+            eprintln!(
+                "swop: this shell is on {0:?}: run swop use {0} again to pick the change up",
+                self.name
+            );
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,94 @@
+//! A profile as `list` and `show` print it: JSON, or text for a terminal.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use crate::lock::KernelLocks;
+use crate::residents::Census;
+use crate::store::Profile;
+use crate::util::printable_line;
+
+/// A profile as `show --json` and `list --json` print it.
+#[derive(Debug, Serialize)]
+pub struct ProfileView {
+    pub name: String,
+    pub root: String,
+    pub bindings: BTreeMap<String, String>,
+    /// Plain values the profile sets.
+    pub values: BTreeMap<String, String>,
+    pub unset: Vec<String>,
+    pub tools: Vec<String>,
+    /// Its lock is held, or a process runs in it (see `residents`).
+    pub in_use: bool,
+    /// The pids of the processes running in the profile, lock or no lock.
+    pub residents: Vec<u32>,
+}
+
+impl ProfileView {
+    /// The view of `profile` against a lock table and a census taken once
+    /// for many profiles.
+    pub fn new(profile: &Profile, locks: &KernelLocks, census: &Census) -> Self {
+        let residents = census.pids(&profile.name);
+        ProfileView {
+            name: profile.name.clone(),
+            root: profile.dir.to_string_lossy().into_owned(),
+            bindings: profile
+                .bindings
+                .iter()
+                .map(|b| (b.var.clone(), b.value().to_string_lossy().into_owned()))
+                .collect(),
+            values: profile.values.clone(),
+            unset: profile.unset.clone(),
+            tools: profile.tools.clone(),
+            in_use: !residents.is_empty() || crate::lock::in_use_with(locks, profile),
+            residents,
+        }
+    }
+
+    /// The view for a terminal: every value that comes from the store or the
+    /// environment is shown with its control characters escaped, so that no
+    /// file can send the terminal an escape sequence.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "{}{}\n  root  {}\n",
+            printable_line(&self.name),
+            if self.in_use { " (in use)" } else { "" },
+            printable_line(&self.root)
+        );
+        for (var, path) in &self.bindings {
+            out.push_str(&format!(
+                "  {}={}\n",
+                printable_line(var),
+                printable_line(path)
+            ));
+        }
+        for (var, value) in &self.values {
+            out.push_str(&format!(
+                "  set {}={}\n",
+                printable_line(var),
+                printable_line(value)
+            ));
+        }
+        if !self.unset.is_empty() {
+            out.push_str(&format!(
+                "  unset {}\n",
+                printable_line(&self.unset.join(" "))
+            ));
+        }
+        if !self.tools.is_empty() {
+            out.push_str(&format!(
+                "  tools {}\n",
+                printable_line(&self.tools.join(" "))
+            ));
+        }
+        if !self.residents.is_empty() {
+            let pids: Vec<String> = self.residents.iter().map(u32::to_string).collect();
+            out.push_str(&format!(
+                "  processes {} (swop ps {})\n",
+                pids.join(" "),
+                self.name
+            ));
+        }
+        out
+    }
+}

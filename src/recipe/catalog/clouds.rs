@@ -1,0 +1,206 @@
+//! Clouds and what deploys to them: aws, gcloud, az, kubectl, docker, terraform.
+
+use super::{Known, StatusCommand};
+
+pub const AWS: Known = Known {
+    tool: "aws",
+    programs: &[],
+    sources: &[
+        "https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html",
+        "https://github.com/aws/aws-cli/issues/8945 (no variable for ~/.aws/sso/cache)",
+        "https://github.com/aws/aws-cli/issues/6628 (no variable for ~/.aws/cli/cache)",
+    ],
+    candidates: &[],
+    files: &[
+        ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        ("AWS_CONFIG_FILE", "config"),
+    ],
+    bindings: &["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"],
+    unset: &[
+        "AWS_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ],
+    values: &["AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"],
+    credentials: &[
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_ROLE_ARN",
+    ],
+    overrides: &[],
+    keyring: None,
+    shared: "The SSO token cache (~/.aws/sso/cache) and the CLI's credential cache (~/.aws/cli/cache) have no variable: bind HOME as well when the profiles log in with SSO or assume roles.",
+    notes: &[],
+    read_only: &[],
+    verify: None,
+    status: Some(StatusCommand {
+        argv: &[
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--query",
+            "Arn",
+            "--output",
+            "text",
+        ],
+        needs_output: true,
+        shows: &["arn:"],
+    }),
+    unconfirmed: &["AWS_DEFAULT_PROFILE (read by the CLI v1 only)"],
+};
+
+pub const GCLOUD: Known = Known {
+    tool: "gcloud",
+    programs: &[],
+    sources: &[
+        "https://cloud.google.com/sdk/docs/configurations (CLOUDSDK_CONFIG; configurations hold the active account)",
+        "googleapis/google-auth-library-python google/auth/environment_vars.py (GOOGLE_APPLICATION_CREDENTIALS, CLOUDSDK_CONFIG)",
+        "https://cloud.google.com/sdk/docs/properties (CLOUDSDK_SECTION_PROPERTY variables)",
+    ],
+    candidates: &["CLOUDSDK_CONFIG"],
+    files: &[],
+    bindings: &["CLOUDSDK_CONFIG"],
+    unset: &["CLOUDSDK_ACTIVE_CONFIG_NAME"],
+    values: &["CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT"],
+    credentials: &[
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "CLOUDSDK_AUTH_ACCESS_TOKEN_FILE",
+        "CLOUDSDK_CORE_ACCOUNT",
+    ],
+    overrides: &[],
+    keyring: None,
+    shared: "Application default credentials live in CLOUDSDK_CONFIG too; GOOGLE_APPLICATION_CREDENTIALS, when exported, names one file for every profile, so swop removes it.",
+    notes: &[],
+    read_only: &[],
+    verify: None,
+    status: Some(StatusCommand {
+        argv: &[
+            "gcloud",
+            "auth",
+            "list",
+            "--filter=status:ACTIVE",
+            "--format=value(account)",
+        ],
+        needs_output: true,
+        shows: &["@"],
+    }),
+    unconfirmed: &[],
+};
+
+pub const AZ: Known = Known {
+    tool: "az",
+    programs: &[],
+    sources: &[
+        "https://learn.microsoft.com/cli/azure/msal-based-azure-cli (MSAL token cache: encrypted on Windows, plaintext files on Linux and macOS)",
+        "https://github.com/hashicorp/terraform-provider-azurerm/pull/7433 (AZURE_CONFIG_DIR holds the CLI's token files)",
+        "https://github.com/Azure/azure-cli/issues/23911 (msal_token_cache in ~/.azure)",
+    ],
+    candidates: &["AZURE_CONFIG_DIR"],
+    files: &[],
+    bindings: &["AZURE_CONFIG_DIR"],
+    unset: &[],
+    values: &[],
+    credentials: &[],
+    overrides: &[],
+    keyring: None,
+    shared: "Nothing else found: the token cache, the subscriptions and the settings are files in AZURE_CONFIG_DIR on Linux and macOS.",
+    notes: &[],
+    read_only: &[],
+    verify: None,
+    status: Some(StatusCommand {
+        argv: &["az", "account", "show", "--query", "user.name", "-o", "tsv"],
+        needs_output: true,
+        shows: &[],
+    }),
+    unconfirmed: &[
+        "AZURE_CONFIG_DIR in Microsoft's own configuration page (not re-read; confirmed through a consumer of the CLI's files)",
+        "which variables, if any, the CLI itself reads as credentials",
+    ],
+};
+
+pub const KUBECTL: Known = Known {
+    tool: "kubectl",
+    programs: &[],
+    sources: &[
+        "https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/ (KUBECONFIG, a list of files)",
+        "https://github.com/kubernetes/kubernetes/pull/109479 (KUBECACHEDIR moves ~/.kube/cache)",
+        "https://github.com/int128/kubelogin/pull/975 (the OIDC plugin keeps its tokens under KUBECACHEDIR)",
+    ],
+    candidates: &["KUBECACHEDIR"],
+    files: &[("KUBECONFIG", "config")],
+    bindings: &["KUBECONFIG", "KUBECACHEDIR"],
+    unset: &[],
+    values: &[],
+    credentials: &[],
+    overrides: &[],
+    keyring: None,
+    shared: "Exec credential plugins (aws, gcloud, kubelogin) run with the profile's environment and keep their own state: add their recipes to the same profile.",
+    notes: &[],
+    read_only: &[],
+    verify: None,
+    status: Some(StatusCommand {
+        argv: &["kubectl", "config", "current-context"],
+        needs_output: true,
+        shows: &[],
+    }),
+    unconfirmed: &["the kubeconfig page was not re-read for this catalog"],
+};
+
+pub const DOCKER: Known = Known {
+    tool: "docker",
+    programs: &[],
+    sources: &[
+        "docker/cli cli/config/config.go (EnvOverrideConfigDir = \"DOCKER_CONFIG\"; contexts are stored under it)",
+        "https://docs.docker.com/reference/cli/docker/#environment-variables",
+        "https://docs.docker.com/reference/cli/docker/login/#credential-stores",
+    ],
+    candidates: &["DOCKER_CONFIG"],
+    files: &[],
+    bindings: &["DOCKER_CONFIG"],
+    unset: &[],
+    values: &["DOCKER_CONTEXT", "DOCKER_HOST"],
+    credentials: &[],
+    overrides: &[],
+    keyring: Some(
+        "A credential helper (credsStore or credHelpers in config.json: osxkeychain, secretservice, pass) keeps registry logins in the OS keychain keyed by registry, shared by every DOCKER_CONFIG: leave credsStore out of the profile's config.json to keep its logins in that file.",
+    ),
+    shared: "The daemon, its images and containers are shared: only the client's logins and contexts are per profile.",
+    notes: &[],
+    read_only: &[],
+    verify: None,
+    status: None,
+    unconfirmed: &["the credential-store page was not re-read for this catalog"],
+};
+
+pub const TERRAFORM: Known = Known {
+    tool: "terraform",
+    programs: &[],
+    sources: &[
+        "https://developer.hashicorp.com/terraform/cli/commands/login (plaintext credentials.tfrc.json in ~/.terraform.d; credentials helpers)",
+        "https://developer.hashicorp.com/terraform/cli/config/config-file (~/.terraformrc, TF_CLI_CONFIG_FILE, TF_TOKEN_<host>)",
+        "https://github.com/hashicorp/terraform-provider-tfe/pull/360 (TERRAFORM_CONFIG, the older name)",
+        "tools and scripts that read TF_TOKEN_<hostname> (dots as underscores: TF_TOKEN_app_terraform_io) before credentials.tfrc.json",
+    ],
+    candidates: &["HOME", "TF_DATA_DIR"],
+    files: &[("TF_CLI_CONFIG_FILE", ".terraformrc")],
+    bindings: &["HOME"],
+    unset: &["TF_CLI_CONFIG_FILE"],
+    values: &[],
+    credentials: &["TF_TOKEN_*"],
+    overrides: &["TERRAFORM_CONFIG"],
+    keyring: Some(
+        "`terraform login` keeps tokens in plain text in ~/.terraform.d/credentials.tfrc.json; a credentials_helper in the CLI configuration can move them to a keychain, where they are shared unless each profile's configuration names its own.",
+    ),
+    shared: "Provider plugins and the working folder's .terraform/ (TF_DATA_DIR) belong to the project, not to an account.",
+    notes: &[],
+    read_only: &[],
+    verify: None,
+    status: None,
+    unconfirmed: &["TF_TOKEN_<host> in HashiCorp's own page (seen only in tools that use it)"],
+};

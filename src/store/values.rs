@@ -1,0 +1,145 @@
+//! Values: variables a profile sets to plain text (`AWS_PROFILE=work`,
+//! `GH_HOST=github.example.com`), kept in `profile.toml` beside the bindings.
+//!
+//! A value is not a place, so it need not name one; it must not be code
+//! either ([`crate::names::check_value_name`]). Values are text: TOML holds
+//! nothing else, and JSON output could not carry other bytes exactly. They
+//! are stored in the clear, like the rest of `profile.toml`: not secret
+//! storage.
+
+use super::{PROFILE_FILE, ProfileFile, Store};
+use crate::error::{Error, Result};
+use crate::names;
+use crate::util;
+
+/// A value is one line of configuration or a URL, never a file's content.
+const VALUE_LIMIT: usize = 16 * 1024;
+
+/// Whether `value` may be the value of `var`: the name passes the value
+/// rule, and the text holds no NUL (which no environment can carry) and is
+/// not larger than configuration gets.
+pub fn check_value(var: &str, value: &str) -> Result<()> {
+    names::check_value_name(var)?;
+    if value.contains('\0') {
+        return Err(Error::user(format!(
+            "the value of {var} holds a NUL byte, which no environment variable can carry"
+        )));
+    }
+    if value.len() > VALUE_LIMIT {
+        return Err(Error::user(format!(
+            "the value of {var} is {} bytes; a profile keeps values up to {} KiB (put longer data in a file the tool reads)",
+            value.len(),
+            VALUE_LIMIT / 1024
+        )));
+    }
+    Ok(())
+}
+
+/// `VAR=VALUE` from the command line, checked: the value must be text.
+pub fn parse_assignment(arg: &std::ffi::OsStr) -> Result<(String, String)> {
+    let shown = util::quoted(&arg.to_string_lossy());
+    let text = arg.to_str().ok_or_else(|| {
+        Error::user(format!(
+            "{shown} is not valid UTF-8; values are text (profile.toml holds nothing else)"
+        ))
+    })?;
+    let (var, value) = text
+        .split_once('=')
+        .ok_or_else(|| Error::usage(format!("expected VAR=VALUE, got {shown}")))?;
+    check_value(var, value)?;
+    Ok((var.to_string(), value.to_string()))
+}
+
+/// Every value of a profile file is valid and names a variable that is not
+/// also bound.
+pub(super) fn check_file(file: &ProfileFile) -> Result<()> {
+    for (var, value) in &file.values {
+        check_value(var, value)?;
+        if file.bindings.contains_key(var) || file.files.contains_key(var) {
+            return Err(Error::user(format!(
+                "{var} is bound to a place of the profile and cannot also be set to a value; keep one"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Set and remove values of an existing profile, rewriting its
+    /// `profile.toml` in one rename. A variable given a value is no longer
+    /// unset by the profile: the value wins over the recipe's unset.
+    pub fn update_values(
+        &self,
+        name: &str,
+        set: &[(String, String)],
+        remove: &[String],
+    ) -> Result<()> {
+        let (dir, mut file) = self.read_profile_file(name)?;
+        // The profile as it is must be sound before it is changed.
+        self.profile_from_file(name, dir.clone(), file.clone())?;
+        for var in remove {
+            if file.values.remove(var).is_none() {
+                return Err(Error::user(format!(
+                    "profile {name:?} sets no value for {var} (swop show {name})"
+                )));
+            }
+        }
+        for (var, value) in set {
+            check_value(var, value)?;
+            file.unset.retain(|v| v != var);
+            file.values.insert(var.clone(), value.clone());
+        }
+        check_file(&file)?;
+        let path = dir.join(PROFILE_FILE);
+        let text = toml::to_string(&file).map_err(|e| Error::user(e.to_string()))?;
+        util::replace_private_file(&path, text.as_bytes())
+            .map_err(crate::error::at_path("cannot write", &path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_text_without_nul_and_never_code() {
+        assert!(check_value("AWS_PROFILE", "work").is_ok());
+        assert!(check_value("OPENAI_BASE_URL", "").is_ok());
+        assert!(check_value("X", "a'b\"c$(d)`e`\n\\").is_ok());
+        assert!(check_value("X", "a\0b").is_err());
+        assert!(check_value("LD_PRELOAD", "x").is_err());
+        assert!(check_value("GIT_SSH_COMMAND", "ssh").is_err());
+        assert!(check_value("X", &"x".repeat(VALUE_LIMIT + 1)).is_err());
+    }
+
+    #[test]
+    fn assignments_split_at_the_first_equals_sign() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        assert_eq!(
+            parse_assignment(OsStr::new("A=b=c")).ok(),
+            Some(("A".to_string(), "b=c".to_string()))
+        );
+        assert_eq!(
+            parse_assignment(OsStr::new("A=")).ok(),
+            Some(("A".to_string(), String::new()))
+        );
+        assert!(parse_assignment(OsStr::new("A")).is_err());
+        assert!(parse_assignment(OsStr::new("=b")).is_err());
+        assert!(parse_assignment(OsStr::from_bytes(b"A=\xff")).is_err());
+    }
+
+    #[test]
+    fn a_bound_variable_cannot_also_hold_a_value() {
+        let mut file = ProfileFile {
+            version: 1,
+            ..Default::default()
+        };
+        file.bindings
+            .insert("CODEX_HOME".into(), "CODEX_HOME".into());
+        file.values.insert("GH_HOST".into(), "h".into());
+        assert!(check_file(&file).is_ok());
+        file.values.insert("CODEX_HOME".into(), "/x".into());
+        assert!(check_file(&file).is_err());
+    }
+}
