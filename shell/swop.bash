@@ -29,10 +29,16 @@ function swop {
         # swop reads the words and prints the exports; this only runs them.
         __swop_env=$(SWOP_SHELL_FUNCTION=bash @SWOP_EXE@ "$@") || \builtin return
         # swop prints plain `export` and `unset`: an alias of either must not apply.
-        __swop_aliases=$(\builtin shopt -p expand_aliases) || \builtin true
-        \builtin shopt -u expand_aliases
+        # (`shopt -q`, not a command substitution: no process.)
+        __swop_aliases=
+        if \builtin shopt -q expand_aliases; then
+            __swop_aliases=1
+            \builtin shopt -u expand_aliases
+        fi
         \builtin eval -- "${__swop_env}"
-        \builtin eval -- "${__swop_aliases}"
+        if [[ -n ${__swop_aliases} ]]; then
+            \builtin shopt -s expand_aliases
+        fi
         __swop_folder_choice "$1"
         ;;
     *)

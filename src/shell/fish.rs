@@ -29,6 +29,12 @@ impl ShellSyntax for Fish {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(b"; or builtin true;\n");
     }
+
+    /// `set` keeps the status it found: after `false`, a switch that
+    /// worked would still end with status 1.
+    fn end(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"builtin true;\n");
+    }
 }
 
 pub fn quote(value: &[u8]) -> Vec<u8> {

@@ -27,8 +27,9 @@ fn switch_lines(shell: Shell, steps: &[(&str, &str)]) -> String {
     steps
         .iter()
         .map(|(label, args)| match shell {
-            Shell::Fish => format!("swop env {args} | source; echo {label}=$status\n"),
-            _ => format!("eval \"$(swop env {args})\"; echo {label}=$?\n"),
+            // After a failure: the switch's own status must replace it.
+            Shell::Fish => format!("false; swop env {args} | source; echo {label}=$status\n"),
+            _ => format!("false; eval \"$(swop env {args})\"; echo {label}=$?\n"),
         })
         .collect()
 }
@@ -47,6 +48,8 @@ fn assert_all_zero(shell: Shell, text: &str, labels: &[&str]) {
 fn every_switch_leaves_status_zero_in_every_shell() {
     let swop = two_profiles();
     let steps = [
+        ("first", "home"),
+        ("first_off", "--off"),
         ("use", "work"),
         ("again", "work"),
         ("switch", "home"),
