@@ -28,28 +28,12 @@ impl ShellSyntax for Elvish {
 }
 
 pub fn quote(value: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(value.len() + 2);
-    if value.is_empty() {
-        out.extend_from_slice(b"''");
-        return out;
-    }
-    for chunk in value.utf8_chunks() {
-        let valid = chunk.valid();
-        if !valid.is_empty() {
-            out.push(b'\'');
-            for &b in valid.as_bytes() {
-                if b == b'\'' {
-                    out.push(b'\'');
-                }
-                out.push(b);
-            }
-            out.push(b'\'');
-        }
-        for &b in chunk.invalid() {
-            out.extend_from_slice(format!("\"\\x{b:02x}\"").as_bytes());
-        }
-    }
-    out
+    // A quote is doubled; a raw byte is a double-quoted `\xHH`.
+    super::quote_text_runs(
+        value,
+        |b| (b == b'\'').then_some(&b"''"[..]),
+        |b, out| out.extend_from_slice(format!("\"\\x{b:02x}\"").as_bytes()),
+    )
 }
 
 #[cfg(test)]

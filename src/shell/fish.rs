@@ -38,28 +38,16 @@ impl ShellSyntax for Fish {
 }
 
 pub fn quote(value: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(value.len() + 2);
-    if value.is_empty() {
-        out.extend_from_slice(b"''");
-        return out;
-    }
-    for chunk in value.utf8_chunks() {
-        let valid = chunk.valid();
-        if !valid.is_empty() {
-            out.push(b'\'');
-            for &b in valid.as_bytes() {
-                if b == b'\\' || b == b'\'' {
-                    out.push(b'\\');
-                }
-                out.push(b);
-            }
-            out.push(b'\'');
-        }
-        for &b in chunk.invalid() {
-            out.extend_from_slice(format!("\\x{b:02x}").as_bytes());
-        }
-    }
-    out
+    // `\` and `'` are escaped with a backslash; a raw byte is `\xHH`.
+    super::quote_text_runs(
+        value,
+        |b| match b {
+            b'\\' => Some(&b"\\\\"[..]),
+            b'\'' => Some(&b"\\'"[..]),
+            _ => None,
+        },
+        |b, out| out.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
+    )
 }
 
 #[cfg(test)]

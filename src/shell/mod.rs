@@ -149,6 +149,38 @@ pub fn quote(kind: ShellKind, value: &OsStr) -> Result<Vec<u8>, &'static str> {
     })
 }
 
+/// Single quotes around each run of UTF-8 text, with `escape` for the bytes
+/// that need one inside them, and `raw` writing each byte that is not UTF-8
+/// outside the quotes; `''` for the empty value. fish and elvish quote so.
+fn quote_text_runs(
+    value: &[u8],
+    escape: impl Fn(u8) -> Option<&'static [u8]>,
+    raw: impl Fn(u8, &mut Vec<u8>),
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len() + 2);
+    if value.is_empty() {
+        out.extend_from_slice(b"''");
+        return out;
+    }
+    for chunk in value.utf8_chunks() {
+        let valid = chunk.valid();
+        if !valid.is_empty() {
+            out.push(b'\'');
+            for &b in valid.as_bytes() {
+                match escape(b) {
+                    Some(escaped) => out.extend_from_slice(escaped),
+                    None => out.push(b),
+                }
+            }
+            out.push(b'\'');
+        }
+        for &b in chunk.invalid() {
+            raw(b, &mut out);
+        }
+    }
+    out
+}
+
 /// Quote a whole command line for display in a POSIX shell.
 pub fn posix_join<'a>(words: impl IntoIterator<Item = &'a OsStr>) -> String {
     let mut out = Vec::new();
