@@ -86,26 +86,15 @@ pub fn main() -> i32 {
 /// `swop use` and `swop off` run by the binary: they change the calling
 /// shell, which only the shell function of `swop init` can do.
 pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
-    use shell::ShellKind;
-    let env = match (word, name) {
-        ("off", _) => "--off".to_string(),
-        (_, Some(name)) if names::is_profile_name(name) => name.to_string(),
-        _ => "NAME".to_string(),
+    let env_args = match (word, name) {
+        ("off", _) => "--off",
+        (_, Some(name)) if names::is_profile_name(name) => name,
+        _ => "NAME",
     };
-    let kind = shell::detect(std::env::var_os("SHELL").as_deref()).unwrap_or(ShellKind::Sh);
-    let by_hand = match kind {
-        ShellKind::Fish => format!("swop env {env} | source"),
-        ShellKind::Elvish => format!("eval (swop env {env} | slurp)"),
-        ShellKind::Xonsh => format!("execx($(swop env {env}))"),
-        ShellKind::Nu => format!("swop env {env} --shell json | from json | load-env"),
-        ShellKind::Tcsh => format!("eval \"`swop env {env}`\""),
-        _ => format!("eval \"$(swop env {env})\""),
-    };
-    let load = cmd::how_to_load(kind)
-        .unwrap_or_else(|| format!("{} has no shell functions to load", kind.name()));
+    let kind = shell::detect(std::env::var_os("SHELL").as_deref()).unwrap_or(shell::ShellKind::Sh);
     Error::usage(format!(
-        "`swop {word}` needs the shell integration, which is not loaded in this shell: \
-         {load}; without it: {by_hand}"
+        "`swop {word}` needs the shell integration, which is not loaded in this shell: {}",
+        cmd::without_integration(kind, env_args)
     ))
 }
 

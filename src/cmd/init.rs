@@ -49,33 +49,42 @@ impl Run for InitArgs {
     }
 }
 
-/// How to load the integration in a shell of `kind`; `None` for a shell
-/// without one.
-pub fn how_to_load(kind: ShellKind) -> Option<String> {
+/// What to do when `swop use` or `swop off` runs without the integration in
+/// a shell of `kind`: how to load it, and how to switch by hand with
+/// `swop env ENV_ARGS` (a profile name, or `--off`).
+pub fn without_integration(kind: ShellKind, env_args: &str) -> String {
+    let by_hand = match kind {
+        ShellKind::Fish => format!("swop env {env_args} | source"),
+        ShellKind::Elvish => format!("eval (swop env {env_args} | slurp)"),
+        ShellKind::Xonsh => format!("execx($(swop env {env_args}))"),
+        ShellKind::Tcsh => format!("eval \"`swop env {env_args}`\""),
+        // nushell cannot evaluate text: by hand, one command at a time.
+        ShellKind::Nu => "swop exec NAME -- CMD runs one command as a profile".to_string(),
+        ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh | ShellKind::Json => {
+            format!("eval \"$(swop env {env_args})\"")
+        }
+    };
     let (line, rc) = match kind {
         ShellKind::Bash => (r#"eval "$(swop init bash)""#, "~/.bashrc"),
         ShellKind::Zsh => (r#"eval "$(swop init zsh)""#, "~/.zshrc"),
         ShellKind::Fish => ("swop init fish | source", "~/.config/fish/config.fish"),
         ShellKind::Elvish => ("eval (swop init elvish | slurp)", "~/.config/elvish/rc.elv"),
         ShellKind::Xonsh => ("execx($(swop init xonsh))", "~/.xonshrc"),
+        ShellKind::Tcsh => (r#"eval "`swop init tcsh`""#, "~/.tcshrc"),
         ShellKind::Nu => {
-            return Some(
+            return format!(
                 "save it once with swop init nu | save -f ($nu.default-config-dir | path join \
-                 swop.nu), then source swop.nu in config.nu"
-                    .to_string(),
+                 swop.nu), then source swop.nu in config.nu; without it: {by_hand}"
             );
         }
         // sh has no integration, but an unknown shell is most often bash.
-        ShellKind::Sh => {
-            return Some(
-                r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help)"#
-                    .to_string(),
+        ShellKind::Sh | ShellKind::Json => {
+            return format!(
+                r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help); without it: {by_hand}"#
             );
         }
-        ShellKind::Tcsh => (r#"eval "`swop init tcsh`""#, "~/.tcshrc"),
-        ShellKind::Json => return None,
     };
-    Some(format!("run {line} here and in {rc}"))
+    format!("run {line} here and in {rc}; without it: {by_hand}")
 }
 
 /// The integration script for `shell`, calling the binary at `exe` and wrapping `tools`.

@@ -61,7 +61,7 @@ pub fn run(command: Command) -> Result<()> {
 /// Set by the shell function of `swop init` for `use` and `off`: the shell
 /// whose syntax to print. The function evaluates what swop prints, so swop
 /// reads the words (one grammar, clap's) and the function reads none.
-pub use init::how_to_load;
+pub use init::without_integration;
 
 pub const SHELL_FUNCTION_VAR: &str = "SWOP_SHELL_FUNCTION";
 
