@@ -2,6 +2,10 @@
 
 use crate::error::{Error, Result};
 
+mod blocked;
+
+pub use blocked::forbidden_reason;
+
 pub const NAME_RULE: &str = "a profile name is 1 to 64 characters from A-Z a-z 0-9 . _ -, \
 starting with a letter or digit";
 
@@ -61,272 +65,9 @@ pub fn is_var_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
 }
 
-/// Why a variable may not be bound, unset, saved or restored by a profile, a
-/// recipe, discover or `SWOP_SAVED`, if it may not.
-///
-/// The rule has two halves. A binding names where a tool keeps state, so it
-/// must say it names a place ([`names_a_place`], an allow-list of name
-/// endings); and no variable on this block-list is ever touched, bound or
-/// not. The block-list holds what a place-shaped name can still be, and what
-/// an unset or a restore could reach: variables that choose which code runs,
-/// how a shell behaves, where programs are installed, which certificates are
-/// trusted or where the login session's services listen, and the shells' own
-/// (read-only ones among them: assigning `UID` stops zsh part-way through a
-/// switch). Pointing one into a profile would hand code execution to whatever
-/// lands there, or break the tool instead of isolating it. Case is ignored:
-/// zsh ties `path`, `fpath` and `cdpath` to their upper-case twins, and fish
-/// reads `fish_user_paths`.
-pub fn forbidden_reason(name: &str) -> Option<&'static str> {
-    const CODE: &[&str] = &[
-        "PATH",
-        "IFS",
-        "ENV",
-        "BASH_ENV",
-        "ZDOTDIR",
-        "SHELL",
-        "PROMPT_COMMAND",
-        "PS0",
-        "PS1",
-        "PS2",
-        "PS3",
-        "PS4",
-        "CDPATH",
-        "FPATH",
-        "GLOBIGNORE",
-        "HISTFILE",
-        "INPUTRC",
-        "NODE_OPTIONS",
-        "NODE_PATH",
-        "PYTHONPATH",
-        "PYTHONSTARTUP",
-        "PYTHONHOME",
-        "PYTHONUSERBASE",
-        "PERL5LIB",
-        "PERL5OPT",
-        "PERLLIB",
-        "RUBYOPT",
-        "RUBYLIB",
-        "GEM_PATH",
-        "GEM_HOME",
-        "CLASSPATH",
-        "JAVA_TOOL_OPTIONS",
-        "_JAVA_OPTIONS",
-        "JDK_JAVA_OPTIONS",
-        "GIT_EXEC_PATH",
-        "GIT_TEMPLATE_DIR",
-        "LUA_PATH",
-        "LUA_CPATH",
-        "GCONV_PATH",
-        "GLIBC_TUNABLES",
-        "LOCPATH",
-        "NLSPATH",
-        "MANPATH",
-        "MODULE_PATH",
-        "PROMPT",
-        "PROMPT2",
-        "PROMPT3",
-        "PROMPT4",
-        "RPROMPT",
-        "RPROMPT2",
-        "RPS1",
-        "RPS2",
-    ];
-    const SHELL_OWNED: &[&str] = &[
-        "PWD",
-        "OLDPWD",
-        "UID",
-        "EUID",
-        "PPID",
-        "SHELLOPTS",
-        "BASHOPTS",
-        "GROUPS",
-        "HOSTNAME",
-        "RANDOM",
-        "SECONDS",
-        "LINENO",
-        "STATUS",
-        "PIPESTATUS",
-        "USER",
-        "LOGNAME",
-        "USERNAME",
-        "GID",
-        "EGID",
-        "HOST",
-        "HISTCMD",
-        "HISTORY",
-        "TMOUT",
-        "MAIL",
-        "MAILPATH",
-        "MAILCHECK",
-        "OPTIND",
-        "OPTARG",
-        "REPLY",
-        "FUNCNAME",
-        "DIRSTACK",
-        "EPOCHSECONDS",
-        "EPOCHREALTIME",
-        "SRANDOM",
-        "ERRNO",
-        "ARGC",
-        "ARGV",
-        "TTY",
-        "VERSION",
-        "LAST_PID",
-        "CMD_DURATION",
-        "UMASK",
-        "_",
-    ];
-    const PROGRAMS: &[&str] = &[
-        "RUSTUP_HOME",
-        "RUSTUP_TOOLCHAIN",
-        "PYENV_ROOT",
-        "NVM_DIR",
-        "VOLTA_HOME",
-        "ASDF_DIR",
-        "ASDF_DATA_DIR",
-        "SDKMAN_DIR",
-        "BUN_INSTALL",
-        "RBENV_ROOT",
-        "NODENV_ROOT",
-        "GOROOT",
-        "JAVA_HOME",
-        "ANDROID_HOME",
-        "ANDROID_SDK_ROOT",
-        "ANDROID_NDK_HOME",
-        "CONDA_PREFIX",
-        "VIRTUAL_ENV",
-        "DENO_INSTALL",
-        "PNPM_HOME",
-        "GRADLE_HOME",
-        "M2_HOME",
-        "MAVEN_HOME",
-        "MISE_DATA_DIR",
-        "MISE_INSTALL_PATH",
-        "HOMEBREW_PREFIX",
-        "HOMEBREW_CELLAR",
-        "HOMEBREW_REPOSITORY",
-        "XDG_BIN_HOME",
-        "PIPX_HOME",
-        "PIPX_BIN_DIR",
-        "POETRY_HOME",
-        "UV_TOOL_DIR",
-        "UV_TOOL_BIN_DIR",
-        "UV_PYTHON_INSTALL_DIR",
-        "FNM_DIR",
-        "PROTO_HOME",
-        "CABAL_DIR",
-        "OPAMROOT",
-        "CARGO_INSTALL_ROOT",
-        "GOBIN",
-        "NPM_CONFIG_PREFIX",
-    ];
-    const CERTIFICATES: &[&str] = &[
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-        "CURL_CA_BUNDLE",
-        "REQUESTS_CA_BUNDLE",
-        "NODE_EXTRA_CA_CERTS",
-        "GIT_SSL_CAINFO",
-        "GIT_SSL_CAPATH",
-        "AWS_CA_BUNDLE",
-        "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH",
-        "SSLKEYLOGFILE",
-    ];
-    const SESSION: &[&str] = &[
-        "XDG_RUNTIME_DIR",
-        "XDG_DATA_DIRS",
-        "XDG_CONFIG_DIRS",
-        "DBUS_SESSION_BUS_ADDRESS",
-        "SSH_AUTH_SOCK",
-        "GPG_AGENT_INFO",
-        "DISPLAY",
-        "WAYLAND_DISPLAY",
-        "TERM",
-        "TERMINFO",
-        "TERMINFO_DIRS",
-    ];
-    const REPOSITORY: &[&str] = &[
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_COMMON_DIR",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_CEILING_DIRECTORIES",
-        "GIT_NAMESPACE",
-    ];
-    const PREFIXES: &[(&str, &str)] = &[
-        ("LD_", "it changes how programs are loaded"),
-        ("DYLD_", "it changes how programs are loaded"),
-        ("BASH", "bash owns it or runs code from it"),
-        ("ZSH_", "zsh owns it"),
-        ("FISH_", "fish owns it or loads code from it"),
-        ("COMP_", "the shell's completion owns it"),
-        ("SWOP_", "it is swop's own"),
-        ("LC_", "it sets the locale"),
-        ("MALLOC_", "it changes how programs allocate memory"),
-    ];
-    let upper = name.to_ascii_uppercase();
-    let upper = upper.as_str();
-    if CODE.contains(&upper) {
-        return Some("it chooses which code runs or how a shell behaves");
-    }
-    if SHELL_OWNED.contains(&upper) {
-        return Some("the shell owns it (read-only or set by the shell itself)");
-    }
-    if PROGRAMS.contains(&upper) {
-        return Some("it names where programs are installed, not where a tool keeps state");
-    }
-    if CERTIFICATES.contains(&upper) {
-        return Some("it names the certificates a tool trusts or where TLS secrets go");
-    }
-    if REPOSITORY.contains(&upper) {
-        return Some("it chooses the repository git works on, not where a tool keeps state");
-    }
-    if SESSION.contains(&upper) {
-        return Some("it belongs to the login session (sockets, display, terminal)");
-    }
-    PREFIXES
-        .iter()
-        .find(|(p, _)| upper.starts_with(p))
-        .map(|(_, why)| *why)
-}
-
 /// Whether a profile, recipe or discover may never bind or unset `name`.
 pub fn is_forbidden_var(name: &str) -> bool {
     forbidden_reason(name).is_some()
-}
-
-/// The endings of a name that says it names a place: `CODEX_HOME`,
-/// `GH_CONFIG_DIR`, `AWS_CONFIG_FILE`, `KUBECONFIG`, `npm_config_cache`.
-/// `PATH` and `ROOT` are not among them: those name search lists and
-/// installations, which decide what code runs.
-pub const PLACE_ENDINGS: [&str; 10] = [
-    "HOME",
-    "DIR",
-    "DIRECTORY",
-    "FOLDER",
-    "FILE",
-    "CONFIG",
-    "CONF",
-    "CACHE",
-    "STATE",
-    "DATA",
-];
-
-/// Places whose names do not say so.
-const PLACES_BY_NAME: [&str; 2] = ["GIT_CONFIG_GLOBAL", "HF_TOKEN_PATH"];
-
-/// Words that end like a place and are not one: `AWS_PROFILE` names an
-/// account, not a file.
-const NOT_PLACES: [&str; 1] = ["PROFILE"];
-
-/// Whether `name` says it names where a tool keeps state: the allow-list a
-/// binding must pass, on top of [`forbidden_reason`].
-pub fn names_a_place(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let ends = |words: &[&str]| words.iter().any(|end| upper.ends_with(end));
-    (ends(&PLACE_ENDINGS) && !ends(&NOT_PLACES)) || PLACES_BY_NAME.contains(&upper.as_str())
 }
 
 /// A variable a profile or recipe may unset, or whose value swop may save
@@ -346,39 +87,22 @@ pub fn check_var_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A variable a profile, recipe or discovery may point into a profile: it
-/// passes [`check_var_name`] and names a place ([`names_a_place`]).
+/// A variable a profile, recipe or discovery may point into a profile (a
+/// folder or a file of its own): any plain name off the block-list. A
+/// binding's folder is the user's own, so what matters is what the name
+/// does, not how it is spelt: `NETRC` and `PSQLRC` name files as surely as
+/// `AWS_CONFIG_FILE` does.
 pub fn check_binding_name(name: &str) -> Result<()> {
-    check_var_name(name)?;
-    if !names_a_place(name) {
-        return Err(Error::user(format!(
-            "{name} cannot be bound by a profile: a binding names where a tool keeps its state, \
-             and {name} does not say it names a place (its name must end in {})",
-            PLACE_ENDINGS.join(", ")
-        )));
-    }
-    Ok(())
+    check_var_name(name)
 }
 
-/// Why a variable may not hold a value a profile sets (`swop add --set`,
-/// `swop set`), if it may not: the block-list of [`forbidden_reason`], and
-/// variables whose value is a command to run (`GIT_SSH_COMMAND`, `EDITOR`,
-/// `*_ASKPASS`): a value is data, and these would make it code. A value need
-/// not name a place: `AWS_PROFILE`, `GH_HOST` and `OPENAI_BASE_URL` are values.
-pub fn value_forbidden_reason(name: &str) -> Option<&'static str> {
-    const COMMANDS: &[&str] = &["EDITOR", "VISUAL", "PAGER", "BROWSER", "GIT_SSH"];
-    const COMMAND_ENDINGS: &[&str] = &["_COMMAND", "_ASKPASS", "_EDITOR", "_PAGER", "_BROWSER"];
-    if let Some(why) = forbidden_reason(name) {
-        return Some(why);
-    }
-    let upper = name.to_ascii_uppercase();
-    let command = COMMANDS.contains(&upper.as_str())
-        || COMMAND_ENDINGS.iter().any(|end| upper.ends_with(end));
-    command.then_some("its value is a command that programs run")
-}
-
-/// A variable a profile may set to a value: a plain name that passes
-/// [`value_forbidden_reason`].
+/// A variable a profile may set to a value (`swop add --set`, `swop set`):
+/// any plain name off the same block-list. A value is data, never code, so
+/// the variables whose value is a command or configures one are on it
+/// (`GIT_SSH_COMMAND`, `EDITOR`, `GIT_CONFIG_PARAMETERS`, ...), and so are
+/// the shells' own (`signals` would stop zsh half-way through a switch). A
+/// value need not name a place: `AWS_PROFILE`, `GH_HOST` and
+/// `OPENAI_BASE_URL` are values.
 pub fn check_value_name(name: &str) -> Result<()> {
     if !is_var_name(name) {
         return Err(Error::user(format!(
@@ -386,7 +110,7 @@ pub fn check_value_name(name: &str) -> Result<()> {
             crate::util::quoted(name)
         )));
     }
-    if let Some(why) = value_forbidden_reason(name) {
+    if let Some(why) = forbidden_reason(name) {
         return Err(Error::user(format!("a profile cannot set {name}: {why}")));
     }
     Ok(())
@@ -502,34 +226,36 @@ mod tests {
     }
 
     #[test]
-    fn a_binding_must_name_a_place() {
-        for place in [
+    fn any_name_off_the_block_list_may_be_bound() {
+        for var in [
             "HOME",
             "CODEX_HOME",
             "GNUPGHOME",
-            "GH_CONFIG_DIR",
             "TMPDIR",
             "KUBECONFIG",
-            "AWS_CONFIG_FILE",
             "npm_config_cache",
-            "NPM_CONFIG_USERCONFIG",
             "GIT_CONFIG_GLOBAL",
-            "MY_TOOL_STATE",
+            "GOOGLE_APPLICATION_CREDENTIALS",
+            "NETRC",
+            "PSQLRC",
+            "TASKRC",
+            "VAULT_CONFIG_PATH",
+            "NODE_REPL_HISTORY",
+            "SQLITE_HISTORY",
+            "INPUTRC",
+            "WGETRC",
+            "PYTHON_HISTORY",
         ] {
-            assert!(check_binding_name(place).is_ok(), "{place}");
+            assert!(check_binding_name(var).is_ok(), "{var}");
         }
-        for other in [
-            "GH_TOKEN",
-            "AWS_PROFILE",
+        for code in [
             "EDITOR",
             "GIT_SSH_COMMAND",
-            "GOPATH",
-            "X",
+            "GIT_CONFIG_PARAMETERS",
+            "XONSHRC",
         ] {
-            let err = check_binding_name(other).expect_err(other).to_string();
-            assert!(err.contains("names a place"), "{other}: {err}");
-            // Not a place, yet a profile may unset it.
-            assert!(check_var_name(other).is_ok(), "{other}");
+            let err = check_binding_name(code).expect_err(code).to_string();
+            assert!(err.contains("cannot be bound"), "{code}: {err}");
         }
     }
 
@@ -554,6 +280,8 @@ mod tests {
             "EDITOR",
             "gh_editor",
             "BASH_ENV",
+            "GIT_CONFIG_COUNT",
+            "signals",
             "1X",
             "A-B",
         ] {

@@ -116,7 +116,7 @@ const KEY_QUALIFIERS: &[&str] = &[
 /// one of [`SECRET_WORDS`], or in `key` (alone or after a qualifier such as
 /// `api`), or in `key id`. `--quick-gen-key`, `--password-stdin`,
 /// `--token-file` and `--no-password` do not.
-fn secret_name(name: &str) -> bool {
+pub(crate) fn secret_name(name: &str) -> bool {
     let words = name_words(name);
     let Some((last, rest)) = words.split_last() else {
         return false;

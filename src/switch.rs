@@ -1,25 +1,27 @@
 //! What switching to a profile (or back) does to an environment.
 //!
-//! Swop remembers the values it replaced in one variable, `SWOP_SAVED`:
-//! `NAME=value` for a variable that was set, `NAME` alone for one that was
-//! unset, joined by `:`. A value is kept as it is, except `%`, `:`, control
-//! characters and bytes that are not UTF-8, which are written `%XX`: a record
-//! is about as long as the values it holds, never three times as long, and a
-//! record longer than [`SAVED_LIMIT`] is refused before anything is printed,
-//! so that no later program launch can fail for the size of the environment.
+//! Swop remembers the values it replaced in one variable, `SWOP_SAVED` (its
+//! format is in [`record`]). The values of the variables a profile removes
+//! or sets, which the profile's processes must not see, stay out of it: they
+//! are kept in a private file that the record names ([`kept`]). A record
+//! longer than [`SAVED_LIMIT`] is refused before anything is printed, so that
+//! no later program launch can fail for the size of the environment.
 //!
 //! The record is read back from the environment, which anyone who starts
-//! swop controls, so it is not trusted: an entry is restored only when swop
-//! could have touched that variable ([`Admission`]) and its value holds no
-//! NUL, and a record longer than any swop writes is ignored whole.
+//! swop controls, so it is not trusted ([`admission`]): an entry is restored
+//! only for a variable that the profile being left changes, and a record
+//! longer than any swop writes is ignored whole.
 //!
 //! The order of the changes lets a shell that stops part-way be switched back:
 //! the record comes first, covering every variable the switch is about to
 //! change (those the previous profile left and those the next one binds,
-//! sets or removes); then the restores, the bindings, the values, the unsets
-//! and swop's own variables; last the record again, trimmed to the new
-//! profile's variables. Switching from A to B restores A's saved values
-//! first, so profiles never nest, and `--off` restores them all.
+//! sets or removes); then the restores of what the previous profile alone
+//! changed, the new `SWOP_PROFILE` (from then on the profile being left is
+//! the new one, which changes everything still to come), the removals (no
+//! old credential outlives a stop), the bindings, the values and swop's
+//! store; last the record again, trimmed to the new profile's variables.
+//! Switching from A to B restores A's saved values first, so profiles never
+//! nest, and `--off` restores them all.
 //!
 //! A profile of a catalog tool also loses the inherited variables that would
 //! carry another account's credentials or move the tool's state
@@ -27,15 +29,20 @@
 
 use std::collections::BTreeMap;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::store::{Profile, Store};
 
+mod admission;
 mod inherited;
+mod kept;
+mod record;
 
+pub use admission::{Admission, Refusal, touches};
 pub use inherited::removal_notice;
+pub use record::{Saved, Token, decode_record, decode_saved, encode_record, encode_saved};
 
 pub const PROFILE_VAR: &str = "SWOP_PROFILE";
 pub const SAVED_VAR: &str = "SWOP_SAVED";
@@ -72,8 +79,8 @@ pub type VarList<'a> = Box<dyn Fn() -> Vec<(String, OsString)> + 'a>;
 /// The environment a switch starts from.
 pub struct Current<'a> {
     pub var: VarLookup<'a>,
-    /// The profile a name in `SWOP_PROFILE` stands for; asked only when the
-    /// record names a variable nothing else admits.
+    /// The profile a name in `SWOP_PROFILE` stands for: the one being left,
+    /// whose variables alone a record may restore.
     pub profile: ProfileLookup<'a>,
     /// Every variable set now, for the families of names (`TF_TOKEN_*`) a
     /// profile must not inherit and the overrides that point into the home.
@@ -91,19 +98,41 @@ impl<'a> Current<'a> {
     }
 }
 
+/// A saved value that may be restored, and the file it was kept in.
+#[derive(Debug, Clone)]
+struct Restorable {
+    value: Option<OsString>,
+    kept: Option<Token>,
+}
+
+impl Restorable {
+    /// The entry that says so in a record.
+    fn as_saved(&self) -> Saved {
+        match &self.kept {
+            Some(token) => Saved::Kept(token.clone()),
+            None => Saved::Clear(self.value.clone()),
+        }
+    }
+}
+
 /// The changes that turn the current environment into the wanted one, in the
 /// order of the module docs.
 pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> Result<Plan> {
+    let kept = kept::Kept::new(&current.var, store_root);
     let mut warnings = Vec::new();
-    let saved = read_saved(current, profile, &mut warnings);
-    let original = |name: &str| match saved.get(name) {
+    let saved = read_saved(current, &kept, &mut warnings);
+    let values: BTreeMap<String, Option<OsString>> = saved
+        .iter()
+        .map(|(name, r)| (name.clone(), r.value.clone()))
+        .collect();
+    let original = |name: &str| match values.get(name) {
         Some(value) => value.clone(),
         None => (current.var)(name),
     };
 
     let mut changes: Vec<Change> = Vec::new();
     let Some(profile) = profile else {
-        for (name, value) in &saved {
+        for (name, value) in &values {
             changes.push((name.clone(), value.clone()));
         }
         changes.push((PROFILE_VAR.to_string(), None));
@@ -115,24 +144,29 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
         });
     };
 
-    let found = inherited::find(profile, current, &saved, &original);
+    let found = inherited::find(profile, current, &values, &original);
     warnings.extend(found.into_home.iter().cloned());
     let mut touched = touched_by(profile);
     touched.extend(found.removed.iter().map(String::as_str));
-    let record: Vec<(&str, Option<OsString>)> =
-        touched.iter().map(|name| (*name, original(name))).collect();
+    let removes: Vec<&str> = profile
+        .unset
+        .iter()
+        .chain(&found.removed)
+        .map(String::as_str)
+        .collect();
+    let record = new_record(profile, &touched, &removes, &original, &kept)?;
     let record_text = encode_checked(&record)?;
-    let left_over: Vec<(&str, Option<OsString>)> = saved
+    let left_over: Vec<(&str, &Restorable)> = saved
         .iter()
         .filter(|(name, _)| !touched.contains(&name.as_str()))
-        .map(|(name, value)| (name.as_str(), value.clone()))
+        .map(|(name, r)| (name.as_str(), r))
         .collect();
     if left_over.is_empty() {
         changes.push((SAVED_VAR.to_string(), Some(record_text.clone())));
     } else {
-        let both: Vec<(&str, Option<OsString>)> = left_over
+        let both: Vec<(&str, Saved)> = left_over
             .iter()
-            .cloned()
+            .map(|(name, r)| (*name, r.as_saved()))
             .chain(record.iter().cloned())
             .collect();
         changes.push((SAVED_VAR.to_string(), Some(encode_checked(&both)?)));
@@ -140,22 +174,22 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
     changes.extend(
         left_over
             .into_iter()
-            .map(|(name, value)| (name.to_string(), value)),
+            .map(|(name, r)| (name.to_string(), r.value.clone())),
     );
+    changes.push((PROFILE_VAR.to_string(), Some(profile.name.clone().into())));
+    for name in &removes {
+        changes.push((name.to_string(), None));
+    }
     for binding in &profile.bindings {
         changes.push((binding.var.clone(), Some(binding.value().into_os_string())));
     }
     for (name, value) in &profile.values {
         changes.push((name.clone(), Some(value.into())));
     }
-    for name in profile.unset.iter().chain(&found.removed) {
-        changes.push((name.clone(), None));
-    }
     changes.push((
         HOME_VAR.to_string(),
         Some(store_root.as_os_str().to_os_string()),
     ));
-    changes.push((PROFILE_VAR.to_string(), Some(profile.name.clone().into())));
     if changes[0].1.as_ref() != Some(&record_text) {
         changes.push((SAVED_VAR.to_string(), Some(record_text)));
     }
@@ -176,15 +210,68 @@ fn touched_by(profile: &Profile) -> Vec<&str> {
     touched
 }
 
+/// Whether the value `name` had before a switch to `profile` stays out of
+/// the record: the profile removes the variable or sets it, or binds one
+/// whose name says it holds a secret. The old values of the places a
+/// profile binds (HOME, CODEX_HOME, ...) are paths, and stay in the record.
+fn kept_out(profile: &Profile, removes: &[&str], name: &str) -> bool {
+    removes.contains(&name)
+        || profile.values.contains_key(name)
+        || (profile.bindings.iter().any(|b| b.var == name) && crate::redact::secret_name(name))
+}
+
+/// The record of a switch to `profile`: each touched variable's value before
+/// swop, the ones [`kept_out`] in a private file.
+fn new_record<'n>(
+    profile: &Profile,
+    touched: &[&'n str],
+    removes: &[&str],
+    original: &dyn Fn(&str) -> Option<OsString>,
+    kept: &kept::Kept,
+) -> Result<Vec<(&'n str, Saved)>> {
+    let originals: Vec<(&str, Option<OsString>)> =
+        touched.iter().map(|name| (*name, original(name))).collect();
+    let secret: Vec<(&str, OsString)> = originals
+        .iter()
+        .filter(|(name, _)| kept_out(profile, removes, name))
+        .filter_map(|(name, value)| Some((*name, value.clone()?)))
+        .collect();
+    let token = match secret.is_empty() {
+        true => None,
+        false => Some(kept.save(&secret).map_err(|err| {
+            let names: Vec<&str> = secret.iter().map(|(name, _)| *name).collect();
+            Error::user(format!(
+                "cannot switch: swop keeps the values of {} out of the environment, in a private file, \
+                 and could not write one in {}: {err}; fix that folder (it must be yours and 0700), \
+                 or switch with swop exec",
+                names.join(", "),
+                kept.folder().display()
+            ))
+        })?),
+    };
+    Ok(originals
+        .into_iter()
+        .map(|(name, value)| match (&token, &value) {
+            (Some(token), Some(_)) if kept_out(profile, removes, name) => {
+                (name, Saved::Kept(token.0.clone()))
+            }
+            _ => (name, Saved::Clear(value)),
+        })
+        .collect())
+}
+
 /// The record, or an error that names the values too long to remember.
-fn encode_checked(entries: &[(&str, Option<OsString>)]) -> Result<OsString> {
-    let encoded = encode_saved(entries);
+fn encode_checked(entries: &[(&str, Saved)]) -> Result<OsString> {
+    let encoded = encode_record(entries);
     if encoded.len() <= SAVED_LIMIT {
         return Ok(encoded);
     }
     let mut long: Vec<(&str, usize)> = entries
         .iter()
-        .filter_map(|(name, value)| Some((*name, value.as_ref()?.len())))
+        .filter_map(|(name, saved)| match saved {
+            Saved::Clear(Some(value)) => Some((*name, value.len())),
+            _ => None,
+        })
         .collect();
     long.sort_by_key(|(_, len)| std::cmp::Reverse(*len));
     let named: Vec<String> = long
@@ -201,157 +288,79 @@ fn encode_checked(entries: &[(&str, Option<OsString>)]) -> Result<OsString> {
     )))
 }
 
-/// The entries of the current record that may be restored.
+/// The entries of the current record that may be restored, with their
+/// values (those kept in a file read from it).
 fn read_saved(
     current: &Current,
-    next: Option<&Profile>,
+    kept: &kept::Kept,
     warnings: &mut Vec<String>,
-) -> BTreeMap<String, Option<OsString>> {
+) -> BTreeMap<String, Restorable> {
+    let mut saved = BTreeMap::new();
     let Some(record) = (current.var)(SAVED_VAR) else {
-        return BTreeMap::new();
+        return saved;
     };
     if record.len() > SAVED_LIMIT {
         warnings.push(format!(
             "{SAVED_VAR} is {} bytes, more than swop ever writes: ignored, and the variables it names keep their values",
             record.len()
         ));
-        return BTreeMap::new();
+        return saved;
     }
-    let mut saved = decode_saved(record.as_bytes());
-    let admission = Admission::new(current, next);
-    saved.retain(|name, _| {
-        let admitted = admission.admits(name);
-        if !admitted {
-            warnings.push(format!(
-                "{SAVED_VAR} names {name}, which no profile binds or unsets: not restored"
-            ));
+    let admission = Admission::new(current);
+    let mut files = BTreeMap::new();
+    for (name, entry) in decode_record(record.as_bytes()) {
+        if let Err(why) = admission.check(&name) {
+            warnings.push(refusal_warning(&name, &why));
+            continue;
         }
-        admitted
-    });
-    saved
-}
-
-/// Which saved variables swop may restore: those it could have changed.
-pub struct Admission<'a> {
-    current: &'a Current<'a>,
-    next: Option<&'a Profile>,
-    previous: std::cell::OnceCell<Option<Profile>>,
-}
-
-impl<'a> Admission<'a> {
-    pub fn new(current: &'a Current<'a>, next: Option<&'a Profile>) -> Self {
-        Admission {
-            current,
-            next,
-            previous: std::cell::OnceCell::new(),
-        }
-    }
-
-    /// swop's store, any name a binding may take, the catalog's names, and
-    /// what the profile being left or the one being entered binds or unsets;
-    /// never a name on the block-list.
-    pub fn admits(&self, name: &str) -> bool {
-        if name == HOME_VAR {
-            return true;
-        }
-        if crate::names::check_var_name(name).is_err() {
-            return false;
-        }
-        if crate::names::names_a_place(name) || crate::recipe::catalog_knows(name) {
-            return true;
-        }
-        if self.next.is_some_and(|p| touched_by(p).contains(&name)) {
-            return true;
-        }
-        self.previous
-            .get_or_init(|| {
-                let active = (self.current.var)(PROFILE_VAR)?;
-                (self.current.profile)(active.to_str()?)
-            })
-            .as_ref()
-            .is_some_and(|p| touched_by(p).contains(&name))
-    }
-}
-
-/// Encode the saved record; see the module docs.
-pub fn encode_saved(entries: &[(&str, Option<OsString>)]) -> OsString {
-    let mut out = Vec::new();
-    for (i, (name, value)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(b':');
-        }
-        out.extend_from_slice(name.as_bytes());
-        if let Some(value) = value {
-            out.push(b'=');
-            encode_value(value.as_bytes(), &mut out);
-        }
-    }
-    OsString::from_vec(out)
-}
-
-/// Printable UTF-8 as it is; `%`, `:`, control characters and stray bytes as `%XX`.
-fn encode_value(value: &[u8], out: &mut Vec<u8>) {
-    let escape = |b: u8, out: &mut Vec<u8>| out.extend_from_slice(format!("%{b:02X}").as_bytes());
-    for chunk in value.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c == '%' || c == ':' || c.is_control() {
-                let mut buf = [0u8; 4];
-                for &b in c.encode_utf8(&mut buf).as_bytes() {
-                    escape(b, out);
+        let restorable = match entry {
+            Saved::Clear(value) => Restorable { value, kept: None },
+            Saved::Kept(token) => {
+                let file = files
+                    .entry(token.clone())
+                    .or_insert_with(|| kept.load(&token));
+                let value = match file {
+                    Ok(values) => values
+                        .get(&name)
+                        .cloned()
+                        .ok_or_else(|| format!("its file no longer holds {name}")),
+                    Err(err) => Err(err.to_string()),
+                };
+                match value {
+                    Ok(value) => Restorable {
+                        value: Some(value),
+                        kept: Some(token),
+                    },
+                    Err(why) => {
+                        warnings.push(format!(
+                            "the value {name} had before this profile was kept in a private file, \
+                             which cannot be read ({why}; a reboot or a new login empties {}): \
+                             {name} stays as it is",
+                            kept.folder().display()
+                        ));
+                        continue;
+                    }
                 }
-            } else {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
-        }
-        for &b in chunk.invalid() {
-            escape(b, out);
-        }
-    }
-}
-
-/// Decode the saved record. Entries that do not parse, or whose value holds a
-/// NUL (which no environment can carry), are skipped: a damaged record must
-/// not stop a user from switching away.
-pub fn decode_saved(bytes: &[u8]) -> BTreeMap<String, Option<OsString>> {
-    let mut saved = BTreeMap::new();
-    for entry in bytes.split(|&b| b == b':').filter(|e| !e.is_empty()) {
-        let (name, value) = match entry.iter().position(|&b| b == b'=') {
-            Some(eq) => (&entry[..eq], Some(&entry[eq + 1..])),
-            None => (entry, None),
         };
-        let Ok(name) = std::str::from_utf8(name) else {
-            continue;
-        };
-        if !crate::names::is_var_name(name) || name == SAVED_VAR || name == PROFILE_VAR {
-            continue;
-        }
-        let value = match value.map(percent_decode) {
-            Some(None) => continue,
-            Some(Some(v)) if v.contains(&0) => continue,
-            Some(Some(v)) => Some(OsString::from_vec(v)),
-            None => None,
-        };
-        saved.insert(name.to_string(), value);
+        saved.insert(name, restorable);
     }
     saved
 }
 
-fn percent_decode(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+/// The warning for a saved entry that is not restored.
+fn refusal_warning(name: &str, why: &Refusal) -> String {
+    let reason = match why {
+        Refusal::Blocked => "which swop never restores".to_string(),
+        Refusal::NotTouched(left) => {
+            format!("which profile {left:?}, the one being left, does not change")
         }
-    }
-    Some(out)
+        Refusal::ProfileGone(left) => format!(
+            "but profile {left:?} can no longer be read, and {name} does not point into its folder"
+        ),
+        Refusal::NoProfile => format!("but {PROFILE_VAR} names no profile being left"),
+    };
+    format!("{SAVED_VAR} names {name}, {reason}: not restored")
 }
 
 /// The current process environment, as a lookup function for [`Current`].
@@ -414,38 +423,6 @@ mod tests {
     }
 
     #[test]
-    fn saved_record_round_trips_any_bytes() {
-        let values: Vec<(&str, Option<OsString>)> = vec![
-            (
-                "A",
-                Some(OsString::from_vec(b"x:y%z =\n\xff\xc3\xa9".to_vec())),
-            ),
-            ("B", None),
-            ("C", Some(OsString::new())),
-        ];
-        let decoded = decode_saved(encode_saved(&values).as_bytes());
-        assert_eq!(decoded.len(), 3);
-        for (k, v) in values {
-            assert_eq!(decoded[k], v, "{k}");
-        }
-    }
-
-    #[test]
-    fn the_record_is_about_as_long_as_its_values() {
-        let value = OsString::from("/home/me/é/".repeat(1000));
-        let encoded = encode_saved(&[("HOME", Some(value.clone()))]);
-        assert_eq!(encoded.len(), "HOME=".len() + value.len());
-    }
-
-    #[test]
-    fn damaged_record_is_skipped_not_fatal() {
-        let d = decode_saved(b"A=%zz:1BAD:B=ok:SWOP_SAVED=x::C:D=a%00b");
-        assert_eq!(d.len(), 2);
-        assert_eq!(d["B"], Some("ok".into()));
-        assert_eq!(d["C"], None);
-    }
-
-    #[test]
     fn switching_a_b_off_restores_everything() {
         let mut env: BTreeMap<String, OsString> = BTreeMap::new();
         env.insert("HOME".into(), "/home/me".into());
@@ -454,7 +431,7 @@ mod tests {
         let a = profile("a", &["HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"]);
         let b = profile("b", &["CODEX_HOME"]);
         for p in [Some(&a), Some(&b), Some(&a), None] {
-            let changes = plan_in(&env, p, &[]).unwrap().changes;
+            let changes = plan_in(&env, p, &[a.clone(), b.clone()]).unwrap().changes;
             apply(&mut env, &changes);
             if let Some(p) = p {
                 assert_eq!(env[PROFILE_VAR], OsString::from(&p.name));
@@ -477,27 +454,30 @@ mod tests {
         let start = env.clone();
         let a = profile("a", &["HOME", "XDG_CONFIG_HOME"]);
         let b = profile("b", &["CODEX_HOME"]);
-        let to_a = plan_in(&env, Some(&a), &[]).unwrap().changes;
+        let known = [a.clone(), b.clone()];
+        let to_a = plan_in(&env, Some(&a), &known).unwrap().changes;
         apply(&mut env, &to_a);
         let on_a = env.clone();
-        let to_b = plan_in(&on_a, Some(&b), &[]).unwrap().changes;
+        let to_b = plan_in(&on_a, Some(&b), &known).unwrap().changes;
         assert_eq!(to_b[0].0, SAVED_VAR, "the record comes first");
         for stop in 1..=to_b.len() {
             let mut half = on_a.clone();
             apply(&mut half, &to_b[..stop]);
-            let off = plan_in(&half, None, &[]).unwrap().changes;
+            let off = plan_in(&half, None, &known).unwrap().changes;
             apply(&mut half, &off);
             assert_eq!(half, start, "stopped after {stop} changes");
         }
     }
 
     #[test]
-    fn only_variables_swop_could_have_touched_are_restored() {
+    fn only_variables_the_profile_being_left_changes_are_restored() {
         let mut env: BTreeMap<String, OsString> = BTreeMap::new();
         env.insert(
             SAVED_VAR.into(),
             "LD_PRELOAD=/tmp/x.so:PATH=/evil:PROMPT_COMMAND=x:UID=0:GIT_SSH_COMMAND=x:\
-             CODEX_HOME=/c:GH_TOKEN=t:MY_TOKEN=m:SWOP_HOME=/s"
+             CODEX_HOME=/c:GH_TOKEN=t:MY_TOKEN=m:SWOP_HOME=/s:HOME=/evil:\
+             GIT_CONFIG_GLOBAL=/evil/gitconfig:KUBECONFIG=/evil/kube:XDG_CONFIG_HOME=/evil:\
+             npm_config_userconfig=/evil/npmrc"
                 .into(),
         );
         env.insert(PROFILE_VAR.into(), "old".into());
@@ -510,14 +490,62 @@ mod tests {
             .filter(|(_, v)| v.is_some())
             .map(|(k, _)| k.as_str())
             .collect();
-        assert_eq!(
-            restored,
-            ["CODEX_HOME", "GH_TOKEN", "MY_TOKEN", "SWOP_HOME"]
+        assert_eq!(restored, ["CODEX_HOME", "MY_TOKEN", "SWOP_HOME"]);
+        assert_eq!(plan.warnings.len(), 11, "{:?}", plan.warnings);
+        // A profile of a catalog tool also changes the tool's credentials.
+        old.tools.push("gh".into());
+        let plan = plan_in(&env, None, std::slice::from_ref(&old)).unwrap();
+        assert!(
+            plan.changes
+                .iter()
+                .any(|(k, v)| k == "GH_TOKEN" && v.is_some())
         );
-        assert_eq!(plan.warnings.len(), 5, "{:?}", plan.warnings);
-        // Without the profile that unset it, MY_TOKEN is not restored either.
+        // Without the profile, only what still points into its folder.
+        env.insert(HOME_VAR.into(), "/s".into());
+        env.insert("CODEX_HOME".into(), "/s/profiles/old/CODEX_HOME".into());
+        env.insert("MY_TOKEN".into(), "/elsewhere".into());
         let plan = plan_in(&env, None, &[]).unwrap();
-        assert!(plan.changes.iter().all(|(k, _)| k != "MY_TOKEN"));
+        let restored: Vec<&str> = plan
+            .changes
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(restored, ["CODEX_HOME", "SWOP_HOME"]);
+    }
+
+    #[test]
+    fn removed_and_replaced_values_stay_out_of_the_record() {
+        let tmp = tempfile::tempdir().unwrap();
+        let runtime = tmp.path().join("run");
+        crate::util::create_private_dir(&runtime).unwrap();
+        let mut env: BTreeMap<String, OsString> = BTreeMap::new();
+        env.insert("XDG_RUNTIME_DIR".into(), runtime.clone().into());
+        env.insert("HOME".into(), "/home/me".into());
+        env.insert(
+            "AWS_SECRET_ACCESS_KEY".into(),
+            "wJalrXUtnFEMI/K7MDENG".into(),
+        );
+        env.insert("AWS_PROFILE".into(), "personal".into());
+        let start = env.clone();
+        let mut aws = profile("aws", &["HOME"]);
+        aws.tools.push("aws".into());
+        aws.values.insert("AWS_PROFILE".into(), "work".into());
+        let known = [aws.clone()];
+        let changes = plan_in(&env, Some(&aws), &known).unwrap().changes;
+        for (name, value) in &changes {
+            let value = value.clone().unwrap_or_default();
+            let value = value.to_string_lossy();
+            assert!(!value.contains("wJalr"), "{name}={value}");
+            assert!(!value.contains("personal"), "{name}={value}");
+        }
+        apply(&mut env, &changes);
+        assert!(!env.contains_key("AWS_SECRET_ACCESS_KEY"));
+        assert!(env[SAVED_VAR].to_string_lossy().contains("HOME=/home/me"));
+        let off = plan_in(&env, None, &known).unwrap();
+        assert!(off.warnings.is_empty(), "{:?}", off.warnings);
+        apply(&mut env, &off.changes);
+        assert_eq!(env, start);
     }
 
     #[test]

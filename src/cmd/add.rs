@@ -19,6 +19,7 @@ impl Run for AddArgs {
         {
             crate::names::check_binding_name(var)
                 .map_err(|e| crate::Error::user(format!("{e}; leave out {flag} {var}")))?;
+            check_kind(flag, var)?;
         }
         let values = self
             .values
@@ -87,6 +88,29 @@ impl Run for AddArgs {
             profile.dir.display()
         );
         Ok(())
+    }
+}
+
+/// A variable the catalog knows as a file is bound with `--bind-file`, one
+/// it knows as a folder with `--bind`: the other way the tool would find a
+/// folder where it opens a file, or the reverse.
+fn check_kind(flag: &str, var: &str) -> Result<()> {
+    let file = crate::recipe::file_variable(var);
+    let folder = crate::recipe::folder_variable(var) || DEFAULT_BINDINGS.contains(&var);
+    let wrong = match flag {
+        "--bind" => file.map(|name| format!("{var} names a file ({name})")),
+        _ => folder.then(|| format!("{var} names a folder")),
+    };
+    match wrong {
+        Some(what) => Err(crate::Error::user(format!(
+            "{what}: bind it with {} {var} instead of {flag} {var}",
+            if flag == "--bind" {
+                "--bind-file"
+            } else {
+                "--bind"
+            }
+        ))),
+        None => Ok(()),
     }
 }
 

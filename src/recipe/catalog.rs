@@ -7,10 +7,13 @@
 
 mod agents;
 mod clouds;
+mod files;
 mod forges;
 mod hosting;
 mod packages;
 mod secrets;
+
+pub use files::FILE_VARIABLES;
 
 /// A catalog entry: the variables a tool is known to read.
 pub struct Known {

@@ -2,16 +2,19 @@
 //! are files, which carry credentials or redirect a tool's state.
 
 use super::Recipe;
-use super::catalog::{CATALOG, Known, matches};
+use super::catalog::{CATALOG, FILE_VARIABLES, Known, matches};
 use crate::store::Store;
 
-/// The catalog's name for a file variable's file, if the variable is one.
+/// The catalog's name for a file variable's file, if the variable is one:
+/// a tool's (`AWS_CONFIG_FILE`), or one of the common files any tool may
+/// read (`NETRC`, `GOOGLE_APPLICATION_CREDENTIALS`).
 pub fn file_variable(var: &str) -> Option<&'static str> {
     CATALOG
         .iter()
         .flat_map(|k| k.files)
         .find(|(v, _)| *v == var)
         .map(|(_, name)| *name)
+        .or_else(|| FILE_VARIABLES.iter().find(|f| f.var == var).map(|f| f.file))
 }
 
 /// Whether the catalog knows `var` as a folder variable.
@@ -50,15 +53,6 @@ pub fn is_catalog_override(var: &str) -> bool {
             || k.files.iter().any(|(v, _)| *v == var)
             || inherited_of(k).any(|p| matches(p, var))
     })
-}
-
-/// Whether the catalog names `var` at all (bound, unset, a credential, an
-/// override or a value): a saved value of it may be restored.
-pub fn catalog_knows(var: &str) -> bool {
-    is_catalog_override(var)
-        || CATALOG
-            .iter()
-            .any(|k| k.bindings.contains(&var) || k.values.contains(&var))
 }
 
 /// Whether `var` carries credentials or redirects the state of `tool`,
@@ -149,7 +143,18 @@ mod tests {
         assert!(is_catalog_override("TF_TOKEN_example_com"));
         assert!(is_catalog_override("CODEX_HOME"));
         assert!(!is_catalog_override("AWS_REGION"));
-        assert!(catalog_knows("AWS_REGION"));
-        assert!(!catalog_knows("EDITOR"));
+    }
+
+    #[test]
+    fn the_common_file_variables_are_files() {
+        assert_eq!(
+            file_variable("GOOGLE_APPLICATION_CREDENTIALS"),
+            Some("credentials.json")
+        );
+        assert_eq!(file_variable("NETRC"), Some(".netrc"));
+        assert_eq!(file_variable("AWS_CONFIG_FILE"), Some("config"));
+        assert_eq!(file_name_for("PSQLRC"), ".psqlrc");
+        assert_eq!(file_name_for("MY_TOOL_FILE"), "my_tool_file");
+        assert!(!folder_variable("NETRC"));
     }
 }

@@ -15,3 +15,4 @@ mod readme;
 mod residents;
 mod skips;
 mod suite;
+mod trust;

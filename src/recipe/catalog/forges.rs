@@ -90,11 +90,11 @@ pub const GIT: Known = Known {
         "GIT_COMMITTER_EMAIL",
     ],
     credentials: &[],
-    overrides: &["GIT_CONFIG_COUNT"],
+    overrides: &[],
     keyring: Some(
         "Credential helpers (osxkeychain, libsecret, manager) key tokens by host (and path with credential.useHttpPath), shared by every profile: give each profile a helper of its own in its global config, e.g. `git config --global credential.helper store` inside the profile.",
     ),
-    shared: "The system config (/etc/gitconfig), each repository's .git/config and the ssh agent are shared; `git config --global` writes ~/.gitconfig unless $XDG_CONFIG_HOME/git/config already exists, so the recipe binds HOME.",
+    shared: "The system config (/etc/gitconfig), each repository's .git/config, configuration given in the environment (GIT_CONFIG_COUNT, GIT_CONFIG_PARAMETERS: swop never touches these, as they can name commands to run) and the ssh agent are shared; `git config --global` writes ~/.gitconfig unless $XDG_CONFIG_HOME/git/config already exists, so the recipe binds HOME.",
     notes: &[],
     read_only: &[],
     verify: None,

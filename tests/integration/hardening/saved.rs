@@ -1,6 +1,6 @@
 //! The restore record (`SWOP_SAVED`) and what a profile may touch: the record
-//! is input like any other, so a forged or damaged one restores nothing swop
-//! could not have bound; oversized values never make the environment too big
+//! is input like any other, so a forged or damaged one restores nothing the
+//! profile being left did not change; oversized values never make the environment too big
 //! to start programs; a switch that stops part-way can be undone; variables
 //! that choose code or belong to the shell are refused before anything runs.
 
@@ -19,26 +19,50 @@ fn exec_env(swop: &Swop, record: &str) -> (Env, String) {
     (crate::common::parse_env0(&out.stdout), out.stderr_str())
 }
 
+/// Variables whose files decide which code runs (git's `core.fsmonitor`,
+/// kubectl's exec plugins, npm's scripts): a forged record must not bring
+/// them back for a profile that never touched them.
+const PLACES_THAT_LOAD_CODE: [&str; 5] = [
+    "GIT_CONFIG_GLOBAL",
+    "KUBECONFIG",
+    "XDG_CONFIG_HOME",
+    "HOME",
+    "npm_config_userconfig",
+];
+
 #[test]
-fn a_forged_record_restores_only_what_swop_could_have_bound() {
+fn a_forged_record_restores_only_what_the_profile_being_left_changes() {
     let swop = Swop::new();
     swop.add("A", &["--bind", "CODEX_HOME"]);
-    let forged = "LD_PRELOAD=/tmp/x.so:PATH=/evil:PROMPT_COMMAND=touch%20/tmp/owned:\
-                  BASH_ENV=/tmp/x:UID=0:GIT_SSH_COMMAND=evil:XDG_CONFIG_HOME=/kept";
+    let mut forged = String::from(
+        "LD_PRELOAD=/tmp/x.so:PATH=/evil:PROMPT_COMMAND=touch%20/tmp/owned:\
+         BASH_ENV=/tmp/x:UID=0:GIT_SSH_COMMAND=evil:CODEX_HOME=/kept",
+    );
+    for place in PLACES_THAT_LOAD_CODE {
+        forged.push_str(&format!(":{place}=/evil/{place}"));
+    }
+    let refused = [
+        "LD_PRELOAD",
+        "PATH",
+        "PROMPT_COMMAND",
+        "BASH_ENV",
+        "UID",
+        "GIT_SSH_COMMAND",
+    ]
+    .into_iter()
+    .chain(PLACES_THAT_LOAD_CODE);
+    let refused: Vec<&str> = refused.collect();
     for args in [
         &["env", "--off", "--shell", "bash"][..],
         &["env", "A", "--shell", "bash"],
     ] {
-        let out = swop.args(args).env("SWOP_SAVED", forged).success();
+        let out = swop
+            .args(args)
+            .env("SWOP_PROFILE", "A")
+            .env("SWOP_SAVED", &forged)
+            .success();
         let text = out.stdout_str();
-        for name in [
-            "LD_PRELOAD",
-            "PATH",
-            "PROMPT_COMMAND",
-            "BASH_ENV",
-            "UID",
-            "GIT_SSH_COMMAND",
-        ] {
+        for name in &refused {
             assert!(
                 !text.contains(&format!("export {name}=")),
                 "{args:?}: {name}\n{text}"
@@ -48,17 +72,35 @@ fn a_forged_record_restores_only_what_swop_could_have_bound() {
                 "{args:?}: no word about {name}"
             );
         }
-        assert!(
-            text.contains("export XDG_CONFIG_HOME='/kept'"),
-            "{args:?}\n{text}"
-        );
+        assert!(!text.contains("/evil"), "{args:?}\n{text}");
+        if args[1] == "--off" {
+            assert!(text.contains("export CODEX_HOME='/kept'"), "{text}");
+        }
     }
-    let (env, err) = exec_env(&swop, forged);
+    // A forged SWOP_PROFILE names no profile that touches them either.
+    let out = swop
+        .args(["env", "--off", "--shell", "bash"])
+        .env("SWOP_PROFILE", "nosuch")
+        .env("SWOP_SAVED", &forged)
+        .success();
+    assert!(!out.stdout_str().contains("/evil"), "{}", out.stdout_str());
+    let out = swop
+        .args(["exec", "A", "--", "env", "-0"])
+        .env("SWOP_PROFILE", "A")
+        .env("SWOP_SAVED", &forged)
+        .success();
+    let env = crate::common::parse_env0(&out.stdout);
     let get = |k: &str| env.get(&OsString::from(k));
-    assert_eq!(get("LD_PRELOAD"), None, "{err}");
+    assert_eq!(get("LD_PRELOAD"), None, "{}", out.stderr_str());
     assert_eq!(get("GIT_SSH_COMMAND"), None);
     assert_ne!(get("PATH").map(|p| p.as_os_str()), Some("/evil".as_ref()));
-    assert_eq!(get("XDG_CONFIG_HOME"), Some(&OsString::from("/kept")));
+    for place in PLACES_THAT_LOAD_CODE {
+        let value = get(place).map(|v| v.to_string_lossy().into_owned());
+        assert!(
+            !value.as_deref().unwrap_or("").starts_with("/evil"),
+            "{place}={value:?}"
+        );
+    }
 }
 
 #[test]
@@ -274,7 +316,7 @@ fn a_record_naming_uid_does_not_break_zsh_mid_switch() {
     let out = swop
         .shell(
             Shell::Zsh,
-            "export SWOP_SAVED='UID=4242:EUID=4242:PPID=1:XDG_CONFIG_HOME=/back'\n\
+            "export SWOP_PROFILE=A SWOP_SAVED='UID=4242:EUID=4242:PPID=1:XDG_CONFIG_HOME=/back'\n\
              eval \"$(swop env A)\"; echo use=$?\n\
              eval \"$(swop env --off)\"; echo off=$? \"$XDG_CONFIG_HOME\"\n",
         )

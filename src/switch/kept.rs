@@ -1,0 +1,243 @@
+//! Kept values: what a switch takes out of the environment stays out of it.
+//!
+//! A profile removes inherited credentials (`AWS_SECRET_ACCESS_KEY`,
+//! `GH_TOKEN`, ...) and replaces values, and `swop off` must put them back
+//! exactly. Keeping them in `SWOP_SAVED` would hand every one of them to
+//! each process of the profile, which inherits that variable. So their
+//! values go to a private file instead, and the record names the file by a
+//! token: `AWS_SECRET_ACCESS_KEY@TOKEN`.
+//!
+//! The files live in `$XDG_RUNTIME_DIR/swop` (a per-user folder in memory,
+//! emptied at logout) when the session has one that is private and the
+//! user's, else in `kept/` of the store. The folder is 0700 and each file
+//! 0600, and swop reads only such files of the user's own. A token is a keyed
+//! hash of the file's contents (the key, random, lives in the same folder):
+//! a repeated switch reuses its file instead of adding one, and the token,
+//! which every process of the profile sees, says nothing about the values.
+//! Files are never deleted by `off`: a child shell may hold the same record.
+//!
+//! What this protects against: programs that log, report, forward or upload
+//! their whole environment (crash reports, debug dumps, `env` in a CI log,
+//! a container or a remote shell started with every variable), and any
+//! program that reads a variable it happens to find. It does not protect
+//! against a process of the same user that goes looking for the file.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Read};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::record::{Token, decode_saved, encode_saved};
+use super::{HOME_VAR, VarLookup};
+
+/// A file of kept values is what the environment held; no more than that.
+const KEPT_LIMIT: u64 = 1024 * 1024;
+const KEY_FILE: &str = "key";
+const KEY_LEN: usize = 32;
+
+/// Where kept values are written and looked for.
+pub struct Kept {
+    /// The private runtime folder's, then the store's.
+    dirs: Vec<PathBuf>,
+}
+
+impl Kept {
+    /// The folders of this session: `$XDG_RUNTIME_DIR/swop` when the runtime
+    /// folder is private and the user's, and the store's `kept/` (that of
+    /// `store_root`, and of a `SWOP_HOME` that names another).
+    pub fn new(var: &VarLookup, store_root: &Path) -> Kept {
+        let mut dirs = Vec::with_capacity(3);
+        if let Some(runtime) = var("XDG_RUNTIME_DIR").map(PathBuf::from)
+            && runtime.is_absolute()
+            && fs::symlink_metadata(&runtime).is_ok_and(|m| private_dir(&m))
+        {
+            dirs.push(runtime.join("swop"));
+        }
+        dirs.push(store_root.join("kept"));
+        if let Some(home) = var(HOME_VAR).map(PathBuf::from).filter(|h| h.is_absolute()) {
+            let other = home.join("kept");
+            if !dirs.contains(&other) {
+                dirs.push(other);
+            }
+        }
+        Kept { dirs }
+    }
+
+    /// The values a token's file holds, from the first folder that has it.
+    pub fn load(&self, token: &Token) -> io::Result<BTreeMap<String, OsString>> {
+        let mut first_error = None;
+        for dir in &self.dirs {
+            match read_private(&dir.join(token.as_str())) {
+                Ok(bytes) => {
+                    return Ok(decode_saved(&bytes)
+                        .into_iter()
+                        .filter_map(|(name, value)| Some((name, value?)))
+                        .collect());
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error.unwrap_or_else(|| io::Error::from(io::ErrorKind::NotFound)))
+    }
+
+    /// Keep `values` in a private file, and name it.
+    pub fn save(&self, values: &[(&str, OsString)]) -> io::Result<(Token, PathBuf)> {
+        let dir = &self.dirs[0];
+        ensure_private_dir(dir)?;
+        let contents = encode_saved(
+            &values
+                .iter()
+                .map(|(name, value)| (*name, Some(value.clone())))
+                .collect::<Vec<_>>(),
+        );
+        let contents = std::os::unix::ffi::OsStrExt::as_bytes(contents.as_os_str());
+        let key = key(dir)?;
+        let digest = Sha256::new()
+            .chain_update(&key)
+            .chain_update(contents)
+            .finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let token = Token::parse(&hex[..Token::LEN]).ok_or_else(|| io::Error::other("token"))?;
+        let path = dir.join(token.as_str());
+        // The same token is the same contents: a file already there is this one.
+        if read_private(&path).is_err() {
+            crate::util::replace_private_file(&path, contents)?;
+        }
+        Ok((token, path))
+    }
+
+    /// The folder new files go to, for messages.
+    pub fn folder(&self) -> &Path {
+        &self.dirs[0]
+    }
+}
+
+/// A folder only its owner, this user, may enter.
+fn private_dir(meta: &fs::Metadata) -> bool {
+    meta.is_dir() && meta.uid() == crate::util::euid() && meta.mode() & 0o077 == 0
+}
+
+fn ensure_private_dir(dir: &Path) -> io::Result<()> {
+    match crate::util::create_private_dir(dir) {
+        Ok(()) => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let meta = fs::symlink_metadata(dir)?;
+    if meta.file_type().is_symlink() || !private_dir(&meta) {
+        return Err(io::Error::other(format!(
+            "{} is not a private folder of yours (mode 0700, no link)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A file of this user's that no one else may read or write, no link, no
+/// second name, not too big.
+fn read_private(path: &Path) -> io::Result<Vec<u8>> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    let private = meta.is_file()
+        && meta.uid() == crate::util::euid()
+        && meta.mode() & 0o077 == 0
+        && meta.nlink() == 1
+        && meta.len() <= KEPT_LIMIT;
+    if !private {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is not a private file of yours", path.display()),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(KEPT_LIMIT).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The folder's key, made on first use from the system's random source.
+fn key(dir: &Path) -> io::Result<Vec<u8>> {
+    let path = dir.join(KEY_FILE);
+    match read_private(&path) {
+        Ok(key) if key.len() == KEY_LEN => return Ok(key),
+        Ok(_) => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{} is not a key swop wrote; remove it", path.display()),
+            ));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut key = vec![0u8; KEY_LEN];
+    fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+    match crate::util::write_private_file(&path, &key) {
+        Ok(()) => Ok(key),
+        // Another swop made it meanwhile: that one is the key.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_private(&path),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(runtime: &Path) -> VarLookup<'static> {
+        let runtime = runtime.as_os_str().to_os_string();
+        Box::new(move |name| (name == "XDG_RUNTIME_DIR").then(|| runtime.clone()))
+    }
+
+    #[test]
+    fn kept_values_round_trip_through_one_private_file() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let runtime = tmp.path().join("run");
+        crate::util::create_private_dir(&runtime).expect("runtime");
+        let store = tmp.path().join("store");
+        crate::util::create_private_dir(&store).expect("store");
+        let kept = Kept::new(&lookup(&runtime), &store);
+        let values = [("AWS_SECRET_ACCESS_KEY", OsString::from("s3cr3t:%\n"))];
+        let (token, path) = kept.save(&values).expect("save");
+        assert!(path.starts_with(runtime.join("swop")), "{}", path.display());
+        assert_eq!(fs::metadata(&path).expect("file").mode() & 0o777, 0o600);
+        // The same values, the same file; the token is not the values' hash.
+        assert_eq!(kept.save(&values).expect("again").0, token);
+        let plain: String = Sha256::digest(fs::read(&path).expect("read"))
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!plain.starts_with(token.as_str()));
+        let loaded = kept.load(&token).expect("load");
+        assert_eq!(loaded["AWS_SECRET_ACCESS_KEY"], values[0].1);
+    }
+
+    #[test]
+    fn without_a_private_runtime_folder_the_store_keeps_them() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let open = tmp.path().join("open");
+        fs::create_dir(&open).expect("mkdir");
+        fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        let store = tmp.path().join("store");
+        crate::util::create_private_dir(&store).expect("store");
+        let kept = Kept::new(&lookup(&open), &store);
+        assert_eq!(kept.folder(), store.join("kept"));
+        let (token, _) = kept
+            .save(&[("GH_TOKEN", OsString::from("t"))])
+            .expect("save");
+        // Loosened by someone else: no longer read.
+        let file = store.join("kept").join(token.as_str());
+        fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+            .expect("chmod");
+        assert!(kept.load(&token).is_err());
+    }
+}
