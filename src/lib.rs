@@ -91,7 +91,10 @@ pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
         (_, Some(name)) if names::is_profile_name(name) => name,
         _ => "NAME",
     };
-    let kind = shell::detect(std::env::var_os("SHELL").as_deref()).unwrap_or(shell::ShellKind::Sh);
+    let kind = shell::detect()
+        .ok()
+        .or_else(|| shell::login_shell(std::env::var_os("SHELL").as_deref()))
+        .unwrap_or(shell::ShellKind::Sh);
     Error::usage(format!(
         "`swop {word}` needs the shell integration, which is not loaded in this shell: {}",
         cmd::without_integration(kind, env_args)

@@ -15,23 +15,20 @@ use crate::util::print_bytes;
 
 impl Run for EnvArgs {
     fn run(&self) -> Result<()> {
-        let kind = match self.shell {
-            Some(kind) => kind,
-            None => crate::shell::detect(std::env::var_os("SHELL").as_deref())?,
-        };
-        switch(self.name.as_deref().filter(|_| !self.off), kind)
+        switch_as(self.name.as_deref().filter(|_| !self.off), self.shell, None)
     }
 }
 
-/// Print the exports that switch a shell of `kind` to `name`, or back
-/// (`None`): `swop env`, and `swop use`/`off` through the shell function.
-pub fn switch(name: Option<&str>, kind: ShellKind) -> Result<()> {
-    switch_as(name, kind, kind)
-}
-
-/// Switch for a `shell`, printed in `syntax`: the nushell function reads
-/// JSON, as nushell cannot evaluate text it is handed.
-pub fn switch_as(name: Option<&str>, shell: ShellKind, syntax: ShellKind) -> Result<()> {
+/// Print the exports that switch a shell to `name`, or back (`None`): for
+/// `shell`, else the shell that runs swop (asked once the switch is known
+/// to be possible, so that a missing profile is said first), in the syntax
+/// `syntax` gives for it (the nushell function reads JSON, as nushell cannot
+/// evaluate text it is handed).
+pub fn switch_as(
+    name: Option<&str>,
+    shell: Option<ShellKind>,
+    syntax: Option<fn(ShellKind) -> ShellKind>,
+) -> Result<()> {
     let store = Store::open()?;
     let profile = match name {
         Some(name) => {
@@ -46,6 +43,10 @@ pub fn switch_as(name: Option<&str>, shell: ShellKind, syntax: ShellKind) -> Res
         profile.as_ref(),
         store.root(),
     )?;
+    let shell = match shell {
+        Some(kind) => kind,
+        None => crate::shell::detect()?,
+    };
     for warning in &plan.warnings {
         eprintln!("swop: warning: {warning}");
     }
@@ -56,6 +57,7 @@ pub fn switch_as(name: Option<&str>, shell: ShellKind, syntax: ShellKind) -> Res
     {
         eprintln!("swop: {notice}");
     }
+    let syntax = syntax.map_or(shell, |syntax| syntax(shell));
     print_bytes(&crate::shell::render(syntax, &plan.changes))
 }
 

@@ -239,6 +239,11 @@ pub fn command_line(pid: u32) -> Option<String> {
     Some(crate::redact::redact_command(&words).join(" "))
 }
 
+/// The parent of a process, while it runs.
+pub fn parent(pid: u32) -> Option<u32> {
+    platform::info(pid).map(|info| info.ppid)
+}
+
 /// This process's parent, its parent's parent, and so on up to init.
 pub fn ancestors() -> Vec<u32> {
     let mut chain = Vec::new();

@@ -1,13 +1,14 @@
 //! Which shell will read `swop env`'s output when `--shell` does not say.
 //!
-//! The login shell (`$SHELL`) is the wrong guess whenever a script switches:
-//! `eval "$(swop env A)"` in a bash script run from a fish login would get
-//! fish syntax, and bash reading `set -e ...` turns errexit on and dies. The
-//! shell that evaluates the output is the one that started swop, so swop asks
-//! for its parent process's program first (Linux: `/proc/PPID/comm`, then
-//! `/proc/PPID/exe`; macOS: `proc_pidpath`), then `$SHELL`, then falls back
-//! to POSIX sh, whose syntax every shell swop prints for can at least parse
-//! without running anything but assignments.
+//! The shell that evaluates the output is the one that started swop, so swop
+//! asks for its parent process's program (Linux: `/proc/PID/comm`, then
+//! `/proc/PID/exe`; macOS: `proc_pidpath`). A program that only runs another
+//! one (`timeout 5 swop env A | source`, `env`, `nice`, `sudo`, `xargs`,
+//! `nohup`, `time`) stands between them: swop walks up past it to the
+//! program that started it. The login shell (`$SHELL`) is never asked: it is
+//! the wrong guess whenever a script or another shell switches (fish
+//! `source`-ing bash quoting runs a value's text), so where the walk ends at
+//! something that is no shell, swop refuses and asks for `--shell`.
 
 use std::ffi::OsStr;
 
@@ -20,9 +21,38 @@ pub enum Guess {
     Known(ShellKind),
     /// A shell swop has no syntax for: guessing another would be worse.
     Unsupported(String),
-    /// Not a shell (a script runner, a terminal, `env`): ask the next source.
+    /// A program that runs the next one and passes its output on: look at
+    /// the program that started it.
+    Runner,
+    /// Not a shell (a script runner, a terminal, an editor).
     Other,
 }
+
+/// Programs that run a command given on their command line and pass its
+/// output on: the shell that reads the output started them.
+const RUNNERS: &[&str] = &[
+    "timeout",
+    "env",
+    "nice",
+    "ionice",
+    "chrt",
+    "taskset",
+    "sudo",
+    "doas",
+    "xargs",
+    "nohup",
+    "time",
+    "stdbuf",
+    "setsid",
+    "flock",
+    "caffeinate",
+    "unbuffer",
+    "strace",
+    "ltrace",
+];
+
+/// How many runners in a row swop walks past.
+const MAX_RUNNERS: usize = 8;
 
 /// The guess for one program name or path (`/usr/bin/zsh`, `-bash`, `dash`).
 pub fn guess(program: &OsStr) -> Guess {
@@ -52,47 +82,98 @@ pub fn guess(program: &OsStr) -> Guess {
         "pwsh" | "powershell" | "ion" | "rc" | "es" | "oil" | "osh" | "ysh" | "murex" => {
             Guess::Unsupported(name.to_string())
         }
+        _ if RUNNERS.contains(&name) => Guess::Runner,
         _ => Guess::Other,
     }
 }
 
-/// The shell to print for: the parent's, else `$SHELL`'s, else sh. An error
-/// when the parent is a shell swop cannot print for.
-pub fn detect(shell_var: Option<&OsStr>) -> crate::Result<ShellKind> {
-    match parent_guess() {
-        Guess::Known(kind) => return Ok(kind),
-        Guess::Unsupported(name) => {
-            return Err(crate::Error::usage(format!(
-                "swop env is run by {name}, which swop cannot print for; name the syntax with \
-                 --shell (bash, zsh, fish, sh, elvish, xonsh, nu, tcsh or json)"
-            )));
+/// The shell to print for: the first shell among swop's parent and the
+/// programs that started it, walking past runners. An error that names
+/// `--shell` when that is a shell swop cannot print for, or no shell at all.
+pub fn detect() -> crate::Result<ShellKind> {
+    let mut pid = std::os::unix::process::parent_id();
+    let mut runners: Vec<String> = Vec::new();
+    loop {
+        let (guess, name) = process_guess(pid);
+        match guess {
+            Guess::Known(kind) => return Ok(kind),
+            Guess::Unsupported(shell) => {
+                return Err(crate::Error::usage(format!(
+                    "swop env is run by {shell}, which swop cannot print for; name the syntax with \
+                     --shell ({})",
+                    names()
+                )));
+            }
+            Guess::Runner if runners.len() < MAX_RUNNERS => {
+                runners.push(name);
+                match crate::residents::parent(pid) {
+                    Some(parent) if parent > 1 => pid = parent,
+                    _ => return Err(cannot_tell(&runners, None)),
+                }
+            }
+            Guess::Runner | Guess::Other => {
+                let shown = (!name.is_empty()).then_some(name);
+                return Err(cannot_tell(&runners, shown.as_deref()));
+            }
         }
-        Guess::Other => {}
     }
-    Ok(match shell_var.map(guess) {
-        Some(Guess::Known(kind)) => kind,
-        _ => ShellKind::Sh,
-    })
 }
 
-/// The guess for the parent process, from every name the system gives for it.
-fn parent_guess() -> Guess {
-    // SAFETY: getppid has no preconditions and cannot fail.
-    let ppid = unsafe { libc::getppid() };
+/// The shell `$SHELL` names, for advice only: what to type to load the
+/// integration. Never the syntax of a switch.
+pub fn login_shell(shell_var: Option<&OsStr>) -> Option<ShellKind> {
+    match guess(shell_var?) {
+        Guess::Known(kind) => Some(kind),
+        _ => None,
+    }
+}
+
+/// The syntaxes `--shell` takes, for messages.
+fn names() -> String {
+    let names: Vec<&str> = ShellKind::ALL.iter().map(|k| k.name()).collect();
+    names.join(", ")
+}
+
+fn cannot_tell(runners: &[String], program: Option<&str>) -> crate::Error {
+    let by = match (runners.is_empty(), program) {
+        (true, Some(program)) => format!("it runs under {program}, which is no shell"),
+        (false, Some(program)) => format!(
+            "it runs under {}, started by {program}, which is no shell",
+            runners.join(" under ")
+        ),
+        (_, None) => "its parent process cannot be read".to_string(),
+    };
+    crate::Error::usage(format!(
+        "swop env cannot tell which shell will read what it prints ({}); name it with --shell \
+         ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
+        crate::util::printable_line(&by),
+        names()
+    ))
+}
+
+/// The guess for one process, from every name the system gives for it, and
+/// the name to show for it.
+fn process_guess(pid: u32) -> (Guess, String) {
     let mut fallback = Guess::Other;
-    for name in parent_names(ppid) {
-        match guess(&name) {
-            Guess::Known(kind) => return Guess::Known(kind),
+    let names = process_names(pid as libc::pid_t);
+    let shown = names
+        .first()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for name in &names {
+        match guess(name) {
+            Guess::Known(kind) => return (Guess::Known(kind), shown),
             Guess::Unsupported(shell) => fallback = Guess::Unsupported(shell),
-            Guess::Other => {}
+            Guess::Runner if fallback == Guess::Other => fallback = Guess::Runner,
+            _ => {}
         }
     }
-    fallback
+    (fallback, shown)
 }
 
-/// The parent's command name, then its executable's path.
+/// A process's command name, then its executable's path.
 #[cfg(target_os = "linux")]
-fn parent_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
+fn process_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
     use std::os::unix::ffi::OsStringExt;
     let mut names = Vec::with_capacity(2);
     if let Ok(mut comm) = std::fs::read(format!("/proc/{ppid}/comm")) {
@@ -107,9 +188,9 @@ fn parent_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
     names
 }
 
-/// The parent's executable's path.
+/// A process's executable's path.
 #[cfg(target_os = "macos")]
-fn parent_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
+fn process_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
     use std::os::unix::ffi::OsStringExt;
     let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
     // SAFETY: the buffer holds the size passed.
@@ -124,7 +205,7 @@ fn parent_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn parent_names(_ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
+fn process_names(_ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
     Vec::new()
 }
 
@@ -147,6 +228,10 @@ mod tests {
             ("nu", Guess::Known(ShellKind::Nu)),
             ("pwsh", Guess::Unsupported("pwsh".into())),
             ("/usr/bin/python3", Guess::Other),
+            ("timeout", Guess::Runner),
+            ("/usr/bin/env", Guess::Runner),
+            ("sudo", Guess::Runner),
+            ("xargs", Guess::Runner),
             ("sshd", Guess::Other),
             ("", Guess::Other),
         ];

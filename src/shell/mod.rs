@@ -12,7 +12,7 @@ mod posix;
 mod tcsh;
 mod xonsh;
 
-pub use detect::{Guess, detect, guess};
+pub use detect::{Guess, detect, guess, login_shell};
 
 use std::ffi::OsStr;
 

@@ -258,7 +258,7 @@ fn escape_sequences_in_store_files_never_reach_the_terminal() {
         &["list"],
         &["list", "--json"],
         &["show", "A", "--json"],
-        &["env", "B"],
+        &["env", "B", "--shell", "sh"],
         &["add", "x", "--tool", "foo"],
         &["ps"],
         &["recipes"],

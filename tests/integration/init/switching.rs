@@ -156,35 +156,31 @@ fn a_bash_script_with_a_fish_login_shell_gets_bash_syntax() {
 }
 
 #[test]
-fn a_parent_that_is_no_shell_falls_back_to_the_login_shell_then_sh() {
+fn a_parent_that_is_no_shell_is_told_to_name_one_whatever_shell_says() {
     let swop = two_profiles();
     // The test itself is the parent here: no shell.
-    let fish = swop
-        .args(["env", "home"])
-        .env("SHELL", "/usr/bin/fish")
-        .success();
-    assert!(
-        fish.stdout_str().contains("set -gx HOME "),
-        "{}",
-        fish.stdout_str()
-    );
-    let tcsh = swop
-        .args(["env", "home"])
-        .env("SHELL", "/bin/tcsh")
-        .success();
-    assert!(
-        tcsh.stdout_str().starts_with("setenv "),
-        "{}",
-        tcsh.stdout_str()
-    );
-    for login in [None, Some("/usr/bin/pwsh"), Some("/opt/unknown")] {
+    for login in [
+        Some("/usr/bin/fish"),
+        Some("/bin/tcsh"),
+        Some("/usr/bin/pwsh"),
+        None,
+    ] {
         let run = swop.args(["env", "home"]);
         let run = match login {
             Some(shell) => run.env("SHELL", shell),
             None => run.env_remove("SHELL"),
         };
-        let text = run.success().stdout_str();
-        assert!(text.contains("export HOME='"), "SHELL={login:?}: {text}");
+        let out = run.failure(2);
+        assert!(
+            out.stdout.is_empty(),
+            "SHELL={login:?}: {}",
+            out.stdout_str()
+        );
+        let err = out.stderr_str();
+        assert!(
+            err.contains("cannot tell which shell") && err.contains("--shell"),
+            "SHELL={login:?}: {err}"
+        );
     }
 }
 
