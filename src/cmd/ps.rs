@@ -4,35 +4,100 @@
 use super::Run;
 use crate::cli::PsArgs;
 use crate::error::Result;
-use crate::residents::{Census, Resident};
+use serde::Serialize;
+
+use crate::residents::{Census, Kind, Resident, Unreadable};
 use crate::store::Store;
-use crate::util::print_bytes;
+use crate::util::{print_bytes, printable_line};
 
 impl Run for PsArgs {
     fn run(&self) -> Result<()> {
         let store = Store::open()?;
         let census = Census::take(&store);
-        let residents: Vec<&Resident> = match &self.name {
+        let (residents, scope, created): (Vec<&Resident>, String, Option<u64>) = match &self.name {
             Some(name) => {
                 let residents: Vec<&Resident> = census.of(name).collect();
                 known_or_running(&store, name, !residents.is_empty())?;
-                residents
+                (
+                    residents,
+                    format!("profile {name:?}"),
+                    crate::residents::created(&store, name),
+                )
             }
-            None => census.all().iter().collect(),
+            None => (
+                census.all().iter().collect(),
+                "a profile".to_string(),
+                oldest_profile(&store),
+            ),
         };
+        let unreadable = match &self.name {
+            None if store.names().unwrap_or_default().is_empty() => Vec::new(),
+            _ => census.unreadable(created),
+        };
+        let rows: Vec<Row> = residents
+            .iter()
+            .map(|r| Row::resident(r))
+            .chain(unreadable.iter().map(|u| Row::unreadable(u)))
+            .collect();
+        for u in &unreadable {
+            eprintln!("swop: {}", printable_line(&u.describe(&scope)));
+        }
         if self.json {
-            let text = serde_json::to_string_pretty(&residents).unwrap_or_default() + "\n";
+            let text = serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n";
             return print_bytes(text.as_bytes());
         }
-        if residents.is_empty() {
+        if rows.is_empty() {
             match &self.name {
                 Some(name) => eprintln!("swop: nothing runs in profile {name:?}"),
                 None => eprintln!("swop: nothing runs in any profile"),
             }
             return Ok(());
         }
-        print_bytes(table(&residents).as_bytes())
+        print_bytes(table(&rows).as_bytes())
     }
+}
+
+/// One process as `ps` shows it: a resident, or one that cannot be read
+/// (no profile: it may run in any).
+#[derive(Serialize)]
+struct Row<'a> {
+    profile: Option<&'a str>,
+    pid: u32,
+    kind: Kind,
+    started: Option<u64>,
+    command: &'a str,
+}
+
+impl<'a> Row<'a> {
+    fn resident(r: &'a Resident) -> Self {
+        Row {
+            profile: Some(&r.profile),
+            pid: r.pid,
+            kind: r.kind,
+            started: r.started,
+            command: &r.command,
+        }
+    }
+
+    fn unreadable(u: &'a Unreadable) -> Self {
+        Row {
+            profile: None,
+            pid: u.pid,
+            kind: Kind::Unreadable,
+            started: u.started,
+            command: &u.command,
+        }
+    }
+}
+
+/// When the oldest profile of the store was made, if the system says for all.
+pub(super) fn oldest_profile(store: &Store) -> Option<u64> {
+    let names = store.names().unwrap_or_default();
+    let times: Option<Vec<u64>> = names
+        .iter()
+        .map(|name| crate::residents::created(store, name))
+        .collect();
+    times?.into_iter().min()
 }
 
 /// Refuse a profile that neither exists nor has processes: a name of a
@@ -51,19 +116,20 @@ pub(super) fn known_or_running(store: &Store, name: &str, running: bool) -> Resu
 }
 
 /// One line per process, columns aligned, the command last and whole.
-fn table(residents: &[&Resident]) -> String {
+fn table(rows: &[Row]) -> String {
     let now = now_secs();
-    let rows: Vec<[String; 5]> = residents
+    let rows: Vec<[String; 5]> = rows
         .iter()
         .map(|r| {
             [
                 // A process's environment and arguments are anyone's to set.
-                crate::util::printable_line(&r.profile).into_owned(),
+                r.profile
+                    .map_or_else(|| "?".into(), |p| printable_line(p).into_owned()),
                 r.pid.to_string(),
                 r.started
                     .map_or_else(|| "?".into(), |s| started_label(s, now)),
                 r.kind.describe().to_string(),
-                crate::util::printable_line(&r.command).into_owned(),
+                printable_line(r.command).into_owned(),
             ]
         })
         .collect();

@@ -4,7 +4,7 @@ use super::Run;
 use crate::cli::RmArgs;
 use crate::error::{Error, Result};
 use crate::lock::ProfileLock;
-use crate::residents::{Census, Resident};
+use crate::residents::{Census, Resident, Unreadable};
 use crate::store::{Profile, Store};
 
 impl Run for RmArgs {
@@ -27,6 +27,10 @@ impl Run for RmArgs {
         let residents: Vec<&Resident> = census.of(&profile.name).collect();
         if !residents.is_empty() {
             return Err(in_use_by_residents(&profile, &residents));
+        }
+        let hidden = census.unreadable(crate::residents::created(&store, &profile.name));
+        if !hidden.is_empty() {
+            return Err(maybe_in_use(&profile, &hidden));
         }
         store.remove(&profile)?;
         eprintln!("swop: removed profile {:?}", profile.name);
@@ -59,6 +63,20 @@ fn in_use_by_residents(profile: &Profile, residents: &[&Resident]) -> Error {
         who.join(", "),
         if residents.len() == 1 { "s" } else { "" },
         if residents.len() == 1 { "it" } else { "them" },
+        name = profile.name
+    ))
+}
+
+/// A process that hides its environment may be the profile's: its files
+/// must not vanish under it.
+fn maybe_in_use(profile: &Profile, hidden: &[&Unreadable]) -> Error {
+    let scope = format!("profile {:?}", profile.name);
+    let said: Vec<String> = hidden.iter().map(|u| u.describe(&scope)).collect();
+    let pids: Vec<String> = hidden.iter().map(|u| u.pid.to_string()).collect();
+    Error::in_use(format!(
+        "{}; if it runs there, end it (kill {}), then run swop rm {name} again",
+        said.join("; "),
+        pids.join(" "),
         name = profile.name
     ))
 }

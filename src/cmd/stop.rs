@@ -10,7 +10,7 @@ use super::Run;
 use super::ps::known_or_running;
 use crate::cli::StopArgs;
 use crate::error::{Error, Result};
-use crate::residents::{self, Census, Ending, Resident, Stopped};
+use crate::residents::{self, Census, Ending, Resident, Stopped, Unreadable};
 use crate::store::Store;
 
 /// Censuses after the first catch processes started while swop was stopping
@@ -57,7 +57,14 @@ impl Run for StopArgs {
             outcomes.extend(residents::stop(&targets, grace));
             census = Census::take(&store);
         }
-        report(self, &outcomes, &spared, &left, grace)
+        let created = match &self.name {
+            Some(name) => residents::created(&store, name),
+            None => super::ps::oldest_profile(&store),
+        };
+        let unreached: Vec<&Unreadable> = census.unreadable(created);
+        let reported = report(self, &outcomes, &spared, &left, grace);
+        say_unreached(self, &unreached);
+        reported
     }
 }
 
@@ -68,6 +75,22 @@ impl StopArgs {
             Some(name) => census.of(name).cloned().collect(),
             None => census.all().to_vec(),
         }
+    }
+}
+
+/// Say which processes swop could not reach: they hide their environment,
+/// so they may or may not run in the profile, and are left running.
+fn say_unreached(args: &StopArgs, unreached: &[&Unreadable]) {
+    let scope = match &args.name {
+        Some(name) => format!("profile {name:?}"),
+        None => "a profile".to_string(),
+    };
+    for u in unreached {
+        eprintln!(
+            "swop: could not reach {}; if it does, end it yourself: kill {}",
+            crate::util::printable_line(&u.describe(&scope)),
+            u.pid
+        );
     }
 }
 

@@ -5,15 +5,18 @@ use std::fs::{self, File};
 use std::io::Read;
 use std::sync::OnceLock;
 
-use super::ProcInfo;
+use super::{Environ, ProcInfo};
 
-/// Call `found` with the pid and environment block of every process this
-/// user may read, this one excepted.
-pub fn each_environ(found: &mut dyn FnMut(u32, &[u8])) {
+/// Call `found` with the pid and environment of every process of this user
+/// (its effective uid is ours), this one excepted: the environment block, or
+/// [`Environ::Unreadable`] for a process that hides it. Other users'
+/// processes are skipped even when swop could read them (as root).
+pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
     let Ok(dir) = fs::read_dir("/proc") else {
         return;
     };
     let me = std::process::id();
+    let uid = crate::util::euid();
     let mut block = Vec::with_capacity(16 * 1024);
     for entry in dir.flatten() {
         let Some(pid) = entry
@@ -23,20 +26,48 @@ pub fn each_environ(found: &mut dyn FnMut(u32, &[u8])) {
         else {
             continue;
         };
-        if pid != me && read_environ(pid, &mut block) {
-            found(pid, &block);
+        if pid == me || !is_users(pid, &entry, uid) {
+            continue;
+        }
+        match read_environ(pid, &mut block) {
+            Ok(true) => found(pid, Environ::Block(&block)),
+            Ok(false) => {}
+            Err(_) => found(pid, Environ::Unreadable),
         }
     }
 }
 
-/// Read /proc/PID/environ into `block`; false for another user's process
-/// (unreadable), a kernel thread or one that is gone (empty).
-fn read_environ(pid: u32, block: &mut Vec<u8>) -> bool {
+/// Whether process `pid` runs as `uid`. /proc/PID belongs to the process's
+/// effective uid, except for one that made itself non-dumpable (ssh-agent,
+/// gpg's pinentry): the kernel gives that to root, and only its status file
+/// tells whose it is.
+fn is_users(pid: u32, entry: &fs::DirEntry, uid: u32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match entry.metadata() {
+        Ok(meta) if meta.uid() == 0 => effective_uid(pid) == Some(uid),
+        Ok(meta) => meta.uid() == uid,
+        Err(_) => false,
+    }
+}
+
+/// The effective uid in /proc/PID/status (`Uid:` real, effective, saved, fs).
+fn effective_uid(pid: u32) -> Option<u32> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Read /proc/PID/environ into `block`: true when it holds something, false
+/// for a kernel thread, a zombie or a process that is gone, an error when
+/// the process does not let its environment be read.
+fn read_environ(pid: u32, block: &mut Vec<u8>) -> std::io::Result<bool> {
     block.clear();
-    let Ok(mut file) = File::open(format!("/proc/{pid}/environ")) else {
-        return false;
-    };
-    file.read_to_end(block).is_ok() && !block.is_empty()
+    let read = File::open(format!("/proc/{pid}/environ")).and_then(|mut f| f.read_to_end(block));
+    match read {
+        Ok(_) => Ok(!block.is_empty()),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM)) => Err(e),
+        Err(_) => Ok(false),
+    }
 }
 
 /// Parent, start and state of a process, from /proc/PID/stat.

@@ -10,7 +10,7 @@ use std::mem::size_of;
 use std::os::unix::fs::MetadataExt;
 use std::sync::OnceLock;
 
-use super::{ProcInfo, procargs};
+use super::{Environ, ProcInfo, procargs};
 
 /// `PROC_UID_ONLY` of <sys/proc_info.h>: the processes of one effective uid.
 const PROC_UID_ONLY: u32 = 4;
@@ -36,17 +36,22 @@ struct VnodeFdInfoWithPath {
     pvip: libc::vnode_info_path,
 }
 
-/// Call `found` with the pid and environment block of every process of this
-/// user, this one excepted.
-pub fn each_environ(found: &mut dyn FnMut(u32, &[u8])) {
+/// Call `found` with the pid and environment of every process of this user,
+/// this one excepted: the environment block, or [`Environ::Unreadable`] for
+/// a process whose arguments and environment the system does not give out.
+pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
     let me = std::process::id();
     let mut buf = Vec::new();
     for pid in user_pids() {
-        if pid == me || !procargs2(pid, &mut buf) {
+        if pid == me {
+            continue;
+        }
+        if !procargs2(pid, &mut buf) {
+            found(pid, Environ::Unreadable);
             continue;
         }
         if let Some((_, env)) = procargs::split(&buf).filter(|(_, env)| !env.is_empty()) {
-            found(pid, env);
+            found(pid, Environ::Block(env));
         }
     }
 }

@@ -13,6 +13,17 @@
 //! A shell switched with `swop use` changes its own variables only: the kernel
 //! keeps the environment a process started with, so such a shell shows
 //! through the commands it starts, not by itself.
+//!
+//! Only the calling user's processes count, root's included when root asks:
+//! another user's process that claims a profile of this store is neither
+//! listed, nor stopped, nor does it keep a profile in use.
+//!
+//! A process can hide its environment (`prctl(PR_SET_DUMPABLE, 0)`, as
+//! ssh-agent does): then swop cannot read the mark, and says so. Such a
+//! process counts for a profile when one of its ancestors runs in it (it was
+//! started there and its parent is still alive); otherwise it may run in any
+//! profile made before it started ([`Unreadable`]): `ps` lists it, `stop`
+//! says it could not reach it, and `rm` refuses while it runs.
 
 mod environ;
 #[cfg(target_os = "linux")]
@@ -40,6 +51,14 @@ use crate::store::Store;
 
 pub use stop::{Ending, Stopped, stop};
 
+/// The environment of one process, as the system gives it.
+pub enum Environ<'a> {
+    /// Its `NAME=value` entries, NUL-separated.
+    Block(&'a [u8]),
+    /// The process does not let it be read.
+    Unreadable,
+}
+
 /// How a resident runs in its profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -52,6 +71,8 @@ pub enum Kind {
     /// It never held the lock: started from a shell switched to the profile
     /// (`swop use`, `swop env`) or by `swop exec --lock none`.
     Switched,
+    /// Its environment cannot be read; it descends from a resident.
+    Unreadable,
 }
 
 impl Kind {
@@ -61,6 +82,7 @@ impl Kind {
             Kind::Lock => "holds the lock",
             Kind::Resident => "resident only",
             Kind::Switched => "switched shell",
+            Kind::Unreadable => "could not be read",
         }
     }
 }
@@ -99,18 +121,58 @@ struct ProcInfo {
     ended: bool,
 }
 
+/// A process of the user whose environment cannot be read and that descends
+/// from no resident: it may run in any profile that existed when it started.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unreadable {
+    pub pid: u32,
+    /// When it started, in seconds since the Unix epoch.
+    pub started: Option<u64>,
+    /// Its command line, redacted.
+    pub command: String,
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pid {} ({})", self.pid, self.command)
+    }
+}
+
+impl Unreadable {
+    /// Whether it could run in a profile made at `created` (seconds since
+    /// the epoch; `None` when the system does not say): a process that
+    /// started before the profile existed cannot have its environment.
+    pub fn may_run_in(&self, created: Option<u64>) -> bool {
+        match (self.started, created) {
+            (Some(started), Some(created)) => started + 1 >= created,
+            _ => true,
+        }
+    }
+
+    /// The line that says so, for `ps`, `stop` and `rm`.
+    pub fn describe(&self, scope: &str) -> String {
+        format!(
+            "{self} could not be read: it hides its environment from other processes, \
+             so swop cannot tell whether it runs in {scope}"
+        )
+    }
+}
+
 /// The residents of every profile of one store, at one moment.
 #[derive(Debug, Default)]
 pub struct Census {
     residents: Vec<Resident>,
+    unreadable: Vec<Unreadable>,
 }
 
 impl Census {
     /// Every process of this user that runs in a profile of `store`, this one
-    /// excepted, by profile and pid.
+    /// excepted, by profile and pid; and those whose environment cannot be read.
     pub fn take(store: &Store) -> Census {
+        let seen = seen(store);
         let mut locks = HashMap::new();
-        let mut residents: Vec<Resident> = marked(store)
+        let mut residents: Vec<Resident> = seen
+            .marked
             .into_iter()
             .filter_map(|(pid, profile, fd)| {
                 let lock = locks.entry(profile.clone()).or_insert_with(|| {
@@ -120,8 +182,37 @@ impl Census {
                 resident(pid, profile, fd, lock.as_ref())
             })
             .collect();
+        let profiles: HashMap<u32, String> = residents
+            .iter()
+            .map(|r| (r.pid, r.profile.clone()))
+            .collect();
+        let mut unreadable = Vec::new();
+        for pid in seen.unreadable {
+            let Some(info) = platform::info(pid).filter(|i| !i.ended) else {
+                continue;
+            };
+            let command = command_line(pid).unwrap_or_default();
+            match ancestor_in(pid, &profiles) {
+                Some(profile) => residents.push(Resident {
+                    profile,
+                    pid,
+                    kind: Kind::Unreadable,
+                    started: info.started,
+                    command,
+                    stamp: info.stamp,
+                }),
+                None => unreadable.push(Unreadable {
+                    pid,
+                    started: info.started,
+                    command,
+                }),
+            }
+        }
         residents.sort_by(|a, b| (&a.profile, a.pid).cmp(&(&b.profile, b.pid)));
-        Census { residents }
+        Census {
+            residents,
+            unreadable,
+        }
     }
 
     /// All residents, by profile and pid.
@@ -138,14 +229,68 @@ impl Census {
     pub fn pids(&self, profile: &str) -> Vec<u32> {
         self.of(profile).map(|r| r.pid).collect()
     }
+
+    /// The processes that hide their environment and may run in a profile
+    /// made at `created` (see [`Unreadable::may_run_in`]).
+    pub fn unreadable(&self, created: Option<u64>) -> Vec<&Unreadable> {
+        self.unreadable
+            .iter()
+            .filter(|u| u.may_run_in(created))
+            .collect()
+    }
 }
 
-/// The processes marked as running in a profile of `store`: pid, profile, and
-/// the lock descriptor `exec` named, if any.
-fn marked(store: &Store) -> Vec<(u32, String, Option<i32>)> {
-    let mut marked = Vec::new();
+/// When a profile was made, in seconds since the epoch, where the file
+/// system keeps a birth time: its folder is made once and renamed into place.
+pub fn created(store: &Store, profile: &str) -> Option<u64> {
+    let born = fs::metadata(store.profile_dir(profile))
+        .ok()?
+        .created()
+        .ok()?;
+    born.duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
+}
+
+/// The profile of the nearest ancestor of `pid` that runs in one.
+fn ancestor_in(pid: u32, profiles: &HashMap<u32, String>) -> Option<String> {
+    let mut pid = platform::info(pid)?.ppid;
+    for _ in 0..4096 {
+        if let Some(profile) = profiles.get(&pid) {
+            return Some(profile.clone());
+        }
+        if pid <= 1 {
+            return None;
+        }
+        pid = platform::info(pid)?.ppid;
+    }
+    None
+}
+
+/// What one pass over the user's processes found.
+struct Seen {
+    /// Pid, profile, and the lock descriptor `exec` named, if any.
+    marked: Vec<(u32, String, Option<i32>)>,
+    /// Processes whose environment cannot be read.
+    unreadable: Vec<u32>,
+}
+
+/// The processes marked as running in a profile of `store`, and those that
+/// cannot be read.
+fn seen(store: &Store) -> Seen {
+    let mut seen = Seen {
+        marked: Vec::new(),
+        unreadable: Vec::new(),
+    };
     let mut stores = StoreMatch::new(store.root());
-    platform::each_environ(&mut |pid, block| {
+    platform::each_process(&mut |pid, environ| {
+        let block = match environ {
+            Environ::Block(block) => block,
+            Environ::Unreadable => {
+                seen.unreadable.push(pid);
+                return;
+            }
+        };
         let Some(mark) = environ::mark(block) else {
             return;
         };
@@ -156,10 +301,10 @@ fn marked(store: &Store) -> Vec<(u32, String, Option<i32>)> {
             let fd = mark
                 .lock_fd
                 .and_then(|fd| std::str::from_utf8(fd).ok()?.parse().ok());
-            marked.push((pid, profile.to_string(), fd));
+            seen.marked.push((pid, profile.to_string(), fd));
         }
     });
-    marked
+    seen
 }
 
 /// The resident behind one marked process, unless it has ended meanwhile.
@@ -220,8 +365,10 @@ impl<'a> StoreMatch<'a> {
 pub fn processes_with(name: &str, value: &str) -> Vec<u32> {
     let entry = format!("{name}={value}");
     let mut pids = Vec::new();
-    platform::each_environ(&mut |pid, block| {
-        if environ::has_entry(block, entry.as_bytes()) {
+    platform::each_process(&mut |pid, environ| {
+        if let Environ::Block(block) = environ
+            && environ::has_entry(block, entry.as_bytes())
+        {
             pids.push(pid);
         }
     });

@@ -314,6 +314,14 @@ impl Run {
         self
     }
 
+    /// Run as another user (and that user's group), without supplementary
+    /// groups: only root may.
+    pub fn run_as(mut self, uid: u32) -> Run {
+        use std::os::unix::process::CommandExt;
+        self.command.uid(uid).gid(uid);
+        self
+    }
+
     /// The underlying command, for tests that need to drive it themselves.
     pub fn into_command(self) -> Command {
         self.command

@@ -8,3 +8,4 @@
 mod detect;
 mod kept;
 mod names;
+mod residents;

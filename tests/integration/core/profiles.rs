@@ -43,7 +43,7 @@ fn store_folders_are_0700_and_files_0600_whatever_the_umask() {
         fs::remove_file(a.join("lock")).unwrap();
         swop_under_umask(&["exec", "A", "--", "true"]);
         fs::remove_dir(a.join("HOME")).unwrap();
-        swop_under_umask(&["env", "A"]);
+        swop_under_umask(&["env", "A", "--shell", "sh"]);
         assert!(a.join("XDG_CACHE_HOME").is_dir() && a.join("HOME").is_dir());
         assert_private_tree(&swop.dir().join("parent"));
     }

@@ -1,0 +1,198 @@
+//! Residents are the calling user's: root's `ps`, `stop` and `rm` leave
+//! another user's processes alone, even one that claims a profile; and a
+//! process of the user that hides its environment (ssh-agent makes itself
+//! non-dumpable) is reported as such, keeps `rm` from deleting the profile
+//! under it, and is named by `stop` as out of its reach; one that descends
+//! from a resident counts for the resident's profile.
+
+use std::fs;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::{IN_USE, OutputExt, Swop, require, skip, wait_until, walk};
+
+/// A user with no account: processes and files of someone else.
+const OTHER: u32 = 4242;
+
+fn root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        skip("running processes as another user needs root");
+    }
+    root
+}
+
+/// Whether a process runs (exists and is not a zombie).
+fn running(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next());
+        !matches!(state, Some("Z" | "X"))
+    })
+}
+
+/// Processes to end when the test ends, passed or not.
+struct Reaper(Vec<u32>);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        for pid in &self.0 {
+            // SAFETY: kill has no memory effects.
+            unsafe { libc::kill(*pid as i32, libc::SIGKILL) };
+        }
+    }
+}
+
+fn ps_json(swop: &Swop, name: &str, uid: Option<u32>) -> (Vec<Value>, String) {
+    let run = swop.args(["ps", name, "--json"]);
+    let run = match uid {
+        Some(uid) => run.run_as(uid),
+        None => run,
+    };
+    let out = run.success();
+    let rows: Value = serde_json::from_slice(&out.stdout).expect("ps --json");
+    (rows.as_array().expect("an array").clone(), out.stderr_str())
+}
+
+fn row_of(rows: &[Value], pid: u32) -> Option<&Value> {
+    rows.iter().find(|r| r["pid"] == pid)
+}
+
+#[test]
+fn root_leaves_another_users_processes_alone() {
+    if !root() {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    let mut other = Command::new("sleep")
+        .arg("60")
+        .env_clear()
+        .env("SWOP_PROFILE", "work")
+        .env("SWOP_HOME", swop.root())
+        .uid(OTHER)
+        .gid(OTHER)
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("start a process as another user");
+    let _reaper = Reaper(vec![other.id()]);
+    assert!(wait_until(Duration::from_secs(5), || running(other.id())));
+    let (rows, _) = ps_json(&swop, "work", None);
+    assert!(row_of(&rows, other.id()).is_none(), "{rows:?}");
+    let show: Value =
+        serde_json::from_slice(&swop.args(["show", "work", "--json"]).success().stdout)
+            .expect("show --json");
+    assert_eq!(show["in_use"], false, "{show}");
+    swop.args(["stop", "work", "--timeout", "1"]).success();
+    assert!(running(other.id()), "stop ended another user's process");
+    swop.args(["rm", "work"]).success();
+    let _ = other.kill();
+    let _ = other.wait();
+}
+
+#[test]
+fn a_process_that_hides_its_environment_is_reported_and_keeps_its_profile() {
+    if !root() || !require("ssh-agent") {
+        return;
+    }
+    let swop = Swop::new();
+    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
+        std::os::unix::fs::lchown(&path, Some(OTHER), Some(OTHER)).expect("chown");
+    }
+    swop.args(["add", "work"]).run_as(OTHER).success();
+    // ssh-agent makes itself non-dumpable, forks and lets its parent exit:
+    // a daemon whose environment no process of the user may read. (Without
+    // the lock: under it, the agent would keep the lock's descriptor, and
+    // the lock alone would keep the profile.)
+    let sock = swop.dir().join("agent.sock");
+    let out = swop
+        .args(["exec", "work", "--lock", "none", "--", "ssh-agent", "-a"])
+        .arg(&sock)
+        .run_as(OTHER)
+        .success();
+    let said = out.stdout_str();
+    let agent: u32 = said
+        .split("SSH_AGENT_PID=")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no agent pid in {said}"));
+    let mut reaper = Reaper(vec![agent]);
+    assert!(
+        fs::read(format!("/proc/{agent}/environ")).is_ok(),
+        "root reads it"
+    );
+
+    let (rows, err) = ps_json(&swop, "work", Some(OTHER));
+    let row = row_of(&rows, agent).unwrap_or_else(|| panic!("not listed: {rows:?}"));
+    assert_eq!(row["kind"], "unreadable", "{row}");
+    assert!(
+        err.contains(&format!("pid {agent} (ssh-agent")) && err.contains("could not be read"),
+        "{err}"
+    );
+    let rm = swop.args(["rm", "work"]).run_as(OTHER).failure(IN_USE);
+    let err = rm.stderr_str();
+    assert!(
+        err.contains("could not be read") && err.contains(&format!("kill {agent}")),
+        "{err}"
+    );
+    assert!(swop.profile_dir("work").exists());
+    let stop = swop
+        .args(["stop", "work", "--timeout", "1"])
+        .run_as(OTHER)
+        .success();
+    let err = stop.stderr_str();
+    assert!(
+        err.contains(&format!("could not reach pid {agent}")),
+        "{err}"
+    );
+    assert!(
+        running(agent),
+        "stop ended a process it could not tell was the profile's"
+    );
+
+    // The same agent as a child of a process of the profile counts for it,
+    // and stop ends it.
+    let sock2 = swop.dir().join("agent2.sock");
+    let script = format!(
+        "ssh-agent -D -a '{}' >/dev/null & echo $! > agent2.pid; wait",
+        sock2.display()
+    );
+    let mut shell = swop
+        .args(["exec", "work", "--lock", "none", "--", "sh", "-c", &script])
+        .run_as(OTHER)
+        .spawn();
+    reaper.0.push(shell.id());
+    let pidfile = swop.work().join("agent2.pid");
+    assert!(wait_until(Duration::from_secs(5), || sock2.exists()
+        && pidfile.exists()));
+    let child: u32 = fs::read_to_string(&pidfile)
+        .expect("pid")
+        .trim()
+        .parse()
+        .expect("a pid");
+    reaper.0.push(child);
+    let (rows, _) = ps_json(&swop, "work", Some(OTHER));
+    let row = row_of(&rows, child).unwrap_or_else(|| panic!("not listed: {rows:?}"));
+    assert_eq!(
+        (row["profile"].as_str(), row["kind"].as_str()),
+        (Some("work"), Some("unreadable"))
+    );
+    swop.args(["stop", "work", "--timeout", "2"])
+        .run_as(OTHER)
+        .success();
+    assert!(
+        wait_until(Duration::from_secs(5), || !running(child)),
+        "stop left the agent that descends from the profile's shell"
+    );
+    let _ = shell.wait();
+    drop(reaper);
+    assert!(wait_until(Duration::from_secs(5), || !running(agent)));
+    swop.args(["rm", "work"]).run_as(OTHER).success();
+}
