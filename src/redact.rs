@@ -7,13 +7,21 @@
 //!   JSON Web Tokens, PEM blocks), found anywhere in a text, inside a file or
 //!   folder name too (`AKIA….json` keeps its `.json`);
 //! - the context: what follows a flag or an assignment whose name says
-//!   "secret" (`--password X`, `--passphrase=X`, `GITHUB_TOKEN=X`, rclone's
-//!   `pass=X`, npm's `//host/:_authToken=X`, `?token=X`), `-p X` (unless a
-//!   port or a path), the password of `-u user:pw` and of a URL
-//!   (`https://user:pw@host`), and what follows `Bearer`;
+//!   "secret" (`--password X`, `--passphrase=X`, `GITHUB_TOKEN=X`,
+//!   `PGPASSWORD=X`, `MYSQL_PWD=X`, rclone's `pass=X`, npm's
+//!   `//host/:_authToken=X`, `?token=X`), a setting named so in a `config`
+//!   or `configure` command (`aws configure set aws_session_token X`), `-p X`
+//!   (unless a port or a path) and mysql's `-pX`, the password of `-u
+//!   user:pw`, httpie's `-a user:pw` and of a URL (`https://user:pw@host`),
+//!   the password flags of the tools that take one (redis-cli's `-a`,
+//!   ldapsearch's `-w`, openssl's `-k`), and what follows `Bearer`;
 //! - a long word of random characters: 32 or more letters and digits (and
 //!   `+/=_-`), or a folder or file name of 32 or more with upper case, lower
 //!   case and digits mixed.
+//!
+//! A word ends at an escape as well as at a space: a token right after `%22`
+//! (a URL-encoded quote) or glued to `\n` in `printf 'https://host\nTOKEN'`
+//! is found like any other.
 //!
 //! What only looks like a secret stays, so that a runbook still reproduces the
 //! run: a flag that merely ends in `key` (`--quick-gen-key 'Panel A <a@x>'`,
@@ -91,6 +99,10 @@ const SECRET_WORDS: &[&str] = &[
     "credentials",
 ];
 
+/// Endings that make one word a secret though something is glued before
+/// them: long enough that no ordinary word ends so (`bypass` ends in `pass`).
+const GLUED_SECRET_WORDS: &[&str] = &["password", "passwd", "passphrase", "secret", "token"];
+
 /// Words that make a following `key` a secret: `--api-key`, `ACCESS_KEY`.
 const KEY_QUALIFIERS: &[&str] = &[
     "api",
@@ -131,6 +143,14 @@ pub(crate) fn secret_name(name: &str) -> bool {
                 .is_some_and(|w| KEY_QUALIFIERS.contains(&w.as_str()))
     };
     if SECRET_WORDS.contains(&last.as_str()) {
+        return true;
+    }
+    // `MYSQL_PWD`, never the shell's `PWD`.
+    if last == "pwd" {
+        return !rest.is_empty();
+    }
+    // One word that ends in one: `PGPASSWORD`, `REDISCLI_AUTHTOKEN`.
+    if GLUED_SECRET_WORDS.iter().any(|w| last.ends_with(w)) {
         return true;
     }
     if last == "key" {
@@ -192,9 +212,24 @@ enum Next {
 struct Words<'a> {
     next: Next,
     previous: &'a str,
-    /// The command of the current simple command (its first word).
+    /// The program of the current simple command: its first word that is
+    /// not an assignment or a program that only runs the next (`env`, `sudo`).
     command: Option<&'a str>,
+    /// The command sets configuration (`aws configure set`, `git config`):
+    /// a word that names a secret is followed by its value.
+    configures: bool,
 }
+
+/// Programs that run the command after them: the program whose flags mean
+/// something comes later.
+const RUNNERS: &[&str] = &[
+    "env", "sudo", "doas", "nice", "nohup", "time", "exec", "command", "stdbuf", "timeout",
+];
+
+/// Programs that take a password after `-a` (redis-cli), and those whose
+/// `-a` is `user:password` (httpie).
+const PASSWORD_AFTER_A: &[&str] = &["redis-cli", "valkey-cli", "keydb-cli"];
+const USER_PASSWORD_AFTER_A: &[&str] = &["http", "https", "httpie", "xh", "xhs"];
 
 impl<'a> Words<'a> {
     fn new() -> Self {
@@ -202,20 +237,47 @@ impl<'a> Words<'a> {
             next: Next::Plain,
             previous: "",
             command: None,
+            configures: false,
         }
     }
 
     /// A new simple command starts (after `|`, `;`, `&&`, a newline...).
     fn new_command(&mut self) {
         self.command = None;
+        self.configures = false;
         self.next = Next::Plain;
+    }
+
+    /// Take note of `word` as the program, while none is known yet.
+    fn note_command(&mut self, word: &'a str) {
+        if self.command.is_some() {
+            if matches!(word, "config" | "configure" | "config:set") {
+                self.configures = true;
+            }
+            return;
+        }
+        let assignment = word
+            .split_once('=')
+            .is_some_and(|(name, _)| crate::names::is_var_name(name));
+        let number = !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        if !(assignment || number || RUNNERS.contains(&base_name(word))) {
+            self.command = Some(word);
+            self.configures = false;
+        }
+    }
+
+    /// The program's file name, or nothing yet.
+    fn program(&self) -> &'a str {
+        self.command.map_or("", base_name)
     }
 
     /// The word as it may be shown.
     fn word(&mut self, word: &'a str) -> String {
         let previous = std::mem::replace(&mut self.previous, word);
         let next = std::mem::replace(&mut self.next, Next::Plain);
-        let command = *self.command.get_or_insert(word);
+        let first = self.command.is_none();
+        self.note_command(word);
+        let command = self.program();
         match next {
             Next::Secret if word != REDACTED && !word.is_empty() => return REDACTED.to_string(),
             Next::Password => {
@@ -230,14 +292,29 @@ impl<'a> Words<'a> {
                     || word.starts_with(['-', '/', '.', '~', '$'])
                     || word.contains('/')
                     || word == REDACTED
-                    || matches!(base_name(command), "mkdir" | "install");
+                    || matches!(command, "mkdir" | "install");
                 if !kept {
                     return REDACTED.to_string();
+                }
+            }
+            Next::Plain => {
+                if let Some(shown) = glued_password(command, word) {
+                    return shown;
                 }
             }
             _ => {}
         }
         self.next = self.next_after(word, previous);
+        if self.next == Next::Plain
+            && self.configures
+            && !first
+            && !word.starts_with('-')
+            && !word.contains('=')
+            && secret_name(word)
+        {
+            // `aws configure set aws_session_token X`: the value follows its name.
+            self.next = Next::Secret;
+        }
         let redacted = redact_word(word);
         if self.next == Next::Plain && redacted.ends_with('=') && assignment_is_secret(&redacted) {
             // `X_API_KEY="..."`: the value is the next, quoted word.
@@ -269,13 +346,37 @@ impl<'a> Words<'a> {
                 Next::Secret
             };
         }
+        let program = self.program();
         match word {
             "-p" => Next::PortOrSecret,
-            "-u" | "--user" => Next::Password,
+            "-u" | "--user" | "--auth" => Next::Password,
+            "-a" if PASSWORD_AFTER_A.contains(&program) => Next::Secret,
+            "-a" if USER_PASSWORD_AFTER_A.contains(&program) => Next::Password,
+            "-w" if program.starts_with("ldap") => Next::Secret,
+            "-k" | "-K" if program == "openssl" => Next::Secret,
             _ if word.starts_with('-') && !word.contains('=') && secret_name(word) => Next::Secret,
             _ => Next::Plain,
         }
     }
+}
+
+/// mysql's `-pPASSWORD`, shown as `-p<redacted>`: for the MySQL and MariaDB
+/// clients always, for another program when the glued part holds letters
+/// and digits and is long enough to be no flag (`-pthread`, `-pR`, `-p2222`
+/// and `-p8080:80` stay).
+fn glued_password(program: &str, word: &str) -> Option<String> {
+    let value = word
+        .strip_prefix("-p")
+        .filter(|v| !v.is_empty() && !v.starts_with('-'))?;
+    if value == REDACTED {
+        return None;
+    }
+    let mysql = program.starts_with("mysql") || program.starts_with("mariadb");
+    let password_like = value.len() >= 6
+        && value.bytes().any(|b| b.is_ascii_alphabetic())
+        && value.bytes().any(|b| b.is_ascii_digit())
+        && !value.contains(['/', '=']);
+    (mysql || password_like).then(|| format!("-p{REDACTED}"))
 }
 
 /// `-u user:pw`'s password, unless already redacted.
@@ -316,6 +417,13 @@ fn redact_word(word: &str) -> String {
         copied = end;
     }
     out.push_str(&spans[copied..]);
+    // `printf 'https://host\nKEY\n'`: each part between escapes on its own.
+    if let Some(parts) = split_at_escapes(&out) {
+        return parts
+            .into_iter()
+            .map(|(part, escape)| redact_word(part) + escape)
+            .collect();
+    }
     // `printf 'KEY\n'`, `KEY: not found`: what ends the sentence is not the key's.
     let core = trim_escapes(&out).trim_end_matches([':', '.', '!', '?']);
     if aws_secret(core) || random_word(core) {
@@ -335,6 +443,46 @@ fn redact_word(word: &str) -> String {
             .join("/");
     }
     out
+}
+
+/// The parts of a word between the escapes inside it (`\n`, `\t`, `\u0022`,
+/// a URL's `%22`), each with the escape that follows it; `None` when it
+/// holds none.
+fn split_at_escapes(word: &str) -> Option<Vec<(&str, &str)>> {
+    let bytes = word.as_bytes();
+    if !(0..bytes.len()).any(|i| escape_len(bytes, i).is_some()) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match escape_len(bytes, i) {
+            Some(n) => {
+                parts.push((&word[start..i], &word[i..i + n]));
+                i += n;
+                start = i;
+            }
+            None => i += 1,
+        }
+    }
+    parts.push((&word[start..], ""));
+    Some(parts)
+}
+
+/// The length of the escape at `i`, if one starts there.
+fn escape_len(bytes: &[u8], i: usize) -> Option<usize> {
+    let hex = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_hexdigit))
+    };
+    match (bytes[i], bytes.get(i + 1)) {
+        (b'\\', Some(b'u')) if hex(i + 2..i + 6) => Some(6),
+        (b'\\', Some(b)) if b.is_ascii_alphanumeric() => Some(2),
+        (b'%', Some(_)) if hex(i + 1..i + 3) => Some(3),
+        _ => None,
+    }
 }
 
 /// `text` without the escapes (`\n`, `\t`, `\0`) at its end.
@@ -524,6 +672,71 @@ mod tests {
             "--keyring",
         ] {
             assert!(!secret_name(name), "{name}");
+        }
+    }
+    #[test]
+    fn the_shapes_people_type_passwords_in() {
+        let sts = format!(
+            "IQoJb3JpZ2luX2VjE{}/+ab==",
+            "Q7vK2mX9pL4wR8tZ3nB6cH1jF5dS0gYa".repeat(8)
+        );
+        let redacted = |line: &[&str]| redact_command(&words(line)).join(" ");
+        for (line, secret) in [
+            (vec!["aws", "sts", "x", &sts], sts.as_str()),
+            (
+                vec!["curl", "https://x/?q=%22sk-proj-abcdefghijklmnopqrst%22"],
+                "abcdefghijklmnop",
+            ),
+            (
+                vec!["http", "-a", "alice:hunter2", "example.org"],
+                "hunter2",
+            ),
+            (vec!["mysql", "-phunter", "db"], "hunter"),
+            (vec!["tool", "-pS3cr3tValue9"], "S3cr3tValue9"),
+            (vec!["redis-cli", "-a", "redispw", "ping"], "redispw"),
+            (
+                vec!["ldapsearch", "-x", "-w", "ldappw", "-b", "dc=x"],
+                "ldappw",
+            ),
+            (vec!["openssl", "enc", "-k", "opensslpw"], "opensslpw"),
+            (vec!["env", "PGPASSWORD=pgpw", "psql"], "pgpw"),
+            (vec!["env", "MYSQL_PWD=mypw", "mysql"], "mypw"),
+            (
+                vec!["aws", "configure", "set", "aws_session_token", "stspw"],
+                "stspw",
+            ),
+            (
+                vec!["git", "config", "--global", "github.token", "gitpw"],
+                "gitpw",
+            ),
+        ] {
+            let shown = redacted(&line);
+            assert!(!shown.contains(secret), "{line:?}: {shown}");
+            assert!(shown.contains(REDACTED), "{line:?}: {shown}");
+        }
+        let random = "Q7vK2mX9pL4wR8tZ3nB6cH1jF5dS0gYa7";
+        let shown = redact_text(&format!(
+            "printf 'https://git.example.com\\n{random}\\n' | git credential approve"
+        ));
+        assert!(!shown.contains(random), "{shown}");
+        assert!(
+            shown.contains("https://git.example.com\\n<redacted>\\n"),
+            "{shown}"
+        );
+        for kept in [
+            &["ssh", "-p2222", "host"][..],
+            &["gcc", "-pthread", "x.c"],
+            &["cp", "-pR", "a", "b"],
+            &["docker", "run", "-p8080:80", "img"],
+            &["grep", "-w", "needle", "file"],
+            &["curl", "-k", "https://example.com"],
+            &["ls", "-a", "/tmp"],
+            &["ssh-agent", "-a", "/tmp/agent.sock"],
+            &["env", "PWD=/home/me", "OLDPWD=/tmp", "tool"],
+            &["git", "config", "--global", "user.email", "a@example.com"],
+            &["find", ".", "-print0"],
+        ] {
+            assert_eq!(redact_command(&words(kept)), words(kept), "{kept:?}");
         }
     }
 }

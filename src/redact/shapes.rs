@@ -104,6 +104,12 @@ const SHAPES: &[Shape] = &[
     shape("hf_", 16, alnum),
     // JSON Web Tokens and other base64 JSON: `eyJ` is `{"`.
     shape("eyJ", 16, base64url_dot),
+    // AWS STS session tokens: base64 of a binary blob whose first bytes do
+    // not change (`IQoJb3JpZ2luX2Vj` holds "origin_ec", the older
+    // `FwoGZXIvYXdzE` and `AQoDYXdzE` hold "aws"); `/` and `+` included.
+    shape("IQoJb3JpZ2luX2Vj", 32, base64),
+    shape("FwoGZXIvYXdzE", 32, base64),
+    shape("AQoDYXdzE", 32, base64),
 ];
 
 /// The length of a token of a known shape at the start of `text`, if one is there.
@@ -123,7 +129,7 @@ pub(super) fn redact_spans(text: &str) -> String {
     let mut i = 0;
     let mut copied = 0;
     while i < bytes.len() {
-        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric() || after_escape(bytes, i);
         let replaced = if !text.is_char_boundary(i) {
             None
         } else if boundary && let Some(len) = token_at(&bytes[i..]) {
@@ -156,6 +162,24 @@ pub(super) fn redact_spans(text: &str) -> String {
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Whether the text before `at` ends with an escape that stands for a
+/// separator: `%22` of a URL, `\n` of printf or JSON, `\u0022` of JSON. A
+/// token right after one starts a word, though a letter or digit precedes it.
+pub(super) fn after_escape(bytes: &[u8], at: usize) -> bool {
+    let before = &bytes[..at];
+    let hex = |b: &u8| b.is_ascii_hexdigit();
+    let percent = before.len() >= 3
+        && before[before.len() - 3] == b'%'
+        && before[before.len() - 2..].iter().all(hex);
+    let backslash = before.len() >= 2
+        && before[before.len() - 2] == b'\\'
+        && before[before.len() - 1].is_ascii_alphabetic();
+    let unicode = before.len() >= 6
+        && before[before.len() - 6..before.len() - 4] == *b"\\u"
+        && before[before.len() - 4..].iter().all(hex);
+    percent || backslash || unicode
 }
 
 /// The body of a PEM block whose `-----BEGIN` is at `at`: up to its
@@ -192,13 +216,25 @@ fn url_password(text: &str, at: usize) -> Option<(usize, usize, String)> {
     }
 }
 
-/// 32 or more characters of base64 or hex with a digit among them: a key, not a word.
+/// 32 or more characters of base64 or hex with a digit among them: a key, not
+/// a word. A UUID (`8-4-4-4-12` hex digits), which tools name things by, is
+/// no key.
 pub(super) fn random_word(w: &str) -> bool {
-    w.len() >= 32
+    !uuid(w)
+        && w.len() >= 32
         && w.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
         && w.bytes().any(|b| b.is_ascii_digit())
         && !w.contains('/')
+}
+
+fn uuid(w: &str) -> bool {
+    let groups: Vec<&str> = w.split('-').collect();
+    groups.len() == 5
+        && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// An AWS secret access key: 40 characters of base64, `/` included.

@@ -22,6 +22,16 @@ fn body(n: usize) -> String {
         .collect()
 }
 
+/// An AWS STS session token's shape: base64 with `/` and `+`, hundreds long.
+fn sts_token() -> String {
+    format!(
+        "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ{}/{}+{}==",
+        body(120),
+        body(200),
+        body(300)
+    )
+}
+
 /// Tokens in the public formats, each fake.
 fn tokens() -> Vec<(&'static str, String)> {
     vec![
@@ -42,6 +52,11 @@ fn tokens() -> Vec<(&'static str, String)> {
         ("AWS, access key id", "AKIAIOSFODNN7EXAMPLE".to_string()),
         ("AWS, temporary key id", "ASIAQWERTYUIOPASDFGH".to_string()),
         ("AWS, secret key", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_string()),
+        ("AWS, STS session token", sts_token()),
+        (
+            "AWS, STS session token, older",
+            format!("FwoGZXIvYXdzEBYaD{}+{}/{}==", body(90), body(60), body(110)),
+        ),
         ("Google, API key", format!("AIza{}", body(35))),
         ("Google, OAuth token", format!("ya29.{}", body(120))),
         ("Google, refresh token", format!("1//0{}", body(100))),
@@ -158,6 +173,59 @@ fn placed() -> Vec<(Vec<&'static str>, &'static str)> {
             ],
             "slackhook4724",
         ),
+        (
+            vec!["http", "-a", "alice:httpie-pw-4725", "example.org"],
+            "httpie-pw-4725",
+        ),
+        (
+            vec!["mysql", "-pmysqlpw4726", "-u", "app", "db"],
+            "mysqlpw4726",
+        ),
+        (vec!["mysql", "-pletters", "db"], "letters"),
+        (
+            vec!["redis-cli", "-a", "redis-pw-4727", "ping"],
+            "redis-pw-4727",
+        ),
+        (
+            vec!["ldapsearch", "-x", "-D", "cn=admin", "-w", "ldap-pw-4728"],
+            "ldap-pw-4728",
+        ),
+        (
+            vec!["openssl", "enc", "-aes256", "-k", "openssl-pw-4729"],
+            "openssl-pw-4729",
+        ),
+        (vec!["env", "PGPASSWORD=pg-pw-4730", "psql"], "pg-pw-4730"),
+        (
+            vec!["env", "MYSQL_PWD=mysql-pwd-4731", "mysql"],
+            "mysql-pwd-4731",
+        ),
+        (
+            vec![
+                "aws",
+                "configure",
+                "set",
+                "aws_session_token",
+                "sts-opaque-4732",
+            ],
+            "sts-opaque-4732",
+        ),
+        (
+            vec![
+                "aws",
+                "configure",
+                "set",
+                "aws_secret_access_key",
+                "aws-opaque-4733",
+            ],
+            "aws-opaque-4733",
+        ),
+        (
+            vec![
+                "printf",
+                "https://git.example.com\\nQ7vK2mX9pL4wR8tZ3nB6cH1jF5dS0gYa4734\\n",
+            ],
+            "Q7vK2mX9pL4wR8tZ3nB6cH1jF5dS0gYa4734",
+        ),
     ]
 }
 
@@ -238,6 +306,25 @@ fn look_alikes() -> Vec<Vec<&'static str>> {
             "ssh",
         ],
         vec!["sh", "-c", "printf 'hello\\n' | tool --keyring file"],
+        vec!["ssh", "-p2222", "git@github.com"],
+        vec!["gcc", "-pthread", "-o", "x", "x.c"],
+        vec!["cp", "-pR", "a", "b"],
+        vec!["docker", "run", "-p8080:80", "nginx"],
+        vec!["grep", "-w", "token", "notes.txt"],
+        vec!["curl", "-k", "https://self-signed.example.com"],
+        vec!["ls", "-a", "/tmp"],
+        vec!["ssh-agent", "-a", "/tmp/agent.sock"],
+        vec!["http", "-a", "alice", "example.org"],
+        vec!["env", "PWD=/home/me", "OLDPWD=/tmp", "tool"],
+        vec!["aws", "configure", "set", "region", "eu-west-1"],
+        vec!["git", "config", "--global", "user.email", "a@example.com"],
+        vec!["find", ".", "-name", "*.json", "-print0"],
+        vec!["printf", "https://git.example.com\\nalice\\n"],
+        vec![
+            "ls",
+            "0199a2b3-4c5d-7e8f-9a0b-1c2d3e4f5a6b",
+            "3f2a1b9c0d4e5f60718293a4b5c6d7e8f9012345abcdef0123456789abcdef01.json",
+        ],
     ]
 }
 
@@ -275,6 +362,13 @@ fn every_token_of_a_public_format_is_redacted_wherever_it_stands() {
             redact_text(&format!("sh -c 'printf \"{token}\\n\" | tool login'")),
             redact_text(&format!("tool: invalid credentials {token}; try again")),
             private(&format!("{token}: command not found")),
+            // After a byte that is no space: URL-encoded quotes, a JSON escape.
+            redact_text(&format!("curl 'https://x.example/cb?state=%22{token}%22'")),
+            redact_text(&format!("{{\"key\":\"\\u0022{token}\\u0022\"}}")),
+            // Glued to another word by an escape.
+            redact_text(&format!(
+                "printf 'https://git.example.com\\n{token}\\n' | git credential approve"
+            )),
         ];
         // As a folder or file name (a name cannot hold a `/`).
         if !token.contains('/') {
@@ -347,6 +441,10 @@ fn secrets_never_reach_a_report_its_json_progress_a_recipe_or_an_error() {
     let url_pw = "url-pw-e2e-9931";
     let npm = "opaque-npm-e2e-9932";
     let pass = "rclone-e2e-9933";
+    let sts = sts_token();
+    let session = "sts-opaque-e2e-9934";
+    let encoded = format!("sk-proj-{}", body(40));
+    let glued = format!("{}9935", body(36));
     // The tool keeps its state in folders and files named after tokens.
     lab.tool(
         "sectool2",
@@ -369,6 +467,13 @@ echo t > "$d/{github}/hosts.yml"; echo k > "$d/{aws}.json"; echo "$@" > /dev/nul
             &format!("https://alice:{url_pw}@git.example.com/r.git"),
             &format!("//registry.example.com/:_authToken={npm}"),
             &format!("pass={pass}"),
+            &sts,
+            "configure",
+            "set",
+            "aws_session_token",
+            session,
+            &format!("https://x.example/cb?state=%22{encoded}%22"),
+            &format!("https://git.example.com\\n{glued}\\n"),
             "--quick-gen-key",
             "Panel A <a@x>",
         ])
@@ -381,7 +486,17 @@ echo t > "$d/{github}/hosts.yml"; echo k > "$d/{aws}.json"; echo "$@" > /dev/nul
         ("recipe", fs::read_to_string(&recipe).expect("recipe")),
     ];
     for (what, text) in &texts {
-        for secret in [github.as_str(), aws, url_pw, npm, pass] {
+        for secret in [
+            github.as_str(),
+            aws,
+            url_pw,
+            npm,
+            pass,
+            &sts[20..],
+            session,
+            &encoded,
+            &glued,
+        ] {
             assert!(!text.contains(secret), "{what} holds {secret}:\n{text}");
         }
     }
@@ -397,13 +512,15 @@ echo t > "$d/{github}/hosts.yml"; echo k > "$d/{aws}.json"; echo "$@" > /dev/nul
     // Error messages about commands that are tokens.
     for args in [
         vec!["discover", "--", github.as_str()],
+        vec!["discover", "--", &sts],
         vec!["exec", "nope", "--", aws],
         vec!["exec", "--wait", github.as_str(), "nope", "--", "true"],
+        vec!["exec", "--wait", &sts, "nope", "--", "true"],
     ] {
         let out = lab.swop(&args).output();
         let err = out.stderr_str();
         assert!(!out.status.success(), "{args:?}");
-        for secret in [github.as_str(), aws] {
+        for secret in [github.as_str(), aws, &sts[20..]] {
             assert!(!err.contains(secret), "{args:?}: {err}");
         }
     }
