@@ -41,6 +41,12 @@ function swop {
         fi
         __swop_folder_choice "$1"
         ;;
+    allow | deny)
+        @SWOP_EXE@ "$@" || \builtin return
+        # Look at the folder's .swop again at the next prompt.
+        __swop_folder_again=1
+        __swop_folder_pwd=
+        ;;
     *)
         @SWOP_EXE@ "$@"
         ;;
@@ -53,20 +59,25 @@ function swop {
 #
 # A file named .swop holding one line, a profile name, in the current folder
 # or any folder above it switches this shell to that profile before the next
-# prompt; leaving the folder switches back, exactly. The nearest .swop wins.
-# An explicit `swop use` wins until `swop off`, and a profile this hook did not
-# pick (switched to by hand with swop env, by `swop shell`, or inherited from a
-# parent shell) is left alone.
+# prompt, once it is allowed (swop allow); leaving the folder switches back,
+# exactly. The nearest .swop wins. An explicit `swop use` wins until `swop
+# off`, and a profile this hook did not pick (switched to by hand with swop
+# env, by `swop shell`, or inherited from a parent shell) is left alone.
 #
 # Cost: at a prompt where neither the folder nor SWOP_PROFILE changed, one
 # comparison. Otherwise the walk up runs in the shell; swop runs only to
-# switch. The file is read by the shell, at most 67 characters of it, and its
-# name is handed to swop as one argument: nothing in it is ever evaluated.
+# switch, and it decides whether the .swop may. The file is read by the
+# shell, at most 67 characters of it, and its name is handed to swop as one
+# argument: nothing in it is ever evaluated. swop says why a .swop switches
+# nothing once per file and shell: the files it spoke of are remembered.
 
 __swop_folder_pwd=
 __swop_folder_seen=
 __swop_folder_auto=
+__swop_folder_file=
 __swop_folder_pin=
+__swop_folder_again=
+__swop_folder_told=()
 
 function __swop_folder_hook {
     \builtin local __swop_last=$?
@@ -79,15 +90,20 @@ function __swop_folder_hook {
 }
 
 function __swop_folder_update {
-    \builtin local __swop_dir __swop_file __swop_name
+    \builtin local __swop_dir __swop_file __swop_name __swop_told __swop_f
+    \builtin local -a __swop_kept
     if [[ -n ${__swop_folder_pin} ]]; then
         \builtin return 0
     fi
     if [[ -n ${SWOP_PROFILE-} && ${SWOP_PROFILE} != "${__swop_folder_auto}" ]]; then
         __swop_folder_auto=
+        __swop_folder_file=
         \builtin return 0
     fi
-    [[ -n ${SWOP_PROFILE-} ]] || __swop_folder_auto=
+    if [[ -z ${SWOP_PROFILE-} ]]; then
+        __swop_folder_auto=
+        __swop_folder_file=
+    fi
     __swop_dir=${PWD}
     while :; do
         __swop_file=${__swop_dir%/}/.swop
@@ -102,18 +118,40 @@ function __swop_folder_update {
         __swop_dir=${__swop_dir:-/}
     done
     if [[ -n ${__swop_file} ]] && __swop_folder_read "${__swop_file}"; then
-        if [[ ${__swop_name} == "${__swop_folder_auto}" ]]; then
+        if [[ ${__swop_name} == "${__swop_folder_auto}" && ${__swop_file} == "${__swop_folder_file}" && -z ${__swop_folder_again} ]]; then
             \builtin return 0
         fi
-        if __swop_folder_switch "${__swop_name}"; then
+        __swop_folder_again=
+        __swop_told=
+        for __swop_f in ${__swop_folder_told[@]+"${__swop_folder_told[@]}"}; do
+            if [[ ${__swop_f} == "${__swop_file}" ]]; then
+                __swop_told=--told
+            fi
+        done
+        if __swop_folder_switch "${__swop_name}" "${__swop_file}" "${__swop_told}"; then
             __swop_folder_auto=${__swop_name}
+            __swop_folder_file=${__swop_file}
+            if [[ -n ${__swop_told} ]]; then
+                # Followed now: a later refusal (an edit) is worth saying again.
+                __swop_kept=()
+                for __swop_f in "${__swop_folder_told[@]}"; do
+                    if [[ ${__swop_f} != "${__swop_file}" ]]; then
+                        __swop_kept+=("${__swop_f}")
+                    fi
+                done
+                __swop_folder_told=(${__swop_kept[@]+"${__swop_kept[@]}"})
+            fi
             \builtin return 0
         fi
-        \builtin printf 'swop: not switched to the profile that %q names\n' "${__swop_file}" >&2
+        if [[ -z ${__swop_told} ]]; then
+            __swop_folder_told+=("${__swop_file}")
+        fi
     fi
+    __swop_folder_again=
     if [[ -n ${__swop_folder_auto} ]]; then
-        __swop_folder_switch --off
+        __swop_folder_switch --off "${__swop_folder_file}"
         __swop_folder_auto=
+        __swop_folder_file=
     fi
 }
 
@@ -133,13 +171,14 @@ function __swop_folder_read {
     \builtin return 1
 }
 
-# `swop env NAME` or `swop env --off`, evaluated as the swop function does.
+# `swop env NAME` for the .swop $2 (told already if $3 is --told), or `swop
+# env --off` on leaving the .swop $2, evaluated as the swop function does.
 function __swop_folder_switch {
     \builtin local __swop_env __swop_aliases=
     if [[ $1 == --off ]]; then
-        __swop_env=$(@SWOP_EXE@ env --off --shell bash) || \builtin return
+        __swop_env=$(@SWOP_EXE@ env --off --shell bash --folder "$2") || \builtin return
     else
-        __swop_env=$(@SWOP_EXE@ env --shell bash "$1") || \builtin return
+        __swop_env=$(@SWOP_EXE@ env --shell bash --folder "$2" ${3:+"$3"} "$1") || \builtin return
     fi
     if \builtin shopt -q expand_aliases; then
         __swop_aliases=1
@@ -160,6 +199,7 @@ function __swop_folder_choice {
         __swop_folder_pin=
     fi
     __swop_folder_auto=
+    __swop_folder_file=
     __swop_folder_pwd=
 }
 

@@ -28,6 +28,11 @@ function swop --description 'Run swop; `swop use NAME` and `swop off` switch thi
                 test $__swop_s = 0; or builtin return $__swop_s
             end
             __swop_folder_choice $argv[1]
+        case allow deny
+            @SWOP_EXE@ $argv; or builtin return
+            # Look at the folder's .swop again at the next prompt.
+            set -g __swop_folder_again 1
+            set -g __swop_folder_pwd
         case '*'
             @SWOP_EXE@ $argv
     end
@@ -39,21 +44,26 @@ end
 #
 # A file named .swop holding one line, a profile name, in the current folder
 # or any folder above it switches this shell to that profile as soon as the
-# shell enters the folder (PWD changes); leaving the folder switches back,
-# exactly. The nearest .swop wins. An explicit `swop use` wins until `swop off`,
-# and a profile this hook did not pick (switched to by hand with swop env, by
-# `swop shell`, or inherited from a parent shell) is left alone. Only
-# interactive shells watch folders.
+# shell enters the folder (PWD changes), once it is allowed (swop allow);
+# leaving the folder switches back, exactly. The nearest .swop wins. An
+# explicit `swop use` wins until `swop off`, and a profile this hook did not
+# pick (switched to by hand with swop env, by `swop shell`, or inherited from a
+# parent shell) is left alone. Only interactive shells watch folders.
 #
 # Cost: at a prompt where neither the folder nor SWOP_PROFILE changed, one
 # comparison. Otherwise the walk up runs in the shell; swop runs only to
-# switch. The file is read by the shell, at most 67 characters of it, and its
-# name is handed to swop as one argument: nothing in it is ever evaluated.
+# switch, and it decides whether the .swop may. The file is read by the shell,
+# at most 67 characters of it, and its name is handed to swop as one
+# argument: nothing in it is ever evaluated. swop says why a .swop switches
+# nothing once per file and shell: the files it spoke of are remembered.
 
 set -g __swop_folder_pwd
 set -g __swop_folder_seen
 set -g __swop_folder_auto
+set -g __swop_folder_file
 set -g __swop_folder_pin
+set -g __swop_folder_again
+set -g __swop_folder_told
 
 function __swop_folder_update
     if test -n "$__swop_folder_pin"
@@ -61,10 +71,12 @@ function __swop_folder_update
     end
     if set -q SWOP_PROFILE; and test -n "$SWOP_PROFILE" -a "$SWOP_PROFILE" != "$__swop_folder_auto"
         set -g __swop_folder_auto
+        set -g __swop_folder_file
         return 0
     end
     if not set -q SWOP_PROFILE; or test -z "$SWOP_PROFILE"
         set -g __swop_folder_auto
+        set -g __swop_folder_file
     end
     set -l dir $PWD
     set -l file
@@ -89,18 +101,28 @@ function __swop_folder_update
         end
     end
     if test -n "$file"; and set -l name (__swop_folder_read $file)
-        if test "$name" = "$__swop_folder_auto"
+        if test "$name" = "$__swop_folder_auto" -a "$file" = "$__swop_folder_file" -a -z "$__swop_folder_again"
             return 0
         end
-        if __swop_folder_switch $name
+        set -g __swop_folder_again
+        set -l told
+        contains -- $file $__swop_folder_told; and set told --told
+        if __swop_folder_switch $name $file $told
             set -g __swop_folder_auto $name
+            set -g __swop_folder_file $file
+            # Followed now: a later refusal (an edit) is worth saying again.
+            if set -l i (contains -i -- $file $__swop_folder_told)
+                set -e __swop_folder_told[$i]
+            end
             return 0
         end
-        builtin printf 'swop: not switched to the profile that %s names\n' (string escape -- $file) >&2
+        test -n "$told"; or set -ga __swop_folder_told $file
     end
+    set -g __swop_folder_again
     if test -n "$__swop_folder_auto"
-        __swop_folder_switch --off
+        __swop_folder_switch --off $__swop_folder_file
         set -g __swop_folder_auto
+        set -g __swop_folder_file
     end
 end
 
@@ -128,11 +150,13 @@ function __swop_folder_read --argument-names file
     return 1
 end
 
-# `swop env NAME` or `swop env --off`, sourced as the swop function does.
+# `swop env NAME` for the .swop $argv[2] (told already if $argv[3] is
+# --told), or `swop env --off` on leaving the .swop $argv[2], sourced as the
+# swop function does.
 function __swop_folder_switch
-    set -l how --shell fish $argv[1]
+    set -l how --shell fish --folder $argv[2] $argv[3..] $argv[1]
     if test "$argv[1]" = --off
-        set how --off --shell fish
+        set how --off --shell fish --folder $argv[2]
     end
     # fish's set keeps the status it finds, and so does a source of sets:
     # start from 0, or the status of the test above would be the switch's.
@@ -152,6 +176,7 @@ function __swop_folder_choice
         set -g __swop_folder_pin
     end
     set -g __swop_folder_auto
+    set -g __swop_folder_file
     set -g __swop_folder_pwd
     return 0
 end

@@ -67,6 +67,15 @@ pub enum Command {
     /// at once when no other holds the profile, else it fails (or waits with
     /// --wait).
     Shell(ShellArgs),
+    /// Let a .swop file switch this folder and those below it to the profile it names
+    ///
+    /// Kept in the store with the file's real path and a hash of what it
+    /// holds: a .swop that is edited switches nothing until it is allowed
+    /// again. A .swop of another user, or in a folder others may write
+    /// without the sticky bit, is never followed.
+    Allow(AllowArgs),
+    /// Stop a .swop file from switching anything
+    Deny(DenyArgs),
     /// List the processes running in a profile (or in all), lock or no lock
     Ps(PsArgs),
     /// End the processes running in a profile: SIGTERM, then SIGKILL after a timeout
@@ -157,6 +166,22 @@ pub struct RmArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AllowArgs {
+    /// The .swop file, or its folder (default: the .swop that applies to
+    /// the working folder, in it or above it)
+    #[arg(value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DenyArgs {
+    /// The .swop file, or its folder (default: the .swop that applies to
+    /// the working folder, in it or above it)
+    #[arg(value_name = "PATH", value_hint = clap::ValueHint::AnyPath)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub struct PsArgs {
     /// Only this profile's processes
     #[arg(value_name = "NAME", add = profile_names())]
@@ -194,9 +219,17 @@ pub struct EnvArgs {
     /// Print the exports that undo swop and restore the previous values
     #[arg(long)]
     pub off: bool,
-    /// Shell syntax to print (default: the shell that runs swop, else $SHELL's, else sh)
+    /// Shell syntax to print (default: the shell that runs swop, found past
+    /// programs such as timeout or env that only run it)
     #[arg(long, value_enum, value_name = "SHELL")]
     pub shell: Option<ShellKind>,
+    /// The .swop that asks for this switch (the shell integration's): it is
+    /// followed only if allowed, and the switch is said on stderr
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub folder: Option<PathBuf>,
+    /// The shell has already said why that .swop switches nothing
+    #[arg(long, hide = true, requires = "folder")]
+    pub told: bool,
 }
 
 #[derive(Debug, Args)]

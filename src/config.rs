@@ -4,6 +4,8 @@
 //! # Run these tools through `swop exec "$SWOP_PROFILE"` in a shell switched
 //! # with `swop use`, so the profile lock protects them too.
 //! wrap = ["codex", "gh"]
+//! # Say nothing when a .swop switches the shell, or switches it back.
+//! quiet = true
 //! ```
 
 use std::io;
@@ -84,6 +86,9 @@ pub struct Config {
     /// Tools that run through `swop exec "$SWOP_PROFILE"` in a switched shell.
     #[serde(default)]
     pub wrap: Vec<String>,
+    /// No line when a `.swop` switches the shell or switches it back.
+    #[serde(default)]
+    pub quiet: bool,
 }
 
 impl Config {
@@ -159,7 +164,10 @@ mod tests {
         let config =
             Config::parse("wrap = [\"codex\", \"gh\", \"aws-vault\", \"x.y_z\"]\n").unwrap();
         assert_eq!(config.wrap, ["codex", "gh", "aws-vault", "x.y_z"]);
+        assert!(!config.quiet);
         assert_eq!(Config::parse("").unwrap(), Config::default());
+        assert!(Config::parse("quiet = true\n").unwrap().quiet);
+        assert!(Config::parse("quiet = \"yes\"\n").is_err());
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub enum Error {
     /// A command could not be started (126 not executable, 127 not found).
     #[error("{message}")]
     Exec { code: i32, message: String },
+    /// A refusal the user has already been told about, in this shell: exit 1
+    /// and say nothing again.
+    #[error("")]
+    Said,
     /// A signal told swop to stop; it cleaned up and dies of the same signal.
     #[error(
         "stopped by signal {0}; everything swop started was stopped and its scratch folder removed"
@@ -56,7 +60,7 @@ impl Error {
     pub fn code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
-            Error::User(_) | Error::Io { .. } => 1,
+            Error::User(_) | Error::Io { .. } | Error::Said => 1,
             Error::NotFound(_) => NOT_FOUND,
             Error::Exists(_) => EXISTS,
             Error::InUse(_) => IN_USE,
@@ -83,6 +87,27 @@ impl Error {
 
     pub fn in_use(message: impl Into<String>) -> Self {
         Error::InUse(message.into())
+    }
+
+    /// The same error, with `note` after what it says.
+    pub fn noted(self, note: &str) -> Self {
+        let add = |message: String| format!("{message}; {note}");
+        match self {
+            Error::Usage(m) => Error::Usage(add(m)),
+            Error::User(m) => Error::User(add(m)),
+            Error::NotFound(m) => Error::NotFound(add(m)),
+            Error::Exists(m) => Error::Exists(add(m)),
+            Error::InUse(m) => Error::InUse(add(m)),
+            Error::Io { context, source } => Error::Io {
+                context: add(context),
+                source,
+            },
+            Error::Exec { code, message } => Error::Exec {
+                code,
+                message: add(message),
+            },
+            other => other,
+        }
     }
 }
 

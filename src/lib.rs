@@ -19,6 +19,7 @@ pub(crate) mod status;
 pub mod store;
 pub mod switch;
 pub mod trace;
+pub mod trust;
 pub(crate) mod util;
 
 use clap::Parser;
@@ -105,6 +106,7 @@ fn finish(result: Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
         Err(err) if err.is_broken_pipe() => 0,
+        Err(Error::Said) => 1,
         Err(Error::Interrupted(signal)) => {
             eprintln!("swop: {}", Error::Interrupted(signal));
             die_of(signal)

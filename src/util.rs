@@ -216,6 +216,20 @@ pub fn print_bytes(bytes: &[u8]) -> crate::Result<()> {
         .map_err(crate::error::io_context(|| "writing to stdout".into()))
 }
 
+/// The SHA-256 of `parts`, one after the other, in lower-case hex.
+pub fn sha256_hex(parts: &[&[u8]]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// This process's effective uid: the owner of everything swop trusts.
 pub fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.

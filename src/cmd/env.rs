@@ -15,7 +15,11 @@ use crate::util::print_bytes;
 
 impl Run for EnvArgs {
     fn run(&self) -> Result<()> {
-        switch_as(self.name.as_deref().filter(|_| !self.off), self.shell, None)
+        let name = self.name.as_deref().filter(|_| !self.off);
+        match &self.folder {
+            Some(file) => super::folder::switch(name, file, self.told, self.shell),
+            None => switch_as(name, self.shell, None),
+        }
     }
 }
 
@@ -73,22 +77,38 @@ pub fn fast_path(args: &[OsString]) -> Option<EnvArgs> {
         name: None,
         off: false,
         shell: None,
+        folder: None,
+        told: false,
     };
     while let Some(word) = words.next() {
         let word = word?;
         if word == "--off" && !parsed.off {
             parsed.off = true;
+        } else if word == "--told" && !parsed.told {
+            parsed.told = true;
         } else if let Some(value) = word.strip_prefix("--shell=") {
             parsed.shell = Some(shell_kind(value, parsed.shell)?);
         } else if word == "--shell" {
             parsed.shell = Some(shell_kind(words.next()??, parsed.shell)?);
+        } else if let Some(value) = word.strip_prefix("--folder=") {
+            parsed.folder = Some(folder(value, &parsed.folder)?);
+        } else if word == "--folder" {
+            parsed.folder = Some(folder(words.next()??, &parsed.folder)?);
         } else if !word.starts_with('-') && parsed.name.is_none() && !word.is_empty() {
             parsed.name = Some(word.to_string());
         } else {
             return None;
         }
     }
-    (parsed.off != parsed.name.is_some()).then_some(parsed)
+    let whole = parsed.off != parsed.name.is_some() && (!parsed.told || parsed.folder.is_some());
+    whole.then_some(parsed)
+}
+
+/// The value of `--folder`, the first time, as clap reads one: not empty,
+/// not a flag.
+fn folder(value: &str, previous: &Option<std::path::PathBuf>) -> Option<std::path::PathBuf> {
+    let plain = previous.is_none() && !value.is_empty() && !value.starts_with('-');
+    plain.then(|| std::path::PathBuf::from(value))
 }
 
 fn shell_kind(value: &str, previous: Option<ShellKind>) -> Option<ShellKind> {
@@ -121,6 +141,11 @@ mod tests {
             &["env", "--off", "--shell", "json"],
             &["env", "work", "--shell", "csh"],
             &["env", "work", "--shell=nu"],
+            &["env", "--shell", "bash", "--folder", "/p/.swop", "work"],
+            &[
+                "env", "--shell", "bash", "--folder", "/p/.swop", "--told", "work",
+            ],
+            &["env", "--off", "--shell", "fish", "--folder=/p/.swop"],
         ];
         for case in cases {
             let got = fast(case).unwrap_or_else(|| panic!("{case:?} should take the fast path"));
@@ -129,8 +154,8 @@ mod tests {
                 panic!("not env");
             };
             assert_eq!(
-                (got.name, got.off, got.shell),
-                (want.name, want.off, want.shell),
+                (got.name, got.off, got.shell, got.folder, got.told),
+                (want.name, want.off, want.shell, want.folder, want.told),
                 "{case:?}"
             );
         }
@@ -142,6 +167,9 @@ mod tests {
             &["env", "a", "--shell", "pwsh"],
             &["env", "a", "--shell"],
             &["env", "a", "--shell", "sh", "--shell", "sh"],
+            &["env", "a", "--told"],
+            &["env", "a", "--folder"],
+            &["env", "a", "--folder", "/x", "--folder", "/y"],
             &["list"],
         ] {
             assert!(fast(slow).is_none(), "{slow:?} must go through clap");

@@ -1,11 +1,13 @@
 //! One file per subcommand; `run` dispatches.
 
 mod add;
+mod allow;
 pub(crate) mod completions;
 mod discover;
 mod doctor;
 mod env;
 mod exec;
+mod folder;
 mod init;
 mod list;
 mod ps;
@@ -39,6 +41,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Env(args) => args.run(),
         Command::Exec(args) => args.run(),
         Command::Shell(args) => args.run(),
+        Command::Allow(args) => args.run(),
+        Command::Deny(args) => args.run(),
         Command::Ps(args) => args.run(),
         Command::Stop(args) => args.run(),
         Command::Init(args) => args.run(),
@@ -127,6 +131,11 @@ mod grammar {
         "-",
         "x y",
         "--off=1",
+        "--folder",
+        "--folder=/p/.swop",
+        "--folder=",
+        "/p/.swop",
+        "--told",
     ];
 
     const EXEC_WORDS: &[&str] = &[
@@ -210,8 +219,8 @@ mod grammar {
                     return Err(TestCaseError::fail(format!("{words:?}: not env")));
                 };
                 prop_assert_eq!(
-                    (fast.name, fast.off, fast.shell),
-                    (clap.name, clap.off, clap.shell),
+                    (fast.name, fast.off, fast.shell, fast.folder, fast.told),
+                    (clap.name, clap.off, clap.shell, clap.folder, clap.told),
                     "{:?}", words
                 );
             }

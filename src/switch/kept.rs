@@ -29,8 +29,6 @@ use std::io::{self, Read};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::record::{Token, decode_saved, encode_saved};
 use super::{HOME_VAR, VarLookup};
 
@@ -99,11 +97,7 @@ impl Kept {
         );
         let contents = std::os::unix::ffi::OsStrExt::as_bytes(contents.as_os_str());
         let key = key(dir)?;
-        let digest = Sha256::new()
-            .chain_update(&key)
-            .chain_update(contents)
-            .finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::util::sha256_hex(&[&key, contents]);
         let token = Token::parse(&hex[..Token::LEN]).ok_or_else(|| io::Error::other("token"))?;
         let path = dir.join(token.as_str());
         // The same token is the same contents: a file already there is this one.
@@ -211,10 +205,7 @@ mod tests {
         assert_eq!(fs::metadata(&path).expect("file").mode() & 0o777, 0o600);
         // The same values, the same file; the token is not the values' hash.
         assert_eq!(kept.save(&values).expect("again").0, token);
-        let plain: String = Sha256::digest(fs::read(&path).expect("read"))
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let plain = crate::util::sha256_hex(&[&fs::read(&path).expect("read")]);
         assert!(!plain.starts_with(token.as_str()));
         let loaded = kept.load(&token).expect("load");
         assert_eq!(loaded["AWS_SECRET_ACCESS_KEY"], values[0].1);

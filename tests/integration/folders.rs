@@ -36,15 +36,17 @@ const JUNK: &[(&str, &[u8])] = &[
     ("junk-unknown", b"nosuch\n"),
 ];
 
+/// An interactive shell with the integration loaded, reading its lines
+/// from stdin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Interactive {
+pub(crate) enum Interactive {
     Bash,
     Zsh,
     Fish,
 }
 
 impl Interactive {
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Interactive::Bash => "bash",
             Interactive::Zsh => "zsh",
@@ -53,7 +55,7 @@ impl Interactive {
     }
 
     /// The shell, interactive, traced by strace into `trace` if given.
-    fn command_line(self, trace: Option<&Path>) -> Vec<OsString> {
+    pub(crate) fn command_line(self, trace: Option<&Path>) -> Vec<OsString> {
         let shell: &[&str] = match self {
             Interactive::Bash => &["bash", "--norc", "--noprofile", "-i"],
             Interactive::Zsh => &["zsh", "-f", "-i"],
@@ -97,7 +99,7 @@ impl Interactive {
     }
 
     /// Lines that load the integration and leave a prompt that runs nothing.
-    fn prelude(self) -> &'static str {
+    pub(crate) fn prelude(self) -> &'static str {
         match self {
             Interactive::Bash => "PS1='$ '\neval \"$(swop init bash)\"\n",
             Interactive::Zsh => {
@@ -111,7 +113,7 @@ impl Interactive {
     }
 
     /// `cd` into the folder named by the environment variable `var`.
-    fn cd_var(self, var: &str) -> String {
+    pub(crate) fn cd_var(self, var: &str) -> String {
         match self {
             Interactive::Fish => format!("cd ${var}\n"),
             _ => format!("cd \"${var}\"\n"),
@@ -156,6 +158,12 @@ impl Tree {
         // SAFETY: a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0, "mkfifo");
         fs::create_dir_all(root.join("junk-folder/.swop")).expect("mkdir");
+        // Allowed, as far as swop allows them: junk it refuses stays junk.
+        let mut folders = vec![project.clone(), root.join("proj-b")];
+        folders.extend(JUNK.iter().map(|(dir, _)| root.join(dir)));
+        for folder in folders {
+            swop.args(["allow"]).arg(folder.join(".swop")).output();
+        }
         Tree { swop, root }
     }
 
@@ -382,8 +390,8 @@ fn folders_pick_the_profile(shell: Interactive) {
         "{shell:?}: prompts in an unchanged folder started processes: {execs:?}"
     );
     for (name, args) in [
-        ("enter", "\"--shell\", \"%\", \"A\""),
-        ("leave", "\"--off\""),
+        ("enter", "\"--shell\", \"%\", \"--folder\""),
+        ("leave", "\"--off\", \"--shell\", \"%\", \"--folder\""),
     ] {
         let args = args.replace('%', shell.name());
         let (created, execs) = window(&trace, name);

@@ -6,6 +6,7 @@
 //! or counted.
 
 mod detect;
+mod folders;
 mod kept;
 mod names;
 mod residents;

@@ -1,0 +1,83 @@
+//! The switches the shell integration makes for `.swop` folders (`swop env
+//! --folder FILE`): a `.swop` is followed only when it is allowed and
+//! safe (see [`crate::trust`]), the refusal is said once per file and shell
+//! (the shell remembers, and passes `--told`), and every switch and switch
+//! back is said in one short line unless `config.toml` says `quiet = true`.
+
+use std::ffi::OsString;
+use std::path::Path;
+
+use super::env::switch_as;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::shell::ShellKind;
+use crate::store::Store;
+use crate::trust::{self, Decision};
+use crate::util::printable_line;
+
+/// Switch to `name` as the `.swop` at `file` asks, or back (`None`) on
+/// leaving its folders.
+pub fn switch(name: Option<&str>, file: &Path, told: bool, shell: Option<ShellKind>) -> Result<()> {
+    let shown = printable_line(&file.display().to_string()).into_owned();
+    let Some(name) = name else {
+        let left = std::env::var_os(crate::switch::PROFILE_VAR);
+        switch_as(None, shell, None)?;
+        if let Some(left) = left.filter(|_| !quiet()) {
+            let folder = file.parent().unwrap_or(file);
+            eprintln!(
+                "swop: switched back from profile {:?} (left {})",
+                lossy(&left),
+                printable_line(&folder.display().to_string())
+            );
+        }
+        return Ok(());
+    };
+    let nothing = format!("{shown} switched nothing");
+    crate::names::check_profile_name(name).map_err(|e| e.noted(&nothing))?;
+    let store = Store::open()?;
+    let dotfile = match trust::decide(&store, file).map_err(|e| e.noted(&nothing))? {
+        Decision::Allowed(dotfile) => dotfile,
+        Decision::Unsafe(_) | Decision::NotAllowed(_) if told => return Err(Error::Said),
+        Decision::Unsafe(why) => return Err(Error::user(why)),
+        Decision::NotAllowed(dotfile) => {
+            let command = allow_command(shell, file);
+            return Err(Error::user(format!(
+                "{shown} asks for profile {:?}; it switches nothing until you allow it: {command}",
+                dotfile.name
+            )));
+        }
+    };
+    if dotfile.name != name {
+        return Err(Error::user(format!(
+            "{shown} changed while the shell read it; {nothing}"
+        )));
+    }
+    switch_as(Some(name), shell, None).map_err(|e| e.noted(&nothing))?;
+    if !quiet() {
+        eprintln!("swop: switched to profile {name:?} ({shown})");
+    }
+    Ok(())
+}
+
+/// Whether `config.toml` asks for silence; a configuration that cannot be
+/// read says nothing against speaking.
+fn quiet() -> bool {
+    Config::load().is_ok_and(|config| config.quiet)
+}
+
+/// `swop allow FILE`, the path quoted for the shell that will be told
+/// where it needs quotes.
+fn allow_command(shell: Option<ShellKind>, file: &Path) -> String {
+    let plain = crate::shell::posix_join([file.as_os_str()]);
+    let quoted = match shell {
+        Some(kind) if plain.starts_with('\'') => crate::shell::quote(kind, file.as_os_str())
+            .map(|q| String::from_utf8_lossy(&q).into_owned())
+            .unwrap_or(plain),
+        _ => plain,
+    };
+    format!("swop allow {}", printable_line(&quoted))
+}
+
+fn lossy(value: &OsString) -> String {
+    printable_line(&value.to_string_lossy()).into_owned()
+}
