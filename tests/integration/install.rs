@@ -3,7 +3,8 @@
 //! dash, as a POSIX sh) installs it only when the tarball matches its SHA-256,
 //! `scripts/formula.sh` fills in the Homebrew formula, and the release
 //! targets named by the workflow, the install script, the formula and the
-//! `cargo binstall` metadata are the same four.
+//! `cargo binstall` metadata are the same four. The workflows pin each action
+//! by commit, and only a pushed version tag publishes a release.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -335,5 +336,65 @@ fn the_formula_is_filled_in_with_each_builds_checksum() {
         out.stderr_str().contains(first.as_str()),
         "{}",
         out.stderr_str()
+    );
+}
+
+/// Every action a workflow uses, pinned by the commit of a tagged release,
+/// the release named beside it: a tag can be moved, a commit cannot.
+#[test]
+fn workflows_pin_their_actions_by_commit_and_only_a_pushed_tag_publishes() {
+    let dir = repo().join(".github/workflows");
+    let mut pinned = 0;
+    for entry in fs::read_dir(&dir).expect("read workflows").flatten() {
+        let text = fs::read_to_string(entry.path()).expect("read workflow");
+        for line in text.lines().filter(|l| {
+            l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:")
+        }) {
+            let used = line.split("uses:").nth(1).unwrap_or("").trim();
+            let (action, rest) = used.split_once('@').unwrap_or_else(|| panic!("{line}"));
+            let (commit, release) = rest
+                .split_once(" # ")
+                .unwrap_or_else(|| panic!("no release named: {line}"));
+            assert!(action.contains('/'), "{line}");
+            assert!(
+                commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()),
+                "not pinned by commit: {line}"
+            );
+            assert!(release.starts_with('v'), "{line}");
+            pinned += 1;
+        }
+    }
+    assert!(pinned >= 5, "{pinned} actions");
+    // Started by hand on a tag, the release workflow builds and publishes nothing.
+    let release = fs::read_to_string(dir.join("release.yml")).expect("read release.yml");
+    let publish = release
+        .split("\n  publish:\n")
+        .nth(1)
+        .expect("a publish job");
+    let condition = publish
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("if:"))
+        .expect("the publish job has a condition");
+    assert!(
+        condition.contains("github.event_name == 'push'") && condition.contains("refs/tags/v"),
+        "{condition}"
+    );
+    // actionlint, from the CI tools or PATH.
+    let installed = repo().join("target/ci-tools/bin/actionlint");
+    let actionlint = if installed.exists() {
+        installed
+    } else if require("actionlint") {
+        which_program("actionlint")
+    } else {
+        return;
+    };
+    let out = std::process::Command::new(actionlint)
+        .current_dir(repo())
+        .output()
+        .expect("run actionlint");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
     );
 }
