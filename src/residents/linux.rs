@@ -8,10 +8,12 @@ use std::sync::OnceLock;
 use super::{Environ, ProcInfo};
 
 /// Call `found` with the pid and environment of every process of this user
-/// (its effective uid is ours), this one excepted: the environment block, or
-/// [`Environ::Unreadable`] for a process that hides it. Other users'
-/// processes are skipped even when swop could read them (as root).
+/// (its effective uid is ours) that carries swop's variables, this one
+/// excepted, and with [`Environ::Unreadable`] for one of this user's that
+/// hides its environment. Other users' processes are skipped even when
+/// swop could read them (as root).
 pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
+    use std::os::unix::fs::MetadataExt;
     let Ok(dir) = fs::read_dir("/proc") else {
         return;
     };
@@ -26,27 +28,25 @@ pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
         else {
             continue;
         };
-        if pid == me || !is_users(pid, &entry, uid) {
+        // /proc/PID belongs to the process's effective uid, or to root for
+        // one that made itself non-dumpable on some kernels: only the status
+        // file tells whose that is, and it is read only when it matters.
+        let Ok(owner) = entry.metadata().map(|m| m.uid()) else {
+            continue;
+        };
+        if pid == me || (owner != uid && owner != 0) {
             continue;
         }
+        let ours = || (owner == uid && uid != 0) || effective_uid(pid) == Some(uid);
         match read_environ(pid, &mut block) {
-            Ok(true) => found(pid, Environ::Block(&block)),
-            Ok(false) => {}
-            Err(_) => found(pid, Environ::Unreadable),
+            // A block without swop's variables is nobody's business here.
+            Ok(true) if memchr::memmem::find(&block, b"SWOP_").is_some() && ours() => {
+                found(pid, Environ::Block(&block));
+            }
+            Ok(_) => {}
+            Err(_) if ours() => found(pid, Environ::Unreadable),
+            Err(_) => {}
         }
-    }
-}
-
-/// Whether process `pid` runs as `uid`. /proc/PID belongs to the process's
-/// effective uid, except for one that made itself non-dumpable (ssh-agent,
-/// gpg's pinentry): the kernel gives that to root, and only its status file
-/// tells whose it is.
-fn is_users(pid: u32, entry: &fs::DirEntry, uid: u32) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match entry.metadata() {
-        Ok(meta) if meta.uid() == 0 => effective_uid(pid) == Some(uid),
-        Ok(meta) => meta.uid() == uid,
-        Err(_) => false,
     }
 }
 
