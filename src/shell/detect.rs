@@ -144,7 +144,7 @@ fn cannot_tell(runners: &[String], program: Option<&str>) -> crate::Error {
         (_, None) => "its parent process cannot be read".to_string(),
     };
     crate::Error::usage(format!(
-        "swop env cannot tell which shell will read what it prints ({}); name it with --shell \
+        "cannot tell which shell will read what swop env prints ({}); name it with --shell \
          ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
         crate::util::printable_line(&by),
         names()

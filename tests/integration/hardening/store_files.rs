@@ -65,7 +65,10 @@ fn files_and_readers(swop: &Swop) -> Vec<(PathBuf, Vec<&'static str>)> {
     let root = swop.root();
     vec![
         (root.join("config.toml"), vec!["init", "bash"]),
-        (root.join("profiles/A/profile.toml"), vec!["env", "A"]),
+        (
+            root.join("profiles/A/profile.toml"),
+            vec!["env", "A", "--shell", "sh"],
+        ),
         (
             root.join("recipes/foo.toml"),
             vec!["add", "x", "--tool", "foo"],
