@@ -23,6 +23,7 @@ pub(crate) mod supervise;
 pub(crate) mod system;
 pub(crate) mod tracer;
 pub(crate) mod verdict;
+pub(crate) mod world;
 
 /// The OS a trace comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
