@@ -127,10 +127,7 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
     }
     let tool = tool_name(opts.record.as_deref(), &opts.steps);
     let room = CleanRoom::new(real_home());
-    let mut set = initial_candidates(opts, tool.as_deref())?;
-    for var in room.inherited_places() {
-        set.add(&var, "inherited", Rank::Named);
-    }
+    let set = initial_candidates(opts, tool.as_deref(), &room.inherited_places())?;
     let scratch = Scratch::new(opts.keep_traces)?;
     let world = if tracer.runs_in_view() {
         World::new(
@@ -526,10 +523,17 @@ impl Method<'_> {
 }
 
 /// The candidates before anything ran: the defaults, the catalog for the tool
-/// and the programs the steps name, `--candidate`, and names mined from those
-/// programs.
-fn initial_candidates(opts: &Options, tool: Option<&str>) -> Result<CandidateSet> {
+/// and the programs the steps name, `--candidate`, the caller's variables
+/// that name places (`inherited`), and names mined from those programs.
+fn initial_candidates(
+    opts: &Options,
+    tool: Option<&str>,
+    inherited: &[String],
+) -> Result<CandidateSet> {
     let mut set = CandidateSet::base();
+    for var in inherited {
+        set.add(var, "inherited", Rank::Named);
+    }
     for name in opts.record.as_deref().into_iter().chain(tool) {
         set.add_catalog(name);
     }

@@ -4,7 +4,7 @@
 //! account a copy-on-write view of its own, fresh for each run), and every
 //! step is supervised (time limit, stop signals, daemons stopped afterwards).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -63,6 +63,17 @@ pub struct Run {
 }
 
 impl Run {
+    /// What the run left in temp folders, by name: the names another run
+    /// must also choose for a temp file to be state.
+    pub fn temp_names(&self) -> HashSet<PathBuf> {
+        let paths = self
+            .steps
+            .iter()
+            .flat_map(|s| s.obs.paths.iter())
+            .map(|(path, info)| (&**path, info.written()));
+        self.evidence.temp_names(paths)
+    }
+
     pub fn passed(&self) -> bool {
         self.leaks.is_empty() && self.escapes.is_empty() && self.changed_exits.is_empty()
     }
@@ -209,7 +220,8 @@ impl Runner<'_> {
                 break;
             }
         }
-        let evidence = self.evidence(&layout, "A", &view, &mut steps);
+        let reference = against.map(Run::temp_names);
+        let evidence = self.evidence(set, &layout, "A", &view, &mut steps, reference);
         let mut run = Run {
             label: label.to_string(),
             bound: bound.clone(),
@@ -252,10 +264,12 @@ impl Runner<'_> {
     /// shown like the others.
     fn evidence(
         &self,
+        set: &CandidateSet,
         layout: &RunLayout,
         account: &str,
         view: &View,
         steps: &mut [StepResult],
+        reference: Option<HashSet<PathBuf>>,
     ) -> Evidence {
         let mut evidence = Evidence {
             changes: view.changes(),
@@ -263,6 +277,8 @@ impl Runner<'_> {
             holes: vec![layout.account_dir(account), layout.traces()],
             gone: Default::default(),
             temp: self.temp_folders(layout),
+            mine: self.room.escape_roots(set, self.scratch.root()),
+            reference,
         };
         for step in steps.iter() {
             for (path, info) in &step.obs.paths {
@@ -431,9 +447,26 @@ impl Runner<'_> {
                 _ => {}
             }
         }
-        for (account, view) in ["A", "B"].iter().zip(&views) {
-            c.shared_changed
-                .extend(self.shared_changes(set, &layout, account, view));
+        let mut runs: Vec<Run> = ["A", "B"]
+            .iter()
+            .zip(&views)
+            .map(|(account, view)| self.untraced_run(set, &layout, account, view))
+            .collect();
+        // A temp file is state only if both accounts chose its name.
+        let names: Vec<HashSet<PathBuf>> = runs.iter().map(Run::temp_names).collect();
+        runs[0].evidence.reference = Some(names[1].clone());
+        runs[1].evidence.reference = Some(names[0].clone());
+        for run in &runs {
+            let classifier = self.classifier(run, set);
+            c.shared_changed.extend(
+                run.steps[0]
+                    .obs
+                    .paths
+                    .iter()
+                    .map(|(path, info)| classifier.classify(path, info))
+                    .filter(|c| matches!(c.class, Class::Leak | Class::Global))
+                    .map(|c| c.path),
+            );
         }
         c.shared_changed.sort();
         c.shared_changed.dedup();
@@ -465,21 +498,21 @@ impl Runner<'_> {
         Ok(c)
     }
 
-    /// What one account of the two-account run changed in its view that
-    /// is state outside its folders: both accounts would write it.
-    fn shared_changes(
+    /// One account of the two-account run as a run of one step: what its
+    /// view changed, for judging like a traced run.
+    fn untraced_run(
         &self,
         set: &CandidateSet,
         layout: &RunLayout,
         account: &str,
         view: &View,
-    ) -> Vec<String> {
+    ) -> Run {
         let mut steps = vec![StepResult {
             ended: Ended::default(),
             obs: Observation::default(),
         }];
-        let evidence = self.evidence(layout, account, view, &mut steps);
-        let run = Run {
+        let evidence = self.evidence(set, layout, account, view, &mut steps, None);
+        Run {
             label: format!("concurrent-{account}"),
             bound: BTreeSet::new(),
             layout: layout.clone(),
@@ -488,16 +521,7 @@ impl Runner<'_> {
             escapes: Vec::new(),
             evidence,
             changed_exits: Vec::new(),
-        };
-        let classifier = self.classifier(&run, set);
-        run.steps[0]
-            .obs
-            .paths
-            .iter()
-            .map(|(path, info)| classifier.classify(path, info))
-            .filter(|c| matches!(c.class, Class::Leak | Class::Global))
-            .map(|c| c.path)
-            .collect()
+        }
     }
 
     /// `PROGRAM --version` in the clean room with every candidate bound to a

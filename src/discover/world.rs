@@ -32,6 +32,11 @@ pub enum WorldKind {
     StandIn,
 }
 
+/// `stand-in` makes a discovery use the stand-in world even where the
+/// copy-on-write view works: to compare the two, or to get past a view
+/// this machine handles badly.
+pub const WORLD_VAR: &str = "SWOP_DISCOVER_WORLD";
+
 pub struct World {
     plan: Option<Plan>,
     /// Why the copy-on-write world could not be had.
@@ -42,10 +47,17 @@ pub struct World {
 
 impl World {
     /// The copy-on-write world if this machine allows it (proved by a test
-    /// run in `scratch`), else the stand-in with `protect` made read-only
-    /// apart from `writable`.
+    /// run in `scratch`) and `SWOP_DISCOVER_WORLD` does not ask for the
+    /// stand-in, else the stand-in with `protect` made read-only apart
+    /// from `writable`.
     pub fn new(scratch: &Path, protect: &[PathBuf], writable: &[PathBuf]) -> World {
-        match Plan::new(scratch) {
+        let plan = match std::env::var_os(WORLD_VAR) {
+            Some(v) if v == "stand-in" => Err(cow::Unavailable(format!(
+                "{WORLD_VAR}=stand-in asked for it"
+            ))),
+            _ => Plan::new(scratch),
+        };
+        match plan {
             Ok(plan) => World {
                 plan: Some(plan),
                 why_stand_in: None,
@@ -163,9 +175,17 @@ pub struct Evidence {
     /// Paths the run created and removed again (where the trace is the
     /// truth): they left nothing behind.
     pub gone: HashSet<PathBuf>,
-    /// Temp folders: what a run leaves there under a random name is a
-    /// throwaway, not state.
+    /// Temp folders: what a run leaves there under a name that another run
+    /// did not use (`tmpk3j4h2`, `poetry-1a2b3c.json`) is a throwaway, not
+    /// state.
     pub temp: Vec<PathBuf>,
+    /// The names (relative to their temp folder) that the run this one is
+    /// compared with left in temp folders; `None` for the first run, all
+    /// of whose temp files count as state until another run says otherwise.
+    pub reference: Option<HashSet<PathBuf>>,
+    /// The user's own places (the real home...): never a throwaway, even
+    /// when they lie in a temp folder.
+    pub mine: Vec<PathBuf>,
 }
 
 impl Evidence {
@@ -178,59 +198,58 @@ impl Evidence {
     /// Whether the run wrote state at `path`: changed, created, removed or
     /// renamed something that outlives the run and is not a throwaway.
     pub fn wrote(&self, path: &Path, traced_write: bool) -> bool {
-        let outlived = if self.in_view(path) {
+        self.outlived(path, traced_write) && !self.throwaway(path)
+    }
+
+    /// Whether a write at `path` outlived the run, throwaway or not.
+    fn outlived(&self, path: &Path, traced_write: bool) -> bool {
+        if self.in_view(path) {
             self.changes.contains_key(path)
         } else {
             traced_write && !self.gone.contains(path)
-        };
-        outlived && !self.throwaway(path)
+        }
     }
 
-    /// A file under a temp folder with a random name (`tmpk3j4h2x`,
-    /// `poetry-1a2b3c4d.json`): made for one run, never looked for again.
+    /// The names the run left in temp folders, for the runs compared with
+    /// it: `paths` are the traced paths with whether the trace saw a write.
+    pub fn temp_names<'p>(
+        &self,
+        paths: impl IntoIterator<Item = (&'p Path, bool)>,
+    ) -> HashSet<PathBuf> {
+        paths
+            .into_iter()
+            .filter(|(path, written)| self.outlived(path, *written))
+            .filter_map(|(path, _)| self.temp_name(path).map(Path::to_path_buf))
+            .collect()
+    }
+
+    /// A file under a temp folder that the run compared with did not
+    /// leave there too: a name made up for one run (`mktemp`, a pid), never
+    /// looked for again. A name both runs chose is state.
     pub fn throwaway(&self, path: &Path) -> bool {
+        let Some(reference) = &self.reference else {
+            return false;
+        };
+        self.temp_name(path)
+            .is_some_and(|name| !reference.contains(name))
+    }
+
+    /// `path` relative to the innermost temp folder holding it, unless it
+    /// lies in one of the user's places or a hole inside that folder.
+    pub fn temp_name<'p>(&self, path: &'p Path) -> Option<&'p Path> {
         // The innermost temp folder: an account's TMPDIR lies in the scratch
-        // folder, which lies in /tmp under a name of its own.
-        let Some(temp) = self
+        // folder, which lies in /tmp.
+        let temp = self
             .temp
             .iter()
             .filter(|t| under(path, t))
-            .max_by_key(|t| t.as_os_str().len())
-        else {
-            return false;
-        };
-        if self.holes.iter().any(|h| under(path, h) && !under(temp, h)) {
-            return false;
+            .max_by_key(|t| t.as_os_str().len())?;
+        let inside = |places: &[PathBuf]| places.iter().any(|p| under(path, p) && !under(temp, p));
+        if inside(&self.holes) || inside(&self.mine) {
+            return None;
         }
-        path.strip_prefix(temp).is_ok_and(|rest| {
-            rest.components()
-                .any(|c| looks_random(&c.as_os_str().to_string_lossy()))
-        })
+        path.strip_prefix(temp).ok()
     }
-}
-
-/// Whether a file name carries a random part: a run of eight or more
-/// letters and digits that mixes both (`a8f3kd2x`), or of six or more after
-/// `tmp` (`tmpk3j4h2`), as `mktemp` and `tempfile` make them.
-pub fn looks_random(name: &str) -> bool {
-    let runs = name.split(|c: char| !c.is_ascii_alphanumeric());
-    for run in runs {
-        let digits = run.bytes().filter(u8::is_ascii_digit).count();
-        let letters = run.len() - digits;
-        if let Some(tail) = run.strip_prefix("tmp").filter(|t| t.len() >= 6) {
-            let d = tail.bytes().filter(u8::is_ascii_digit).count();
-            if d > 0 || tail.bytes().any(|b| b.is_ascii_uppercase()) {
-                return true;
-            }
-        }
-        if run.len() >= 8 && digits >= 2 && letters >= 2 {
-            return true;
-        }
-        if run.len() >= 10 && digits == run.len() {
-            return false;
-        }
-    }
-    false
 }
 
 /// Remove a folder that may hold copy-on-write layers.
@@ -243,41 +262,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn random_names_are_told_from_chosen_ones() {
-        for random in [
-            "tmpk3j4h2x1",
-            "tmpAbCdEf",
-            "poetry-1a2b3c4d.json",
-            "a8f3kd2x9q",
-            ".tmp-4711-x9Yk2mQp",
-        ] {
-            assert!(looks_random(random), "{random}");
-        }
-        for chosen in [
-            "update-check.json",
-            "kaggle.json",
-            "wrangler-account.json",
-            "state_5.sqlite",
-            "v8-compile-cache-0",
-            "1700000000",
-            "node-compile-cache",
-            "python3.11",
-        ] {
-            assert!(!looks_random(chosen), "{chosen}");
-        }
-    }
-
-    #[test]
     fn a_write_outlives_the_run_only_where_the_evidence_says_so() {
         let mut e = Evidence {
             covered: vec!["/home".into(), "/tmp".into()],
             holes: vec!["/tmp/scratch/A".into()],
             temp: vec!["/tmp".into()],
+            reference: Some(HashSet::from([PathBuf::from("update-check.json")])),
             ..Evidence::default()
         };
         e.changes
             .insert("/home/u/.kaggle/kaggle.json".into(), Change::Modified);
         e.changes.insert("/tmp/tmpk3j4h2x1".into(), Change::Created);
+        e.changes
+            .insert("/tmp/update-check.json".into(), Change::Created);
+        // A name the other run chose too is state.
+        assert!(e.wrote(Path::new("/tmp/update-check.json"), true));
         e.gone.insert("/tmp/scratch/A/TMPDIR/x".into());
         // In the view: the upper layers decide, whatever the trace said.
         assert!(e.wrote(Path::new("/home/u/.kaggle/kaggle.json"), false));

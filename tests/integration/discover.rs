@@ -14,6 +14,7 @@ mod keyrings;
 mod real_tools;
 mod trace_files;
 mod truth;
+mod world;
 
 impl Lab {
     /// `swop discover --json ARGS` with the lab's tools first on PATH and a
