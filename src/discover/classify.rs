@@ -539,6 +539,19 @@ pub fn movers(shown: &[String], set: &super::candidates::CandidateSet) -> Vec<St
     out
 }
 
+/// Where a variable's folder is when it is unset, relative to the home
+/// (`""` for HOME itself), where that is known.
+pub fn default_location(var: &str) -> Option<&'static str> {
+    if var == "HOME" {
+        return Some("");
+    }
+    LEGACY_FOLDERS
+        .iter()
+        .chain(DEFAULT_LOCATIONS)
+        .find(|(v, _)| *v == var)
+        .map(|(_, dir)| *dir)
+}
+
 /// The most specific variable whose default folder holds `rest` (relative to the home).
 pub fn default_var_for(rest: &Path) -> &'static str {
     DEFAULT_LOCATIONS

@@ -556,33 +556,39 @@ impl Runner<'_> {
     }
 }
 
-/// State the run read outside the account's folders where the exploration
-/// kept it inside them: the same file (`.kaggle/kaggle.json` under the real
-/// home, where the exploration wrote `$KAGGLE_CONFIG_DIR/kaggle.json` or
-/// `$HOME/.kaggle/kaggle.json`), shared by every account that reads it.
+/// State the run read in the real place of a variable it left unbound,
+/// where the exploration kept that state inside the variable's folder: the
+/// exploration wrote `$KAGGLE_CONFIG_DIR/kaggle.json`, and without the
+/// variable the tool read `~/.kaggle/kaggle.json`, which every account
+/// would read. Only variables whose real place is known are checked.
 fn state_read_where_shared(explore: &Run, run: &Run, classifier: &Classifier) -> Vec<String> {
-    let mut kept: Vec<&Path> = Vec::new();
+    let Some(home) = real_home() else {
+        return Vec::new();
+    };
+    let mut shared_places: Vec<PathBuf> = Vec::new();
     for step in &explore.steps {
         for (path, info) in &step.obs.paths {
-            if let Location::Account { rest, .. } = explore.layout.locate(path)
-                && !rest.as_os_str().is_empty()
-                && explore.evidence.wrote(path, info.written())
-                && std::fs::symlink_metadata(&**path).is_ok_and(|m| m.is_file())
+            let Location::Account { var, rest, .. } = explore.layout.locate(path) else {
+                continue;
+            };
+            let folder_var = !explore.layout.files.contains_key(&var);
+            if rest.as_os_str().is_empty()
+                || !folder_var
+                || run.bound.contains(&var)
+                || !explore.evidence.wrote(path, info.written())
             {
-                kept.push(rest);
+                continue;
+            }
+            if let Some(default) = super::classify::default_location(&var) {
+                shared_places.push(home.join(default).join(rest));
             }
         }
     }
     let mut out = BTreeSet::new();
     for step in &run.steps {
         for (path, info) in &step.obs.paths {
-            let outside = matches!(run.layout.locate(path), Location::Outside);
-            if !outside || !info.ok || info.written() || !kept.iter().any(|k| path.ends_with(k)) {
-                continue;
-            }
-            let c = classifier.classify(path, info);
-            if c.class == Class::SharedInput {
-                out.insert(format!("{} (read)", c.path));
+            if info.ok && !info.written() && shared_places.iter().any(|p| p.as_path() == &**path) {
+                out.insert(format!("{} (read)", classifier.classify(path, info).path));
             }
         }
     }
