@@ -130,10 +130,15 @@ impl CandidateSet {
         true
     }
 
-    /// Add names mined from `program`; true when a likely one was new (the
-    /// others are noise unless the evidence says otherwise, not worth a run
-    /// of their own).
+    /// Add names mined from `program` (its environment lookups when it is a
+    /// script, else its strings); true when a likely one was new (the others
+    /// are noise unless the evidence says otherwise, not worth a run of
+    /// their own).
     pub fn add_mined(&mut self, program: &Path, tool: Option<&str>) -> bool {
+        // A script says which names it looks up; a binary has only strings.
+        if sources::is_script(program) {
+            return self.add_mined_sources(&[program.to_path_buf()], tool);
+        }
         let source = format!("mined: {}", program.display());
         let mut added = false;
         for var in mine(program) {
@@ -149,7 +154,6 @@ impl CandidateSet {
 
     /// Add the names the tool's source files look up (see [`mine_sources`]);
     /// true when a likely one was new, as for [`CandidateSet::add_mined`].
-    #[allow(dead_code)] // until the method calls it with each run's reads
     pub fn add_mined_sources(&mut self, files: &[PathBuf], tool: Option<&str>) -> bool {
         let mut added = false;
         for mined in mine_sources(files, tool) {
@@ -274,6 +278,24 @@ mod tests {
             set.removal_order(&vars),
             ["HOME", "TMPDIR", "XDG_CONFIG_HOME", "MKDIR", "CODEX_HOME"]
         );
+    }
+
+    #[test]
+    fn a_scripts_lookups_are_mined_not_its_strings() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("s3cmd");
+        // s3cmd 2.4.0: an exit code's name beside the configuration lookup.
+        std::fs::write(
+            &script,
+            "#!/usr/bin/python3\nEX_CONFIG = 78\ncfg = {'ca_certs_file': CRT_FILE}\n\
+             if os.getenv(\"S3CMD_CONFIG\"):\n    config_file = os.getenv(\"S3CMD_CONFIG\")\n",
+        )
+        .unwrap();
+        let mut set = CandidateSet::default();
+        assert!(set.add_mined(&script, Some("s3cmd")));
+        let vars: Vec<&str> = set.all().iter().map(|c| c.var.as_str()).collect();
+        assert_eq!(vars, ["S3CMD_CONFIG"]);
+        assert_eq!(set.all()[0].source, format!("mined: {}", script.display()));
     }
 
     #[test]

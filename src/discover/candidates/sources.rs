@@ -168,6 +168,12 @@ pub fn mine_sources(files: &[PathBuf], tool: Option<&str>) -> Vec<MinedName> {
         .collect()
 }
 
+/// Whether `path` is a script or module whose lookups can be read (by its
+/// name or its `#!` line), rather than a binary.
+pub(super) fn is_script(path: &Path) -> bool {
+    matches!(source_kind(path), Some(SourceKind::Text(_)))
+}
+
 /// A file's bytes, up to [`MAX_FILE_BYTES`].
 fn read_capped(path: &Path) -> Option<Vec<u8>> {
     let mut text = Vec::new();
