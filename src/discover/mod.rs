@@ -1,6 +1,7 @@
 //! `swop discover`: trace a tool, classify what it touches, find and prove the
 //! smallest set of variables that keeps two accounts apart, and report.
 
+pub(crate) mod bisect;
 pub(crate) mod candidates;
 pub(crate) mod classify;
 pub(crate) mod cleanroom;

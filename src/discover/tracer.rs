@@ -418,6 +418,13 @@ impl Observation {
     /// write through a link the tool made (into the real home, say) counts
     /// where it landed. Written paths and paths under `within` (the run's
     /// scratch folder) are looked at, while the links still exist.
+    ///
+    /// The folders on the way are always resolved. The last part is followed
+    /// only by the operations that open it (read, write, create, exec) and
+    /// only they land at the link's target; making a link at a path
+    /// ([`Op::Link`]), removing, renaming or a look at it stay at the path
+    /// itself. So `symlink(<codex binary>, $CODEX_HOME/tmp/apply_patch)`
+    /// makes the link and does nothing to the binary.
     pub fn add_link_targets(&mut self, within: &Path) {
         let mut parents: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
         let mut targets = Vec::new();
@@ -434,17 +441,28 @@ impl Observation {
             let Some(real_parent) = real_parent else {
                 continue;
             };
-            let mut target = real_parent.join(name);
-            // Opening a link follows it; removing or renaming one does not.
-            let follows = info
-                .ops
-                .iter()
-                .any(|op| matches!(op, Op::Read | Op::Write | Op::Create | Op::Exec));
-            if follows && let Ok(real) = fs::canonicalize(&target) {
-                target = real;
-            }
-            if target.as_path() != &**path {
-                targets.push((target, *info));
+            let itself = real_parent.join(name);
+            let opens = |op: &Op| matches!(op, Op::Read | Op::Write | Op::Create | Op::Exec);
+            let followed: OpSet = info.ops.iter().filter(opens).collect();
+            let kept: OpSet = info.ops.iter().filter(|op| !opens(op)).collect();
+            let target = if followed.is_empty() {
+                None
+            } else {
+                Some(fs::canonicalize(&itself).unwrap_or_else(|_| itself.clone()))
+            };
+            let mut land = |at: PathBuf, ops: OpSet| {
+                if !ops.is_empty() && at.as_path() != &**path {
+                    targets.push((at, PathInfo { ops, ..*info }));
+                }
+            };
+            match target {
+                // Followed to where it already is: the path's own name holds all.
+                Some(target) if target == itself => land(itself, info.ops),
+                Some(target) => {
+                    land(target, followed);
+                    land(itself, kept);
+                }
+                None => land(itself, kept),
             }
         }
         for (target, info) in targets {

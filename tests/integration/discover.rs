@@ -12,6 +12,7 @@ use crate::common::{Lab, OutputExt, Run, codex_bin, require, strings, tree};
 mod aws_cli;
 mod keyrings;
 mod real_tools;
+mod recording;
 mod trace_files;
 mod truth;
 mod world;
