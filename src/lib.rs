@@ -18,6 +18,7 @@ pub(crate) mod slips;
 pub(crate) mod status;
 pub mod store;
 pub mod switch;
+pub(crate) mod sys;
 pub mod trace;
 pub mod trust;
 pub(crate) mod util;

@@ -70,6 +70,39 @@ pub fn is_forbidden_var(name: &str) -> bool {
     forbidden_reason(name).is_some()
 }
 
+/// The endings of a name that says it names a place: `CODEX_HOME`,
+/// `GH_CONFIG_DIR`, `AWS_CONFIG_FILE`, `KUBECONFIG`, `npm_config_cache`.
+/// `PATH` and `ROOT` are not among them: those name search lists and
+/// installations, which decide what code runs.
+pub const PLACE_ENDINGS: [&str; 10] = [
+    "HOME",
+    "DIR",
+    "DIRECTORY",
+    "FOLDER",
+    "FILE",
+    "CONFIG",
+    "CONF",
+    "CACHE",
+    "STATE",
+    "DATA",
+];
+
+/// Places whose names do not say so.
+const PLACES_BY_NAME: [&str; 2] = ["GIT_CONFIG_GLOBAL", "HF_TOKEN_PATH"];
+
+/// Words that end like a place and are not one: `AWS_PROFILE` names an
+/// account, not a file.
+const NOT_PLACES: [&str; 1] = ["PROFILE"];
+
+/// Whether `name` says it names where a tool keeps state: what discover
+/// looks for among the names a program mentions. A binding need not pass
+/// it (`NETRC` names a file all the same); only the block-list binds.
+pub fn names_a_place(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let ends = |words: &[&str]| words.iter().any(|end| upper.ends_with(end));
+    (ends(&PLACE_ENDINGS) && !ends(&NOT_PLACES)) || PLACES_BY_NAME.contains(&upper.as_str())
+}
+
 /// A variable a profile or recipe may unset, or whose value swop may save
 /// and restore: a plain name that is not on the block-list.
 pub fn check_var_name(name: &str) -> Result<()> {
@@ -222,6 +255,21 @@ mod tests {
             assert!(is_forbidden_var(name), "{name}");
             assert!(check_var_name(name).is_err(), "{name}");
             assert!(check_binding_name(name).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn place_shaped_names() {
+        for place in [
+            "CODEX_HOME",
+            "GH_CONFIG_DIR",
+            "KUBECONFIG",
+            "GIT_CONFIG_GLOBAL",
+        ] {
+            assert!(names_a_place(place), "{place}");
+        }
+        for other in ["AWS_PROFILE", "GH_TOKEN", "GOPATH", "NETRC"] {
+            assert!(!names_a_place(other), "{other}");
         }
     }
 

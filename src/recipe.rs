@@ -50,9 +50,11 @@ pub struct Verified {
 
 mod catalog;
 mod facts;
+mod record;
 
 pub use catalog::{CATALOG, Known, StatusCommand};
 pub use facts::*;
+pub use record::{Proof, catalog_entries};
 
 impl Recipe {
     pub fn built_in(tool: &str) -> Option<Recipe> {
@@ -115,13 +117,14 @@ impl Recipe {
 
     /// The recorded recipe, else the built-in one; `false` when not verified
     /// here. A recorded recipe keeps the catalog's read-only commands: they
-    /// are facts about the tool, not about where it keeps its state.
+    /// are facts about the tool, not about where it keeps its state, found
+    /// by the recipe's name or the program's (`hf` is huggingface's).
     pub fn lookup(store: &Store, tool: &str) -> Result<(Recipe, bool)> {
         if let Some(mut recipe) = Self::recorded(store, tool)? {
-            for command in Self::built_in(tool)
-                .map(|r| r.read_only)
-                .unwrap_or_default()
-            {
+            let read_only = catalog_entries(tool, [])
+                .into_iter()
+                .flat_map(|k| k.read_only.iter().map(|c| c.to_string()));
+            for command in read_only {
                 if !recipe.read_only.contains(&command) {
                     recipe.read_only.push(command);
                 }

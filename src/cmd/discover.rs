@@ -14,10 +14,11 @@ use crate::discover::method::{self, Options, Step, progress};
 use crate::discover::offline::{analyse_trace_file, capture_command, capture_instructions};
 use crate::discover::privacy::private;
 use crate::discover::report::Findings;
+use crate::discover::system::version_line;
 use crate::discover::tracer::{Output, StepTracer, Strace};
 use crate::discover::{Os, Tracer};
 use crate::error::{Error, Result, at_path};
-use crate::recipe::{Recipe, Verified};
+use crate::recipe::{Proof, Recipe, Verified};
 use crate::store::Store;
 use crate::util;
 
@@ -156,42 +157,8 @@ impl DiscoverArgs {
             )));
         }
         let store = Store::open_or_create()?;
-        let built_in = Recipe::built_in(tool);
-        let mut unset = findings.unset.clone();
-        for var in built_in.iter().flat_map(|r| r.unset.iter()) {
-            if !unset.contains(var) && !findings.minimal_env.contains(var) {
-                unset.push(var.clone());
-            }
-        }
-        let mut notes: Vec<String> = built_in.map(|r| r.notes).unwrap_or_default();
-        notes.extend(findings::global_writes(&findings.paths));
-        // A recipe is a file of the store that outlives the run: no secret or
-        // user name goes in it either.
-        let notes = notes.iter().map(|n| private(n)).collect();
-        let recipe = Recipe {
-            tool: tool.to_string(),
-            bindings: findings
-                .minimal_env
-                .iter()
-                .filter(|v| !findings.files.contains(v))
-                .cloned()
-                .collect(),
-            files: findings.files.clone(),
-            unset,
-            notes,
-            // Read-only commands are the catalog's (see `Recipe::lookup`).
-            read_only: Vec::new(),
-            verified: Some(Verified {
-                tool_version: private(findings.tool_version.as_deref().unwrap_or_default()),
-                date: today(),
-                os: findings
-                    .tested_on
-                    .os_release
-                    .clone()
-                    .unwrap_or_else(|| findings.os.clone()),
-                command: private(&findings.commands.join(" ; ")),
-            }),
-        };
+        let programs = step_programs(&self.steps()?);
+        let recipe = recipe_from(tool, programs.iter().map(String::as_str), findings);
         let path = recipe.save(&store)?;
         progress(&format!(
             "recorded the {tool} recipe ({}) in {}; use it with: swop add NAME --tool {tool}",
@@ -204,6 +171,79 @@ impl DiscoverArgs {
         ));
         Ok(())
     }
+}
+
+/// The recipe a verified discovery proves for `tool`, whose steps ran
+/// `programs` (see [`Recipe::from_proof`]). A recipe is a file of the store
+/// that outlives the run: no secret or user name goes in it either.
+fn recipe_from<'a>(
+    tool: &str,
+    programs: impl IntoIterator<Item = &'a str>,
+    findings: &Findings,
+) -> Recipe {
+    let proof = Proof {
+        bindings: findings
+            .minimal_env
+            .iter()
+            .filter(|v| !findings.files.contains(v))
+            .cloned()
+            .collect(),
+        files: findings.files.clone(),
+        unset: findings.unset.clone(),
+        removed: findings.clean_room.removed.clone(),
+        notes: findings::global_writes(&findings.paths)
+            .into_iter()
+            .collect(),
+        verified: Some(Verified {
+            tool_version: findings
+                .tool_version
+                .as_deref()
+                .and_then(version_line)
+                .map(|line| private(&line))
+                .unwrap_or_default(),
+            date: today(),
+            os: findings
+                .tested_on
+                .os_release
+                .clone()
+                .unwrap_or_else(|| findings.os.clone()),
+            command: private(&findings.commands.join(" ; ")),
+        }),
+    };
+    let mut recipe = Recipe::from_proof(tool, programs, proof);
+    recipe.notes = recipe.notes.iter().map(|n| private(n)).collect();
+    recipe
+}
+
+/// The names of the programs the steps run: each step's own, and for a
+/// shell's `-c` script every word that names a program the catalog knows
+/// (which is what the names are for).
+fn step_programs(steps: &[Step]) -> Vec<String> {
+    let mut programs = Vec::new();
+    for step in steps {
+        let words: Vec<String> = step
+            .argv
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        let Some(first) = words.first() else {
+            continue;
+        };
+        programs.push(first.rsplit('/').next().unwrap_or(first).to_string());
+        let script = words
+            .iter()
+            .position(|w| w == "-c")
+            .and_then(|i| words.get(i + 1));
+        let script_words = script
+            .and_then(|s| shell_words::split(s).ok())
+            .unwrap_or_default();
+        programs.extend(
+            script_words
+                .into_iter()
+                .filter(|w| crate::recipe::known(w).is_some()),
+        );
+    }
+    programs
 }
 
 fn step_from_argv(argv: Vec<OsString>) -> Step {
@@ -237,4 +277,26 @@ fn write_report(path: &Path, text: &[u8]) -> std::io::Result<()> {
         .custom_flags(libc::O_NOCTTY)
         .open(path)?;
     std::io::Write::write_all(&mut file, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(words: &[&str]) -> Step {
+        step_from_argv(words.iter().map(OsString::from).collect())
+    }
+
+    #[test]
+    fn the_programs_of_steps_and_of_their_scripts() {
+        let steps = [
+            step(&["/opt/venv/bin/hf", "auth", "login"]),
+            step(&[
+                "sh",
+                "-c",
+                "echo token | gh auth login --with-token && cat x",
+            ]),
+        ];
+        assert_eq!(step_programs(&steps), ["hf", "sh", "gh"]);
+    }
 }

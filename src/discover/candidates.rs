@@ -1,21 +1,30 @@
 //! Which variables might isolate a tool, and in which order to try dropping them.
 //!
 //! Candidates come from the runbook's defaults, the catalog, `--candidate`,
-//! and the strings of the programs the tool runs: any name ending in `HOME`,
-//! `DIR` or `PATH` (a folder) or `FILE` or `CONFIG` (a file), with or without
-//! an underscore, whatever its prefix (`PATH` names are mined, then dropped
-//! as search lists, not places). Mined names are mostly noise; the
-//! evidence sorts them out: every candidate is bound in the exploration, and
-//! only those whose folder the tool then used go on. Names that may never be
-//! bound (not a place, or one that chooses which code runs or where programs
-//! are installed) are left out by [`crate::names::check_binding_name`].
+//! and names mined from the tool: the strings of the programs it runs (see
+//! [`strings`]: any name ending in `HOME`, `DIR` or `PATH` (a folder) or
+//! `FILE` or `CONFIG` (a file), whatever its prefix) and the environment
+//! lookups of the source files it loads (see [`sources`]). Mined names are
+//! mostly noise; the evidence sorts them out: every candidate is bound in
+//! the exploration, and only those whose folder the tool then used go on.
+//! Names that may never be bound (not a place, or one that chooses which
+//! code runs or where programs are installed) are left out by
+//! [`crate::names::check_binding_name`], and switches (`UV_NO_ENV_FILE`) are
+//! never mined.
 
 use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::recipe;
+
+mod lookups;
+mod sources;
+mod strings;
+
+// The method calls these once the copy-on-write world gives it each run's reads.
+#[allow(unused_imports)]
+pub use sources::{MinedName, mine_sources, source_files};
+pub use strings::mine;
 
 /// Where a candidate came from decides how much we prefer to keep it: the
 /// least intrusive set wins, so HOME goes first and tool variables last.
@@ -121,10 +130,15 @@ impl CandidateSet {
         true
     }
 
-    /// Add names mined from `program`; true when a likely one was new (the
-    /// others are noise unless the evidence says otherwise, not worth a run
-    /// of their own).
+    /// Add names mined from `program` (its environment lookups when it is a
+    /// script, else its strings); true when a likely one was new (the others
+    /// are noise unless the evidence says otherwise, not worth a run of
+    /// their own).
     pub fn add_mined(&mut self, program: &Path, tool: Option<&str>) -> bool {
+        // A script says which names it looks up; a binary has only strings.
+        if sources::is_script(program) {
+            return self.add_mined_sources(&[program.to_path_buf()], tool);
+        }
         let source = format!("mined: {}", program.display());
         let mut added = false;
         for var in mine(program) {
@@ -134,6 +148,17 @@ impl CandidateSet {
                 Rank::Mined
             };
             added |= self.add(&var, &source, rank) && rank == Rank::MinedLikely;
+        }
+        added
+    }
+
+    /// Add the names the tool's source files look up (see [`mine_sources`]);
+    /// true when a likely one was new, as for [`CandidateSet::add_mined`].
+    pub fn add_mined_sources(&mut self, files: &[PathBuf], tool: Option<&str>) -> bool {
+        let mut added = false;
+        for mined in mine_sources(files, tool) {
+            let source = format!("mined: {}", mined.file.display());
+            added |= self.add(&mined.var, &source, mined.rank) && mined.rank == Rank::MinedLikely;
         }
         added
     }
@@ -190,6 +215,22 @@ impl CandidateSet {
     }
 }
 
+/// Words that make a name a switch about a place rather than the place
+/// (`UV_NO_ENV_FILE`, `DISABLE_V8_COMPILE_CACHE`): bound to a folder, such a
+/// name reads as "on" or as a value the tool refuses, and breaks it.
+const SWITCH_WORDS: [&str; 8] = [
+    "NO", "DISABLE", "ENABLE", "SKIP", "USE", "ALLOW", "FORCE", "IGNORE",
+];
+
+/// Whether a mined name may become a candidate: one that may be bound (see
+/// [`crate::names::check_binding_name`]) and is not a switch.
+fn minable(var: &str) -> bool {
+    let switch = var
+        .split('_')
+        .any(|word| SWITCH_WORDS.iter().any(|s| word.eq_ignore_ascii_case(s)));
+    !switch && crate::names::check_binding_name(var).is_ok()
+}
+
 /// Whether a mined name has the shape of a state variable: a home of its
 /// own (`CARGO_HOME`, `GNUPGHOME`), a config folder or file, or a name that
 /// carries the tool's and ends like a folder or file (`GH_CONFIG_DIR`).
@@ -199,8 +240,10 @@ fn likely(var: &str, tool: Option<&str>) -> bool {
     // `GNUPGHOME` is one word; `..._ENHANCEMENTHOME` is two literals that sit
     // back to back in a binary.
     let home = upper.ends_with("_HOME") || (upper.ends_with("HOME") && !upper.contains('_'));
+    // One word ending in CONFIG has no namespace to speak for it
+    // (`ECHCONFIG` is a PEM label, `PIP_USE_SYSCONFIG` a switch).
     let config = [
-        "CONFIG",
+        "_CONFIG",
         "CONFIG_DIR",
         "CONFIG_HOME",
         "CONFIG_FILE",
@@ -216,114 +259,6 @@ fn likely(var: &str, tool: Option<&str>) -> bool {
             .iter()
             .any(|end| upper.ends_with(end));
     home || config || own
-}
-
-/// Programs whose strings are noise for this purpose: shells, interpreters and
-/// the tracer itself, whose variables belong to everything they run.
-const NOT_MINED: &[&str] = &[
-    "sh", "bash", "dash", "zsh", "fish", "env", "node", "nodejs", "python", "python3", "perl",
-    "ruby", "busybox", "strace", "sudo", "timeout", "nice", "nohup", "cat", "printf", "echo",
-    "true", "false", "sleep", "ls", "cp", "mv", "rm", "mkdir", "sed", "grep", "awk", "tr", "head",
-    "tail", "tee", "xargs", "uname", "ln", "id", "date", "dirname", "basename",
-];
-
-/// Most names kept from one program: past this, its strings are a dictionary
-/// rather than a tool's own variables.
-const MAX_MINED: usize = 200;
-
-/// Names in an executable's strings that may name a folder or file of the
-/// tool's state; names that may never be bound are left out.
-pub fn mine(path: &Path) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let base = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if NOT_MINED.contains(&base) || base.starts_with("python") {
-        return found;
-    }
-    let Ok(mut file) = File::open(path) else {
-        return found;
-    };
-    if file.metadata().map(|m| !m.is_file()).unwrap_or(true) {
-        return found;
-    }
-    // Read in chunks with an overlap, so memory stays small for huge binaries.
-    const CHUNK: usize = 4 << 20;
-    const OVERLAP: usize = 128;
-    let mut buf = vec![0u8; CHUNK + OVERLAP];
-    let mut carried = 0;
-    loop {
-        let n = match file.read(&mut buf[carried..]) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(_) => break,
-        };
-        let filled = carried + n;
-        scan(&buf[..filled], &mut found);
-        let keep = OVERLAP.min(filled);
-        buf.copy_within(filled - keep..filled, 0);
-        carried = keep;
-        if found.len() > MAX_MINED * 4 {
-            break;
-        }
-    }
-    found.retain(|v| crate::names::check_binding_name(v).is_ok());
-    if found.len() > MAX_MINED {
-        // Keep the likeliest: `_HOME` and `_DIR` names first, then by length.
-        let mut ranked: Vec<String> = found.into_iter().collect();
-        ranked.sort_by_key(|v| (!likely(v, None), v.len()));
-        ranked.truncate(MAX_MINED);
-        found = ranked.into_iter().collect();
-    }
-    found
-}
-
-const SUFFIXES: [&[u8]; 5] = [b"HOME", b"DIR", b"PATH", b"FILE", b"CONFIG"];
-
-fn is_name_byte(b: u8) -> bool {
-    b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
-}
-
-fn scan(hay: &[u8], found: &mut BTreeSet<String>) {
-    for suffix in SUFFIXES {
-        for end in memchr::memmem::find_iter(hay, suffix) {
-            let stop = end + suffix.len();
-            // The name must end here: the next byte is not part of a name.
-            if hay
-                .get(stop)
-                .is_some_and(|b| is_name_byte(*b) || b.is_ascii_lowercase())
-            {
-                continue;
-            }
-            let mut start = end;
-            while start > 0 && is_name_byte(hay[start - 1]) {
-                start -= 1;
-            }
-            // A lower-case letter just before: part of an identifier
-            // (`getHOME`), not a variable name.
-            if start > 0 && hay[start - 1].is_ascii_lowercase() {
-                continue;
-            }
-            while start < end && !hay[start].is_ascii_uppercase() {
-                start += 1;
-            }
-            if end - start > 64 {
-                continue;
-            }
-            let Ok(mut name) = std::str::from_utf8(&hay[start..stop]) else {
-                continue;
-            };
-            // Literals sit back to back in binaries: "...BUS_ADDRESSXDG_RUNTIME_DIR".
-            if let Some(pos) = name.rfind("XDG_").filter(|p| *p > 0) {
-                name = &name[pos..];
-            }
-            // At least two letters before the suffix ("GNUPGHOME", "FOO_DIR");
-            // shorter stems ("H_DIR") are fragments, not names.
-            let stem = name[..name.len() - suffix.len()].trim_end_matches('_');
-            // `PROFILE` names an account, not a file.
-            if stem.len() >= 2 && !name.ends_with("PROFILE") {
-                found.insert(name.to_string());
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -346,31 +281,44 @@ mod tests {
     }
 
     #[test]
-    fn mines_folder_and_file_variables_from_bytes() {
-        let mut found = BTreeSet::new();
-        scan(
-            b"\0getenv FOO_HOME\0BAR_CONFIG_DIR=x lower_HOME Z_HOMEX H_DIR ADDRXDG_DATA_HOME\0\
-              GNUPGHOME\0CARGO_HOME\0AWS_SHARED_CREDENTIALS_FILE\0KUBECONFIG\0getHOMEDIR\0\
-              RCLONE_CONFIG\0GOPATH\0",
-            &mut found,
-        );
-        for want in [
-            "FOO_HOME",
-            "BAR_CONFIG_DIR",
-            "XDG_DATA_HOME",
-            "GNUPGHOME",
-            "CARGO_HOME",
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "KUBECONFIG",
-            "RCLONE_CONFIG",
-            "GOPATH",
+    fn a_scripts_lookups_are_mined_not_its_strings() {
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("s3cmd");
+        // s3cmd 2.4.0: an exit code's name beside the configuration lookup.
+        std::fs::write(
+            &script,
+            "#!/usr/bin/python3\nEX_CONFIG = 78\ncfg = {'ca_certs_file': CRT_FILE}\n\
+             if os.getenv(\"S3CMD_CONFIG\"):\n    config_file = os.getenv(\"S3CMD_CONFIG\")\n",
+        )
+        .unwrap();
+        let mut set = CandidateSet::default();
+        assert!(set.add_mined(&script, Some("s3cmd")));
+        let vars: Vec<&str> = set.all().iter().map(|c| c.var.as_str()).collect();
+        assert_eq!(vars, ["S3CMD_CONFIG"]);
+        assert_eq!(set.all()[0].source, format!("mined: {}", script.display()));
+    }
+
+    #[test]
+    fn switches_and_unbindable_names_are_not_minable() {
+        for name in [
+            "UV_CREDENTIALS_DIR",
+            "HF_HOME",
+            "S3CMD_CONFIG",
+            "NOTES_DIR",
+            "USER_DATA_DIR",
         ] {
-            assert!(found.contains(want), "{want} in {found:?}");
+            assert!(minable(name), "{name}");
         }
-        for junk in ["Z_HOMEX", "H_DIR", "HOMEDIR"] {
-            assert!(!found.contains(junk), "{junk} in {found:?}");
+        // uv 0.13.9, yarn 1.22.22 (v8-compile-cache), cargo-dist in uv.
+        for name in [
+            "UV_NO_ENV_FILE",
+            "DISABLE_V8_COMPILE_CACHE",
+            "CARGO_DIST_FORCE_INSTALL_DIR",
+            "PYTHONPATH",
+            "EDITOR",
+        ] {
+            assert!(!minable(name), "{name}");
         }
-        assert!(found.iter().all(|v| !v.starts_with("lower")));
     }
 
     #[test]
@@ -392,5 +340,9 @@ mod tests {
         assert!(!likely("FOO_DIR", None));
         assert!(!likely("ENOTDIR", Some("gpg")));
         assert!(!likely("CODEX_TUI_ENHANCEMENTHOME", Some("codex")));
+        assert!(likely("RCLONE_CONFIG", Some("rclone")));
+        assert!(likely("S3CMD_CONFIG", Some("s3cmd")));
+        assert!(!likely("ECHCONFIG", Some("hf")));
+        assert!(!likely("PIP_USE_SYSCONFIG", Some("uv")));
     }
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::scratch::{Location, RunLayout, var_form};
 use super::tracer::PathInfo;
+use super::world::Evidence;
 use crate::trace::OpSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -14,10 +15,17 @@ use crate::trace::OpSet;
 pub enum Class {
     /// Under a bound folder of the account.
     Isolated,
-    /// Written in a shared stand-in, or state read there: the accounts would meet.
+    /// State written in the user's own places (the real home, what an
+    /// inherited variable named) or a shared stand-in, or state read there:
+    /// the accounts would meet.
     Leak,
-    /// Written outside every candidate folder (e.g. /tmp): a Limitation.
+    /// State written outside every candidate folder elsewhere
+    /// (`/usr/local/share`, a fixed name in /tmp): both accounts would
+    /// write it, so they are not isolated.
     Global,
+    /// Written in the folder the tool ran in: the project both accounts
+    /// work on, not an account's state.
+    Project,
     /// Read-only under the shared home (e.g. .gitconfig).
     SharedInput,
     /// The tool's own files.
@@ -32,6 +40,7 @@ impl Class {
             Class::Isolated => "isolated",
             Class::Leak => "leak",
             Class::Global => "global",
+            Class::Project => "project",
             Class::SharedInput => "shared-input",
             Class::Program => "program",
             Class::System => "system",
@@ -117,9 +126,11 @@ pub struct Classifier<'a> {
     pub escape_roots: Vec<PathBuf>,
     pub program_roots: Vec<PathBuf>,
     /// The folder the tool ran in: a project the accounts share, where
-    /// writes are shared state (global), not an escape, unless it is the
-    /// home itself.
+    /// writes are the project's, not an escape, unless it is the home
+    /// itself.
     pub work_dir: Option<PathBuf>,
+    /// What the run left behind: which traced writes are state.
+    pub evidence: Option<&'a Evidence>,
 }
 
 /// Where writes are the kernel's business, not state.
@@ -165,20 +176,51 @@ impl Classifier<'_> {
         !info.truncated && path.is_absolute() && self.class_of(path, info) == Class::System
     }
 
-    /// Whether the tool wrote outside the scratch tree into a place of the
-    /// user's: the real home, or what an inherited variable named.
+    /// Whether the tool wrote (or tried to write) outside the scratch tree
+    /// into a place of the user's (the real home, or what an inherited
+    /// variable named) that the stand-in world keeps read-only; or, in the
+    /// copy-on-write world, where the view refused a write that the real
+    /// file system would have taken.
     pub fn escaped(&self, path: &Path, info: &PathInfo) -> bool {
         let outside = self
             .layout
             .is_none_or(|l| matches!(l.locate(path), Location::Outside));
-        outside && info.written() && !is_device(path) && self.escape_root(path).is_some()
+        if !outside || !info.written() || is_device(path) || self.in_project(path) {
+            return false;
+        }
+        match self.evidence {
+            Some(e) if !e.covered.is_empty() => info.read_only && !really_read_only(path),
+            _ => self.escape_root(path).is_some(),
+        }
+    }
+
+    /// Whether a write there is the project's: under the folder the tool
+    /// ran in, unless that is the home or the root, and not in a place of
+    /// the user's inside it (a home under the working folder stays a home).
+    fn in_project(&self, path: &Path) -> bool {
+        let Some(w) = self.work_dir.as_deref() else {
+            return false;
+        };
+        let mine = self.real_home.iter().chain(&self.escape_roots);
+        under(path, w)
+            && self.real_home.as_deref() != Some(w)
+            && w != Path::new("/")
+            && !mine
+                .filter(|r| r.as_path() != w && under(r, w))
+                .any(|r| under(path, r))
+    }
+
+    /// Whether the run wrote state at `path`: with evidence, a write that
+    /// outlived the run; else any write the trace shows.
+    fn wrote(&self, path: &Path, info: &PathInfo) -> bool {
+        match self.evidence {
+            Some(e) => e.wrote(path, info.written()),
+            None => info.written(),
+        }
     }
 
     fn escape_root(&self, path: &Path) -> Option<&Path> {
-        let in_project = self.work_dir.as_deref().is_some_and(|w| {
-            under(path, w) && self.real_home.as_deref() != Some(w) && w != Path::new("/")
-        });
-        if in_project {
+        if self.in_project(path) {
             return None;
         }
         self.real_home
@@ -189,7 +231,7 @@ impl Classifier<'_> {
     }
 
     fn place<'p>(&self, path: &'p Path, info: &PathInfo) -> (Class, Placed<'p>) {
-        let written = info.written();
+        let written = self.wrote(path, info);
         // Part of a path, or one relative to an unknown folder: no folder
         // can be told from it, so it is placed by what was done alone.
         if info.truncated || path.is_relative() {
@@ -235,6 +277,8 @@ impl Classifier<'_> {
             // places come first.
             let class = if is_device(path) {
                 Class::System
+            } else if self.in_project(path) {
+                Class::Project
             } else if self.escape_root(path).is_some() {
                 Class::Leak
             } else {
@@ -295,6 +339,23 @@ pub fn under(path: &Path, dir: &Path) -> bool {
 
 fn is_device(path: &Path) -> bool {
     DEVICE_PREFIXES.iter().any(|p| under(path, Path::new(p)))
+}
+
+/// Whether the real file system holding `path` (its nearest existing
+/// folder) is mounted read-only: a write refused there is refused in real
+/// use too.
+fn really_read_only(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Some(existing) = path.ancestors().find(|p| p.exists()) else {
+        return false;
+    };
+    let Ok(c) = std::ffi::CString::new(existing.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a zeroed statvfs is valid; statvfs fills it.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: valid path and out pointer.
+    unsafe { libc::statvfs(c.as_ptr(), &mut st) == 0 && st.f_flag & libc::ST_RDONLY != 0 }
 }
 
 /// Searchers built once: a million paths would build them a million times.
@@ -444,6 +505,53 @@ pub const DEFAULT_LOCATIONS: &[(&str, &str)] = &[
     ("XDG_CACHE_HOME", ".cache"),
 ];
 
+/// Folders in the home that a tool uses when they exist, before any XDG
+/// folder, with the variable that moves them (each checked in the tool's
+/// source: kaggle's `KAGGLE_CONFIG_DIR`, httpie's `HTTPIE_CONFIG_DIR`).
+pub const LEGACY_FOLDERS: &[(&str, &str)] = &[
+    ("KAGGLE_CONFIG_DIR", ".kaggle"),
+    ("HTTPIE_CONFIG_DIR", ".httpie"),
+    ("GNUPGHOME", ".gnupg"),
+    ("CARGO_HOME", ".cargo"),
+    ("AWS_CONFIG_FILE", ".aws/config"),
+    ("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
+    ("NPM_CONFIG_USERCONFIG", ".npmrc"),
+];
+
+/// For shared writes shown as `$HOME/...`, the variables not yet among the
+/// candidates that are known to move them: `$HOME/.kaggle/kaggle.json:
+/// KAGGLE_CONFIG_DIR`.
+pub fn movers(shown: &[String], set: &super::candidates::CandidateSet) -> Vec<String> {
+    let mut out = Vec::new();
+    for path in shown {
+        let Some(rest) = path.strip_prefix("$HOME/") else {
+            continue;
+        };
+        let rest = Path::new(rest);
+        let known = LEGACY_FOLDERS
+            .iter()
+            .chain(DEFAULT_LOCATIONS)
+            .find(|(var, dir)| rest.starts_with(dir) && !set.contains(var));
+        if let Some((var, _)) = known {
+            out.push(format!("{path}: {var}"));
+        }
+    }
+    out
+}
+
+/// Where a variable's folder is when it is unset, relative to the home
+/// (`""` for HOME itself), where that is known.
+pub fn default_location(var: &str) -> Option<&'static str> {
+    if var == "HOME" {
+        return Some("");
+    }
+    LEGACY_FOLDERS
+        .iter()
+        .chain(DEFAULT_LOCATIONS)
+        .find(|(v, _)| *v == var)
+        .map(|(_, dir)| *dir)
+}
+
 /// The most specific variable whose default folder holds `rest` (relative to the home).
 pub fn default_var_for(rest: &Path) -> &'static str {
     DEFAULT_LOCATIONS
@@ -483,7 +591,7 @@ mod tests {
         PathInfo {
             ops: ops.iter().copied().collect(),
             ok: true,
-            truncated: false,
+            ..PathInfo::default()
         }
     }
 
@@ -495,6 +603,7 @@ mod tests {
             escape_roots: Vec::new(),
             program_roots: vec!["/opt/tool/bin".into(), "/home/alice/.local/bin".into()],
             work_dir: None,
+            evidence: None,
         };
         let cases = [
             (
@@ -578,6 +687,7 @@ mod tests {
             escape_roots: Vec::new(),
             program_roots: vec!["/opt/tool/bin".into()],
             work_dir: None,
+            evidence: None,
         };
         let cut = PathInfo {
             truncated: true,

@@ -90,6 +90,45 @@ impl CleanRoom {
         into_home && crate::names::forbidden_reason(var).is_none()
     }
 
+    /// The caller's value of `var`, as it would be outside swop.
+    pub fn value(&self, var: &str) -> Option<&OsStr> {
+        self.base.get(OsStr::new(var)).map(OsString::as_os_str)
+    }
+
+    /// Variables of the caller's environment that name an existing place
+    /// where a tool could keep an account's state (a catalog override, a
+    /// name shaped like a place, or a value in the home): each is a
+    /// candidate, bound or unset, never passed through unseen.
+    /// `DATABRICKS_CONFIG_FILE=/srv/shared/cfg` exported by the user would
+    /// otherwise send both accounts to one file.
+    pub fn inherited_places(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (var, value) in &self.base {
+            let Some(name) = var.to_str() else {
+                continue;
+            };
+            let path = Path::new(value);
+            if !path.is_absolute()
+                || std::env::split_paths(value).nth(1).is_some()
+                || crate::names::check_binding_name(name).is_err()
+                || super::classify::is_system(path)
+                || TOOLCHAINS.iter().any(|(t, _)| *t == name)
+            {
+                continue;
+            }
+            let into_home = self
+                .real_home
+                .as_deref()
+                .is_some_and(|home| path.starts_with(home) && path != home);
+            let shaped =
+                crate::recipe::is_catalog_override(name) || crate::names::names_a_place(name);
+            if (shaped || into_home) && std::fs::symlink_metadata(path).is_ok() {
+                out.push(name.to_string());
+            }
+        }
+        out
+    }
+
     /// The environment a run starts from, before its bindings are applied.
     pub fn env(&self, set: &CandidateSet) -> Vec<(OsString, OsString)> {
         let mut env: Vec<(OsString, OsString)> = self
@@ -114,6 +153,8 @@ impl CleanRoom {
         if let Some(home) = &self.real_home {
             roots.push(home.clone());
         }
+        // The home of the passwd entry: ssh writes there whatever HOME says.
+        roots.extend(passwd_home().filter(|h| h.parent().is_some()));
         let values = self
             .base
             .iter()
@@ -160,6 +201,31 @@ impl CleanRoom {
                 .collect(),
             unprotected: None,
         }
+    }
+}
+
+/// The home folder of the caller's passwd entry.
+fn passwd_home() -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: getpwuid_r with a buffer of the size passed; the result points
+    // into `buf`, read before it goes.
+    unsafe {
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let found = libc::getpwuid_r(
+            libc::getuid(),
+            &mut pwd,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut result,
+        );
+        if found != 0 || result.is_null() || pwd.pw_dir.is_null() {
+            return None;
+        }
+        let dir = std::ffi::CStr::from_ptr(pwd.pw_dir);
+        let dir = PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes()));
+        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
     }
 }
 

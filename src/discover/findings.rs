@@ -129,6 +129,7 @@ pub fn findings_from(
             "linux".into()
         },
         tested_on: tested_on(&d.tracer),
+        world: Some(d.world),
         commands: steps.iter().map(|s| s.shown.clone()).collect(),
         minimal_env: d.minimal.clone(),
         files: d
@@ -209,7 +210,6 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
             ));
         }
     }
-    out.extend(global_writes(paths));
     let shared_inputs = paths
         .iter()
         .filter(|p| p.class == Class::SharedInput)
@@ -231,6 +231,13 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
             // The names come first: text after "credentials:" reads as a secret to the redaction.
             "The runs did not inherit {} from your environment: each could redirect the tool's state or carry an account's secrets.",
             d.clean_room.removed.join(", ")
+        ));
+    }
+    if let Some(why) = &d.why_stand_in {
+        out.push(format!(
+            "The runs saw empty stand-ins for your home and its folders, not your real files ({why}). \
+             A tool that prefers a folder when it exists in your real home (kaggle's ~/.kaggle, httpie's ~/.httpie, \
+             a ~/.gitconfig with a credential helper) may behave otherwise in real use than it did here."
         ));
     }
     if let Some(why) = &d.clean_room.unprotected {

@@ -15,11 +15,11 @@ use super::candidates::{CandidateSet, Kind, Rank};
 use super::classify::{ClassifiedPath, Classifier, merge_by_path};
 use super::cleanroom::{CleanRoom, CleanRoomView};
 use super::runner::{Concurrency, Run, Runner, describe_end};
-use super::sandbox::ReadOnlyHome;
 use super::scratch::{Location, Scratch};
 use super::supervise::{self, StopSignals};
 use super::tracer::{Output, StepTracer};
 pub use super::verdict::Problem;
+use super::world::{World, WorldKind};
 use crate::error::{Error, Result};
 
 /// One command of the discovery, in order.
@@ -68,6 +68,9 @@ pub struct Discovery {
     pub tool_version: Option<String>,
     pub tracer: String,
     pub cwd: PathBuf,
+    /// What the runs saw, and why not the real world when they did not.
+    pub world: WorldKind,
+    pub why_stand_in: Option<String>,
 }
 
 impl Discovery {
@@ -82,6 +85,7 @@ impl Discovery {
             escape_roots: self.escape_roots.clone(),
             program_roots: self.program_roots.clone(),
             work_dir: Some(self.cwd.clone()),
+            evidence: Some(&run.evidence),
         }
     }
 
@@ -122,23 +126,34 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
         check_runnable(step)?;
     }
     let tool = tool_name(opts.record.as_deref(), &opts.steps);
-    let set = initial_candidates(opts, tool.as_deref())?;
-    let scratch = Scratch::new(opts.keep_traces)?;
     let room = CleanRoom::new(real_home());
-    let sandbox = ReadOnlyHome::new(
-        &room.escape_roots(&set, scratch.root()),
-        &[scratch.root().to_path_buf(), cwd.clone()],
-    );
-    if let Err(why) = &sandbox {
-        progress(&format!(
-            "warning: your home cannot be made read-only for the runs ({why}); a tool that writes there will be reported, not stopped"
-        ));
+    let set = initial_candidates(opts, tool.as_deref(), &room.inherited_places())?;
+    let scratch = Scratch::new(opts.keep_traces)?;
+    let world = if tracer.runs_in_view() {
+        World::new(
+            scratch.root(),
+            &room.escape_roots(&set, scratch.root()),
+            &[scratch.root().to_path_buf(), cwd.clone()],
+        )
+    } else {
+        World::stand_in("macOS has no copy-on-write view of the file system for one process tree")
+    };
+    match (&world.why_stand_in, world.unprotected()) {
+        (None, _) => progress(
+            "the runs see your real files through a copy-on-write view: nothing they write reaches them",
+        ),
+        (Some(why), None) => progress(&format!(
+            "warning: the runs see empty stand-ins for your home and its folders ({why}); a tool that prefers a folder that exists in your real home is not seen doing so"
+        )),
+        (Some(why), Some(unprotected)) => progress(&format!(
+            "warning: the runs see empty stand-ins for your home ({why}), and your home cannot be made read-only for them ({unprotected}); a tool that writes there will be reported, not stopped"
+        )),
     }
     let runner = Runner {
         tracer,
         scratch,
         room,
-        sandbox,
+        world,
         steps: &opts.steps,
         output: opts.output,
         cwd: cwd.clone(),
@@ -259,12 +274,22 @@ impl Method<'_> {
             explorations += 1;
             let failure = self.failure(&run);
             let escapes = run.escapes.clone();
+            let shared = run.leaks.clone();
             self.runs.push(run);
             self.explore = self.runs.len() - 1;
             // A write refused in the user's files may be why a step failed:
             // that is the finding.
             if !escapes.is_empty() {
                 self.problems.push(Problem::Escaped { paths: escapes });
+                return Ok(false);
+            }
+            // State no candidate moved: both accounts would write it.
+            if !shared.is_empty() && failure.is_none() {
+                let movers = super::classify::movers(&shared, &self.set);
+                self.problems.push(Problem::SharedWrite {
+                    paths: shared,
+                    movers,
+                });
                 return Ok(false);
             }
             if let Some(problem) = failure {
@@ -471,7 +496,7 @@ impl Method<'_> {
             .room
             .escape_roots(&self.set, self.runner.scratch.root());
         let mut clean_room = self.runner.room.view(&self.set);
-        clean_room.unprotected = self.runner.sandbox.as_ref().err().cloned();
+        clean_room.unprotected = self.runner.world.unprotected();
         Discovery {
             clean_room,
             candidates: self.set,
@@ -491,15 +516,24 @@ impl Method<'_> {
             tool_version,
             tracer: self.runner.tracer.describe(),
             cwd,
+            world: self.runner.world.kind(),
+            why_stand_in: self.runner.world.why_stand_in.clone(),
         }
     }
 }
 
 /// The candidates before anything ran: the defaults, the catalog for the tool
-/// and the programs the steps name, `--candidate`, and names mined from those
-/// programs.
-fn initial_candidates(opts: &Options, tool: Option<&str>) -> Result<CandidateSet> {
+/// and the programs the steps name, `--candidate`, the caller's variables
+/// that name places (`inherited`), and names mined from those programs.
+fn initial_candidates(
+    opts: &Options,
+    tool: Option<&str>,
+    inherited: &[String],
+) -> Result<CandidateSet> {
     let mut set = CandidateSet::base();
+    for var in inherited {
+        set.add(var, "inherited", Rank::Named);
+    }
     for name in opts.record.as_deref().into_iter().chain(tool) {
         set.add_catalog(name);
     }
@@ -536,15 +570,22 @@ fn touched_vars(run: &Run) -> BTreeSet<String> {
 }
 
 /// Variables whose account folder holds state after the exploration: a
-/// write under it, or a use of something that exists there (the folders
-/// start empty). A folder the tool only looked at holds nothing to isolate.
+/// write under it that outlived the run, or a use of something that
+/// exists there (the folders start empty). A folder the tool only looked
+/// at, or used for throwaway files, holds nothing to isolate.
 fn stateful_vars(run: &Run) -> BTreeSet<String> {
     let mut vars = BTreeSet::new();
     for step in &run.steps {
         for (path, info) in &step.obs.paths {
-            if let Location::Account { var, rest, .. } = run.layout.locate(path)
-                && (info.written() || (info.ok && !rest.as_os_str().is_empty()))
-            {
+            let Location::Account { var, rest, .. } = run.layout.locate(path) else {
+                continue;
+            };
+            let wrote = run.evidence.wrote(path, info.written());
+            let used = info.ok
+                && !rest.as_os_str().is_empty()
+                && !info.written()
+                && !run.evidence.throwaway(path);
+            if wrote || used {
                 vars.insert(var);
             }
         }
@@ -552,13 +593,14 @@ fn stateful_vars(run: &Run) -> BTreeSet<String> {
     vars
 }
 
-/// Variables whose account folder got state: a write under it.
+/// Variables whose account folder got state: a write under it that
+/// outlived the run.
 fn written_vars(run: &Run) -> BTreeSet<String> {
     let mut vars = BTreeSet::new();
     for step in &run.steps {
         for (path, info) in &step.obs.paths {
             if let Location::Account { var, .. } = run.layout.locate(path)
-                && info.written()
+                && run.evidence.wrote(path, info.written())
             {
                 vars.insert(var);
             }

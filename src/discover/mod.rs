@@ -1,6 +1,7 @@
 //! `swop discover`: trace a tool, classify what it touches, find and prove the
 //! smallest set of variables that keeps two accounts apart, and report.
 
+pub(crate) mod bisect;
 pub(crate) mod candidates;
 pub(crate) mod classify;
 pub(crate) mod cleanroom;
@@ -23,6 +24,7 @@ pub(crate) mod supervise;
 pub(crate) mod system;
 pub(crate) mod tracer;
 pub(crate) mod verdict;
+pub(crate) mod world;
 
 /// The OS a trace comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

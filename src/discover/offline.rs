@@ -155,6 +155,7 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
         escape_roots: Vec::new(),
         program_roots,
         work_dir: None,
+        evidence: None,
     };
     let mut counts = PathCounts::default();
     let (mut cut, mut relative) = (0u64, 0u64);
@@ -247,6 +248,7 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
             wsl: false,
             tracer: format!("{} trace from {name}", format_name(format)),
         },
+        world: None,
         commands: Vec::new(),
         minimal_env: minimal.clone(),
         files: Vec::new(),

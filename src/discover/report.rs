@@ -10,6 +10,7 @@ use super::classify::{Class, ClassifiedPath};
 use super::cleanroom::CleanRoomView;
 use super::runner::Concurrency;
 use super::verdict::Problem;
+use super::world::WorldKind;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TestedOn {
@@ -55,6 +56,7 @@ pub struct PathCounts {
     pub isolated: u64,
     pub leak: u64,
     pub global: u64,
+    pub project: u64,
     pub shared_input: u64,
     pub program: u64,
     pub system: u64,
@@ -66,6 +68,7 @@ impl PathCounts {
             Class::Isolated => &mut self.isolated,
             Class::Leak => &mut self.leak,
             Class::Global => &mut self.global,
+            Class::Project => &mut self.project,
             Class::SharedInput => &mut self.shared_input,
             Class::Program => &mut self.program,
             Class::System => &mut self.system,
@@ -88,6 +91,11 @@ pub struct Findings {
     pub tool_version: Option<String>,
     pub os: String,
     pub tested_on: TestedOn,
+    /// What the runs saw: the real file system through a copy-on-write
+    /// view, or empty stand-ins. None for a trace taken elsewhere, which
+    /// saw the world of the machine it was taken on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub world: Option<WorldKind>,
     pub commands: Vec<String>,
     pub minimal_env: Vec<String>,
     /// Those of `minimal_env` that name a file (`swop add --bind-file`).
@@ -168,7 +176,17 @@ impl Findings {
                 ))),
             prose(self.tool_version.as_deref().unwrap_or("unknown"))
         ));
-        md.push_str(&format!("- Tracer: {}\n\n", prose(&t.tracer)));
+        md.push_str(&format!("- Tracer: {}\n", prose(&t.tracer)));
+        if let Some(world) = self.world {
+            md.push_str(&format!(
+                "- World: {}\n",
+                match world {
+                    WorldKind::CopyOnWrite => "your real files, through a copy-on-write view (nothing written reached them)",
+                    WorldKind::StandIn => "empty stand-ins for your home and its folders (see Limitations)",
+                }
+            ));
+        }
+        md.push('\n');
 
         md.push_str("## Runbook\n\n");
         let runbook: Vec<String> = self.runbook.iter().map(|l| private(l)).collect();
@@ -237,11 +255,11 @@ impl Findings {
         } else {
             md.push_str(&format!(
                 "Accounts A and B ran every step at the same time with the minimal set. \
-                 A changed {} paths, all under its own folders; B changed {}; the shared stand-ins {}.\n\n",
+                 A changed {} paths, all under its own folders; B changed {}; outside their folders they {}.\n\n",
                 c.a_wrote.len(),
                 c.b_wrote.len(),
                 if c.shared_changed.is_empty() {
-                    "were not touched".to_string()
+                    "changed nothing".to_string()
                 } else {
                     format!(
                         "changed: {}",

@@ -1,9 +1,10 @@
 //! Running a discovery's steps: traced as account A with a set of bindings,
 //! untraced as accounts A and B at the same time, and the tool's `--version`.
-//! Every run starts from the clean room and every step is supervised (time
-//! limit, stop signals, daemons stopped afterwards).
+//! Every run starts from the clean room, sees the world of [`World`] (each
+//! account a copy-on-write view of its own, fresh for each run), and every
+//! step is supervised (time limit, stop signals, daemons stopped afterwards).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -13,16 +14,18 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::candidates::CandidateSet;
+use super::candidates::{CandidateSet, Kind};
 use super::classify::{Class, Classifier};
 use super::cleanroom::CleanRoom;
 use super::method::{Step, real_home};
-use super::sandbox::ReadOnlyHome;
 use super::scratch::{Location, RunLayout, Scratch};
 use super::snapshot::Snapshot;
 use super::supervise::{self, Ended, Limits, StepProcesses};
-use super::tracer::{Observation, Output, StepRun, StepTracer};
+use super::tracer::{Observation, Output, PathInfo, StepRun, StepTracer};
+use super::world::{Confinement, Evidence, View, World, WorldKind};
 use crate::error::{Error, Result};
+use crate::sys::cow::Change;
+use crate::trace::Op;
 
 /// The time limit of a step nobody watches (no terminal, or the two-account
 /// run), unless `--timeout` says otherwise.
@@ -47,15 +50,30 @@ pub struct Run {
     pub layout: RunLayout,
     /// In order; a step that hit its time limit ends the run.
     pub steps: Vec<StepResult>,
-    /// Evidence that the accounts meet, in `$VAR/path` form.
+    /// Evidence that the accounts meet, in `$VAR/path` form: state both
+    /// would write, or state one would read where the other keeps it.
     pub leaks: Vec<String>,
-    /// Writes outside the scratch tree into the user's own places.
+    /// Writes the world refused: into the user's own places (the stand-in
+    /// world keeps them read-only) or past the copy-on-write view.
     pub escapes: Vec<String>,
+    /// What the run left behind, against which its writes are judged.
+    pub evidence: Evidence,
     /// Steps whose end differs from the exploration's.
     pub changed_exits: Vec<String>,
 }
 
 impl Run {
+    /// What the run left in temp folders, by name: the names another run
+    /// must also choose for a temp file to be state.
+    pub fn temp_names(&self) -> HashSet<PathBuf> {
+        let paths = self
+            .steps
+            .iter()
+            .flat_map(|s| s.obs.paths.iter())
+            .map(|(path, info)| (&**path, info.written()));
+        self.evidence.temp_names(paths)
+    }
+
     pub fn passed(&self) -> bool {
         self.leaks.is_empty() && self.escapes.is_empty() && self.changed_exits.is_empty()
     }
@@ -81,7 +99,8 @@ pub struct Concurrency {
     /// Paths each account changed, in `$VAR/path` form.
     pub a_wrote: Vec<String>,
     pub b_wrote: Vec<String>,
-    /// Paths changed in the shared stand-ins: must be empty.
+    /// State changed outside both accounts' folders (in the shared
+    /// stand-ins, or anywhere in either account's view): must be empty.
     pub shared_changed: Vec<String>,
     pub a_exits: Vec<String>,
     pub b_exits: Vec<String>,
@@ -115,8 +134,8 @@ pub struct Runner<'a> {
     pub timeout: Option<Duration>,
     /// Whether a person is at a terminal to answer the tool.
     pub attended: bool,
-    /// The user's own files, read-only while the tool runs; `Err` says why not.
-    pub sandbox: std::result::Result<ReadOnlyHome, String>,
+    /// What the runs see.
+    pub world: World,
 }
 
 impl Runner<'_> {
@@ -159,8 +178,14 @@ impl Runner<'_> {
         against: Option<&Run>,
     ) -> Result<Run> {
         supervise::check_stop()?;
-        let layout = self.scratch.new_run(label, set.all())?;
+        let layout = self.new_layout(label, set)?;
         let env = layout.env_for("A", set.all(), bound);
+        let view = self.world.view(&layout.world_dir("A"))?;
+        let confinement = Confinement {
+            view: &view,
+            holes: vec![layout.account_dir("A"), layout.traces()],
+            cwd: self.cwd.clone(),
+        };
         let mut steps = Vec::new();
         for (i, step) in self.steps.iter().enumerate() {
             let Some(cmd) = self.command(step, set, &env) else {
@@ -174,7 +199,7 @@ impl Runner<'_> {
                 watch: &layout.dir,
                 marker: &marker,
                 limits: self.traced_limits(),
-                sandbox: self.sandbox.as_ref().ok(),
+                confinement: &confinement,
             };
             let (mut ended, mut obs) = self.tracer.trace(cmd, &trace, &run)?;
             // Ctrl-C at the terminal reached the tool (on macOS it has the
@@ -195,6 +220,8 @@ impl Runner<'_> {
                 break;
             }
         }
+        let reference = against.map(Run::temp_names);
+        let evidence = self.evidence(set, &layout, "A", &view, &mut steps, reference);
         let mut run = Run {
             label: label.to_string(),
             bound: bound.clone(),
@@ -202,36 +229,138 @@ impl Runner<'_> {
             steps,
             leaks: Vec::new(),
             escapes: Vec::new(),
+            evidence,
             changed_exits: Vec::new(),
         };
         self.judge(&mut run, set);
         if let Some(explore) = against {
+            run.leaks.extend(state_read_where_shared(
+                explore,
+                &run,
+                &self.classifier(&run, set),
+            ));
             run.changed_exits = changed_exits(explore, &run);
         }
         Ok(run)
     }
 
-    /// Find the run's leaks (in the shared stand-ins) and escapes (into the
-    /// user's own places).
-    fn judge(&self, run: &mut Run, set: &CandidateSet) {
-        let classifier = Classifier {
+    /// A fresh run folder; in the copy-on-write world unbound HOME, XDG and
+    /// TMPDIR keep the caller's values (the real places, seen through the
+    /// view), in the stand-in world they point at shared stand-ins.
+    fn new_layout(&mut self, label: &str, set: &CandidateSet) -> Result<RunLayout> {
+        let unbound = (self.world.kind() == WorldKind::CopyOnWrite).then(|| {
+            set.all()
+                .iter()
+                .filter(|c| c.kind != Kind::Tool)
+                .filter_map(|c| Some((c.var.clone(), self.room.value(&c.var)?.to_os_string())))
+                .collect()
+        });
+        self.scratch.new_run(label, set.all(), unbound)
+    }
+
+    /// What a run of `account` left behind: its view's changes, and the
+    /// traced writes that did not outlive it. Changes no tracer saw are
+    /// added to the last step's observation, so that they are judged and
+    /// shown like the others.
+    fn evidence(
+        &self,
+        set: &CandidateSet,
+        layout: &RunLayout,
+        account: &str,
+        view: &View,
+        steps: &mut [StepResult],
+        reference: Option<HashSet<PathBuf>>,
+    ) -> Evidence {
+        let mut evidence = Evidence {
+            changes: view.changes(),
+            covered: self.world.covered(),
+            holes: vec![layout.account_dir(account), layout.traces()],
+            gone: Default::default(),
+            temp: self.temp_folders(layout),
+            mine: self.room.escape_roots(set, self.scratch.root()),
+            reference,
+        };
+        for step in steps.iter() {
+            for (path, info) in &step.obs.paths {
+                let made = [Op::Create, Op::Mkdir, Op::RenameTo]
+                    .iter()
+                    .any(|op| info.ops.contains(*op));
+                if made && !evidence.in_view(path) && std::fs::symlink_metadata(&**path).is_err() {
+                    evidence.gone.insert(path.to_path_buf());
+                }
+            }
+        }
+        if let Some(last) = steps.last_mut() {
+            for (path, change) in &evidence.changes {
+                let seen = last.obs.info(path).is_some();
+                if !seen {
+                    let op = match change {
+                        Change::Created => Op::Create,
+                        Change::Modified => Op::Write,
+                        Change::Removed => Op::Delete,
+                    };
+                    last.obs.paths.insert(
+                        path.clone().into(),
+                        PathInfo {
+                            ops: std::iter::once(op).collect(),
+                            ok: true,
+                            ..PathInfo::default()
+                        },
+                    );
+                }
+            }
+        }
+        evidence
+    }
+
+    /// The folders where a randomly named file is a throwaway: the system's
+    /// temp folders, the caller's TMPDIR, and the TMPDIR folders of the run.
+    fn temp_folders(&self, layout: &RunLayout) -> Vec<PathBuf> {
+        let mut temp: Vec<PathBuf> = ["/tmp", "/var/tmp", "/dev/shm"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        temp.extend(self.room.value("TMPDIR").map(PathBuf::from));
+        temp.extend(layout.shared.get("TMPDIR").cloned());
+        temp.extend(
+            layout
+                .accounts
+                .values()
+                .filter_map(|vars| vars.get("TMPDIR").cloned()),
+        );
+        temp
+    }
+
+    fn classifier<'r>(&self, run: &'r Run, set: &CandidateSet) -> Classifier<'r> {
+        Classifier {
             layout: Some(&run.layout),
             real_home: real_home(),
             escape_roots: self.room.escape_roots(set, self.scratch.root()),
             program_roots: Vec::new(),
             work_dir: Some(self.cwd.clone()),
-        };
+            evidence: Some(&run.evidence),
+        }
+    }
+
+    /// Find the run's leaks (state written where both accounts would write
+    /// it, or used in a shared stand-in) and escapes (writes the world
+    /// refused).
+    fn judge(&self, run: &mut Run, set: &CandidateSet) {
+        let classifier = self.classifier(run, set);
         let mut leaks = BTreeSet::new();
         let mut escapes = BTreeSet::new();
         for step in &run.steps {
             for (path, info) in &step.obs.paths {
                 if classifier.escaped(path, info) {
                     escapes.insert(classifier.classify(path, info).path);
-                } else if matches!(run.layout.locate(path), Location::Shared { .. }) {
-                    let c = classifier.classify(path, info);
-                    if c.class == Class::Leak {
-                        leaks.insert(c.path);
-                    }
+                    continue;
+                }
+                if matches!(run.layout.locate(path), Location::Account { .. }) {
+                    continue;
+                }
+                let class = classifier.class_of(path, info);
+                if matches!(class, Class::Leak | Class::Global) {
+                    leaks.insert(classifier.classify(path, info).path);
                 }
             }
         }
@@ -239,8 +368,9 @@ impl Runner<'_> {
         run.escapes = escapes.into_iter().collect();
     }
 
-    /// Run A and B at once, untraced and unattended, and compare their trees
-    /// before and after and their ends with `explore`'s.
+    /// Run A and B at once, untraced and unattended, each in a view of its
+    /// own, and compare their trees before and after, what each changed
+    /// outside its folders, and their ends with `explore`'s.
     pub fn concurrent(
         &mut self,
         set: &CandidateSet,
@@ -248,22 +378,32 @@ impl Runner<'_> {
         explore: &Run,
     ) -> Result<Concurrency> {
         supervise::check_stop()?;
-        let layout = self.scratch.new_run("concurrent", set.all())?;
+        let layout = self.new_layout("concurrent", set)?;
         let roots = [
-            layout.dir.join("A"),
-            layout.dir.join("B"),
+            layout.account_dir("A"),
+            layout.account_dir("B"),
             layout.dir.join("shared"),
         ];
         let root_refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
         let before = Snapshot::take(&root_refs);
         let mut accounts = Vec::new();
+        let mut views = Vec::new();
         for account in ["A", "B"] {
+            views.push(self.world.view(&layout.world_dir(account))?);
+        }
+        for (account, view) in ["A", "B"].iter().zip(&views) {
             let env = layout.env_for(account, set.all(), bound);
+            let confinement = Confinement {
+                view,
+                holes: vec![layout.account_dir(account)],
+                cwd: self.cwd.clone(),
+            };
             let mut cmds = Vec::new();
             for (i, step) in self.steps.iter().enumerate() {
-                let Some(cmd) = self.command(step, set, &env) else {
+                let Some(mut cmd) = self.command(step, set, &env) else {
                     continue;
                 };
+                confinement.apply(&mut cmd)?;
                 let traced = explore.steps.get(i).map(|s| s.ended.duration);
                 let timeout = self.timeout.unwrap_or_else(|| {
                     traced.map_or(UNATTENDED_TIMEOUT, |d| (d * 4).max(UNATTENDED_TIMEOUT))
@@ -272,11 +412,10 @@ impl Runner<'_> {
             }
             accounts.push(cmds);
         }
-        let sandbox = self.sandbox.as_ref().ok();
         let results: Vec<Result<Vec<Unattended>>> = std::thread::scope(|s| {
             let handles: Vec<_> = accounts
                 .into_iter()
-                .map(|cmds| s.spawn(move || run_unattended(cmds, sandbox)))
+                .map(|cmds| s.spawn(move || run_unattended(cmds)))
                 .collect();
             handles
                 .into_iter()
@@ -308,6 +447,29 @@ impl Runner<'_> {
                 _ => {}
             }
         }
+        let mut runs: Vec<Run> = ["A", "B"]
+            .iter()
+            .zip(&views)
+            .map(|(account, view)| self.untraced_run(set, &layout, account, view))
+            .collect();
+        // A temp file is state only if both accounts chose its name.
+        let names: Vec<HashSet<PathBuf>> = runs.iter().map(Run::temp_names).collect();
+        runs[0].evidence.reference = Some(names[1].clone());
+        runs[1].evidence.reference = Some(names[0].clone());
+        for run in &runs {
+            let classifier = self.classifier(run, set);
+            c.shared_changed.extend(
+                run.steps[0]
+                    .obs
+                    .paths
+                    .iter()
+                    .map(|(path, info)| classifier.classify(path, info))
+                    .filter(|c| matches!(c.class, Class::Leak | Class::Global))
+                    .map(|c| c.path),
+            );
+        }
+        c.shared_changed.sort();
+        c.shared_changed.dedup();
         for (account, steps) in ["A", "B"].iter().zip(&ends) {
             let exits: Vec<String> = steps.iter().map(|(e, _)| describe_end(e)).collect();
             for (i, (ended, output)) in steps.iter().enumerate() {
@@ -336,19 +498,53 @@ impl Runner<'_> {
         Ok(c)
     }
 
+    /// One account of the two-account run as a run of one step: what its
+    /// view changed, for judging like a traced run.
+    fn untraced_run(
+        &self,
+        set: &CandidateSet,
+        layout: &RunLayout,
+        account: &str,
+        view: &View,
+    ) -> Run {
+        let mut steps = vec![StepResult {
+            ended: Ended::default(),
+            obs: Observation::default(),
+        }];
+        let evidence = self.evidence(set, layout, account, view, &mut steps, None);
+        Run {
+            label: format!("concurrent-{account}"),
+            bound: BTreeSet::new(),
+            layout: layout.clone(),
+            steps,
+            leaks: Vec::new(),
+            escapes: Vec::new(),
+            evidence,
+            changed_exits: Vec::new(),
+        }
+    }
+
     /// `PROGRAM --version` in the clean room with every candidate bound to a
-    /// fresh folder, so that nothing is written anywhere that matters.
+    /// fresh folder, in a view of its own, so that nothing is written
+    /// anywhere that matters.
     pub fn version(&mut self, set: &CandidateSet, program: &Path) -> Option<String> {
-        let layout = self.scratch.new_run("version", set.all()).ok()?;
+        let layout = self.new_layout("version", set).ok()?;
         let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
         let env = layout.env_for("A", set.all(), &all);
         let step = Step {
             argv: vec![program.as_os_str().to_owned(), "--version".into()],
             shown: String::new(),
         };
-        let cmd = self.command(&step, set, &env)?;
-        let sandbox = self.sandbox.as_ref().ok();
-        let (ended, output) = run_unattended(vec![(cmd, Duration::from_secs(5))], sandbox)
+        let mut cmd = self.command(&step, set, &env)?;
+        let view = self.world.view(&layout.world_dir("A")).ok()?;
+        Confinement {
+            view: &view,
+            holes: vec![layout.account_dir("A")],
+            cwd: self.cwd.clone(),
+        }
+        .apply(&mut cmd)
+        .ok()?;
+        let (ended, output) = run_unattended(vec![(cmd, Duration::from_secs(5))])
             .ok()?
             .pop()?;
         if ended.timed_out || ended.exit.code != Some(0) {
@@ -358,6 +554,45 @@ impl Runner<'_> {
         let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
         Some(crate::redact::redact_text(line))
     }
+}
+
+/// State the run read in the real place of a variable it left unbound,
+/// where the exploration kept that state inside the variable's folder: the
+/// exploration wrote `$KAGGLE_CONFIG_DIR/kaggle.json`, and without the
+/// variable the tool read `~/.kaggle/kaggle.json`, which every account
+/// would read. Only variables whose real place is known are checked.
+fn state_read_where_shared(explore: &Run, run: &Run, classifier: &Classifier) -> Vec<String> {
+    let Some(home) = real_home() else {
+        return Vec::new();
+    };
+    let mut shared_places: Vec<PathBuf> = Vec::new();
+    for step in &explore.steps {
+        for (path, info) in &step.obs.paths {
+            let Location::Account { var, rest, .. } = explore.layout.locate(path) else {
+                continue;
+            };
+            let folder_var = !explore.layout.files.contains_key(&var);
+            if rest.as_os_str().is_empty()
+                || !folder_var
+                || run.bound.contains(&var)
+                || !explore.evidence.wrote(path, info.written())
+            {
+                continue;
+            }
+            if let Some(default) = super::classify::default_location(&var) {
+                shared_places.push(home.join(default).join(rest));
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for step in &run.steps {
+        for (path, info) in &step.obs.paths {
+            if info.ok && !info.written() && shared_places.iter().any(|p| p.as_path() == &**path) {
+                out.insert(format!("{} (read)", classifier.classify(path, info).path));
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Whether each step of `run` ended as in `explore`.
@@ -384,15 +619,9 @@ type Unattended = (Ended, Vec<u8>);
 /// Run commands one after the other with no terminal (stdin from /dev/null,
 /// a session of their own), output kept only in part; stop at the first that
 /// hits its time limit.
-fn run_unattended(
-    cmds: Vec<(Command, Duration)>,
-    sandbox: Option<&ReadOnlyHome>,
-) -> Result<Vec<Unattended>> {
+fn run_unattended(cmds: Vec<(Command, Duration)>) -> Result<Vec<Unattended>> {
     let mut out = Vec::new();
     for (mut cmd, timeout) in cmds {
-        if let Some(sandbox) = sandbox {
-            sandbox.apply(&mut cmd);
-        }
         let marker = supervise::new_marker();
         cmd.env(supervise::MARKER_VAR, &marker).stdin(Stdio::null());
         // SAFETY: setsid is async-signal-safe.

@@ -1,8 +1,10 @@
 //! The scratch area: a 0700 folder under the temp dir holding, for every run,
-//! account folders A and B and the shared stand-ins, one per candidate variable.
-//! The user's real home is never written: an unbound HOME or XDG variable points
-//! at its shared stand-in, which plays the part of the real folder both accounts
-//! would share.
+//! account folders A and B (one per candidate variable), the raw traces, and
+//! the upper layers of each account's copy-on-write view. In the stand-in
+//! world it also holds the shared stand-ins: an unbound HOME or XDG variable
+//! points at its stand-in, which plays the part of the real folder both
+//! accounts would share. In the copy-on-write world an unbound variable
+//! keeps the value the caller had: the real place, seen through the view.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
@@ -48,14 +50,24 @@ impl Scratch {
         self.keep
     }
 
-    /// A fresh folder for one run, with `A`, `B` and `shared` trees for every candidate.
-    pub fn new_run(&mut self, label: &str, candidates: &[Candidate]) -> Result<RunLayout> {
+    /// A fresh folder for one run, with `A` and `B` trees for every
+    /// candidate, and `shared` stand-ins unless `unbound` gives the values
+    /// that unbound variables keep (the copy-on-write world).
+    pub fn new_run(
+        &mut self,
+        label: &str,
+        candidates: &[Candidate],
+        unbound: Option<BTreeMap<String, OsString>>,
+    ) -> Result<RunLayout> {
         self.runs += 1;
         let dir = self.root.join(format!("{:02}-{label}", self.runs));
         let mk = |p: &Path| util::create_private_dir_all(p).map_err(at_path("cannot create", p));
         mk(&dir)?;
+        mk(&dir.join("traces"))?;
+        let stand_ins = unbound.is_none();
         let mut layout = RunLayout {
             dir: dir.clone(),
+            unbound: unbound.unwrap_or_default(),
             accounts: BTreeMap::new(),
             shared: BTreeMap::new(),
             files: candidates
@@ -73,7 +85,7 @@ impl Scratch {
             }
             layout.accounts.insert(account.to_string(), folders);
         }
-        for c in candidates {
+        for c in candidates.iter().filter(|_| stand_ins) {
             let p = dir.join("shared").join(&c.var);
             mk(&p)?;
             layout.shared.insert(c.var.clone(), p);
@@ -107,7 +119,7 @@ fn sweep_abandoned(base: &Path) {
         let path = entry.path();
         let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == uid);
         if ours && !util::pid_alive(pid) && !path.join(KEPT).exists() {
-            let _ = fs::remove_dir_all(&path);
+            let _ = super::world::remove_dir(&path);
         }
     }
 }
@@ -121,7 +133,7 @@ impl Drop for Scratch {
                 self.root.display()
             );
         } else {
-            let _ = fs::remove_dir_all(&self.root);
+            let _ = super::world::remove_dir(&self.root);
         }
     }
 }
@@ -132,8 +144,11 @@ pub struct RunLayout {
     pub dir: PathBuf,
     /// Account label ("A", "B") -> variable -> folder.
     pub accounts: BTreeMap<String, BTreeMap<String, PathBuf>>,
-    /// Variable -> shared stand-in.
+    /// Variable -> shared stand-in (the stand-in world only).
     pub shared: BTreeMap<String, PathBuf>,
+    /// Variable -> the value it keeps when unbound (the copy-on-write
+    /// world: the caller's own, the real place).
+    pub unbound: BTreeMap<String, OsString>,
     /// File variables -> the name of their file inside their folder.
     pub files: BTreeMap<String, String>,
 }
@@ -141,9 +156,9 @@ pub struct RunLayout {
 impl RunLayout {
     /// The environment changes for one account with `bound` bound: bound variables
     /// point into the account (a file variable at a file not yet made in a
-    /// folder of its own), unbound HOME/TMPDIR/XDG at the shared stand-ins,
-    /// unbound tool variables are unset (the tool falls back to its default,
-    /// which lies under HOME or XDG).
+    /// folder of its own), unbound HOME/TMPDIR/XDG at the shared stand-ins
+    /// or their real places, unbound tool variables are unset (the tool
+    /// falls back to its default, which lies under HOME or XDG).
     pub fn env_for(
         &self,
         account: &str,
@@ -164,7 +179,10 @@ impl RunLayout {
                 } else if c.kind == Kind::Tool {
                     None
                 } else {
-                    self.shared.get(&c.var).map(|p| p.clone().into_os_string())
+                    self.shared
+                        .get(&c.var)
+                        .map(|p| p.clone().into_os_string())
+                        .or_else(|| self.unbound.get(&c.var).cloned())
                 };
                 (c.var.clone(), value)
             })
@@ -172,7 +190,22 @@ impl RunLayout {
     }
 
     pub fn trace_path(&self, account: &str, step: usize) -> PathBuf {
-        self.dir.join(format!("trace-{account}-{step}.strace"))
+        self.traces().join(format!("trace-{account}-{step}.strace"))
+    }
+
+    /// The folder of the raw traces, real and writable in every view.
+    pub fn traces(&self) -> PathBuf {
+        self.dir.join("traces")
+    }
+
+    /// An account's own folders, real and writable in its view.
+    pub fn account_dir(&self, account: &str) -> PathBuf {
+        self.dir.join(account)
+    }
+
+    /// Where an account's copy-on-write layers go.
+    pub fn world_dir(&self, account: &str) -> PathBuf {
+        self.dir.join(format!("world-{account}"))
     }
 
     /// Where a path lies relative to this run's folders.

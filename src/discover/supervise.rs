@@ -103,7 +103,7 @@ pub struct Limits {
 }
 
 /// How a step ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ended {
     pub exit: Exit,
     /// Stopped at the time limit.

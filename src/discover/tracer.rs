@@ -12,8 +12,8 @@ use std::process::{Command, ExitStatus, Stdio};
 
 use serde::Serialize;
 
-use super::sandbox::ReadOnlyHome;
 use super::supervise::{self, Ended, Limits, StepProcesses};
+use super::world::Confinement;
 use crate::error::{Error, Result, at_path};
 use crate::trace::{self, Op, OpSet, ParseStats};
 
@@ -139,6 +139,10 @@ impl Strace {
 }
 
 impl StepTracer for Strace {
+    fn runs_in_view(&self) -> bool {
+        true
+    }
+
     fn describe(&self) -> String {
         format!(
             "{} (-f{} -y -e {TRACED})",
@@ -164,9 +168,7 @@ impl StepTracer for Strace {
             .args(tool.get_args());
         copy_env_and_dir(&tool, &mut cmd);
         cmd.env(supervise::MARKER_VAR, step.marker);
-        if let Some(sandbox) = step.sandbox {
-            sandbox.apply(&mut cmd);
-        }
+        step.confinement.apply(&mut cmd)?;
         let cwd = working_dir(&tool);
         let ended = run_foreground(
             cmd,
@@ -205,10 +207,16 @@ pub trait StepTracer {
     /// Run `tool` (its program, arguments, environment and folder are set)
     /// traced, writing the raw trace to `trace`, and read back what it touched.
     fn trace(&self, tool: Command, trace: &Path, step: &StepRun) -> Result<(Ended, Observation)>;
+
+    /// Whether its steps can run in a copy-on-write view of the file system
+    /// (Linux namespaces); else the runs get the stand-in world.
+    fn runs_in_view(&self) -> bool {
+        false
+    }
 }
 
 /// How one traced step is run.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct StepRun<'a> {
     pub output: Output,
     /// The run's scratch folder, for tracers that need before/after snapshots
@@ -217,12 +225,12 @@ pub struct StepRun<'a> {
     /// The value of [`supervise::MARKER_VAR`] for this step's processes.
     pub marker: &'a str,
     pub limits: Limits,
-    /// The user's own files made read-only for the step, where that works.
-    pub sandbox: Option<&'a ReadOnlyHome>,
+    /// The account's view of the world, with its holes.
+    pub confinement: &'a Confinement<'a>,
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Exit {
     pub code: Option<i32>,
     pub signal: Option<i32>,
@@ -353,6 +361,8 @@ pub struct PathInfo {
     /// The tracer printed only part of the path (the path holds `…` where the
     /// rest was): where it leads is unknown.
     pub truncated: bool,
+    /// A write was refused because the file system is read-only (`EROFS`).
+    pub read_only: bool,
 }
 
 impl PathInfo {
@@ -365,6 +375,7 @@ impl PathInfo {
         self.ops.extend(other.ops);
         self.ok |= other.ok;
         self.truncated |= other.truncated;
+        self.read_only |= other.read_only;
     }
 }
 
@@ -400,12 +411,20 @@ impl Observation {
         let info = self.paths.entry(event.path.into()).or_default();
         info.ops.insert(op);
         info.ok |= event.result.is_ok();
+        info.read_only |= op.is_write() && matches!(&event.result, Err(e) if e == "EROFS");
     }
 
     /// Paths reached through symbolic links, at their real target too: a
     /// write through a link the tool made (into the real home, say) counts
     /// where it landed. Written paths and paths under `within` (the run's
     /// scratch folder) are looked at, while the links still exist.
+    ///
+    /// The folders on the way are always resolved. The last part is followed
+    /// only by the operations that open it (read, write, create, exec) and
+    /// only they land at the link's target; making a link at a path
+    /// ([`Op::Link`]), removing, renaming or a look at it stay at the path
+    /// itself. So `symlink(<codex binary>, $CODEX_HOME/tmp/apply_patch)`
+    /// makes the link and does nothing to the binary.
     pub fn add_link_targets(&mut self, within: &Path) {
         let mut parents: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
         let mut targets = Vec::new();
@@ -422,17 +441,28 @@ impl Observation {
             let Some(real_parent) = real_parent else {
                 continue;
             };
-            let mut target = real_parent.join(name);
-            // Opening a link follows it; removing or renaming one does not.
-            let follows = info
-                .ops
-                .iter()
-                .any(|op| matches!(op, Op::Read | Op::Write | Op::Create | Op::Exec));
-            if follows && let Ok(real) = fs::canonicalize(&target) {
-                target = real;
-            }
-            if target.as_path() != &**path {
-                targets.push((target, *info));
+            let itself = real_parent.join(name);
+            let opens = |op: &Op| matches!(op, Op::Read | Op::Write | Op::Create | Op::Exec);
+            let followed: OpSet = info.ops.iter().filter(opens).collect();
+            let kept: OpSet = info.ops.iter().filter(|op| !opens(op)).collect();
+            let target = if followed.is_empty() {
+                None
+            } else {
+                Some(fs::canonicalize(&itself).unwrap_or_else(|_| itself.clone()))
+            };
+            let mut land = |at: PathBuf, ops: OpSet| {
+                if !ops.is_empty() && at.as_path() != &**path {
+                    targets.push((at, PathInfo { ops, ..*info }));
+                }
+            };
+            match target {
+                // Followed to where it already is: the path's own name holds all.
+                Some(target) if target == itself => land(itself, info.ops),
+                Some(target) => {
+                    land(target, followed);
+                    land(itself, kept);
+                }
+                None => land(itself, kept),
             }
         }
         for (target, info) in targets {

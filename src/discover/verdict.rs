@@ -26,8 +26,16 @@ pub enum Problem {
     /// Even with every candidate bound, the steps no longer end as they did:
     /// something outside the candidate folders remembers the first run.
     NotRepeatable { ended: Vec<String> },
-    /// The tool wrote outside the scratch folders into the user's own places.
+    /// The tool wrote outside the scratch folders into the user's own
+    /// places, and the world refused it.
     Escaped { paths: Vec<String> },
+    /// With every candidate bound, the tool still wrote state outside all
+    /// of them: both accounts would write it.
+    SharedWrite {
+        paths: Vec<String>,
+        /// `path: VAR`, the variable known to move a path, where one is.
+        movers: Vec<String>,
+    },
     /// A step talks to a person, so two accounts cannot run it at once unattended.
     Interactive { step: usize, command: String },
     /// No run with the final set passed.
@@ -90,6 +98,30 @@ impl Problem {
                     .map(|p| code(p))
                     .collect::<Vec<_>>()
                     .join(", ")
+            ),
+            Problem::SharedWrite { paths, movers } => format!(
+                "The accounts are not isolated: with every candidate bound, the tool still wrote {}, outside every folder a variable gave it, \
+                 so both accounts would write the same file. {}",
+                paths
+                    .iter()
+                    .take(6)
+                    .map(|p| code(p))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if movers.is_empty() {
+                    "No variable among the candidates moves it: if the tool has one, add it with --candidate VAR; \
+                     if it has none (ssh reads the home from the password database), the tool cannot run as two accounts side by side"
+                        .to_string()
+                } else {
+                    format!(
+                        "A variable that moves it: {}; add it with --candidate VAR.",
+                        movers
+                            .iter()
+                            .map(|m| code(m))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
             ),
             Problem::Interactive { step, command } => format!(
                 "The two-account run was not run: step {step} ({}) talks to the terminal, and two accounts cannot answer one unattended. \

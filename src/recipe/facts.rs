@@ -56,9 +56,13 @@ pub fn is_catalog_override(var: &str) -> bool {
 }
 
 /// Whether `var` carries credentials or redirects the state of `tool`,
-/// according to the catalog: a profile of the tool must not inherit it.
+/// according to the catalog: a profile of the tool must not inherit it. The
+/// tool is found by its name or by its program's (a recipe recorded as `hf`
+/// is huggingface's).
 pub fn inherited_danger(tool: &str, var: &str) -> bool {
-    entry(tool).is_some_and(|k| inherited_of(k).any(|p| matches(p, var)))
+    entry(tool)
+        .or_else(|| known(tool))
+        .is_some_and(|k| inherited_of(k).any(|p| matches(p, var)))
 }
 
 /// The catalog entry for a program name or path (`/usr/bin/gh`, `codex-x86_64...`).
@@ -139,6 +143,9 @@ mod tests {
         assert!(inherited_danger("terraform", "TF_TOKEN_app_terraform_io"));
         assert!(inherited_danger("cargo", "CARGO_REGISTRIES_MINE_TOKEN"));
         assert!(!inherited_danger("aws", "GH_TOKEN"));
+        // A recipe recorded under the program's name: huggingface's `hf`.
+        assert!(inherited_danger("hf", "HF_TOKEN"));
+        assert!(!inherited_danger("hf", "GH_TOKEN"));
         assert!(!inherited_danger("aws", "AWS_REGION"));
         assert!(is_catalog_override("TF_TOKEN_example_com"));
         assert!(is_catalog_override("CODEX_HOME"));

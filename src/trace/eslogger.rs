@@ -19,7 +19,8 @@
 //!   (2), `O_TRUNC` (0x400) or `O_APPEND` (8) a write; else a read.
 //! - `create`: `destination_type` 0 is `destination.existing_file.path`, 1 is
 //!   `destination.new_path.dir.path` + `/` + `filename`. A directory (mode
-//!   with `S_IFDIR`) is a mkdir, anything else a create.
+//!   with `S_IFDIR`) is a mkdir, a symbolic link (`S_IFLNK`) a link, anything
+//!   else a create.
 //! - `rename`: `source.path` is the rename-from, the destination (same two
 //!   shapes) the rename-to.
 //! - `unlink`, `write`: their `target.path`; `close` with `modified: true` is a
@@ -29,10 +30,11 @@
 //! - `fork`, `exit`: no event, they maintain the process tree.
 //! - Also understood when asked for: `truncate`, `setmode`, `setowner`,
 //!   `setflags`, `setextattr`, `deleteextattr`, `setattrlist`, `setacl`,
-//!   `utimes` (writes), `link`, `clone`, `copyfile` (creates of the new name),
-//!   `exchangedata` (writes of both), `stat`, `access`, `getattrlist`,
-//!   `getextattr`, `listextattr`, `readlink`, `lookup`, `fsgetpath`, `chdir`
-//!   (stats), `readdir` (read). Other kinds are skipped.
+//!   `utimes` (writes), `link` (a link of the new name), `clone`, `copyfile`
+//!   (creates of the new name), `exchangedata` (writes of both), `stat`,
+//!   `access`, `getattrlist`, `getextattr`, `listextattr`, `readlink`,
+//!   `lookup`, `fsgetpath`, `chdir` (stats), `readdir` (read). Other kinds
+//!   are skipped.
 //!
 //! `path_truncated: true` paths are kept as given; bytes that are not UTF-8
 //! become U+FFFD. `comm` is the process's executable path.
@@ -60,6 +62,17 @@ const O_CREAT: u64 = 0x200;
 const O_TRUNC: u64 = 0x400;
 const S_IFMT: u64 = 0o170_000;
 const S_IFDIR: u64 = 0o040_000;
+const S_IFLNK: u64 = 0o120_000;
+
+/// What making an object of `mode` did to its path: a folder is a mkdir, a
+/// symbolic link a link (its target is not touched), anything else a create.
+fn made(mode: Option<u64>) -> Op {
+    match mode.map(|mode| mode & S_IFMT) {
+        Some(S_IFDIR) => Op::Mkdir,
+        Some(S_IFLNK) => Op::Link,
+        _ => Op::Create,
+    }
+}
 
 /// Whether `line` is an eslogger JSON event.
 pub fn looks_like(line: &str) -> bool {
@@ -479,20 +492,15 @@ fn join(dir: &Named, name: &str) -> Named {
 }
 
 impl Destination {
-    /// The destination path and whether it is a directory.
-    fn resolve(self, destination_type: Option<i64>) -> Option<(Named, bool)> {
+    /// The destination path and the mode of what is (or is made) there.
+    fn resolve(self, destination_type: Option<i64>) -> Option<(Named, Option<u64>)> {
         let existing = |file: File| {
-            let is_dir = file
-                .stat
-                .as_ref()
-                .and_then(|stat| stat.st_mode)
-                .is_some_and(|mode| mode & S_IFMT == S_IFDIR);
-            Some((path_of(Some(file))?, is_dir))
+            let mode = file.stat.as_ref().and_then(|stat| stat.st_mode);
+            Some((path_of(Some(file))?, mode))
         };
         let new_path = |new: NewPath| {
             let dir = path_of(new.dir)?;
-            let is_dir = new.mode.is_some_and(|mode| mode & S_IFMT == S_IFDIR);
-            Some((join(&dir, new.filename.as_deref().unwrap_or("")), is_dir))
+            Some((join(&dir, new.filename.as_deref().unwrap_or("")), new.mode))
         };
         match destination_type {
             Some(0) => existing(self.existing_file?),
@@ -536,15 +544,11 @@ impl Event {
             one("open", op, path_of(open.file));
         }
         if let Some(create) = self.create
-            && let Some((path, is_dir)) = create
+            && let Some((path, mode)) = create
                 .destination
                 .and_then(|d| d.resolve(create.destination_type))
         {
-            one(
-                "create",
-                if is_dir { Op::Mkdir } else { Op::Create },
-                Some(path),
-            );
+            one("create", made(mode), Some(path));
         }
         if let Some(rename) = self.rename {
             one("rename", Op::RenameFrom, path_of(rename.source));
@@ -584,11 +588,11 @@ impl Event {
                 one(kind, Op::Write, path_of(event.target));
             }
         }
-        for (kind, event) in [
-            ("link", self.link),
-            ("clone", self.clone),
-            ("copyfile", self.copyfile),
-        ] {
+        if let Some(link) = self.link {
+            one("link", Op::Link, link.destination());
+        }
+        // Copies: new content at the new name.
+        for (kind, event) in [("clone", self.clone), ("copyfile", self.copyfile)] {
             if let Some(event) = event {
                 one(kind, Op::Create, event.destination());
             }
@@ -736,6 +740,18 @@ mod tests {
             ops(&msg(9, 1, "/bin/x", "create", existing_dir)),
             [triple("create", Op::Mkdir, "/d/log")]
         );
+        // `ln -s`: a create whose mode carries S_IFLNK (0o120755), as a
+        // folder's carries S_IFDIR; the link is made, its target untouched.
+        let symlink = r#"{"destination_type":1,"destination":{"new_path":{"dir":{"path":"/d"},"filename":"apply_patch","mode":41453}}}"#;
+        assert_eq!(
+            ops(&msg(9, 1, "/bin/ln", "create", symlink)),
+            [triple("create", Op::Link, "/d/apply_patch")]
+        );
+        let existing_link = r#"{"destination_type":0,"destination":{"existing_file":{"path":"/d/l","stat":{"st_mode":41453}}}}"#;
+        assert_eq!(
+            ops(&msg(9, 1, "/bin/ln", "create", existing_link)),
+            [triple("create", Op::Link, "/d/l")]
+        );
         // Without destination_type, the shape present decides.
         let untyped = r#"{"destination":{"new_path":{"dir":{"path":"/d"},"filename":"f4"}}}"#;
         assert_eq!(
@@ -852,7 +868,7 @@ mod tests {
         );
         assert_eq!(
             ops(&msg(9, 1, "/bin/ln", "link", &link)),
-            [triple("link", Op::Create, "/e/n")]
+            [triple("link", Op::Link, "/e/n")]
         );
         let clone = format!(
             r#"{{"source":{},"target_dir":{},"target_name":"c"}}"#,

@@ -49,10 +49,13 @@
 //!   path at all: no event.
 //! - Paths through the data volume (`/System/Volumes/Data/Users/...`) are
 //!   given their firmlinked spelling (`/Users/...`).
-//! - A `rename` line shows only the source, and a `link` or `symlink` line
-//!   only one of its two names: the destination never appears in the trace.
-//!   The live tracer recovers it from before/after snapshots; a trace taken
-//!   elsewhere cannot, and its report says so.
+//! - A `rename` line shows only the source, and a `link` line only one of
+//!   its two names, which the line cannot say (it is reported as a stat):
+//!   the destination never appears in the trace. The live tracer recovers it
+//!   from before/after snapshots; a trace taken elsewhere cannot, and its
+//!   report says so. A `symlink` line shows the link's path, the one name
+//!   the kernel looks up (the target is text the call stores): a link made
+//!   there, nothing done to the target.
 //! - fs_usage knows thread ids, not pids: the thread id (its low 32 bits) is
 //!   reported as `pid`, and the command name as `comm`.
 //! - `_nocancel` variants are reported under the plain name; descriptor calls
@@ -607,9 +610,10 @@ fn classify(call: &[u8]) -> Option<Kind> {
         | b"chroot" | b"revoke" | b"fsctl" | b"mount" | b"unmount" => Path(Op::Stat),
 
         b"mkdir" | b"mkdirat" | b"mkdir_extended" => Path(Op::Mkdir),
-        b"mkfifo" | b"mkfifo_extended" | b"mknod" | b"symlink" | b"symlinkat" | b"undelete" => {
-            Path(Op::Create)
-        }
+        b"mkfifo" | b"mkfifo_extended" | b"mknod" | b"undelete" => Path(Op::Create),
+        // The one name a symlink line shows is the link's: the target is
+        // text the call stores, never looked up.
+        b"symlink" | b"symlinkat" => Path(Op::Link),
         b"rename" | b"renameat" | b"renamex_np" | b"renameatx_np" => Path(Op::RenameFrom),
         b"unlink" | b"unlinkat" | b"rmdir" | b"delete" | b"delete-Carbon" => Path(Op::Delete),
         b"chmod" | b"chmod_extended" | b"fchmodat" | b"chmodat" | b"chown" | b"lchown"
@@ -1218,7 +1222,8 @@ mod tests {
             ("chflags", Op::Write),
             ("execve", Op::Exec),
             ("posix_spawn", Op::Exec),
-            ("symlink", Op::Create),
+            ("symlink", Op::Link),
+            ("symlinkat", Op::Link),
         ];
         for (call, op) in cases {
             let line = wide(

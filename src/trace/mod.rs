@@ -31,6 +31,10 @@ pub enum Op {
     /// A connection to a Unix socket (the path, or `@name` for an abstract
     /// one): how a tool reaches a D-Bus keyring. Not a file operation.
     Connect,
+    /// A link made at the path (`symlink`, `link`): the path is created,
+    /// and nothing happens to what the link points at. Unlike a create,
+    /// the path is not opened, so no link at it is followed.
+    Link,
 }
 
 impl Op {
@@ -46,6 +50,7 @@ impl Op {
             Op::Stat => "stat",
             Op::Exec => "exec",
             Op::Connect => "connect",
+            Op::Link => "link",
         }
     }
 
@@ -53,12 +58,18 @@ impl Op {
     pub fn is_write(self) -> bool {
         matches!(
             self,
-            Op::Write | Op::Create | Op::Delete | Op::RenameFrom | Op::RenameTo | Op::Mkdir
+            Op::Write
+                | Op::Create
+                | Op::Delete
+                | Op::RenameFrom
+                | Op::RenameTo
+                | Op::Mkdir
+                | Op::Link
         )
     }
 
     /// Every operation, in their order.
-    pub const ALL: [Op; 10] = [
+    pub const ALL: [Op; 11] = [
         Op::Read,
         Op::Write,
         Op::Create,
@@ -69,6 +80,7 @@ impl Op {
         Op::Stat,
         Op::Exec,
         Op::Connect,
+        Op::Link,
     ];
 
     fn bit(self) -> u16 {

@@ -12,8 +12,10 @@ use crate::common::{Lab, OutputExt, Run, codex_bin, require, strings, tree};
 mod aws_cli;
 mod keyrings;
 mod real_tools;
+mod recording;
 mod trace_files;
 mod truth;
+mod world;
 
 impl Lab {
     /// `swop discover --json ARGS` with the lab's tools first on PATH and a
@@ -154,7 +156,7 @@ fn a_tool_with_its_own_variable_keeps_home_real() {
 }
 
 #[test]
-fn writes_to_a_fixed_temp_path_are_a_limitation() {
+fn a_write_to_a_fixed_path_outside_every_candidate_is_not_isolated() {
     if !require("strace") {
         return;
     }
@@ -165,11 +167,15 @@ fn writes_to_a_fixed_temp_path_are_a_limitation() {
         r#"d="${XDG_STATE_HOME:-$HOME/.local/state}/tmptool"; mkdir -p "$d"; echo s > "$d/state"; echo x >> "$1""#,
     );
     let (f, _) = lab.discover(&["--", "tmptool", global.to_str().expect("utf-8")]);
-    assert_verified(&f, &["XDG_STATE_HOME"]);
+    // Both accounts would append to one file: that is no isolation, and no
+    // footnote either.
+    assert_eq!(f["verified"], false, "{:#}", f["limitations"]);
+    let problem = &f["problems"][0];
+    assert_eq!(problem["kind"], "shared-write", "{problem:#}");
     let shown = global.display().to_string();
-    assert_eq!(class_of(&f, &shown), "global");
-    let limitations = f["limitations"].to_string();
-    assert!(limitations.contains(&shown), "{limitations}");
+    assert_eq!(strings(&problem["paths"]), std::slice::from_ref(&shown));
+    assert!(f["limitations"].to_string().contains(&shown));
+    assert!(!global.exists(), "the write reached the real file");
 }
 
 #[test]

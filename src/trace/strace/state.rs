@@ -641,7 +641,7 @@ impl Parser {
                 let (from_op, to_op) = if matches!(kind, Kind::Rename { .. }) {
                     (Op::RenameFrom, Op::RenameTo)
                 } else {
-                    (Op::Read, Op::Create)
+                    (Op::Read, Op::Link)
                 };
                 let old_ok = !old.is_empty() || (at && args.has_flag(&self.words.empty_path));
                 if old_ok && let Some(full) = self.resolve(pid, &old_dir, &old) {
@@ -663,10 +663,12 @@ impl Parser {
                 } else {
                     Dir::Cwd
                 };
+                // The target is text stored in the link, not a path the call
+                // touches: only the link's own path is made.
                 if !link.is_empty()
                     && let Some(full) = self.resolve(pid, &dir, &link)
                 {
-                    self.emit(sink, pid, name, Op::Create, full, &result);
+                    self.emit(sink, pid, name, Op::Link, full, &result);
                 }
             }
             Kind::Exec { at } => {

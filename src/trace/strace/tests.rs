@@ -524,14 +524,14 @@ fn renames_links_symlinks() {
             (RenameFrom, "/x/a", false),
             (RenameTo, "/home/u/b", false),
             (Read, "/home/u/f", true),
-            (Create, "/home/u/g", true),
+            (Link, "/home/u/g", true),
             (Read, "/home/u/h", true),
-            (Create, "/home/u/i", true),
+            (Link, "/home/u/i", true),
             (Read, "/tmpf", true),
-            (Create, "/home/u/j", true),
-            (Create, "/home/u/k", true),
-            (Create, "/home/u/l", true),
-            (Create, "/m/n", false),
+            (Link, "/home/u/j", true),
+            (Link, "/home/u/k", true),
+            (Link, "/home/u/l", true),
+            (Link, "/m/n", false),
         ]
     );
 }
@@ -1112,4 +1112,44 @@ fn unix_socket_connections_name_the_socket() {
             ev(7, "connect", Op::Connect, "/sé", Ok(0)),
         ]
     );
+}
+
+/// Real links made under real strace, read back as the discovery reads a
+/// step: a symlink's target is text, not a path written; a write through a
+/// link lands at its target.
+#[test]
+fn a_symlinks_target_is_not_written() {
+    use crate::discover::tracer::Observation;
+    if !strace_usable() {
+        return;
+    }
+    let tmp = Scratch::new("links");
+    let (within, outside) = (tmp.0.join("scratch"), tmp.0.join("real"));
+    std::fs::create_dir_all(within.join("tmp/arg0")).unwrap();
+    std::fs::create_dir_all(outside.join("d")).unwrap();
+    let binary = outside.join("codex");
+    std::fs::write(&binary, "#!/bin/sh\n").unwrap();
+    // What codex's launcher does, then a write through another link and
+    // through a linked folder.
+    let script = format!(
+        "ln -s {bin} tmp/arg0/apply_patch && ln -s {real}/note l && echo x > l \
+         && ln -s {real}/d dl && echo y > dl/f",
+        bin = binary.display(),
+        real = outside.display(),
+    );
+    let (events, _) = trace(&within, &["-f", "-o", "T"], &script);
+    let mut obs = Observation::default();
+    for event in events {
+        obs.add(event);
+    }
+    obs.add_link_targets(&within);
+    let ops = |path: &Path| obs.info(path).map(|info| info.ops.names());
+    assert_eq!(
+        ops(&within.join("tmp/arg0/apply_patch")),
+        Some(vec!["link"])
+    );
+    assert_eq!(ops(&binary), None, "the link's target was not touched");
+    assert!(ops(&outside.join("note")).is_some_and(|o| o.contains(&"create")));
+    assert!(!ops(&outside.join("note")).unwrap().contains(&"link"));
+    assert!(ops(&outside.join("d/f")).is_some_and(|o| o.contains(&"create")));
 }
