@@ -39,36 +39,54 @@ const KEY_LEN: usize = 32;
 
 /// Where kept values are written and looked for.
 pub struct Kept {
-    /// The private runtime folder's, then the store's.
-    dirs: Vec<PathBuf>,
+    /// `$XDG_RUNTIME_DIR`, the store, and the store `SWOP_HOME` names.
+    runtime: Option<PathBuf>,
+    store: PathBuf,
+    named_store: Option<PathBuf>,
+    /// The folders, found on first use: most switches keep nothing.
+    dirs: std::cell::OnceCell<Vec<PathBuf>>,
 }
 
 impl Kept {
-    /// The folders of this session: `$XDG_RUNTIME_DIR/swop` when the runtime
-    /// folder is private and the user's, and the store's `kept/` (that of
-    /// `store_root`, and of a `SWOP_HOME` that names another).
+    /// The places of this session, as the environment names them.
     pub fn new(var: &VarLookup, store_root: &Path) -> Kept {
-        let mut dirs = Vec::with_capacity(3);
-        if let Some(runtime) = var("XDG_RUNTIME_DIR").map(PathBuf::from)
-            && runtime.is_absolute()
-            && fs::symlink_metadata(&runtime).is_ok_and(|m| private_dir(&m))
-        {
-            dirs.push(runtime.join("swop"));
+        Kept {
+            runtime: var("XDG_RUNTIME_DIR").map(PathBuf::from),
+            store: store_root.to_path_buf(),
+            named_store: var(HOME_VAR).map(PathBuf::from),
+            dirs: std::cell::OnceCell::new(),
         }
-        dirs.push(store_root.join("kept"));
-        if let Some(home) = var(HOME_VAR).map(PathBuf::from).filter(|h| h.is_absolute()) {
-            let other = home.join("kept");
-            if !dirs.contains(&other) {
+    }
+
+    /// The folders: `$XDG_RUNTIME_DIR/swop` when the runtime folder is
+    /// private and the user's, and the store's `kept/` (that of the store
+    /// in use, and of a `SWOP_HOME` that names another).
+    fn dirs(&self) -> &[PathBuf] {
+        self.dirs.get_or_init(|| {
+            let mut dirs = Vec::with_capacity(3);
+            if let Some(runtime) = self.runtime.as_ref().filter(|r| {
+                r.is_absolute() && fs::symlink_metadata(r).is_ok_and(|m| private_dir(&m))
+            }) {
+                dirs.push(runtime.join("swop"));
+            }
+            dirs.push(self.store.join("kept"));
+            if let Some(other) = self
+                .named_store
+                .as_ref()
+                .filter(|h| h.is_absolute())
+                .map(|h| h.join("kept"))
+                .filter(|other| !dirs.contains(other))
+            {
                 dirs.push(other);
             }
-        }
-        Kept { dirs }
+            dirs
+        })
     }
 
     /// The values a token's file holds, from the first folder that has it.
     pub fn load(&self, token: &Token) -> io::Result<BTreeMap<String, OsString>> {
         let mut first_error = None;
-        for dir in &self.dirs {
+        for dir in self.dirs() {
             match read_private(&dir.join(token.as_str())) {
                 Ok(bytes) => {
                     return Ok(decode_saved(&bytes)
@@ -87,7 +105,7 @@ impl Kept {
 
     /// Keep `values` in a private file, and name it.
     pub fn save(&self, values: &[(&str, OsString)]) -> io::Result<(Token, PathBuf)> {
-        let dir = &self.dirs[0];
+        let dir = &self.dirs()[0];
         ensure_private_dir(dir)?;
         let contents = encode_saved(
             &values
@@ -109,7 +127,7 @@ impl Kept {
 
     /// The folder new files go to, for messages.
     pub fn folder(&self) -> &Path {
-        &self.dirs[0]
+        &self.dirs()[0]
     }
 }
 
