@@ -157,7 +157,8 @@ impl DiscoverArgs {
             )));
         }
         let store = Store::open_or_create()?;
-        let programs = step_programs(&self.steps()?);
+        let mut programs = step_programs(&self.steps()?);
+        programs.extend(findings.programs.iter().cloned());
         let recipe = recipe_from(tool, programs.iter().map(String::as_str), findings);
         let path = recipe.save(&store)?;
         progress(&format!(

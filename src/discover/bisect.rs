@@ -28,7 +28,6 @@ use crate::error::Result;
 /// and `d` breakers found; one when none is to blame, none for no suspect.
 /// The last call that returned true had exactly the suspects but the
 /// breakers bound: that run can stand for the tool's behaviour without them.
-#[allow(dead_code)] // until the method calls it when an exploration fails
 pub fn breakers<F>(suspects: &[String], mut works: F) -> Result<Vec<String>>
 where
     F: FnMut(&[String]) -> Result<bool>,

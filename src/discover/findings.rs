@@ -131,6 +131,7 @@ pub fn findings_from(
         tested_on: tested_on(&d.tracer),
         world: Some(d.world),
         commands: steps.iter().map(|s| s.shown.clone()).collect(),
+        programs: d.programs.clone(),
         minimal_env: d.minimal.clone(),
         files: d
             .minimal

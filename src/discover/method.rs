@@ -68,6 +68,8 @@ pub struct Discovery {
     pub tool_version: Option<String>,
     pub tracer: String,
     pub cwd: PathBuf,
+    /// The programs the exploration saw run, by name (`hf`, `git`, `node`).
+    pub programs: Vec<String>,
     /// What the runs saw, and why not the real world when they did not.
     pub world: WorldKind,
     pub why_stand_in: Option<String>,
@@ -263,6 +265,8 @@ impl Method<'_> {
     fn explore_all(&mut self) -> Result<bool> {
         let mut mined_seen: BTreeSet<PathBuf> = BTreeSet::new();
         let mut explorations = 0;
+        // An exploration that worked, before one with more names bound.
+        let mut worked: Option<usize> = None;
         loop {
             let all = all_vars(&self.set);
             progress(&format!(
@@ -273,70 +277,142 @@ impl Method<'_> {
             let run = self.runner.run("explore", &self.set, &all, None)?;
             explorations += 1;
             let failure = self.failure(&run);
-            let escapes = run.escapes.clone();
-            let shared = run.leaks.clone();
             self.runs.push(run);
             self.explore = self.runs.len() - 1;
-            // A write refused in the user's files may be why a step failed:
-            // that is the finding.
-            if !escapes.is_empty() {
-                self.problems.push(Problem::Escaped { paths: escapes });
-                return Ok(false);
-            }
-            // State no candidate moved: both accounts would write it.
-            if !shared.is_empty() && failure.is_none() {
-                let movers = super::classify::movers(&shared, &self.set);
-                self.problems.push(Problem::SharedWrite {
-                    paths: shared,
-                    movers,
-                });
+            if self.stops_the_method(failure.is_none()) {
                 return Ok(false);
             }
             if let Some(problem) = failure {
-                let mined: Vec<String> = self
-                    .set
-                    .all()
-                    .iter()
-                    .filter(|c| c.rank != Rank::Named)
-                    .map(|c| c.var.clone())
-                    .collect();
-                let retry = matches!(
+                let timed_out = matches!(
                     problem,
                     Problem::StepFailed {
-                        timed_out: false,
+                        timed_out: true,
                         ..
                     }
-                ) && !mined.is_empty()
-                    && self.mined_dropped.is_empty()
-                    && explorations < MAX_EXPLORATIONS;
-                if retry {
-                    progress(
-                        "a step failed with every candidate bound; exploring again without the names mined from the tool's strings",
-                    );
-                    self.set.retain(|c| c.rank == Rank::Named);
-                    self.mined_dropped = mined;
-                    continue;
+                );
+                if timed_out
+                    || !matches!(problem, Problem::StepFailed { .. })
+                    || !self.drop_breakers()?
+                {
+                    // Failing with no suspect bound after an exploration
+                    // worked: the world remembers the first run.
+                    let problem = match worked {
+                        Some(i) if !timed_out => Problem::NotRepeatable {
+                            ended: changed_exits_since(&self.runs[i], &self.runs[self.explore]),
+                        },
+                        _ => problem,
+                    };
+                    self.problems.push(problem);
+                    return Ok(false);
                 }
-                self.problems.push(problem);
-                return Ok(false);
+                if self.stops_the_method(true) {
+                    return Ok(false);
+                }
             }
-            let mut added = false;
-            let execs: Vec<PathBuf> = self.runs[self.explore]
+            worked = Some(self.explore);
+            let explore = &self.runs[self.explore];
+            let execs: Vec<PathBuf> = explore
                 .steps
                 .iter()
                 .flat_map(|s| s.obs.execs.iter().cloned())
                 .collect();
+            let roots = program_roots(explore);
+            let read = explore
+                .steps
+                .iter()
+                .flat_map(|s| &s.obs.paths)
+                .filter(|(_, info)| info.ok && info.ops.contains(crate::trace::Op::Read));
+            let sources = super::candidates::source_files(read.map(|(p, _)| &**p), &roots);
+            let mut added = false;
             for exe in execs {
                 added |= !self.set.add_catalog(&exe.to_string_lossy()).is_empty();
-                if self.mined_dropped.is_empty() && mined_seen.insert(exe.clone()) {
+                if mined_seen.insert(exe.clone()) {
                     added |= self.set.add_mined(&exe, self.tool.as_deref());
                 }
             }
+            added |= self.set.add_mined_sources(&sources, self.tool.as_deref());
+            self.set.retain(|c| !self.mined_dropped.contains(&c.var));
             if !added || explorations >= MAX_EXPLORATIONS {
                 return Ok(true);
             }
             progress("the trace showed programs with further candidates; exploring again");
         }
+    }
+
+    /// Whether the exploration shows what no binding can fix (recorded as
+    /// the problem): writes the world refused, which may also be why a step
+    /// failed; or, when the steps worked, state written outside every
+    /// candidate, which both accounts would write.
+    fn stops_the_method(&mut self, steps_worked: bool) -> bool {
+        let run = &self.runs[self.explore];
+        if !run.escapes.is_empty() {
+            let paths = run.escapes.clone();
+            self.problems.push(Problem::Escaped { paths });
+            return true;
+        }
+        if steps_worked && !run.leaks.is_empty() {
+            let paths = run.leaks.clone();
+            let movers = super::classify::movers(&paths, &self.set);
+            self.problems.push(Problem::SharedWrite { paths, movers });
+            return true;
+        }
+        false
+    }
+
+    /// The exploration failed with every candidate bound: find the names
+    /// that break the tool (bisection over the mined and inherited ones; a
+    /// `--candidate` or a catalog name is never suspected), drop them, and
+    /// make the last run that worked without them the exploration. False
+    /// when no suspect is to blame.
+    fn drop_breakers(&mut self) -> Result<bool> {
+        let mut suspects: Vec<&super::candidates::Candidate> = self
+            .set
+            .all()
+            .iter()
+            .filter(|c| c.rank != Rank::Named || c.source == "inherited")
+            .collect();
+        if suspects.is_empty() {
+            return Ok(false);
+        }
+        // Most wanted first: a bisection keeps the earlier of two names that
+        // only break the tool together.
+        suspects.sort_by_key(|c| std::cmp::Reverse(c.rank));
+        let suspects: Vec<String> = suspects.into_iter().map(|c| c.var.clone()).collect();
+        let fixed: BTreeSet<String> = all_vars(&self.set)
+            .into_iter()
+            .filter(|v| !suspects.contains(v))
+            .collect();
+        progress(&format!(
+            "a step failed with every candidate bound; looking for the names among {} that make it fail",
+            suspects.len()
+        ));
+        let mut last_good = None;
+        let breakers = super::bisect::breakers(&suspects, |subset| {
+            let mut bound = fixed.clone();
+            bound.extend(subset.iter().cloned());
+            progress(&format!("  trying with {} of them bound", subset.len()));
+            let run = self.runner.run("explore", &self.set, &bound, None)?;
+            let works = self.failure(&run).is_none();
+            self.runs.push(run);
+            if works {
+                last_good = Some(self.runs.len() - 1);
+            }
+            Ok(works)
+        })?;
+        if breakers.is_empty() {
+            return Ok(false);
+        }
+        progress(&format!(
+            "  binding these makes a step fail: {}",
+            breakers.join(" ")
+        ));
+        self.set.retain(|c| !breakers.contains(&c.var));
+        self.mined_dropped.extend(breakers);
+        let Some(good) = last_good else {
+            return Ok(false);
+        };
+        self.explore = good;
+        Ok(true)
     }
 
     /// Why an exploration cannot stand as the reference, if it cannot.
@@ -480,6 +556,11 @@ impl Method<'_> {
             .rev()
             .collect();
         let program_roots = explore.map(program_roots).unwrap_or_default();
+        let programs: BTreeSet<String> = explore
+            .iter()
+            .flat_map(|run| run.steps.iter().flat_map(|s| &s.obs.execs))
+            .filter_map(|exe| exe.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
         let mut stopped: Vec<String> = Vec::new();
         for run in &self.runs {
             for (i, step) in run.steps.iter().enumerate() {
@@ -516,6 +597,7 @@ impl Method<'_> {
             tool_version,
             tracer: self.runner.tracer.describe(),
             cwd,
+            programs: programs.into_iter().collect(),
             world: self.runner.world.kind(),
             why_stand_in: self.runner.world.why_stand_in.clone(),
         }
@@ -550,6 +632,24 @@ fn initial_candidates(
         set.add(var, "--candidate", Rank::Named);
     }
     Ok(set)
+}
+
+/// How the steps of `now` ended otherwise than those of `then`.
+fn changed_exits_since(then: &Run, now: &Run) -> Vec<String> {
+    then.steps
+        .iter()
+        .zip(&now.steps)
+        .enumerate()
+        .filter(|(_, (a, b))| a.ended.exit != b.ended.exit || b.ended.timed_out)
+        .map(|(i, (a, b))| {
+            format!(
+                "step {} ended with {} instead of {}",
+                i + 1,
+                describe_end(&b.ended),
+                describe_end(&a.ended)
+            )
+        })
+        .collect()
 }
 
 fn all_vars(set: &CandidateSet) -> BTreeSet<String> {
@@ -736,12 +836,13 @@ pub fn tool_name(record: Option<&str>, steps: &[Step]) -> Option<String> {
 }
 
 /// The program to ask for `--version`: the step's own path when it names the
-/// tool, else the tool found on PATH.
+/// tool (or, for a catalog name such as `huggingface`, one of its programs,
+/// `hf`), else the tool found on PATH.
 fn tool_program(tool: &str, steps: &[Step]) -> Option<PathBuf> {
     steps
         .iter()
         .flat_map(step_programs)
-        .find(|w| base_name(w) == tool)
+        .find(|w| base_name(w) == tool || crate::recipe::known(w).is_some_and(|k| k.tool == tool))
         .and_then(|w| {
             if w.contains('/') {
                 Some(PathBuf::from(w))

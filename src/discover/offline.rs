@@ -250,6 +250,13 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
         },
         world: None,
         commands: Vec::new(),
+        programs: obs
+            .execs
+            .iter()
+            .filter_map(|e| e.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
         minimal_env: minimal.clone(),
         files: Vec::new(),
         unset: Vec::new(),

@@ -97,6 +97,9 @@ pub struct Findings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub world: Option<WorldKind>,
     pub commands: Vec<String>,
+    /// The programs the traced steps ran, by name: the catalog's facts for
+    /// each apply to the recipe (`hf` is huggingface's).
+    pub programs: Vec<String>,
     pub minimal_env: Vec<String>,
     /// Those of `minimal_env` that name a file (`swop add --bind-file`).
     pub files: Vec<String>,

@@ -273,7 +273,7 @@ impl Runner<'_> {
     ) -> Evidence {
         let mut evidence = Evidence {
             changes: view.changes(),
-            covered: self.world.covered(),
+            covered: view.covered(),
             holes: vec![layout.account_dir(account), layout.traces()],
             gone: Default::default(),
             temp: self.temp_folders(layout),
@@ -524,35 +524,44 @@ impl Runner<'_> {
         }
     }
 
-    /// `PROGRAM --version` in the clean room with every candidate bound to a
-    /// fresh folder, in a view of its own, so that nothing is written
-    /// anywhere that matters.
+    /// The tool's version line: `PROGRAM --version` (then `-V`, then
+    /// `version`, for tools that know only those) in the clean room with
+    /// every candidate bound to a fresh folder, in a view of its own, so
+    /// that nothing is written anywhere that matters. The first line that
+    /// carries a version number, in plain text, whatever the exit status
+    /// (`kubectl version` fails without a cluster).
     pub fn version(&mut self, set: &CandidateSet, program: &Path) -> Option<String> {
-        let layout = self.new_layout("version", set).ok()?;
-        let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
-        let env = layout.env_for("A", set.all(), &all);
-        let step = Step {
-            argv: vec![program.as_os_str().to_owned(), "--version".into()],
-            shown: String::new(),
-        };
-        let mut cmd = self.command(&step, set, &env)?;
-        let view = self.world.view(&layout.world_dir("A")).ok()?;
-        Confinement {
-            view: &view,
-            holes: vec![layout.account_dir("A")],
-            cwd: self.cwd.clone(),
+        for arg in super::system::VERSION_ARGS {
+            let layout = self.new_layout("version", set).ok()?;
+            let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
+            let env = layout.env_for("A", set.all(), &all);
+            let step = Step {
+                argv: vec![program.as_os_str().to_owned(), (*arg).into()],
+                shown: String::new(),
+            };
+            let mut cmd = self.command(&step, set, &env)?;
+            let view = self.world.view(&layout.world_dir("A")).ok()?;
+            Confinement {
+                view: &view,
+                holes: vec![layout.account_dir("A")],
+                cwd: self.cwd.clone(),
+            }
+            .apply(&mut cmd)
+            .ok()?;
+            let Some((ended, output)) = run_unattended(vec![(cmd, Duration::from_secs(5))])
+                .ok()
+                .and_then(|mut ends| ends.pop())
+            else {
+                continue;
+            };
+            if ended.timed_out {
+                continue;
+            }
+            if let Some(line) = super::system::version_line(&String::from_utf8_lossy(&output)) {
+                return Some(crate::redact::redact_text(&line));
+            }
         }
-        .apply(&mut cmd)
-        .ok()?;
-        let (ended, output) = run_unattended(vec![(cmd, Duration::from_secs(5))])
-            .ok()?
-            .pop()?;
-        if ended.timed_out || ended.exit.code != Some(0) {
-            return None;
-        }
-        let text = String::from_utf8_lossy(&output);
-        let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-        Some(crate::redact::redact_text(line))
+        None
     }
 }
 

@@ -62,7 +62,6 @@ pub fn platform_summary() -> String {
 /// gpg, rclone, codex). OpenSSH knows only `-V`, and prints it on stderr.
 /// kubectl and go want a `version` subcommand (`--version` is an unknown
 /// flag); it comes last, as for other tools that word is an action.
-#[allow(dead_code)] // until the runner asks for the version with it
 pub const VERSION_ARGS: &[&str] = &["--version", "-V", "version"];
 
 /// Most words before the version number on a version line: `Google Cloud SDK

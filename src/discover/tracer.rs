@@ -405,7 +405,7 @@ impl Observation {
         }
         // `mkdir -p` and O_EXCL probes meet existing paths: nothing was written.
         let op = match (&event.result, event.op) {
-            (Err(errno), Op::Mkdir | Op::Create) if errno == "EEXIST" => Op::Stat,
+            (Err(errno), Op::Mkdir | Op::Create | Op::Link) if errno == "EEXIST" => Op::Stat,
             (_, op) => op,
         };
         let info = self.paths.entry(event.path.into()).or_default();

@@ -107,14 +107,6 @@ impl World {
             None => View::StandIn(self.read_only.as_ref().and_then(|r| r.as_ref().ok())),
         })
     }
-
-    /// The folders the copy-on-write view covers (none in the stand-in).
-    pub fn covered(&self) -> Vec<PathBuf> {
-        self.plan
-            .iter()
-            .flat_map(|p| p.targets().map(Path::to_path_buf))
-            .collect()
-    }
 }
 
 /// One account's view of the world during one run.
@@ -136,6 +128,14 @@ impl View<'_> {
                 Ok(())
             }
             View::StandIn(None) => Ok(()),
+        }
+    }
+
+    /// The folders the copy-on-write view covers (none in the stand-in).
+    pub fn covered(&self) -> Vec<PathBuf> {
+        match self {
+            View::CopyOnWrite(layer) => layer.targets().map(Path::to_path_buf).collect(),
+            View::StandIn(_) => Vec::new(),
         }
     }
 

@@ -64,15 +64,11 @@ impl Place {
     }
 }
 
-/// Where overlays go, computed once from the mount table.
+/// What every view of this machine shares: the Landlock ABI and the ids to
+/// map. Where overlays go is read from the mount table for each view, as
+/// mounts come and go.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    targets: Vec<Place>,
-    /// Writable mounts only partly overlaid: read-only in the view.
-    spines: Vec<Place>,
-    /// Unix sockets under the overlays: a connection through an overlay
-    /// does not reach the listening socket, so each is bound back real.
-    sockets: Vec<CString>,
     abi: u32,
     ids: IdMap,
 }
@@ -99,20 +95,9 @@ impl Plan {
         let abi = landlock::abi().ok_or_else(|| {
             Unavailable("this kernel has no Landlock (Linux 5.13 or later, enabled at boot)".into())
         })?;
-        let mounts = mountinfo::mounts()
+        mountinfo::mounts()
             .map_err(|e| Unavailable(format!("cannot read the mount table: {e}")))?;
-        let (targets, spines) = places(&mounts);
-        let place = |paths: Vec<PathBuf>| -> Vec<Place> {
-            paths.iter().filter_map(|p| Place::new(p).ok()).collect()
-        };
-        let sockets = sockets(&targets)
-            .iter()
-            .filter_map(|p| c_path(p).ok())
-            .collect();
         let plan = Plan {
-            targets: place(targets),
-            spines: place(spines),
-            sockets,
             abi,
             ids: IdMap::of_caller(),
         };
@@ -143,15 +128,20 @@ impl Plan {
         }
     }
 
-    /// The folders that get an overlay.
-    pub fn targets(&self) -> impl Iterator<Item = &Path> {
-        self.targets.iter().map(|t| t.path.as_path())
-    }
-
-    /// Upper layers for one view in `dir` (made, 0700).
+    /// Upper layers for one view in `dir` (made, 0700), over the folders
+    /// the mount table shows now.
     pub fn layer(&self, dir: &Path) -> io::Result<Layer> {
+        let (targets, spines) = places(&mountinfo::mounts()?);
+        let sockets = sockets(&targets)
+            .iter()
+            .filter_map(|p| c_path(p).ok())
+            .collect();
+        let place = |paths: Vec<PathBuf>| -> Vec<Place> {
+            paths.iter().filter_map(|p| Place::new(p).ok()).collect()
+        };
+        let (targets, spines) = (place(targets), place(spines));
         let mut overlays = Vec::new();
-        for (i, target) in self.targets.iter().enumerate() {
+        for (i, target) in targets.iter().enumerate() {
             let upper = dir.join(i.to_string()).join("upper");
             let work = dir.join(i.to_string()).join("work");
             crate::util::create_private_dir_all(&upper)?;
@@ -174,9 +164,9 @@ impl Plan {
         // the folder that holds them is overlaid last, after they are found.
         overlays.sort_by_key(|o| dir.starts_with(&o.target.path));
         Ok(Layer {
-            sockets: Arc::new(self.sockets.clone()),
+            sockets: Arc::new(sockets),
             overlays: Arc::new(overlays),
-            spines: Arc::new(self.spines.clone()),
+            spines: Arc::new(spines),
             abi: self.abi,
             ids: self.ids.clone(),
         })
@@ -394,6 +384,11 @@ impl Layer {
         Ok(())
     }
 
+    /// The folders this view overlays.
+    pub fn targets(&self) -> impl Iterator<Item = &Path> {
+        self.overlays.iter().map(|o| o.target.path.as_path())
+    }
+
     /// What the process trees run in this view changed, by real path: each
     /// path created, changed or removed. A file opened for writing and left
     /// as it was, or only given new times or modes, did not change; a
@@ -423,13 +418,18 @@ fn enter_view(p: &mut Prepared) -> io::Result<()> {
             *fd = libc::open(hole.as_ptr(), libc::O_PATH | libc::O_CLOEXEC);
         }
         for overlay in p.overlays.iter() {
-            namespace::mount(
+            let mounted = namespace::mount(
                 Some(c"overlay"),
                 &overlay.target.c,
                 Some(c"overlay"),
                 overlay.target.kept & (libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC),
                 Some(&overlay.data),
-            )?;
+            );
+            // A folder removed since the view was made has nothing to keep.
+            match mounted {
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {}
+                other => other?,
+            }
         }
         for (fd, target) in p.hole_fds.iter().zip(&p.holes) {
             if *fd < 0 {

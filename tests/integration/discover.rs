@@ -11,6 +11,7 @@ use crate::common::{Lab, OutputExt, Run, codex_bin, require, strings, tree};
 
 mod aws_cli;
 mod keyrings;
+mod panel;
 mod real_tools;
 mod recording;
 mod trace_files;

@@ -229,7 +229,7 @@ date > "$d/refresher.log"; t create "$d/refresher.log""#,
         .expect("the kept scratch folder");
     let mode = |p: &Path| fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
     assert_eq!(mode(&scratch), 0o700);
-    let trace = fs::read_dir(scratch.join("01-explore"))
+    let trace = fs::read_dir(scratch.join("01-explore/traces"))
         .expect("the explore run")
         .flatten()
         .map(|e| e.path())

@@ -55,7 +55,6 @@ pub struct MinedName {
 /// At most [`MAX_FILES`] files and [`MAX_BYTES`] bytes are returned, scripts
 /// and modules before bundles and shared objects; a file over
 /// [`MAX_FILE_BYTES`] is left out.
-#[allow(dead_code)] // until the method calls it with each run's reads
 pub fn source_files<'a>(
     read: impl IntoIterator<Item = &'a Path>,
     program_roots: &[PathBuf],

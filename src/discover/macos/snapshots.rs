@@ -21,13 +21,16 @@ pub(super) fn add_snapshot_changes(
 ) {
     let existed: HashSet<PathBuf> = before.changes(&Snapshot::default()).into_iter().collect();
     for path in before.changes(after) {
-        if path.parent() == Some(watch) || obs.info(&path).is_some_and(|i| i.written()) {
+        let swops_own = path.parent() == Some(watch) || path.starts_with(watch.join("traces"));
+        if swops_own || obs.info(&path).is_some_and(|i| i.written()) {
             continue;
         }
         let op = match fs::symlink_metadata(&path) {
             Ok(meta) if !existed.contains(&path) => {
                 if meta.is_dir() {
                     Op::Mkdir
+                } else if meta.file_type().is_symlink() {
+                    Op::Link
                 } else {
                     Op::Create
                 }
@@ -65,7 +68,8 @@ mod tests {
         fs::write(a.join("changed"), "22").unwrap();
         fs::remove_file(a.join("gone")).unwrap();
         fs::create_dir(a.join("sub")).unwrap();
-        fs::write(watch.join("trace-A-1.strace"), "x").unwrap();
+        fs::create_dir_all(watch.join("traces")).unwrap();
+        fs::write(watch.join("traces/trace-A-1.strace"), "x").unwrap();
         let after = Snapshot::take(&[watch]);
         let mut obs = Observation::default();
         obs.add(TraceEvent {
@@ -87,7 +91,7 @@ mod tests {
         assert_eq!(ops("gone"), [Op::Delete]);
         assert_eq!(ops("sub"), [Op::Mkdir]);
         assert_eq!(ops(".tmp1"), [Op::RenameFrom]);
-        assert!(obs.info(&watch.join("trace-A-1.strace")).is_none());
+        assert!(obs.info(&watch.join("traces/trace-A-1.strace")).is_none());
         assert!(obs.info(&a).is_none());
     }
 }

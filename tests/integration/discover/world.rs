@@ -313,3 +313,24 @@ true"#,
     }
     assert!(!home.join(&tag).exists());
 }
+
+#[test]
+fn a_mined_name_that_breaks_the_tool_is_dropped_alone() {
+    if !require("strace") {
+        return;
+    }
+    let lab = Lab::new();
+    // BRK_PLUGIN_DIR names the tool's plugins: bound to an empty folder,
+    // the tool fails. The state variable beside it must stay a candidate.
+    lab.tool(
+        "brktool",
+        r#"if [ -n "${BRK_PLUGIN_DIR-}" ] && [ -z "$(ls -A "$BRK_PLUGIN_DIR")" ]; then
+  echo "no plugins in $BRK_PLUGIN_DIR" >&2; exit 3
+fi
+d="${BRK_STATE_DIR:-$HOME/.brk}"; mkdir -p "$d"; echo t > "$d/token""#,
+    );
+    let (f, _) = lab.discover(&["--candidate", "BRK_STATE_DIR", "--", "brktool"]);
+    assert_verified(&f, &["BRK_STATE_DIR"]);
+    let limitations = f["limitations"].to_string();
+    assert!(limitations.contains("BRK_PLUGIN_DIR"), "{limitations}");
+}
