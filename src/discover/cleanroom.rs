@@ -232,13 +232,19 @@ fn passwd_home() -> Option<PathBuf> {
 /// The environment the tool would have outside swop: a switched shell's
 /// variables restored, swop's own removed.
 fn caller_env() -> BTreeMap<OsString, OsString> {
-    let current = crate::switch::Current {
-        var: Box::new(crate::switch::process_env),
-        profile: Box::new(|_| None),
-        vars: Box::new(Vec::new),
+    // The profile the shell is on tells which of its saved values to restore.
+    let store = crate::store::Store::open().ok();
+    let current = match &store {
+        Some(store) => crate::switch::Current::process(store),
+        None => crate::switch::Current {
+            var: Box::new(crate::switch::process_env),
+            profile: Box::new(|_| None),
+            vars: Box::new(Vec::new),
+        },
     };
+    let root = store.as_ref().map_or(Path::new("/"), |s| s.root());
     // An --off plan never fails; an empty one leaves the environment as it is.
-    let changes = crate::switch::plan(&current, None, Path::new("/"))
+    let changes = crate::switch::plan(&current, None, root)
         .map(|plan| plan.changes)
         .unwrap_or_default();
     let mut env: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
