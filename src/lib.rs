@@ -110,7 +110,7 @@ fn finish(result: Result<()>) -> i32 {
         Err(Error::Said) => 1,
         Err(Error::Interrupted(signal)) => {
             eprintln!("swop: {}", Error::Interrupted(signal));
-            die_of(signal)
+            sys::signal::die_of(signal)
         }
         Err(err) => {
             // Messages quote paths, values and commands from the store, the
@@ -121,15 +121,4 @@ fn finish(result: Result<()>) -> i32 {
             err.code()
         }
     }
-}
-
-/// End the process by `signal`, so that the caller sees a death by signal
-/// (as a shell does after Ctrl-C); the exit code is the fallback.
-fn die_of(signal: i32) -> i32 {
-    // SAFETY: restoring the default action and raising a signal at ourselves.
-    unsafe {
-        libc::signal(signal, libc::SIG_DFL);
-        libc::raise(signal);
-    }
-    128 + signal
 }

@@ -15,10 +15,9 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+pub use crate::sys::flock::KernelLocks;
 pub use inherited::LOCK_FD_VAR;
-#[cfg(target_os = "linux")]
-pub use table::lock_key;
-pub use table::{KernelLocks, fdinfo_flock, holders, in_use_with};
+pub use table::{holders, in_use_with};
 
 use crate::error::{Error, Result, at_path};
 use crate::store::Profile;
@@ -209,24 +208,10 @@ impl ProfileLock {
 
     /// Let the descriptor survive exec, so the command and its children hold the lock.
     pub fn inherit_across_exec(&self) -> Result<()> {
-        use std::os::fd::AsRawFd;
-        let fd = self.file.as_raw_fd();
-        // SAFETY: fcntl on a descriptor we own, with integer arguments only.
-        let rc = unsafe {
-            let flags = libc::fcntl(fd, libc::F_GETFD);
-            if flags < 0 {
-                flags
-            } else {
-                libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC)
-            }
-        };
-        if rc < 0 {
-            return Err(Error::Io {
-                context: "cannot pass the profile lock to the command".into(),
-                source: io::Error::last_os_error(),
-            });
-        }
-        Ok(())
+        crate::sys::flock::keep_across_exec(self.fd()).map_err(|source| Error::Io {
+            context: "cannot pass the profile lock to the command".into(),
+            source,
+        })
     }
 }
 

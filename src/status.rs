@@ -24,6 +24,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 const OUTPUT_LIMIT: usize = 64 * 1024;
 /// The longest detail shown.
 const DETAIL_LIMIT: usize = 160;
+/// How long a status command past its time gets to end after SIGTERM.
+const STOP_GRACE: Duration = Duration::from_millis(500);
 
 /// One profile's answer, as `swop status --json` prints it.
 #[derive(Debug, Serialize)]
@@ -131,7 +133,7 @@ fn command_in(store: &Store, profile: &Profile, argv: &[&str]) -> crate::Result<
 }
 
 /// Wait for `child` up to `timeout` while reading its output; past it, stop
-/// its process group. Output still open a moment after the child is gone
+/// its process group (TERM, then KILL). Output still open a moment after the child is gone
 /// (a daemon it started holds the pipe) is taken as far as it was read.
 fn capture(mut child: Child, timeout: Duration) -> Captured {
     let (done, finished) = mpsc::channel();
@@ -171,11 +173,11 @@ fn capture(mut child: Child, timeout: Duration) -> Captured {
             Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
             _ => {
-                // SAFETY: signalling the process group the child leads.
-                unsafe {
-                    libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+                let mut group = crate::sys::signal::Group::new(child.id());
+                crate::sys::signal::terminate(std::slice::from_mut(&mut group), STOP_GRACE);
+                if group.leader_status().is_none() {
+                    let _ = child.wait();
                 }
-                let _ = child.wait();
                 break None;
             }
         }
@@ -270,10 +272,7 @@ mod tests {
         assert!(captured.status.is_some_and(|s| s.success()));
         assert_eq!(captured.stdout, b"hi\n");
         assert!(begun.elapsed() < Duration::from_secs(4));
-        // SAFETY: ending the test's own leftover sleep.
-        unsafe {
-            libc::kill(-(pgid as libc::pid_t), libc::SIGKILL);
-        }
+        let _ = crate::sys::signal::Group::new(pgid).send(crate::sys::signal::SIGKILL);
     }
 
     #[test]

@@ -139,8 +139,7 @@ impl Store {
     }
 
     fn at(root: PathBuf) -> Store {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::geteuid() };
+        let uid = crate::sys::process::euid();
         Store { root, uid }
     }
 
@@ -148,8 +147,7 @@ impl Store {
     /// exists, and no link on the way to it belongs to another user.
     pub fn open() -> Result<Store> {
         let root = Self::default_root()?;
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::geteuid() };
+        let uid = crate::sys::process::euid();
         Ok(Store::at(resolve_root(&root, uid)?))
     }
 
@@ -623,7 +621,7 @@ impl Store {
             };
             // `<name>-<pid>-<suffix>`: only the owner's death makes it a leftover.
             let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|pid| !util::pid_alive(pid)) {
+            if pid.is_some_and(|pid| !crate::sys::process::alive(pid)) {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
@@ -724,8 +722,7 @@ fn users_name() -> String {
     std::env::var_os("USER")
         .and_then(|u| u.into_string().ok())
         .filter(|u| names::is_profile_name(u))
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        .unwrap_or_else(|| unsafe { libc::geteuid() }.to_string())
+        .unwrap_or_else(|| crate::sys::process::euid().to_string())
 }
 
 /// The error for a store file that [`util::read_store_text`] refused, with

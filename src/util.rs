@@ -91,8 +91,7 @@ pub fn store_file_problem(meta: &fs::Metadata, limit: u64) -> Option<String> {
         };
         return Some(format!("{what}, not a regular file"));
     }
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
+    let uid = crate::sys::process::euid();
     if meta.uid() != uid {
         return Some(format!(
             "owned by uid {}, not by you (uid {uid})",
@@ -228,22 +227,6 @@ pub fn sha256_hex(parts: &[&[u8]]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// This process's effective uid: the owner of everything swop trusts.
-pub fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-/// Whether a process with this pid exists.
-pub fn pid_alive(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    // SAFETY: kill with signal 0 only checks for existence and permission.
-    let rc = unsafe { libc::kill(pid, 0) };
-    rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::Run;
 use crate::cli::DiscoverArgs;
 use crate::discover::findings::{self, today};
 use crate::discover::inputs::TraceInputs;
-use crate::discover::macos::{self, MacTracer};
+use crate::discover::macos::MacTracer;
 use crate::discover::method::{self, Options, Step, progress};
 use crate::discover::offline::{analyse_trace_file, capture_command, capture_instructions};
 use crate::discover::privacy::private;
@@ -24,7 +24,7 @@ use crate::util;
 
 impl Run for Box<DiscoverArgs> {
     fn run(&self) -> Result<()> {
-        let here = if macos::host_is_macos() {
+        let here = if crate::sys::machine::host_is_macos() {
             Os::Macos
         } else {
             Os::Linux
@@ -263,7 +263,9 @@ fn step_from_argv(argv: Vec<OsString>) -> Step {
 fn write_report(path: &Path, text: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let replaceable = match std::fs::symlink_metadata(path) {
-        Ok(meta) => meta.is_file() && meta.uid() == util::euid() && meta.nlink() == 1,
+        Ok(meta) => {
+            meta.is_file() && meta.uid() == crate::sys::process::euid() && meta.nlink() == 1
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
         Err(e) => return Err(e),
     };

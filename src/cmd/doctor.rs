@@ -65,11 +65,7 @@ impl Run for Doctor {
         for tracer in crate::discover::tracer::describe_tracers() {
             line(tracer.usable, &tracer.name, tracer.detail);
         }
-        line(
-            true,
-            "platform",
-            crate::discover::system::platform_summary(),
-        );
+        line(true, "platform", crate::sys::machine::platform_summary());
         print_bytes(out.as_bytes())
     }
 }

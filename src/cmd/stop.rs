@@ -10,8 +10,9 @@ use super::Run;
 use super::ps::known_or_running;
 use crate::cli::StopArgs;
 use crate::error::{Error, Result};
-use crate::residents::{self, Census, Ending, Resident, Stopped, Unreadable};
+use crate::residents::{self, Census, Resident, Stopped, Unreadable};
 use crate::store::Store;
+use crate::sys::signal::{Ending, Unstopped};
 
 /// Censuses after the first catch processes started while swop was stopping
 /// (a child forked on SIGTERM, a supervisor's restart); this many at most.
@@ -26,7 +27,7 @@ impl Run for StopArgs {
             ));
         }
         let store = Store::open()?;
-        let ancestors = residents::ancestors();
+        let ancestors = crate::sys::process::ancestors();
         let grace = self.timeout;
         let mut census = Census::take(&store);
         if let Some(name) = &self.name {
@@ -121,7 +122,10 @@ fn report(
                 r.profile,
                 grace.as_secs_f64()
             ),
-            Err(why) => failures.push(format!("{r}: {why}")),
+            Err(Unstopped::Refused(err)) => failures.push(format!("{r}: cannot signal it: {err}")),
+            Err(Unstopped::Stuck) => failures.push(format!(
+                "{r}: it still runs after SIGKILL (stuck in the kernel?)"
+            )),
         }
     }
     for r in spared {

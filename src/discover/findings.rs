@@ -10,7 +10,6 @@ use super::report::{
     CandidateView, Findings, PathCounts, Requirement, RunView, StepView, TestedOn,
 };
 use super::runner::describe_end;
-use super::system;
 use crate::recipe;
 use crate::redact;
 
@@ -123,7 +122,7 @@ pub fn findings_from(
     Findings {
         tool: d.tool.clone(),
         tool_version: d.tool_version.clone(),
-        os: if macos::host_is_macos() {
+        os: if crate::sys::machine::host_is_macos() {
             "macos".into()
         } else {
             "linux".into()
@@ -275,7 +274,7 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
     let unknown: u64 = steps().map(|s| s.obs.stats.unknown).sum();
     out.extend(tracing_limitations(
         d.tracer.contains("fs_usage"),
-        macos::host_is_macos(),
+        crate::sys::machine::host_is_macos(),
         unknown,
         d.tool.as_deref(),
     ));
@@ -329,15 +328,11 @@ pub fn tracing_limitations(
 }
 
 pub fn tested_on(tracer: &str) -> TestedOn {
-    let on_macos = macos::host_is_macos();
+    let on_macos = crate::sys::machine::host_is_macos();
     TestedOn {
-        os_release: if on_macos {
-            macos::os_release()
-        } else {
-            system::os_release()
-        },
-        uname: system::uname(),
-        wsl: !on_macos && system::is_wsl(),
+        os_release: crate::sys::machine::os_release(),
+        uname: crate::sys::machine::uname(),
+        wsl: !on_macos && crate::sys::machine::is_wsl(),
         tracer: tracer.to_string(),
     }
 }

@@ -16,7 +16,7 @@ use super::classify::{ClassifiedPath, Classifier, merge_by_path};
 use super::cleanroom::{CleanRoom, CleanRoomView};
 use super::runner::{Concurrency, Run, Runner, describe_end};
 use super::scratch::{Location, Scratch};
-use super::supervise::{self, StopSignals};
+use super::supervise;
 use super::tracer::{Output, StepTracer};
 pub use super::verdict::Problem;
 use super::world::{World, WorldKind};
@@ -118,8 +118,8 @@ pub fn real_home() -> Option<PathBuf> {
 const MAX_EXPLORATIONS: usize = 3;
 
 pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
-    let _signals = StopSignals::catch();
-    supervise::become_subreaper();
+    let _signals = crate::sys::signal::StopSignals::catch();
+    crate::sys::signal::become_subreaper();
     let cwd = std::env::current_dir().map_err(|e| Error::Io {
         context: "cannot read the current folder".into(),
         source: e,
@@ -160,8 +160,7 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
         output: opts.output,
         cwd: cwd.clone(),
         timeout: opts.timeout,
-        // SAFETY: isatty has no preconditions.
-        attended: unsafe { libc::isatty(0) } == 1,
+        attended: crate::sys::process::stdin_is_terminal(),
     };
     let mut m = Method {
         runner,

@@ -17,7 +17,6 @@ pub(crate) mod private_json;
 
 pub(crate) mod report;
 pub(crate) mod runner;
-pub(crate) mod sandbox;
 pub(crate) mod scratch;
 pub(crate) mod snapshot;
 pub(crate) mod supervise;

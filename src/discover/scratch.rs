@@ -104,8 +104,7 @@ fn sweep_abandoned(base: &Path) {
     let Ok(entries) = fs::read_dir(base) else {
         return;
     };
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
+    let uid = crate::sys::process::euid();
     for entry in entries.filter_map(|e| e.ok()) {
         let name = entry.file_name();
         let Some(pid) = name
@@ -118,7 +117,7 @@ fn sweep_abandoned(base: &Path) {
         };
         let path = entry.path();
         let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == uid);
-        if ours && !util::pid_alive(pid) && !path.join(KEPT).exists() {
+        if ours && !crate::sys::process::alive(pid) && !path.join(KEPT).exists() {
             let _ = super::world::remove_dir(&path);
         }
     }

@@ -26,9 +26,7 @@ pub struct TracerStatus {
 
 /// Why ptrace-based tracing cannot work here, if it cannot.
 pub fn ptrace_problem() -> Option<String> {
-    if let Ok(scope) = std::fs::read_to_string("/proc/sys/kernel/yama/ptrace_scope")
-        && scope.trim() == "3"
-    {
+    if crate::sys::machine::ptrace_scope() == Some(3) {
         return Some(
             "kernel.yama.ptrace_scope is 3 (ptrace disabled until reboot); set it to 1 or lower: sudo sysctl kernel.yama.ptrace_scope=1 (needs a reboot from 3)".into(),
         );
@@ -93,7 +91,7 @@ impl Strace {
         if let Some(problem) = ptrace_problem() {
             return Err(Error::user(format!("cannot trace: {problem}")));
         }
-        let version = super::system::command_output(&program.to_string_lossy(), &["-V"])
+        let version = crate::sys::machine::command_output(&program.to_string_lossy(), &["-V"])
             .and_then(|v| v.lines().next().map(str::to_string))
             .unwrap_or_else(|| "strace".into());
         let probe = |seccomp: bool| {
@@ -548,7 +546,7 @@ pub fn working_dir(cmd: &Command) -> PathBuf {
 
 /// Run a command in the foreground and supervise it (time limit, stop
 /// signals, leftovers). The command gets the default handlers for Ctrl-C;
-/// swop notes it (see [`supervise::StopSignals`]) and stops everything.
+/// swop notes it (see [`crate::sys::signal::StopSignals`]) and stops everything.
 pub fn run_foreground(
     mut cmd: Command,
     output: Output,

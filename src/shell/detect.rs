@@ -1,8 +1,8 @@
 //! Which shell will read `swop env`'s output when `--shell` does not say.
 //!
 //! The shell that evaluates the output is the one that started swop, so swop
-//! asks for its parent process's program (Linux: `/proc/PID/comm`, then
-//! `/proc/PID/exe`; macOS: `proc_pidpath`). A program that only runs another
+//! asks for its parent process's program (its names, see
+//! [`crate::sys::process::names`]). A program that only runs another
 //! one (`timeout 5 swop env A | source`, `env`, `nice`, `sudo`, `xargs`,
 //! `nohup`, `time`) stands between them: swop walks up past it to the
 //! program that started it. The login shell (`$SHELL`) is never asked: it is
@@ -106,7 +106,7 @@ pub fn detect() -> crate::Result<ShellKind> {
             }
             Guess::Runner if runners.len() < MAX_RUNNERS => {
                 runners.push(name);
-                match crate::residents::parent(pid) {
+                match crate::sys::process::parent(pid) {
                     Some(parent) if parent > 1 => pid = parent,
                     _ => return Err(cannot_tell(&runners, None)),
                 }
@@ -155,7 +155,7 @@ fn cannot_tell(runners: &[String], program: Option<&str>) -> crate::Error {
 /// the name to show for it.
 fn process_guess(pid: u32) -> (Guess, String) {
     let mut fallback = Guess::Other;
-    let names = process_names(pid as libc::pid_t);
+    let names = crate::sys::process::names(pid);
     let shown = names
         .first()
         .map(|n| n.to_string_lossy().into_owned())
@@ -169,44 +169,6 @@ fn process_guess(pid: u32) -> (Guess, String) {
         }
     }
     (fallback, shown)
-}
-
-/// A process's command name, then its executable's path.
-#[cfg(target_os = "linux")]
-fn process_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
-    use std::os::unix::ffi::OsStringExt;
-    let mut names = Vec::with_capacity(2);
-    if let Ok(mut comm) = std::fs::read(format!("/proc/{ppid}/comm")) {
-        if comm.last() == Some(&b'\n') {
-            comm.pop();
-        }
-        names.push(std::ffi::OsString::from_vec(comm));
-    }
-    if let Ok(exe) = std::fs::read_link(format!("/proc/{ppid}/exe")) {
-        names.push(exe.into_os_string());
-    }
-    names
-}
-
-/// A process's executable's path.
-#[cfg(target_os = "macos")]
-fn process_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
-    use std::os::unix::ffi::OsStringExt;
-    let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
-    // SAFETY: the buffer holds the size passed.
-    let len = unsafe { libc::proc_pidpath(ppid, buf.as_mut_ptr().cast(), buf.len() as u32) };
-    match usize::try_from(len) {
-        Ok(len) if len > 0 => {
-            buf.truncate(len);
-            vec![std::ffi::OsString::from_vec(buf)]
-        }
-        _ => Vec::new(),
-    }
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn process_names(_ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
-    Vec::new()
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl Kept {
 
 /// A folder only its owner, this user, may enter.
 fn private_dir(meta: &fs::Metadata) -> bool {
-    meta.is_dir() && meta.uid() == crate::util::euid() && meta.mode() & 0o077 == 0
+    meta.is_dir() && meta.uid() == crate::sys::process::euid() && meta.mode() & 0o077 == 0
 }
 
 fn ensure_private_dir(dir: &Path) -> io::Result<()> {
@@ -161,7 +161,7 @@ fn read_private(path: &Path) -> io::Result<Vec<u8>> {
         .open(path)?;
     let meta = file.metadata()?;
     let private = meta.is_file()
-        && meta.uid() == crate::util::euid()
+        && meta.uid() == crate::sys::process::euid()
         && meta.mode() & 0o077 == 0
         && meta.nlink() == 1
         && meta.len() <= KEPT_LIMIT;

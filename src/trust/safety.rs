@@ -14,7 +14,7 @@ use crate::util::printable_line;
 /// without the sticky bit (which keeps them from replacing a file that is
 /// not theirs).
 pub fn check(dotfile: &Dotfile) -> Result<(), String> {
-    let uid = crate::util::euid();
+    let uid = crate::sys::process::euid();
     let trusted = |owner: u32| owner == uid || owner == 0;
     let shown = |path: &Path| printable_line(&path.display().to_string()).into_owned();
     let meta = fs::metadata(&dotfile.real).map_err(|e| format!("{}: {e}", shown(&dotfile.real)))?;

@@ -34,7 +34,6 @@
 mod names;
 mod observation;
 mod process;
-mod signals;
 mod snapshots;
 mod tool;
 mod tracers;
@@ -43,7 +42,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::inputs::Source;
-use super::system;
 use super::tracer::Observation;
 use crate::error::{Error, Result};
 use crate::trace::{self, Format, Op};
@@ -51,57 +49,6 @@ use names::fs_usage_read;
 use observation::eslogger_observation;
 
 pub use tracers::MacTracer;
-
-/// Makes swop take the running OS for `macos` or `linux`, so that the live
-/// macOS path can run against stand-in tracers elsewhere.
-const HOST_OS_VAR: &str = "SWOP_TEST_HOST_OS";
-
-/// Whether swop is running on macOS (or told to act as if, see [`HOST_OS_VAR`]).
-pub fn host_is_macos() -> bool {
-    match std::env::var_os(HOST_OS_VAR) {
-        Some(v) if v == "macos" => true,
-        Some(v) if v == "linux" => false,
-        _ => cfg!(target_os = "macos"),
-    }
-}
-
-/// The release as `sw_vers` names it: `macOS 14.5 (23F79)`.
-pub fn os_release() -> Option<String> {
-    parse_sw_vers(&system::command_output("sw_vers", &[])?)
-}
-
-fn parse_sw_vers(text: &str) -> Option<String> {
-    let field = |key: &str| {
-        text.lines()
-            .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix(':'))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    match (field("ProductName"), field("ProductVersion")) {
-        (Some(name), Some(version)) => Some(match field("BuildVersion") {
-            Some(build) => format!("{name} {version} ({build})"),
-            None => format!("{name} {version}"),
-        }),
-        _ => {
-            let lines: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            (!lines.is_empty()).then(|| lines.join("; "))
-        }
-    }
-}
-
-/// The major release number, from `sw_vers -productVersion`.
-fn major_version() -> Option<u32> {
-    system::command_output("sw_vers", &["-productVersion"])?
-        .trim()
-        .split('.')
-        .next()?
-        .parse()
-        .ok()
-}
 
 /// What to check when a traced run shows no file event of the tool's own
 /// processes, for the tracer that [`StepTracer::describe`] described.
@@ -312,24 +259,5 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("Full Disk Access"), "{err}");
-    }
-
-    #[test]
-    fn sw_vers_reads_as_one_release() {
-        assert_eq!(
-            parse_sw_vers(
-                "ProductName:\t\tmacOS\nProductVersion:\t\t14.5\nBuildVersion:\t\t23F79\n"
-            )
-            .as_deref(),
-            Some("macOS 14.5 (23F79)")
-        );
-        assert_eq!(
-            parse_sw_vers("ProductName: Mac OS X\nProductVersion: 10.15.7\n").as_deref(),
-            Some("Mac OS X 10.15.7")
-        );
-        assert_eq!(
-            parse_sw_vers("something else").as_deref(),
-            Some("something else")
-        );
     }
 }

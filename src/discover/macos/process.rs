@@ -14,6 +14,7 @@ use super::super::method::progress;
 use super::super::tracer::Exit;
 use super::tracers::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
 use crate::error::{Error, Result, at_path};
+use crate::sys::signal::{self, Group, Signal, Stoppable};
 
 /// Longest wait for the tracer's first line.
 const READY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -139,53 +140,24 @@ impl RunningTracer {
         Ok(status)
     }
 
-    /// SIGINT (fs_usage and eslogger flush and exit), then SIGTERM, both
-    /// relayed by sudo; then SIGKILL to the tracer's whole process group.
+    /// SIGINT (fs_usage and eslogger flush and exit), then SIGTERM and
+    /// SIGKILL the way swop stops anything ([`signal::terminate`]).
     fn halt(&mut self) {
-        for (signal, group) in [
-            (libc::SIGINT, false),
-            (libc::SIGTERM, false),
-            (libc::SIGKILL, true),
-        ] {
-            if self.ended {
-                return;
-            }
-            self.signal(signal, group);
-            let deadline = Instant::now() + STOP_GRACE;
-            while Instant::now() < deadline {
-                if self.try_wait().ok().flatten().is_some() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        progress(&format!(
-            "{} (pid {}) did not stop; end it with: sudo kill {}",
-            self.kind.name(),
-            self.child.id(),
-            self.child.id()
-        ));
-    }
-
-    /// Signal the sudo process, which relays the signal to the tracer, or the
-    /// tracer's whole process group (led by sudo); through sudo when the kernel
-    /// refuses, as it does for the root members of the group.
-    fn signal(&self, signal: libc::c_int, group: bool) {
-        let Ok(pid) = libc::pid_t::try_from(self.child.id()) else {
-            return;
-        };
-        let target = if group { -pid } else { pid };
-        // SAFETY: kill has no memory preconditions; pid is our own child.
-        if unsafe { libc::kill(target, signal) } == 0 && !group {
+        if self.ended {
             return;
         }
-        if let Some(sudo) = &self.sudo {
-            let _ = Command::new(sudo)
-                .args(["-n", "kill", &format!("-{signal}"), &target.to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+        let _ = Stoppable::signal(self, libc::SIGINT);
+        if signal::wait_until_ended(self, STOP_GRACE) {
+            return;
+        }
+        let stopped = signal::terminate(std::slice::from_mut(&mut &mut *self), STOP_GRACE);
+        if !matches!(stopped.first(), Some(Ok(_))) {
+            progress(&format!(
+                "{} (pid {}) did not stop; end it with: sudo kill {}",
+                self.kind.name(),
+                self.child.id(),
+                self.child.id()
+            ));
         }
     }
 
@@ -205,6 +177,46 @@ impl RunningTracer {
     fn failure(&mut self, status: ExitStatus, what: &str) -> Error {
         let stderr = self.stderr_text();
         explain_failure(self.kind, status, &stderr, what)
+    }
+}
+
+/// The tracer runs as root under sudo: a signal goes to the sudo process,
+/// which relays it to the tracer, and SIGKILL to the tracer's whole process
+/// group (led by sudo); through `sudo kill` when the kernel refuses, as it
+/// does for the root members of the group.
+impl Stoppable for RunningTracer {
+    fn signal(&mut self, signal: Signal) -> std::io::Result<bool> {
+        if self.ended() {
+            return Ok(false);
+        }
+        let group = signal == libc::SIGKILL;
+        let pid = self.child.id();
+        let sent = if group {
+            Group::new(pid).send(signal)
+        } else {
+            Stoppable::signal(&mut signal::Process { pid, stamp: None }, signal)
+        };
+        if matches!(sent, Ok(true)) && !group {
+            return Ok(true);
+        }
+        if let Some(sudo) = &self.sudo {
+            let target = if group {
+                format!("-{pid}")
+            } else {
+                pid.to_string()
+            };
+            let _ = Command::new(sudo)
+                .args(["-n", "kill", &format!("-{signal}"), &target])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        Ok(true)
+    }
+
+    fn ended(&mut self) -> bool {
+        self.try_wait().ok().flatten().is_some() || self.ended
     }
 }
 

@@ -12,7 +12,6 @@ use super::super::supervise::{self, Ended};
 use super::super::tracer::{
     Exit, Observation, StepRun, StepTracer, create_trace_file, working_dir,
 };
-use super::major_version;
 use super::names::{comm_of, fs_usage_observation};
 use super::observation::eslogger_observation;
 use super::snapshots::add_snapshot_changes;
@@ -68,7 +67,7 @@ impl MacTracer {
             Some(Tracer::Eslogger) => Kind::Eslogger,
             Some(Tracer::FsUsage) => Kind::FsUsage,
             None if which::which("eslogger").is_ok()
-                && major_version().is_some_and(|v| v >= 13) =>
+                && crate::sys::machine::macos_major_version().is_some_and(|v| v >= 13) =>
             {
                 Kind::Eslogger
             }
@@ -86,8 +85,7 @@ impl MacTracer {
         })?;
         let sudo = match which::which("sudo") {
             Ok(sudo) => Some(sudo),
-            // SAFETY: geteuid has no preconditions.
-            Err(_) if unsafe { libc::geteuid() } == 0 => None,
+            Err(_) if crate::sys::process::euid() == 0 => None,
             Err(_) => {
                 return Err(Error::user(format!(
                     "{} needs root, and sudo was not found; run swop discover as root or install sudo",

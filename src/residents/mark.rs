@@ -15,7 +15,8 @@ pub struct Mark<'a> {
 }
 
 const PROFILE: &[u8] = b"SWOP_PROFILE=";
-const STORE: &[u8] = b"SWOP_HOME=";
+/// The entry every marked environment holds: what a search looks for first.
+pub const STORE: &[u8] = b"SWOP_HOME=";
 const LOCK_FD: &[u8] = b"SWOP_LOCK_FD=";
 
 /// The mark in `block`, if it has both `SWOP_PROFILE` and `SWOP_HOME`. The first
@@ -40,11 +41,6 @@ pub fn mark(block: &[u8]) -> Option<Mark<'_>> {
     })
 }
 
-/// Whether `block` holds the entry `NAME=value` exactly.
-pub fn has_entry(block: &[u8], entry: &[u8]) -> bool {
-    block.split(|&b| b == 0).any(|e| e == entry)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,14 +59,6 @@ mod tests {
         );
         let first = b"SWOP_HOME=/s\0SWOP_PROFILE=a";
         assert_eq!(mark(first).map(|m| m.profile), Some(&b"a"[..]));
-    }
-
-    #[test]
-    fn an_entry_is_matched_whole() {
-        let block = b"A=1\0SWOP_DISCOVER_STEP=7-1\0B=2";
-        assert!(has_entry(block, b"SWOP_DISCOVER_STEP=7-1"));
-        assert!(!has_entry(block, b"SWOP_DISCOVER_STEP=7-"));
-        assert!(!has_entry(block, b"DISCOVER_STEP=7-1"));
     }
 
     #[test]
