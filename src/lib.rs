@@ -7,6 +7,7 @@ pub mod cli;
 pub(crate) mod cmd;
 pub(crate) mod config;
 pub mod discover;
+pub(crate) mod entry;
 pub mod error;
 pub(crate) mod lock;
 pub mod names;

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::lock::{LOCK_FD_VAR, LockMode, ProfileLock};
+use crate::entry::{Entry, Holder, Options};
+use crate::lock::LockMode;
 use crate::recipe::StatusCommand;
 use crate::store::{Profile, Store};
 
@@ -68,12 +69,16 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
     };
     // Held until the command is done; the command itself does not inherit
     // it. Inside `swop shell` the shell's own lock counts.
-    let _lock = match ProfileLock::for_command(profile, mode, None, "swop status") {
-        Ok(lock) => lock,
-        Err(err) => return answer(None, one_line(&err.to_string())),
+    let options = Options {
+        mode,
+        wait: None,
+        what: "swop status",
+        holder: Holder::Swop,
     };
-    let mut cmd = match command_in(store, profile, command.argv) {
-        Ok(cmd) => cmd,
+    let entered = Entry::command(store, profile, &options)
+        .and_then(|entry| command_in(&entry, command.argv).map(|cmd| (entry, cmd)));
+    let (_entry, mut cmd) = match entered {
+        Ok(entered) => entered,
         Err(err) => return answer(None, one_line(&err.to_string())),
     };
     let child = match cmd.spawn() {
@@ -109,26 +114,14 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
 /// The command, with the profile's environment (as `swop exec` gives it),
 /// stdin from /dev/null and its own process group, so that a stop reaches
 /// everything it started.
-fn command_in(store: &Store, profile: &Profile, argv: &[&str]) -> crate::Result<Command> {
-    store.ensure_binding_dirs(profile)?;
-    let plan = crate::switch::plan(
-        &crate::switch::Current::process(store),
-        Some(profile),
-        store.root(),
-    )?;
+fn command_in(entry: &Entry, argv: &[&str]) -> crate::Result<Command> {
     let mut cmd = Command::new(argv[0]);
     cmd.args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .env_remove(LOCK_FD_VAR)
         .process_group(0);
-    for (var, value) in &plan.changes {
-        match value {
-            Some(value) => cmd.env(var, value),
-            None => cmd.env_remove(var),
-        };
-    }
+    entry.apply(&mut cmd)?;
     Ok(cmd)
 }
 

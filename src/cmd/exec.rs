@@ -7,11 +7,10 @@ use std::process::Command;
 
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs};
+use crate::entry::{Entry, Holder, Options};
 use crate::error::{Error, Result};
 use crate::lock::LockMode;
-use crate::lock::{CommandLock, LOCK_FD_VAR, ProfileLock};
 use crate::store::Store;
-use crate::switch;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
@@ -38,47 +37,20 @@ pub fn exec_in_profile(
     let store = Store::open()?;
     let profile = store.load(name)?;
     let what = redacted_command_line(argv);
-    let mode = lock
-        .lock
-        .unwrap_or_else(|| default_lock(&store, &profile, argv));
-    // A command already running under this profile's lock (a wrapped tool in
-    // `swop shell`, a script run by `swop exec`) is part of the holder: it
-    // goes on under the lock it inherited instead of waiting for itself.
-    let held = ProfileLock::for_command(&profile, mode, lock.wait, &what)?;
-    store.ensure_binding_dirs(&profile)?;
-    let plan = switch::plan(
-        &switch::Current::process(&store),
-        Some(&profile),
-        store.root(),
-    )?;
-    for warning in &plan.warnings {
-        eprintln!("swop: warning: {warning}");
-    }
-    if let Some(notice) = switch::removal_notice(&plan.removed, &profile, false) {
-        eprintln!("swop: {notice}");
-    }
+    let options = Options {
+        mode: lock
+            .lock
+            .unwrap_or_else(|| default_lock(&store, &profile, argv)),
+        wait: lock.wait,
+        what: &what,
+        holder: Holder::Command,
+    };
+    let entry = Entry::command(&store, &profile, &options)?;
+    entry.warn();
+    entry.notice(false);
     let mut command = Command::new(program);
     command.args(args);
-    for (var, value) in &plan.changes {
-        match value {
-            Some(value) => command.env(var, value),
-            None => command.env_remove(var),
-        };
-    }
-    match &held {
-        CommandLock::Own(held) => {
-            held.inherit_across_exec()?;
-            command.env(LOCK_FD_VAR, held.fd().to_string());
-        }
-        CommandLock::Inherited(fd) => {
-            command.env(LOCK_FD_VAR, fd.to_string());
-        }
-        // A variable left from another profile's lock would name a descriptor
-        // that means nothing here.
-        CommandLock::Unlocked => {
-            command.env_remove(LOCK_FD_VAR);
-        }
-    }
+    entry.apply(&mut command)?;
     if let Some(announce) = announce {
         eprintln!("swop: {announce}");
     }
@@ -113,7 +85,7 @@ fn redacted_command_line(argv: &[OsString]) -> String {
         .iter()
         .map(|w| OsStr::to_string_lossy(w).into_owned())
         .collect();
-    crate::redact::redact_command(&words).join(" ")
+    crate::redact::command_line(&words)
 }
 
 /// `swop exec NAME [--lock MODE] [--wait [SECS]] -- CMD...` parsed without

@@ -7,8 +7,8 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use super::env::switch_as;
 use crate::config::Config;
+use crate::entry::print_switch;
 use crate::error::{Error, Result};
 use crate::shell::ShellKind;
 use crate::store::Store;
@@ -21,7 +21,7 @@ pub fn switch(name: Option<&str>, file: &Path, told: bool, shell: Option<ShellKi
     let shown = printable_line(&file.display().to_string()).into_owned();
     let Some(name) = name else {
         let left = std::env::var_os(crate::switch::PROFILE_VAR);
-        switch_as(None, shell, None)?;
+        print_switch(None, shell, None)?;
         if let Some(left) = left.filter(|_| !quiet()) {
             let folder = file.parent().unwrap_or(file);
             eprintln!(
@@ -52,7 +52,7 @@ pub fn switch(name: Option<&str>, file: &Path, told: bool, shell: Option<ShellKi
             "{shown} changed while the shell read it; {nothing}"
         )));
     }
-    switch_as(Some(name), shell, None).map_err(|e| e.noted(&nothing))?;
+    print_switch(Some(name), shell, None).map_err(|e| e.noted(&nothing))?;
     if !quiet() {
         eprintln!("swop: switched to profile {name:?} ({shown})");
     }

@@ -50,11 +50,13 @@ pub fn run(command: Command) -> Result<()> {
         Command::Recipes(args) => args.run(),
         Command::Status(args) => args.run(),
         Command::Use(args) => match shell_function() {
-            Some(shell) => env::switch_as(Some(&args.name), Some(shell), Some(function_syntax)),
+            Some(shell) => {
+                crate::entry::print_switch(Some(&args.name), Some(shell), Some(function_syntax))
+            }
             None => Err(crate::needs_shell_integration("use", Some(&args.name))),
         },
         Command::Off => match shell_function() {
-            Some(shell) => env::switch_as(None, Some(shell), Some(function_syntax)),
+            Some(shell) => crate::entry::print_switch(None, Some(shell), Some(function_syntax)),
             None => Err(crate::needs_shell_integration("off", None)),
         },
         Command::Discover(args) => args.run(),
