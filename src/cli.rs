@@ -31,7 +31,37 @@ pub fn command() -> clap::Command {
 /// Completes an argument that names an existing profile: the shells ask the
 /// binary (see `swop completions`), which lists the store.
 fn profile_names() -> clap_complete::ArgValueCompleter {
-    clap_complete::ArgValueCompleter::new(crate::cmd::completions::profile_names)
+    clap_complete::ArgValueCompleter::new(profile_candidates)
+}
+
+/// The profiles whose names start with what is typed so far.
+fn profile_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let Ok(store) = crate::store::Store::open() else {
+        return Vec::new();
+    };
+    store
+        .names()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.starts_with(typed))
+        .map(|name| {
+            // What the profile binds, shown beside its name where the shell can.
+            let about = store.load(&name).ok().map(|p| {
+                p.bindings
+                    .iter()
+                    .map(|b| b.var.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let about = about
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| "profile".into());
+            clap_complete::CompletionCandidate::new(name).help(Some(about.into()))
+        })
+        .collect()
 }
 
 #[derive(Debug, Subcommand)]

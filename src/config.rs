@@ -103,10 +103,10 @@ impl Config {
     }
 
     /// The configuration in `path`, read as any store file is (see
-    /// [`crate::util::store_file_problem`]): `swop init` runs in every new
+    /// [`crate::files::store_file_problem`]): `swop init` runs in every new
     /// shell, and a FIFO or a link to /dev/zero there must not hang it.
     pub fn load_from(path: &Path) -> Result<Config> {
-        let text = match crate::util::read_store_text(path, CONFIG_FILE_LIMIT) {
+        let text = match crate::files::read_store_text(path, CONFIG_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(crate::store::store_file_error(path, e, "fix or remove it")),

@@ -159,5 +159,5 @@ pub fn print_switch(
     entry.check_shell(shell)?;
     entry.notice(true);
     let syntax = syntax.map_or(shell, |syntax| syntax(shell));
-    crate::util::print_bytes(&entry.shell_text(syntax))
+    crate::output::print_bytes(&entry.shell_text(syntax))
 }

@@ -2,6 +2,11 @@
 //!
 //! Each account is a *profile*: folders that stand in for the places a tool keeps
 //! its credentials and state, handed to the tool through environment variables.
+//!
+//! The library is swop's own, public only for its tests: its documentation is
+//! for maintainers (`cargo doc --document-private-items`), and its links may
+//! reach private items.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod cli;
 pub(crate) mod cmd;
@@ -9,8 +14,10 @@ pub(crate) mod config;
 pub mod discover;
 pub(crate) mod entry;
 pub mod error;
+pub(crate) mod files;
 pub(crate) mod lock;
 pub mod names;
+pub(crate) mod output;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;
@@ -22,7 +29,6 @@ pub mod switch;
 pub(crate) mod sys;
 pub mod trace;
 pub mod trust;
-pub(crate) mod util;
 
 use clap::Parser;
 
@@ -60,7 +66,7 @@ pub fn main() -> i32 {
                 if let Some(word @ ("use" | "off")) =
                     word.filter(|_| err.use_stderr() && !shell_function)
                 {
-                    eprintln!("swop: {}", needs_shell_integration(word, None));
+                    eprintln!("swop: {}", cmd::needs_shell_integration(word, None));
                     return 2;
                 }
                 let code = if err.use_stderr() { 2 } else { 0 };
@@ -74,7 +80,7 @@ pub fn main() -> i32 {
                 let plain = err.render().to_string();
                 let redacted = redact::redact_text(&plain);
                 if code == 2 && redacted != plain {
-                    eprint!("{}", util::printable_text(&redacted));
+                    eprint!("{}", output::printable_text(&redacted));
                     return code;
                 }
                 // A closed stdout while printing help is not an error worth reporting.
@@ -84,24 +90,6 @@ pub fn main() -> i32 {
         },
     };
     finish(cmd::run(cli.command))
-}
-
-/// `swop use` and `swop off` run by the binary: they change the calling
-/// shell, which only the shell function of `swop init` can do.
-pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
-    let env_args = match (word, name) {
-        ("off", _) => "--off",
-        (_, Some(name)) if names::is_profile_name(name) => name,
-        _ => "NAME",
-    };
-    let kind = shell::detect()
-        .ok()
-        .or_else(|| shell::login_shell(std::env::var_os("SHELL").as_deref()))
-        .unwrap_or(shell::ShellKind::Sh);
-    Error::usage(format!(
-        "`swop {word}` needs the shell integration, which is not loaded in this shell: {}",
-        cmd::without_integration(kind, env_args)
-    ))
 }
 
 fn finish(result: Result<()>) -> i32 {
@@ -118,7 +106,7 @@ fn finish(result: Result<()>) -> i32 {
             // environment and the command line: no secret and no escape
             // sequence may reach the terminal through one.
             let message = redact::redact_text(&err.to_string());
-            eprintln!("swop: {}", util::printable_text(&message));
+            eprintln!("swop: {}", output::printable_text(&message));
             err.code()
         }
     }

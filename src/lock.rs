@@ -219,7 +219,7 @@ impl ProfileLock {
 const LOCK_FILE_LIMIT: u64 = 64 * 1024;
 
 /// Open (or make) the lock file, never through a link, and only if it is a
-/// regular file of ours with one name (see [`crate::util::store_file_problem`]). On a read-only store the
+/// regular file of ours with one name (see [`crate::files::store_file_problem`]). On a read-only store the
 /// lock is taken on a read-only descriptor: flock(2) does not need write access.
 fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
     let open = |write: bool| {
@@ -245,9 +245,9 @@ fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
             "profile {:?} not found: it was removed just now; see swop list",
             profile.name
         )),
-        _ => at_path("cannot open lock file", path)(crate::util::advised(e)),
+        _ => at_path("cannot open lock file", path)(crate::files::advised(e)),
     })?;
-    crate::util::check_store_file(&file, LOCK_FILE_LIMIT).map_err(|e| {
+    crate::files::check_store_file(&file, LOCK_FILE_LIMIT).map_err(|e| {
         if e.kind() == io::ErrorKind::InvalidData {
             not_a_lock_file(path, &format!("{e}, so it cannot be the profile's lock"))
         } else {

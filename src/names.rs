@@ -26,7 +26,7 @@ pub fn check_profile_name(name: &str) -> Result<()> {
     } else {
         Err(Error::user(format!(
             "invalid profile name {}: {NAME_RULE}",
-            crate::util::quoted(name)
+            crate::output::quoted(name)
         )))
     }
 }
@@ -49,7 +49,7 @@ pub fn check_tool_name(name: &str) -> Result<()> {
     } else {
         Err(Error::user(format!(
             "invalid tool name {}: use 1 to 64 characters from A-Z a-z 0-9 . _ -, starting with a letter, digit or _",
-            crate::util::quoted(name)
+            crate::output::quoted(name)
         )))
     }
 }
@@ -109,7 +109,7 @@ pub fn check_var_name(name: &str) -> Result<()> {
     if !is_var_name(name) {
         return Err(Error::user(format!(
             "invalid variable name {}: use letters, digits and _, not starting with a digit",
-            crate::util::quoted(name)
+            crate::output::quoted(name)
         )));
     }
     if let Some(why) = forbidden_reason(name) {
@@ -140,7 +140,7 @@ pub fn check_value_name(name: &str) -> Result<()> {
     if !is_var_name(name) {
         return Err(Error::user(format!(
             "invalid variable name {}: use letters, digits and _, not starting with a digit",
-            crate::util::quoted(name)
+            crate::output::quoted(name)
         )));
     }
     if let Some(why) = forbidden_reason(name) {

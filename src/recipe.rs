@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, at_path};
+use crate::files;
 use crate::store::Store;
-use crate::util;
 
 /// A recipe is a few lines.
 const RECIPE_FILE_LIMIT: u64 = 64 * 1024;
@@ -86,7 +86,7 @@ impl Recipe {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(at_path("cannot read", &path)(e)),
         }
-        let text = match util::read_store_text(&path, RECIPE_FILE_LIMIT) {
+        let text = match files::read_store_text(&path, RECIPE_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(crate::store::store_file_error(&path, e, &again)),
@@ -187,10 +187,10 @@ impl Recipe {
     pub fn save(&self, store: &Store) -> Result<PathBuf> {
         self.check_variables()?;
         let dir = store.root().join("recipes");
-        util::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
+        files::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
         let path = Self::path(store, &self.tool);
         let text = toml::to_string(self).map_err(|e| Error::user(e.to_string()))?;
-        util::replace_private_file(&path, text.as_bytes())
+        files::replace_private_file(&path, text.as_bytes())
             .map_err(at_path("cannot write", &path))?;
         Ok(path)
     }

@@ -216,7 +216,7 @@ fn pick_line(stdout: &[u8], stderr: &[u8], shows: &[&str]) -> String {
 /// control characters escaped, cut to a readable length.
 fn one_line(text: &str) -> String {
     let redacted = crate::redact::redact_text(text.lines().next().unwrap_or(""));
-    let line = crate::util::printable_line(&redacted).into_owned();
+    let line = crate::output::printable_line(&redacted).into_owned();
     match line.char_indices().nth(DETAIL_LIMIT) {
         Some((at, _)) => format!("{}…", &line[..at]),
         None => line,

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, at_path};
+use crate::files;
 use crate::names;
-use crate::util;
 
 mod values;
 
@@ -106,8 +106,10 @@ pub struct ProfileFile {
 #[derive(Debug, Clone, Default)]
 pub struct ProfileSpec {
     pub bindings: Vec<String>,
-    /// Variables bound to a file rather than a folder.
-    pub files: Vec<String>,
+    /// Variables bound to a file rather than a folder, each with the name
+    /// of its file in the profile (the catalog's, see
+    /// `recipe::file_name_for`).
+    pub files: Vec<(String, String)>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
     /// Variables set to plain values.
@@ -139,7 +141,7 @@ impl Store {
     }
 
     fn at(root: PathBuf) -> Store {
-        let uid = crate::sys::process::euid();
+        let uid = crate::files::euid();
         Store { root, uid }
     }
 
@@ -147,7 +149,7 @@ impl Store {
     /// exists, and no link on the way to it belongs to another user.
     pub fn open() -> Result<Store> {
         let root = Self::default_root()?;
-        let uid = crate::sys::process::euid();
+        let uid = crate::files::euid();
         Ok(Store::at(resolve_root(&root, uid)?))
     }
 
@@ -157,7 +159,7 @@ impl Store {
         let store = Self::open()?;
         store.check_store()?;
         let root = store.root().to_path_buf();
-        util::create_private_dir_all(&store.profiles_dir())
+        files::create_private_dir_all(&store.profiles_dir())
             .map_err(at_path("cannot create the store at", &root))?;
         let store = Self::open()?;
         store.check_store()?;
@@ -232,7 +234,7 @@ impl Store {
         self.check_owned_meta(&dir, &meta)?;
         let file = dir.join(PROFILE_FILE);
         let recreate = format!("recreate the profile (swop rm {name} && swop add {name})");
-        let text = util::read_store_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
+        let text = files::read_store_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
             match e.raw_os_error() {
                 Some(libc::ENOENT) => Error::user(format!(
                     "profile {name:?} has no {PROFILE_FILE} ({}); {recreate}",
@@ -470,7 +472,7 @@ impl Store {
             .iter()
             .filter(|b| profile.missing.contains(&b.path))
         {
-            match util::create_private_dir(&binding.path) {
+            match files::create_private_dir(&binding.path) {
                 Ok(()) => {}
                 // Made meanwhile (by a concurrent swop): it must pass like any other.
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -488,11 +490,11 @@ impl Store {
         let mut bindings = BTreeMap::new();
         let mut files = BTreeMap::new();
         let mut seen: Vec<String> = Vec::new();
-        for (var, is_file) in spec
+        for (var, file_name) in spec
             .bindings
             .iter()
-            .map(|v| (v, false))
-            .chain(spec.files.iter().map(|v| (v, true)))
+            .map(|v| (v, None))
+            .chain(spec.files.iter().map(|(v, name)| (v, Some(name))))
         {
             names::check_binding_name(var)?;
             let lower = var.to_ascii_lowercase();
@@ -504,11 +506,10 @@ impl Store {
                 }));
             }
             seen.push(var.clone());
-            if is_file {
-                files.insert(var.clone(), crate::recipe::file_name_for(var));
-            } else {
-                bindings.insert(var.clone(), var.clone());
-            }
+            match file_name {
+                Some(name) => files.insert(var.clone(), name.clone()),
+                None => bindings.insert(var.clone(), var.clone()),
+            };
         }
         if seen.is_empty() {
             return Err(Error::user("a profile needs at least one binding"));
@@ -548,13 +549,13 @@ impl Store {
             unique_suffix()
         ));
         let build = || -> io::Result<()> {
-            util::create_private_dir(&tmp)?;
+            files::create_private_dir(&tmp)?;
             for folder in file.bindings.values().chain(file.files.keys()) {
-                util::create_private_dir(&tmp.join(folder))?;
+                files::create_private_dir(&tmp.join(folder))?;
             }
             let text = toml::to_string(&file).map_err(io::Error::other)?;
-            util::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
-            util::write_private_file(&tmp.join(LOCK_FILE), b"")?;
+            files::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
+            files::write_private_file(&tmp.join(LOCK_FILE), b"")?;
             Ok(())
         };
         if let Err(e) = build() {
@@ -576,7 +577,7 @@ impl Store {
                     "profile {name:?} already exists (swop show {name})"
                 )));
             }
-            return Err(at_path("cannot create", &final_dir)(util::advised(e)));
+            return Err(at_path("cannot create", &final_dir)(files::advised(e)));
         }
         if let Ok(d) = fs::File::open(self.profiles_dir()) {
             let _ = d.sync_all();
@@ -593,7 +594,7 @@ impl Store {
             unique_suffix()
         ));
         fs::rename(&profile.dir, &trash)
-            .map_err(|e| at_path("cannot remove", &profile.dir)(util::advised(e)))?;
+            .map_err(|e| at_path("cannot remove", &profile.dir)(files::advised(e)))?;
         // remove_dir_all does not follow symbolic links out of the tree.
         fs::remove_dir_all(&trash).map_err(|e| {
             Error::user(format!(
@@ -722,10 +723,10 @@ fn users_name() -> String {
     std::env::var_os("USER")
         .and_then(|u| u.into_string().ok())
         .filter(|u| names::is_profile_name(u))
-        .unwrap_or_else(|| crate::sys::process::euid().to_string())
+        .unwrap_or_else(|| crate::files::euid().to_string())
 }
 
-/// The error for a store file that [`util::read_store_text`] refused, with
+/// The error for a store file that [`files::read_store_text`] refused, with
 /// `next` as what to do about it.
 pub fn store_file_error(path: &Path, err: io::Error, next: &str) -> Error {
     if err.raw_os_error() == Some(libc::ELOOP) {

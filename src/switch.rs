@@ -518,7 +518,7 @@ mod tests {
     fn removed_and_replaced_values_stay_out_of_the_record() {
         let tmp = tempfile::tempdir().unwrap();
         let runtime = tmp.path().join("run");
-        crate::util::create_private_dir(&runtime).unwrap();
+        crate::files::create_private_dir(&runtime).unwrap();
         let mut env: BTreeMap<String, OsString> = BTreeMap::new();
         env.insert("XDG_RUNTIME_DIR".into(), runtime.clone().into());
         env.insert("HOME".into(), "/home/me".into());

@@ -31,6 +31,7 @@ impl Run for AddArgs {
             values,
             ..ProfileSpec::default()
         };
+        let mut files: Vec<String> = Vec::new();
         for tool in &self.tools {
             let (recipe, verified) = Recipe::lookup(&store, tool)?;
             // Only a command that runs as printed is worth a line: the
@@ -62,14 +63,21 @@ impl Run for AddArgs {
             }
             spec.tools.push(recipe.tool.clone());
             push_unique(&mut spec.bindings, &recipe.bindings);
-            push_unique(&mut spec.files, &recipe.files);
+            push_unique(&mut files, &recipe.files);
             push_unique(&mut spec.unset, &recipe.unset);
         }
         push_unique(&mut spec.bindings, &self.binds);
-        push_unique(&mut spec.files, &self.bind_files);
-        if self.tools.is_empty() && spec.bindings.is_empty() && spec.files.is_empty() {
+        push_unique(&mut files, &self.bind_files);
+        if self.tools.is_empty() && spec.bindings.is_empty() && files.is_empty() {
             push_unique(&mut spec.bindings, &DEFAULT_BINDINGS.map(String::from));
         }
+        spec.files = files
+            .into_iter()
+            .map(|var| {
+                let name = crate::recipe::file_name_for(&var);
+                (var, name)
+            })
+            .collect();
         let profile = store.create(&self.name, &spec)?;
         let vars: Vec<String> = profile
             .bindings

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use super::Run;
 use crate::cli::{AllowArgs, DenyArgs};
 use crate::error::{Error, Result};
+use crate::output::printable_line;
 use crate::store::Store;
 use crate::trust::{self, DOTFILE};
-use crate::util::printable_line;
 
 impl Run for AllowArgs {
     fn run(&self) -> Result<()> {

@@ -6,15 +6,12 @@
 //! where an argument names an existing profile, from the store. Nothing is
 //! generated from a copy of the grammar, so nothing can drift from it.
 
-use std::ffi::OsStr;
-
-use clap_complete::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
 use super::Run;
 use crate::cli::{CompletionsArgs, command};
 use crate::error::Result;
-use crate::util::print_bytes;
+use crate::output::print_bytes;
 
 /// The environment variable that turns a run of swop into a completion.
 pub const COMPLETE_VAR: &str = "COMPLETE";
@@ -96,36 +93,6 @@ pub fn script(shell: clap_complete::Shell) -> String {
         );
     }
     text
-}
-
-/// The profiles whose names start with what is typed so far.
-pub fn profile_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some(typed) = current.to_str() else {
-        return Vec::new();
-    };
-    let Ok(store) = crate::store::Store::open() else {
-        return Vec::new();
-    };
-    store
-        .names()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|name| name.starts_with(typed))
-        .map(|name| {
-            // What the profile binds, shown beside its name where the shell can.
-            let about = store.load(&name).ok().map(|p| {
-                p.bindings
-                    .iter()
-                    .map(|b| b.var.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            });
-            let about = about
-                .filter(|a| !a.is_empty())
-                .unwrap_or_else(|| "profile".into());
-            CompletionCandidate::new(name).help(Some(about.into()))
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -18,9 +18,10 @@ use crate::discover::system::version_line;
 use crate::discover::tracer::{Output, StepTracer, Strace};
 use crate::discover::{Os, Tracer};
 use crate::error::{Error, Result, at_path};
+use crate::files;
+use crate::output;
 use crate::recipe::{Proof, Recipe, Verified};
 use crate::store::Store;
-use crate::util;
 
 impl Run for Box<DiscoverArgs> {
     fn run(&self) -> Result<()> {
@@ -31,7 +32,7 @@ impl Run for Box<DiscoverArgs> {
         };
         let os = self.os.unwrap_or(here);
         if self.print_capture {
-            return util::print_bytes(
+            return output::print_bytes(
                 format!("{}\n", capture_command(os, &self.command)).as_bytes(),
             );
         }
@@ -94,7 +95,7 @@ impl Run for Box<DiscoverArgs> {
                 .map_err(crate::error::io_context(|| "writing to stdout".into()))?;
         } else if self.report.is_none() {
             eprintln!();
-            util::print_bytes(findings.to_markdown().as_bytes())?;
+            output::print_bytes(findings.to_markdown().as_bytes())?;
         }
         if let Some(tool) = &self.record {
             self.record(tool, &findings)?;
@@ -263,14 +264,12 @@ fn step_from_argv(argv: Vec<OsString>) -> Step {
 fn write_report(path: &Path, text: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     let replaceable = match std::fs::symlink_metadata(path) {
-        Ok(meta) => {
-            meta.is_file() && meta.uid() == crate::sys::process::euid() && meta.nlink() == 1
-        }
+        Ok(meta) => meta.is_file() && meta.uid() == crate::files::euid() && meta.nlink() == 1,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
         Err(e) => return Err(e),
     };
     if replaceable {
-        return util::replace_private_file(path, text);
+        return files::replace_private_file(path, text);
     }
     let mut file = std::fs::OpenOptions::new()
         .write(true)

@@ -3,8 +3,8 @@
 
 use super::Run;
 use crate::error::{Error, Result};
+use crate::output::print_bytes;
 use crate::store::Store;
-use crate::util::print_bytes;
 
 pub struct Doctor;
 

@@ -10,10 +10,10 @@ use std::path::Path;
 use crate::config::Config;
 use crate::entry::print_switch;
 use crate::error::{Error, Result};
+use crate::output::printable_line;
 use crate::shell::ShellKind;
 use crate::store::Store;
 use crate::trust::{self, Decision};
-use crate::util::printable_line;
 
 /// Switch to `name` as the `.swop` at `file` asks, or back (`None`) on
 /// leaving its folders.

@@ -13,8 +13,8 @@ use super::Run;
 use crate::cli::{InitArgs, InitShell};
 use crate::config::{Config, check_tool_name};
 use crate::error::{Error, Result};
+use crate::output::print_bytes;
 use crate::shell::ShellKind;
-use crate::util::print_bytes;
 
 const BASH: &str = include_str!("../../shell/swop.bash");
 const ZSH: &str = include_str!("../../shell/swop.zsh");
@@ -47,6 +47,24 @@ impl Run for InitArgs {
             .unwrap_or_else(|_| b"swop".to_vec());
         print_bytes(&render(self.shell, &exe, &config.wrap)?)
     }
+}
+
+/// `swop use` and `swop off` run by the binary: they change the calling
+/// shell, which only the shell function of `swop init` can do.
+pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
+    let env_args = match (word, name) {
+        ("off", _) => "--off",
+        (_, Some(name)) if crate::names::is_profile_name(name) => name,
+        _ => "NAME",
+    };
+    let kind = crate::shell::detect()
+        .ok()
+        .or_else(|| crate::shell::login_shell(std::env::var_os("SHELL").as_deref()))
+        .unwrap_or(ShellKind::Sh);
+    Error::usage(format!(
+        "`swop {word}` needs the shell integration, which is not loaded in this shell: {}",
+        without_integration(kind, env_args)
+    ))
 }
 
 /// What to do when `swop use` or `swop off` runs without the integration in

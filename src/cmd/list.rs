@@ -5,8 +5,8 @@ use super::Run;
 use super::view::ProfileView;
 use crate::cli::ListArgs;
 use crate::error::Result;
+use crate::output::{print_bytes, printable_line, printable_text};
 use crate::store::Store;
-use crate::util::{print_bytes, printable_line, printable_text};
 
 impl Run for ListArgs {
     fn run(&self) -> Result<()> {

@@ -53,22 +53,22 @@ pub fn run(command: Command) -> Result<()> {
             Some(shell) => {
                 crate::entry::print_switch(Some(&args.name), Some(shell), Some(function_syntax))
             }
-            None => Err(crate::needs_shell_integration("use", Some(&args.name))),
+            None => Err(needs_shell_integration("use", Some(&args.name))),
         },
         Command::Off => match shell_function() {
             Some(shell) => crate::entry::print_switch(None, Some(shell), Some(function_syntax)),
-            None => Err(crate::needs_shell_integration("off", None)),
+            None => Err(needs_shell_integration("off", None)),
         },
         Command::Discover(args) => args.run(),
         Command::Doctor => doctor::Doctor.run(),
     }
 }
 
+pub use init::needs_shell_integration;
+
 /// Set by the shell function of `swop init` for `use` and `off`: the shell
 /// whose syntax to print. The function evaluates what swop prints, so swop
 /// reads the words (one grammar, clap's) and the function reads none.
-pub use init::without_integration;
-
 pub const SHELL_FUNCTION_VAR: &str = "SWOP_SHELL_FUNCTION";
 
 /// The shell a `use` or `off` runs for, when the shell function runs it.

@@ -6,9 +6,9 @@ use crate::cli::PsArgs;
 use crate::error::Result;
 use serde::Serialize;
 
+use crate::output::{print_bytes, printable_line};
 use crate::residents::{Census, Kind, Resident, Unreadable};
 use crate::store::Store;
-use crate::util::{print_bytes, printable_line};
 
 impl Run for PsArgs {
     fn run(&self) -> Result<()> {

@@ -5,9 +5,9 @@ use super::view::ProfileView;
 use crate::cli::ShowArgs;
 use crate::error::Result;
 use crate::lock::KernelLocks;
+use crate::output::print_bytes;
 use crate::residents::Census;
 use crate::store::Store;
-use crate::util::print_bytes;
 
 impl Run for ShowArgs {
     fn run(&self) -> Result<()> {

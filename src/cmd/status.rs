@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::Run;
 use crate::cli::StatusArgs;
 use crate::error::Result;
+use crate::output::{print_bytes, printable_line, printable_text};
 use crate::recipe::StatusCommand;
 use crate::status::{ProfileStatus, ToolStatus, probe};
 use crate::store::{Profile, Store};
-use crate::util::{print_bytes, printable_line, printable_text};
 
 /// A profile and what its tools answered, with the tools that cannot be asked.
 struct Answered {

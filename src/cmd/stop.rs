@@ -89,7 +89,7 @@ fn say_unreached(args: &StopArgs, unreached: &[&Unreadable]) {
     for u in unreached {
         eprintln!(
             "swop: could not reach {}; if it does, end it yourself: kill {}",
-            crate::util::printable_line(&u.describe(&scope)),
+            crate::output::printable_line(&u.describe(&scope)),
             u.pid
         );
     }

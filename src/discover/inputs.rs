@@ -9,8 +9,8 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, at_path};
+use crate::files;
 use crate::trace::{self, Format};
-use crate::util;
 
 /// One file of a trace.
 #[derive(Debug, Clone)]
@@ -128,7 +128,7 @@ impl TraceInputs {
                         .map(|d| d.subsec_nanos())
                         .unwrap_or(0)
                 ));
-                util::create_private_dir(&dir).map_err(at_path("cannot create", &dir))?;
+                files::create_private_dir(&dir).map_err(at_path("cannot create", &dir))?;
                 self.spool = Some(dir.clone());
                 dir
             }

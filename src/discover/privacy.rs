@@ -1,5 +1,5 @@
 //! What may leave the machine in a report, its JSON or a recipe: no secret
-//! ([`super::redact`]) and no user name. The user's home is written `$HOME`,
+//! ([`crate::redact`]) and no user name. The user's home is written `$HOME`,
 //! anyone else's `/home/<user>` (or `/Users/<user>`), whether the path came
 //! from a trace, an argument (`--trace-file ~/Downloads/x.strace`) or a
 //! tool's message. The host name is never collected (see `system::uname`).

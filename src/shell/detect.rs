@@ -146,7 +146,7 @@ fn cannot_tell(runners: &[String], program: Option<&str>) -> crate::Error {
     crate::Error::usage(format!(
         "cannot tell which shell will read what swop env prints ({}); name it with --shell \
          ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
-        crate::util::printable_line(&by),
+        crate::output::printable_line(&by),
         names()
     ))
 }

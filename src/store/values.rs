@@ -9,8 +9,9 @@
 
 use super::{PROFILE_FILE, ProfileFile, Store};
 use crate::error::{Error, Result};
+use crate::files;
 use crate::names;
-use crate::util;
+use crate::output;
 
 /// A value is one line of configuration or a URL, never a file's content.
 const VALUE_LIMIT: usize = 16 * 1024;
@@ -37,7 +38,7 @@ pub fn check_value(var: &str, value: &str) -> Result<()> {
 
 /// `VAR=VALUE` from the command line, checked: the value must be text.
 pub fn parse_assignment(arg: &std::ffi::OsStr) -> Result<(String, String)> {
-    let shown = util::quoted(&arg.to_string_lossy());
+    let shown = output::quoted(&arg.to_string_lossy());
     let text = arg.to_str().ok_or_else(|| {
         Error::user(format!(
             "{shown} is not valid UTF-8; values are text (profile.toml holds nothing else)"
@@ -92,7 +93,7 @@ impl Store {
         check_file(&file)?;
         let path = dir.join(PROFILE_FILE);
         let text = toml::to_string(&file).map_err(|e| Error::user(e.to_string()))?;
-        util::replace_private_file(&path, text.as_bytes())
+        files::replace_private_file(&path, text.as_bytes())
             .map_err(crate::error::at_path("cannot write", &path))
     }
 }

@@ -144,8 +144,8 @@ impl Plan {
         for (i, target) in targets.iter().enumerate() {
             let upper = dir.join(i.to_string()).join("upper");
             let work = dir.join(i.to_string()).join("work");
-            crate::util::create_private_dir_all(&upper)?;
-            crate::util::create_private_dir_all(&work)?;
+            crate::files::create_private_dir_all(&upper)?;
+            crate::files::create_private_dir_all(&work)?;
             let data = format!(
                 "lowerdir={},upperdir={},workdir={},userxattr",
                 escape(&target.path),

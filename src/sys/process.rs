@@ -132,12 +132,6 @@ pub fn open_on(pid: u32, fd: i32, file: &std::fs::Metadata) -> bool {
     macos::open_on(pid, fd, file)
 }
 
-/// This process's effective uid: the owner of everything swop trusts.
-pub fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
 /// This process's real uid and gid.
 pub fn real_ids() -> (u32, u32) {
     // SAFETY: getuid and getgid cannot fail.

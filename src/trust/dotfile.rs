@@ -49,7 +49,7 @@ impl Dotfile {
         crate::names::check_profile_name(&name).map_err(|e| {
             Error::user(format!(
                 "{e}; {} switches nothing",
-                crate::util::printable_line(&path.display().to_string())
+                crate::output::printable_line(&path.display().to_string())
             ))
         })?;
         let real = fs::canonicalize(&path).map_err(at_path("cannot resolve", &path))?;
@@ -82,7 +82,7 @@ fn name_in(contents: &[u8]) -> Option<String> {
 fn junk(path: &Path) -> Error {
     Error::user(format!(
         "{} must hold one line, a profile name (see swop list): it switches nothing",
-        crate::util::printable_line(&path.display().to_string())
+        crate::output::printable_line(&path.display().to_string())
     ))
 }
 

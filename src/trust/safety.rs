@@ -6,7 +6,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use super::Dotfile;
-use crate::util::printable_line;
+use crate::output::printable_line;
 
 /// Why `dotfile` is never followed, if it is not: it belongs to another user
 /// (not the caller, not root), or it lies (as found, or where its links
@@ -14,7 +14,7 @@ use crate::util::printable_line;
 /// without the sticky bit (which keeps them from replacing a file that is
 /// not theirs).
 pub fn check(dotfile: &Dotfile) -> Result<(), String> {
-    let uid = crate::sys::process::euid();
+    let uid = crate::files::euid();
     let trusted = |owner: u32| owner == uid || owner == 0;
     let shown = |path: &Path| printable_line(&path.display().to_string()).into_owned();
     let meta = fs::metadata(&dotfile.real).map_err(|e| format!("{}: {e}", shown(&dotfile.real)))?;

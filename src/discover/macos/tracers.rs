@@ -85,7 +85,7 @@ impl MacTracer {
         })?;
         let sudo = match which::which("sudo") {
             Ok(sudo) => Some(sudo),
-            Err(_) if crate::sys::process::euid() == 0 => None,
+            Err(_) if crate::files::euid() == 0 => None,
             Err(_) => {
                 return Err(Error::user(format!(
                     "{} needs root, and sudo was not found; run swop discover as root or install sudo",

@@ -17,7 +17,7 @@ pub fn each_environ(needle: &[u8], found: &mut dyn FnMut(u32, Environ<'_>)) {
         return;
     };
     let me = std::process::id();
-    let uid = super::euid();
+    let uid = crate::files::euid();
     let finder = memchr::memmem::Finder::new(needle);
     let mut block = Vec::with_capacity(16 * 1024);
     for entry in dir.flatten() {

@@ -62,7 +62,7 @@ pub fn each_environ(needle: &[u8], found: &mut dyn FnMut(u32, Environ<'_>)) {
 }
 
 fn user_pids() -> Vec<u32> {
-    let uid = super::euid();
+    let uid = crate::files::euid();
     // SAFETY: a null buffer asks for the size the list needs.
     let needed = unsafe { libc::proc_listpids(PROC_UID_ONLY, uid, std::ptr::null_mut(), 0) };
     let Ok(needed) = usize::try_from(needed) else {

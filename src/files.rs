@@ -1,4 +1,7 @@
-//! Small helpers shared by the commands.
+//! Files of swop's own: made private (folders 0700, files 0600 written whole
+//! and replaced atomically), and read only when they can be trusted (regular,
+//! ours, written by no one else, with one name, and small). The store, the
+//! scratch folders of a discovery and the views built for it are made this way.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -6,9 +9,10 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
-/// A value for a message: quoted, with control characters made visible.
-pub fn quoted(s: &str) -> String {
-    format!("{s:?}")
+/// This process's effective uid: the owner of everything swop trusts.
+pub fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// What to do about an error the user can fix outside swop, if it is one.
@@ -91,7 +95,7 @@ pub fn store_file_problem(meta: &fs::Metadata, limit: u64) -> Option<String> {
         };
         return Some(format!("{what}, not a regular file"));
     }
-    let uid = crate::sys::process::euid();
+    let uid = euid();
     if meta.uid() != uid {
         return Some(format!(
             "owned by uid {}, not by you (uid {uid})",
@@ -157,34 +161,6 @@ pub fn read_store_text(path: &Path, limit: u64) -> io::Result<String> {
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
-/// A value for one line of output: control characters (an escape sequence
-/// that would recolour or retitle the terminal, a newline that would forge a
-/// line) are shown as escapes, `\u{1b}`, and nothing else changes.
-pub fn printable_line(text: &str) -> std::borrow::Cow<'_, str> {
-    printable(text, false)
-}
-
-/// [`printable_line`] for a message of several lines: newlines and tabs stay.
-pub fn printable_text(text: &str) -> std::borrow::Cow<'_, str> {
-    printable(text, true)
-}
-
-fn printable(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
-    let shown = |c: char| !c.is_control() || (lines && matches!(c, '\n' | '\t'));
-    if text.chars().all(shown) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if shown(c) {
-            out.push(c);
-        } else {
-            out.extend(c.escape_default());
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// Replace a file atomically: write a 0600 sibling, then rename it over.
 pub fn replace_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -206,15 +182,6 @@ pub fn replace_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Print to stdout in one write; a closed pipe surfaces as an error the caller
-/// turns into a quiet exit.
-pub fn print_bytes(bytes: &[u8]) -> crate::Result<()> {
-    let mut out = io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(crate::error::io_context(|| "writing to stdout".into()))
-}
-
 /// The SHA-256 of `parts`, one after the other, in lower-case hex.
 pub fn sha256_hex(parts: &[&[u8]]) -> String {
     use sha2::{Digest, Sha256};
@@ -227,23 +194,4 @@ pub fn sha256_hex(parts: &[&[u8]]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_are_shown_not_sent() {
-        assert_eq!(printable_line("work"), "work");
-        assert_eq!(
-            printable_line("a\u{1b}]0;owned\u{7}b\nc"),
-            "a\\u{1b}]0;owned\\u{7}b\\nc"
-        );
-        assert_eq!(printable_line("\u{9b}31m"), "\\u{9b}31m");
-        assert_eq!(
-            printable_text("one\ntwo\t\u{1b}[2J"),
-            "one\ntwo\t\\u{1b}[2J"
-        );
-    }
 }
