@@ -67,7 +67,10 @@
 //! Paths are normalised lexically (`.` and `..` removed without looking at
 //! the file system).
 
-use super::bytes::{trim_end, trim_start};
+use super::bytes::{
+    all_digits, find_byte, find_within, parse_i64, parse_u64, skip_spaces, skip_spaces_back,
+    strip_suffix, trim, trim_end, trim_start,
+};
 use super::{
     Op, ParseStats, Printed, TraceEvent, lines, normalize_firmlink, path, path_from_bytes,
 };
@@ -693,85 +696,6 @@ fn errno_name(errno: i64) -> String {
         _ => return errno.to_string(),
     };
     name.to_owned()
-}
-
-const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
-
-/// The first position at or after `from` that does not hold a space, or the
-/// length of `bytes`.
-fn skip_spaces(bytes: &[u8], mut from: usize) -> usize {
-    while let Some(chunk) = bytes.get(from..from + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([b' '; 8]));
-        let diff = word ^ SPACES;
-        if diff != 0 {
-            return from + (diff.trailing_zeros() / 8) as usize;
-        }
-        from += 8;
-    }
-    while from < bytes.len() && bytes[from] == b' ' {
-        from += 1;
-    }
-    from
-}
-
-/// The position after the last byte before `end` that is not a space, or 0.
-fn skip_spaces_back(bytes: &[u8], mut end: usize) -> usize {
-    while end >= 8 {
-        let word = u64::from_le_bytes(bytes[end - 8..end].try_into().unwrap_or([b' '; 8]));
-        let diff = word ^ SPACES;
-        if diff != 0 {
-            return end - (diff.leading_zeros() / 8) as usize;
-        }
-        end -= 8;
-    }
-    while end > 0 && bytes[end - 1] == b' ' {
-        end -= 1;
-    }
-    end
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    let bytes = trim_start(bytes);
-    let end = bytes.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
-    &bytes[..end]
-}
-
-fn strip_suffix<'a>(bytes: &'a [u8], suffix: &[u8]) -> &'a [u8] {
-    bytes.strip_suffix(suffix).unwrap_or(bytes)
-}
-
-fn find_within(bytes: &[u8], needle: u8, limit: usize) -> Option<usize> {
-    find_byte(&bytes[..bytes.len().min(limit)], needle)
-}
-
-/// `memchr` for the short slices of one line, where a plain loop is faster.
-fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    bytes.iter().position(|&b| b == needle)
-}
-
-fn all_digits(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_digit)
-}
-
-fn parse_u64(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || !all_digits(digits) {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &d| {
-        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
-}
-
-fn parse_i64(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.strip_prefix(b"-") {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    if digits.len() > 18 {
-        return None;
-    }
-    let n = i64::try_from(parse_u64(digits)?).ok()?;
-    Some(if negative { -n } else { n })
 }
 
 #[cfg(test)]
