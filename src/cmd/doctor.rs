@@ -62,7 +62,7 @@ impl Run for Doctor {
                 found.map_or("not found".into(), |p| p.display().to_string()),
             );
         }
-        for tracer in crate::discover::tracer::describe_tracers() {
+        for tracer in crate::discover::describe_tracers() {
             line(tracer.usable, &tracer.name, tracer.detail);
         }
         line(true, "platform", crate::sys::machine::platform_summary());

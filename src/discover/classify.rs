@@ -5,10 +5,12 @@ use std::path::{Component, Path, PathBuf};
 use memchr::memmem;
 use serde::Serialize;
 
+use super::model::PathInfo;
+use super::privacy::anonymize_path;
 use super::scratch::{Location, RunLayout, var_form};
-use super::tracer::PathInfo;
 use super::world::Evidence;
 use crate::trace::OpSet;
+pub use crate::trace::path::under;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -307,7 +309,7 @@ impl Classifier<'_> {
                 None => var_form(&var, rest),
             },
             Placed::Var(var, rest) => var_form(&var, rest),
-            Placed::Fragment => anonymize_fragment(path),
+            Placed::Fragment => anonymize_path(path),
             Placed::Plain => path.display().to_string(),
             Placed::Home => match self
                 .real_home
@@ -315,7 +317,7 @@ impl Classifier<'_> {
                 .and_then(|h| path.strip_prefix(h).ok())
             {
                 Some(rest) => var_form("HOME", rest),
-                None => anonymize(path),
+                None => anonymize_path(path),
             },
         }
     }
@@ -324,17 +326,6 @@ impl Classifier<'_> {
 fn bytes(path: &Path) -> &[u8] {
     use std::os::unix::ffi::OsStrExt;
     path.as_os_str().as_bytes()
-}
-
-/// Whether `path` is `dir` or lies under it, comparing bytes (both are
-/// normalised): `Path::starts_with` walks components, too slow for traces of
-/// a million paths.
-pub fn under(path: &Path, dir: &Path) -> bool {
-    let (path, dir) = (bytes(path), bytes(dir));
-    match path.strip_prefix(dir) {
-        Some(rest) => rest.is_empty() || rest[0] == b'/' || dir.ends_with(b"/"),
-        None => false,
-    }
 }
 
 fn is_device(path: &Path) -> bool {
@@ -413,42 +404,6 @@ pub fn is_system(path: &Path) -> bool {
             | b"opt"
     );
     candidate && SYSTEM_PREFIXES.iter().any(|p| under(path, Path::new(p)))
-}
-
-/// `/home/alice/x` -> `/home/<user>/x`: reports never carry a user name.
-pub fn anonymize(path: &Path) -> String {
-    let mut parts = path.components();
-    let mut out = PathBuf::new();
-    let mut prev: Option<std::ffi::OsString> = None;
-    for c in parts.by_ref() {
-        let is_home_parent = matches!(
-            prev.as_deref().and_then(|p| p.to_str()),
-            Some("home" | "Users")
-        ) && out.components().count() == 2;
-        if is_home_parent {
-            out.push("<user>");
-        } else {
-            out.push(c.as_os_str());
-        }
-        prev = Some(c.as_os_str().to_os_string());
-    }
-    out.display().to_string()
-}
-
-/// [`anonymize`] for a path that does not start at `/`: any `home/NAME` or
-/// `Users/NAME` in it loses the name.
-fn anonymize_fragment(path: &Path) -> String {
-    let mut out = PathBuf::new();
-    let mut after_home = false;
-    for c in path.components() {
-        if after_home {
-            out.push("<user>");
-        } else {
-            out.push(c.as_os_str());
-        }
-        after_home = matches!(c.as_os_str().to_str(), Some("home" | "Users"));
-    }
-    out.display().to_string()
 }
 
 /// In a trace taken under swop's own folders, a folder named after a variable

@@ -229,6 +229,13 @@ fn passwd_home() -> Option<PathBuf> {
     }
 }
 
+/// The caller's home, canonical: the user's own place.
+pub fn real_home() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    let home = PathBuf::from(home);
+    Some(std::fs::canonicalize(&home).unwrap_or(home))
+}
+
 /// The environment the tool would have outside swop: a switched shell's
 /// variables restored, swop's own removed.
 fn caller_env() -> BTreeMap<OsString, OsString> {
@@ -237,7 +244,7 @@ fn caller_env() -> BTreeMap<OsString, OsString> {
     let current = match &store {
         Some(store) => crate::switch::Current::process(store),
         None => crate::switch::Current {
-            var: Box::new(crate::switch::process_env),
+            var: Box::new(|name| std::env::var_os(name)),
             profile: Box::new(|_| None),
             vars: Box::new(Vec::new),
         },

@@ -118,7 +118,7 @@ fn sweep_abandoned(base: &Path) {
         let path = entry.path();
         let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == uid);
         if ours && !crate::sys::process::alive(pid) && !path.join(KEPT).exists() {
-            let _ = super::world::remove_dir(&path);
+            let _ = crate::sys::cow::remove_layer_dir(&path);
         }
     }
 }
@@ -132,7 +132,7 @@ impl Drop for Scratch {
                 self.root.display()
             );
         } else {
-            let _ = super::world::remove_dir(&self.root);
+            let _ = crate::sys::cow::remove_layer_dir(&self.root);
         }
     }
 }

@@ -13,7 +13,7 @@ use std::process::Child;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use super::tracer::Exit;
+use super::model::Ended;
 use crate::error::{Error, Result};
 use crate::sys::process;
 use crate::sys::signal::{self, Stoppable};
@@ -45,18 +45,6 @@ pub fn check_stop() -> Result<()> {
 pub struct Limits {
     pub timeout: Option<Duration>,
     pub grace: Duration,
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ended {
-    pub exit: Exit,
-    /// Stopped at the time limit.
-    pub timed_out: bool,
-    /// Processes still running after the step ended, which swop stopped:
-    /// their command lines, redacted.
-    pub stopped: Vec<String>,
-    pub duration: Duration,
 }
 
 /// Which processes belong to one step.

@@ -17,10 +17,10 @@ use std::process::Command;
 
 use serde::Serialize;
 
-use super::classify::under;
 use crate::error::{Result, at_path};
 use crate::sys::cow::{self, Change, Layer, Plan};
 use crate::sys::read_only::{ReadOnlyHome, Unprotected};
+use crate::trace::path::under;
 
 /// Which world the runs saw (`"world"` in the JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -250,11 +250,6 @@ impl Evidence {
         }
         path.strip_prefix(temp).ok()
     }
-}
-
-/// Remove a folder that may hold copy-on-write layers.
-pub fn remove_dir(dir: &Path) -> std::io::Result<()> {
-    cow::remove_layer_dir(dir)
 }
 
 #[cfg(test)]

@@ -33,44 +33,24 @@
 
 mod names;
 mod observation;
-mod process;
+mod running;
 mod snapshots;
 mod tool;
-mod tracers;
+mod tracer;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::inputs::Source;
-use super::tracer::Observation;
+use super::Tracer;
+use super::model::Observation;
+use super::model::Source;
+use super::verdict::empty_trace_hint;
 use crate::error::{Error, Result};
 use crate::trace::{self, Format, Op};
 use names::fs_usage_read;
 use observation::eslogger_observation;
 
-pub use tracers::MacTracer;
-
-/// What to check when a traced run shows no file event of the tool's own
-/// processes, for the tracer that [`StepTracer::describe`] described.
-///
-/// [`StepTracer::describe`]: super::tracer::StepTracer::describe
-pub fn empty_trace_hint(tracer_description: &str) -> String {
-    if tracer_description.starts_with("eslogger") {
-        "eslogger reported no file event of the tool's processes. Check that the terminal you run swop from has Full Disk Access (System Settings > Privacy & Security > Full Disk Access; quit and reopen it after granting), that `sudo eslogger open` prints events in that terminal, and that the tool is not started inside eslogger's own process group (eslogger mutes it); or trace with --tracer fs_usage".to_string()
-    } else if tracer_description.starts_with("fs_usage") {
-        "fs_usage reported no file event of the tool's processes. Check that `sudo fs_usage -w -f filesys` prints lines in this terminal, that the tool keeps the name of the program swop started (fs_usage keeps a process by its name, cut to 16 or 32 bytes), and that fs_usage did not drop events (\"buffer overrun\" in its output); or trace with --tracer eslogger (macOS 13 and later)".to_string()
-    } else {
-        "the tracer reported no file call of the tool's processes. Check that strace can trace here (kernel.yama.ptrace_scope; in a container, CAP_SYS_PTRACE) and that the step really runs the tool".to_string()
-    }
-}
-
-/// The Limitation of a trace whose tracer printed renames without their
-/// destination (fs_usage).
-pub fn rename_limitation(renames: u64) -> String {
-    format!(
-        "fs_usage prints only the source of a rename ({renames} in this trace), never its destination: the renamed-to files are missing unless snapshots of the folders before and after were compared (swop discover on the Mac does that for its scratch folders)."
-    )
-}
+pub use tracer::MacTracer;
 
 /// Read a trace captured by hand on a Mac, keeping only the processes of the
 /// catalogued tool it ran (`codex`, `gh`, ...) when it ran one: fs_usage by
@@ -90,7 +70,7 @@ pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Resu
             }
             let mut obs = read.obs;
             obs.stats.unknown += read.narrow;
-            (obs, read.filtered, empty_trace_hint("fs_usage"))
+            (obs, read.filtered, empty_trace_hint(Tracer::FsUsage))
         }
         Format::Eslogger => {
             let mut root = None;
@@ -106,7 +86,7 @@ pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Resu
             (
                 eslogger_observation(trace, root)?,
                 root.is_some(),
-                empty_trace_hint("eslogger"),
+                empty_trace_hint(Tracer::Eslogger),
             )
         }
         Format::Strace => {
@@ -183,24 +163,6 @@ mod tests {
 
     fn fs_line(call: &str, fields: &str, path: &str, comm: &str, tid: u32) -> String {
         format!("10:41:07.000100  {call:<17}{fields:<26}{path:<190}   0.000031   {comm}.{tid}\n")
-    }
-
-    #[test]
-    fn hints_say_what_to_check_for_each_tracer() {
-        let es = empty_trace_hint(
-            "eslogger open create write rename unlink close exec fork exit (through sudo)",
-        );
-        for needed in ["Full Disk Access", "sudo eslogger", "process group"] {
-            assert!(es.contains(needed), "{needed}: {es}");
-        }
-        let fs = empty_trace_hint("fs_usage -w -e -f filesys (through sudo)");
-        for needed in ["sudo fs_usage", "name", "buffer overrun"] {
-            assert!(fs.contains(needed), "{needed}: {fs}");
-        }
-        assert!(!fs.contains("Full Disk Access"), "{fs}");
-        let strace = empty_trace_hint("strace -- version 6.1 (-f -y -e trace=%file)");
-        assert!(strace.contains("ptrace"), "{strace}");
-        assert!(rename_limitation(3).contains("3 in this trace"));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::super::inputs::Source;
-use super::super::tracer::{Observation, PathHasher};
+use super::super::model::Source;
+use super::super::model::{Observation, PathHasher};
 use super::observation::{add, rename_without_destination, resolve_relative};
 use crate::error::Result;
 use crate::trace::{self, Op, TraceEvent};

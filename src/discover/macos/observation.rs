@@ -6,8 +6,8 @@
 use std::fs;
 use std::path::Path;
 
-use super::super::inputs::Source;
-use super::super::tracer::Observation;
+use super::super::model::Observation;
+use super::super::model::Source;
 use crate::error::Result;
 use crate::trace::{self, Op, ParseStats, Printed, TraceEvent};
 

@@ -7,8 +7,10 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
-use super::super::supervise::{self, Ended, StepProcesses};
-use super::super::tracer::{Exit, StepRun};
+use super::super::model::Ended;
+use super::super::model::Exit;
+use super::super::step::StepRun;
+use super::super::supervise::{self, StepProcesses};
 use crate::error::{Error, Result};
 use crate::sys::signal::{self, Group};
 

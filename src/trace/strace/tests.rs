@@ -1119,7 +1119,7 @@ fn unix_socket_connections_name_the_socket() {
 /// link lands at its target.
 #[test]
 fn a_symlinks_target_is_not_written() {
-    use crate::discover::tracer::Observation;
+    use crate::discover::model::Observation;
     if !strace_usable() {
         return;
     }

@@ -161,36 +161,7 @@ impl TraceInputs {
     }
 }
 
-/// Something a trace can be read from, as often as needed: one file, or all
-/// the files of a [`TraceInputs`] one after the other.
-pub trait Source {
-    fn open(&self) -> Result<Box<dyn BufRead>>;
-    /// How it is named in messages.
-    fn name(&self) -> String;
-}
-
-impl Source for Path {
-    fn open(&self) -> Result<Box<dyn BufRead>> {
-        let file = fs::File::open(self).map_err(at_path("cannot read trace", self))?;
-        Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
-    }
-
-    fn name(&self) -> String {
-        self.display().to_string()
-    }
-}
-
-impl Source for PathBuf {
-    fn open(&self) -> Result<Box<dyn BufRead>> {
-        self.as_path().open()
-    }
-
-    fn name(&self) -> String {
-        self.as_path().name()
-    }
-}
-
-impl Source for TraceInputs {
+impl super::super::model::Source for TraceInputs {
     fn open(&self) -> Result<Box<dyn BufRead>> {
         self.chained()
     }

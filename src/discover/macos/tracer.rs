@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::super::method::progress;
+use super::super::model::Ended;
+use super::super::model::{Exit, Observation};
 use super::super::snapshot::Snapshot;
-use super::super::supervise::{self, Ended};
-use super::super::tracer::{
-    Exit, Observation, StepRun, StepTracer, create_trace_file, working_dir,
-};
+use super::super::step::{StepRun, StepTracer, create_trace_file, working_dir};
+use super::super::supervise;
 use super::names::{comm_of, fs_usage_observation};
 use super::observation::eslogger_observation;
 use super::snapshots::add_snapshot_changes;
 use super::tool::run_tool;
 use crate::discover::Tracer;
+use crate::discover::progress;
 use crate::error::{Error, Result, at_path};
 
 /// The eslogger events a trace needs: file calls, and the process tree.
@@ -144,6 +144,13 @@ impl MacTracer {
 }
 
 impl StepTracer for MacTracer {
+    fn kind(&self) -> Tracer {
+        match self.kind {
+            Kind::Eslogger => Tracer::Eslogger,
+            Kind::FsUsage => Tracer::FsUsage,
+        }
+    }
+
     fn describe(&self) -> String {
         match self.kind {
             Kind::Eslogger => format!(

@@ -4,18 +4,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::Os;
+mod inputs;
+
+pub use inputs::TraceInputs;
+
 use super::classify::{self, Class, ClassifiedPath, Classifier};
-use super::findings::{global_writes, redacted_invocation, tracing_limitations};
-use super::inputs::{TraceInputs, format_name};
+use super::cleanroom::real_home;
+use super::concurrent::Concurrency;
 use super::macos;
-use super::method::real_home;
-use super::report::{Findings, PathCounts, Requirement, TestedOn};
-use super::runner::Concurrency;
-use super::tracer::Observation;
+use super::model::Observation;
+use super::report::{
+    Findings, PathCounts, Requirement, TestedOn, global_writes, redacted_invocation,
+    rename_limitation, tracing_limitations,
+};
+use super::verdict::empty_trace_hint;
+use super::{Os, Tracer};
 use crate::error::{Error, Result};
 use crate::recipe;
 use crate::trace::{self, Format};
+use inputs::format_name;
 
 /// The strace command swop prefers for a capture: `-y` names the folder of
 /// every descriptor, `%process` and `fchdir` let the working folder of every
@@ -85,7 +92,7 @@ fn observe_strace(inputs: &TraceInputs) -> Result<Observation> {
             }
         }
     }
-    let mut order: Vec<&super::inputs::TraceInput> = files.iter().collect();
+    let mut order: Vec<&inputs::TraceInput> = files.iter().collect();
     // Parents first: by the depth of each file's process in the fork tree.
     let depth = |pid: Option<u32>| {
         let mut d = 0;
@@ -134,7 +141,7 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
             "no file events in {name} ({} lines read, {} not understood): is it a truncated or a different trace? {}",
             obs.stats.lines,
             obs.stats.unknown,
-            macos::empty_trace_hint(format_name(format)),
+            empty_trace_hint(tracer_of(format)),
         )));
     }
     // The trace's home: this machine's, when the trace ran under it, else the
@@ -208,7 +215,7 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
         "Analysed a trace taken elsewhere: the variables are suggested from where the state was written, not proved. Run swop discover on that machine to verify them.".to_string(),
     ];
     if obs.renames_without_destination > 0 {
-        limitations.push(macos::rename_limitation(obs.renames_without_destination));
+        limitations.push(rename_limitation(obs.renames_without_destination));
     }
     if cut > 0 {
         limitations.push(format!(
@@ -303,6 +310,15 @@ fn relative_limitation(format: Format, count: u64) -> String {
         _ => format!(
             "{count} path(s) are relative to a folder the trace does not name (the traced machine's working directory, or a symbolic link's folder): they were left as printed."
         ),
+    }
+}
+
+/// The tracer whose output a trace of `format` is.
+fn tracer_of(format: Format) -> Tracer {
+    match format {
+        Format::Strace => Tracer::Strace,
+        Format::FsUsage => Tracer::FsUsage,
+        Format::Eslogger => Tracer::Eslogger,
     }
 }
 

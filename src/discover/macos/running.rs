@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::super::method::progress;
-use super::super::tracer::Exit;
-use super::tracers::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
+use super::super::model::Exit;
+use super::tracer::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
+use crate::discover::progress;
 use crate::error::{Error, Result, at_path};
 use crate::sys::signal::{self, Group, Signal, Stoppable};
 
