@@ -8,6 +8,7 @@ mod discover;
 mod first_steps;
 mod folders;
 mod hardening;
+mod imports;
 mod init;
 mod install;
 mod macos;
