@@ -392,12 +392,12 @@ pub struct DiscoverArgs {
 }
 
 /// Seconds, whole or not, up to a day: `--timeout 90`, `--timeout 2.5`.
-fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+fn parse_seconds(text: &str) -> Result<std::time::Duration, crate::error::Seconds> {
     let secs: f64 = text
         .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+        .map_err(|_| crate::error::Seconds::Timeout(text.to_string()))?;
     if !(0.0..=86_400.0).contains(&secs) {
-        return Err("give a number of seconds from 0 to 86400 (a day)".into());
+        return Err(crate::error::Seconds::PastADay);
     }
     Ok(std::time::Duration::from_secs_f64(secs))
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Command, Name, Next, Result};
 use crate::store::Store;
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -109,48 +109,60 @@ impl Config {
         let text = match crate::files::read_store_text(path, CONFIG_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(crate::store::store_file_error(path, e, "fix or remove it")),
+            Err(e) => return Err(crate::store::store_file_error(path, e, Next::FixOrRemove)),
         };
-        Self::parse(&text).map_err(|message| {
-            Error::user(format!(
-                "{}: {message}; fix or remove the file",
-                path.display()
-            ))
+        Self::parse(&text).map_err(|problem| {
+            match problem {
+                Unparsed::Toml { line, message } => Command::Config {
+                    path: path.to_path_buf(),
+                    line,
+                    message,
+                },
+                Unparsed::Wrap(name) => Command::ConfigName {
+                    path: path.to_path_buf(),
+                    name,
+                },
+            }
+            .into()
         })
     }
 
     /// Parse and check the text of a configuration file.
-    pub fn parse(text: &str) -> std::result::Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
+    pub fn parse(text: &str) -> std::result::Result<Config, Unparsed> {
+        let config: Config = toml::from_str(text).map_err(|e| Unparsed::Toml {
+            line: e
                 .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            match line {
-                Some(line) => format!("line {line}: {}", e.message().trim_end()),
-                None => e.message().trim_end().to_string(),
-            }
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().trim_end().to_string(),
         })?;
         for tool in &config.wrap {
-            check_tool_name(tool)?;
+            check_tool_name(tool).map_err(Unparsed::Wrap)?;
         }
         Ok(config)
     }
 }
 
+/// Why a configuration's text is not one.
+#[derive(Debug)]
+pub enum Unparsed {
+    /// Not TOML of the configuration's shape: the parser's words, and the line.
+    Toml {
+        line: Option<usize>,
+        message: String,
+    },
+    /// A tool of `wrap` that cannot be wrapped.
+    Wrap(Name),
+}
+
 /// A wrapped tool's name becomes a shell function's: a tool name (see
 /// [`crate::names::is_tool_name`]) that the shells or swop's integration do
 /// not need for themselves.
-pub fn check_tool_name(name: &str) -> std::result::Result<(), String> {
+pub fn check_tool_name(name: &str) -> std::result::Result<(), Name> {
     if !crate::names::is_tool_name(name) {
-        return Err(format!(
-            "wrap: {name:?} is not a tool name; use 1 to 64 characters from A-Z a-z 0-9 . _ -, \
-             starting with a letter, digit or _"
-        ));
+        return Err(Name::NotWrappable(name.to_string()));
     }
     if RESERVED.contains(&name) {
-        return Err(format!(
-            "wrap: {name:?} cannot be wrapped: the shell or swop's integration needs that name"
-        ));
+        return Err(Name::Reserved(name.to_string()));
     }
     Ok(())
 }
@@ -173,10 +185,15 @@ mod tests {
     #[test]
     fn refuses_unknown_fields_and_bad_toml_with_the_line() {
         let err = Config::parse("wrap = []\nwrapp = [\"codex\"]\n").unwrap_err();
-        assert!(err.starts_with("line 2:"), "{err}");
-        assert!(err.contains("wrapp"), "{err}");
+        assert!(
+            matches!(&err, Unparsed::Toml { line: Some(2), message } if message.contains("wrapp")),
+            "{err:?}"
+        );
         let err = Config::parse("wrap = [\"codex\"\n").unwrap_err();
-        assert!(err.starts_with("line "), "{err}");
+        assert!(
+            matches!(err, Unparsed::Toml { line: Some(_), .. }),
+            "{err:?}"
+        );
         assert!(Config::parse("wrap = \"codex\"").is_err());
     }
 

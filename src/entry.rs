@@ -10,7 +10,7 @@
 
 use std::process::Command;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::lock::{CommandLock, LOCK_FD_VAR, LockMode, ProfileLock, Wait};
 use crate::shell::ShellKind;
 use crate::store::{Profile, Store};
@@ -99,7 +99,7 @@ impl<'a> Entry<'a> {
     /// Refuse a switch that a shell of `kind` cannot make: a value it
     /// cannot say in its syntax.
     pub fn check_shell(&self, kind: ShellKind) -> Result<()> {
-        crate::shell::check(kind, &self.plan.changes).map_err(Error::user)
+        Ok(crate::shell::check(kind, &self.plan.changes)?)
     }
 
     /// What a shell evaluates to make the switch, in the syntax of `kind`.
@@ -138,16 +138,16 @@ fn plan(store: &Store, profile: Option<&Profile>) -> Result<Plan> {
     switch::plan(&switch::Current::process(store), profile, store.root())
 }
 
-/// Print the exports that switch a shell to `name`, or back (`None`): for
+/// The exports that switch a shell to `name`, or back (`None`): for
 /// `shell`, else the shell that runs swop (asked once the switch is known
 /// to be possible, so that a missing profile is said first), in the syntax
 /// `syntax` gives for it (the nushell function reads JSON, as nushell cannot
 /// evaluate text it is handed).
-pub fn print_switch(
+pub fn switch_text(
     name: Option<&str>,
     shell: Option<ShellKind>,
     syntax: Option<fn(ShellKind) -> ShellKind>,
-) -> Result<()> {
+) -> Result<Vec<u8>> {
     let store = Store::open()?;
     let profile = name.map(|name| store.load(name)).transpose()?;
     let entry = Entry::switch(&store, profile.as_ref())?;
@@ -159,5 +159,5 @@ pub fn print_switch(
     entry.check_shell(shell)?;
     entry.notice(true);
     let syntax = syntax.map_or(shell, |syntax| syntax(shell));
-    crate::output::print_bytes(&entry.shell_text(syntax))
+    Ok(entry.shell_text(syntax))
 }

@@ -15,33 +15,10 @@ pub fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// What to do about an error the user can fix outside swop, if it is one.
-fn io_advice(err: &io::Error) -> Option<&'static str> {
-    match err.raw_os_error()? {
-        libc::ENOSPC => Some("the file system is full: free some space, then try again"),
-        libc::EDQUOT => Some("the disk quota is used up: free some space, then try again"),
-        libc::EROFS => Some(
-            "the file system is read-only: make it writable (mount -o remount,rw), then try again",
-        ),
-        _ => None,
-    }
-}
-
-/// The same error, with the advice of `io_advice` appended to its message; other errors unchanged.
-pub fn advised(err: io::Error) -> io::Error {
-    match io_advice(&err) {
-        Some(advice) => io::Error::new(err.kind(), format!("{err}; {advice}")),
-        None => err,
-    }
-}
-
 /// Create one folder with mode 0700 whatever the umask.
 pub fn create_private_dir(path: &Path) -> io::Result<()> {
-    fs::DirBuilder::new()
-        .mode(0o700)
-        .create(path)
-        .map_err(advised)?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(advised)
+    fs::DirBuilder::new().mode(0o700).create(path)?;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o700))
 }
 
 /// Create a folder and its missing parents, each new one 0700.
@@ -60,25 +37,43 @@ pub fn create_private_dir_all(path: &Path) -> io::Result<()> {
 
 /// Write a new file with mode 0600, flushed to disk.
 pub fn write_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let write = || -> io::Result<()> {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path)?;
-        file.set_permissions(fs::Permissions::from_mode(0o600))?;
-        file.write_all(contents)?;
-        file.sync_all()
-    };
-    write().map_err(advised)
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+/// Why a file of swop's cannot be trusted (rendered in `crate::error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// A FIFO, a folder, a device...: what it is instead.
+    NotRegular(&'static str),
+    /// Another user's.
+    Owner {
+        owner: u32,
+        uid: u32,
+    },
+    OthersMayWrite(u32),
+    HardLinks(u64),
+    TooBig {
+        len: u64,
+        limit: u64,
+    },
+    /// It grew past the limit while it was read.
+    Grew(u64),
+    NotText,
 }
 
 /// Why an open store file cannot be trusted, if it cannot: anything but a
 /// regular file (a FIFO would block, a device never ends), a file of another
 /// user or one others may write, a file with more than one name (writing the
 /// lock record into a hard link would overwrite another file), or more than
-/// `limit` bytes. Said so that it reads after "PATH is ".
-pub fn store_file_problem(meta: &fs::Metadata, limit: u64) -> Option<String> {
+/// `limit` bytes.
+pub fn store_file_problem(meta: &fs::Metadata, limit: u64) -> Option<FileProblem> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let kind = meta.file_type();
     if !kind.is_file() {
@@ -93,40 +88,40 @@ pub fn store_file_problem(meta: &fs::Metadata, limit: u64) -> Option<String> {
         } else {
             "something else"
         };
-        return Some(format!("{what}, not a regular file"));
+        return Some(FileProblem::NotRegular(what));
     }
     let uid = euid();
     if meta.uid() != uid {
-        return Some(format!(
-            "owned by uid {}, not by you (uid {uid})",
-            meta.uid()
-        ));
+        return Some(FileProblem::Owner {
+            owner: meta.uid(),
+            uid,
+        });
     }
     if meta.mode() & 0o022 != 0 {
-        return Some(format!(
-            "writable by other users (mode {:o})",
-            meta.mode() & 0o7777
-        ));
+        return Some(FileProblem::OthersMayWrite(meta.mode()));
     }
     if meta.nlink() != 1 {
-        return Some(format!(
-            "one of {} hard links to the same file",
-            meta.nlink()
-        ));
+        return Some(FileProblem::HardLinks(meta.nlink()));
     }
     if meta.len() > limit {
-        return Some(format!(
-            "{} bytes, more than the {limit} a swop file may hold",
-            meta.len()
-        ));
+        return Some(FileProblem::TooBig {
+            len: meta.len(),
+            limit,
+        });
     }
     None
 }
 
+/// The [`FileProblem`] an error of [`open_store_file`] or [`read_store_text`]
+/// carries, if it is one.
+pub fn problem_of(err: &io::Error) -> Option<&FileProblem> {
+    err.get_ref()?.downcast_ref::<FileProblem>()
+}
+
 /// Open a file of the store for reading without following a link or
 /// blocking on a FIFO, and refuse it unless [`store_file_problem`] finds
-/// nothing. The error is `InvalidData` with the problem as its message, or
-/// the open's own (`ELOOP` for a link, `ENOENT` when missing).
+/// nothing. The error is `InvalidData` carrying the [`FileProblem`], or the
+/// open's own (`ELOOP` for a link, `ENOENT` when missing).
 pub fn open_store_file(path: &Path, limit: u64) -> io::Result<fs::File> {
     let file = fs::OpenOptions::new()
         .read(true)
@@ -154,11 +149,11 @@ pub fn read_store_text(path: &Path, limit: u64) -> io::Result<String> {
     if bytes.len() as u64 > limit {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("more than the {limit} bytes a swop file may hold"),
+            FileProblem::Grew(limit),
         ));
     }
     String::from_utf8(bytes)
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text"))
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, FileProblem::NotText))
 }
 
 /// Replace a file atomically: write a 0600 sibling, then rename it over.
@@ -173,7 +168,7 @@ pub fn replace_private_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     write_private_file(&tmp, contents).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })?;
-    fs::rename(&tmp, path).map_err(advised).inspect_err(|_| {
+    fs::rename(&tmp, path).inspect_err(|_| {
         let _ = fs::remove_file(&tmp);
     })?;
     if let Ok(d) = fs::File::open(dir) {

@@ -19,7 +19,9 @@ pub use crate::sys::flock::KernelLocks;
 pub use inherited::LOCK_FD_VAR;
 pub use table::{holders, in_use_with};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{
+    BusyAdvice, Error, Profile as ProfileError, Result, Store as StoreError, at_path,
+};
 use crate::store::Profile;
 use table::describe_holders;
 
@@ -43,14 +45,14 @@ pub enum Wait {
 }
 
 impl std::str::FromStr for Wait {
-    type Err = String;
+    type Err = crate::error::Seconds;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s == "forever" {
             return Ok(Wait::Forever);
         }
         match s.parse::<f64>() {
             Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(Wait::Seconds(secs)),
-            _ => Err(format!("expected a number of seconds, got {s:?}")),
+            _ => Err(crate::error::Seconds::Wait(s.to_string())),
         }
     }
 }
@@ -115,10 +117,10 @@ impl ProfileLock {
     pub fn acquire_exclusive_now(
         profile: &Profile,
         what: &str,
-        advice: &str,
+        advice: BusyAdvice,
     ) -> Result<ProfileLock> {
         Self::acquire_advising(profile, LockMode::Exclusive, None, what, Some(advice))?
-            .ok_or_else(|| Error::user(format!("cannot lock profile {:?}", profile.name)))
+            .ok_or_else(|| Error::profile(&profile.name, ProfileError::CannotLock))
     }
 
     fn acquire_advising(
@@ -126,7 +128,7 @@ impl ProfileLock {
         mode: LockMode,
         wait: Option<Wait>,
         what: &str,
-        advice: Option<&str>,
+        advice: Option<BusyAdvice>,
     ) -> Result<Option<ProfileLock>> {
         if mode == LockMode::None {
             return Ok(None);
@@ -153,12 +155,7 @@ impl ProfileLock {
             wait_for(&file, exclusive, deadline)
                 .map_err(at_path("cannot lock", &path))?
                 .then_some(())
-                .ok_or_else(|| {
-                    Error::in_use(format!(
-                        "profile {:?} is still in use after waiting; try again or use --wait without a limit",
-                        profile.name
-                    ))
-                })?;
+                .ok_or_else(|| Error::profile(&profile.name, ProfileError::StillBusy))?;
         }
         // The profile may have been removed (or removed and made again) while we
         // waited: a lock on an unlinked file protects nothing.
@@ -169,10 +166,10 @@ impl ProfileLock {
                 on_disk.ino() == ours.ino() && on_disk.dev() == ours.dev()
             });
         if !same {
-            return Err(Error::not_found(format!(
-                "profile {:?} not found: it was removed while swop waited for its lock; see swop list",
-                profile.name
-            )));
+            return Err(Error::profile(
+                &profile.name,
+                ProfileError::RemovedWhileWaiting,
+            ));
         }
         let lock = ProfileLock { file };
         if exclusive {
@@ -209,7 +206,8 @@ impl ProfileLock {
     /// Let the descriptor survive exec, so the command and its children hold the lock.
     pub fn inherit_across_exec(&self) -> Result<()> {
         crate::sys::flock::keep_across_exec(self.fd()).map_err(|source| Error::Io {
-            context: "cannot pass the profile lock to the command".into(),
+            action: "cannot pass the profile lock to the command",
+            path: None,
             source,
         })
     }
@@ -237,32 +235,21 @@ fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
         other => other,
     }
     .map_err(|e| match e.raw_os_error() {
-        Some(libc::ELOOP) => not_a_lock_file(
-            path,
-            "a symbolic link, not a lock file, and swop does not follow links in its store",
-        ),
-        Some(libc::ENOENT) => Error::not_found(format!(
-            "profile {:?} not found: it was removed just now; see swop list",
-            profile.name
-        )),
-        _ => at_path("cannot open lock file", path)(crate::files::advised(e)),
+        Some(libc::ELOOP) => StoreError::LockFileLink(path.to_path_buf()).into(),
+        Some(libc::ENOENT) => Error::profile(&profile.name, ProfileError::RemovedJustNow),
+        _ => at_path("cannot open lock file", path)(e),
     })?;
     crate::files::check_store_file(&file, LOCK_FILE_LIMIT).map_err(|e| {
-        if e.kind() == io::ErrorKind::InvalidData {
-            not_a_lock_file(path, &format!("{e}, so it cannot be the profile's lock"))
-        } else {
-            at_path("cannot open lock file", path)(e)
+        match crate::files::problem_of(&e) {
+            Some(problem) => StoreError::LockFile {
+                path: path.to_path_buf(),
+                problem: problem.clone(),
+            }
+            .into(),
+            None => at_path("cannot open lock file", path)(e),
         }
     })?;
     Ok(file)
-}
-
-fn not_a_lock_file(path: &Path, what: &str) -> Error {
-    Error::user(format!(
-        "{} is {what}; remove it (rm {}) and swop makes a new lock file",
-        path.display(),
-        path.display()
-    ))
 }
 
 /// The moment `secs` seconds from now, or `None` (no limit) when that is
@@ -322,24 +309,23 @@ fn only_shared_holders(file: &File) -> bool {
     }
 }
 
-fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&str>) -> Error {
-    let holders = holders(file);
-    let name = &profile.name;
-    let hint = if let Some(advice) = advice {
-        advice.to_string()
-    } else if mode == LockMode::Exclusive && only_shared_holders(file) {
-        "add --wait [SECS] to wait for them, or --lock shared to run beside them".to_string()
-    } else {
-        // An exclusive holder excludes every lock, shared ones included: only
-        // waiting, or taking no lock at all, can work.
-        "add --wait [SECS] to wait for it; a command that only reads the profile \
-         can run beside it with --lock none"
-            .to_string()
-    };
-    Error::in_use(format!(
-        "profile {name:?} is in use by {}; {hint}",
-        describe_holders(&holders)
-    ))
+fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<BusyAdvice>) -> Error {
+    let advice = advice.unwrap_or_else(|| {
+        if mode == LockMode::Exclusive && only_shared_holders(file) {
+            BusyAdvice::WaitOrShare
+        } else {
+            // An exclusive holder excludes every lock, shared ones included:
+            // only waiting, or taking no lock at all, can work.
+            BusyAdvice::WaitOrNoLock
+        }
+    });
+    Error::profile(
+        &profile.name,
+        ProfileError::Busy {
+            holders: holders(file),
+            advice,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
-//! What swop prints: one write to stdout, and text made safe for a terminal
-//! (control characters shown as escapes, values quoted).
-
-use std::io::{self, Write};
+//! Text made safe for a terminal: control characters shown as escapes,
+//! values quoted.
 
 /// A value for a message: quoted, with control characters made visible.
 pub fn quoted(s: &str) -> String {
@@ -34,15 +32,6 @@ fn printable(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
-}
-
-/// Print to stdout in one write; a closed pipe surfaces as an error the caller
-/// turns into a quiet exit.
-pub fn print_bytes(bytes: &[u8]) -> crate::Result<()> {
-    let mut out = io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .map_err(crate::error::io_context(|| "writing to stdout".into()))
 }
 
 #[cfg(test)]

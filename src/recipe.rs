@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Command, Next, Recipe as RecipeError, Result, at_path};
 use crate::files;
 use crate::store::Store;
 
@@ -80,7 +80,6 @@ impl Recipe {
     pub fn recorded(store: &Store, tool: &str) -> Result<Option<Recipe>> {
         crate::names::check_tool_name(tool)?;
         let path = Self::path(store, tool);
-        let again = format!("run swop discover --record {tool} again or delete it");
         match std::fs::symlink_metadata(path.parent().unwrap_or(store.root())) {
             Ok(_) => store.check_owned(path.parent().unwrap_or(store.root()))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -89,29 +88,37 @@ impl Recipe {
         let text = match files::read_store_text(&path, RECIPE_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(crate::store::store_file_error(&path, e, &again)),
+            Err(e) => {
+                return Err(crate::store::store_file_error(
+                    &path,
+                    e,
+                    Next::RecordAgain(tool.to_string()),
+                ));
+            }
+        };
+        let problem = |problem| Command::Recipe {
+            tool: tool.to_string(),
+            problem,
         };
         let recipe: Recipe = toml::from_str(&text).map_err(|e| {
-            Error::user(format!(
-                "{} is not a valid recipe: {}; {again}",
-                path.display(),
-                e.message().trim_end()
-            ))
+            problem(RecipeError::Invalid {
+                path: path.clone(),
+                message: e.message().trim_end().to_string(),
+            })
         })?;
         if recipe.tool != tool {
-            return Err(Error::user(format!(
-                "{} is the recipe of {:?}, not of {tool:?}; {again}",
-                path.display(),
-                recipe.tool
-            )));
+            return Err(problem(RecipeError::OtherTool {
+                path,
+                found: recipe.tool,
+            })
+            .into());
         }
-        let bad = |e: Error| {
-            Error::user(format!(
-                "{}: {e}; run swop discover --record {tool} again or delete it",
-                path.display()
-            ))
-        };
-        recipe.check_variables().map_err(bad)?;
+        recipe.check_variables().map_err(|name| {
+            problem(RecipeError::Variable {
+                path: path.clone(),
+                name,
+            })
+        })?;
         Ok(Some(recipe))
     }
 
@@ -141,14 +148,15 @@ impl Recipe {
                     }
                 }
                 let close = crate::names::closest(tool, tools.iter().map(String::as_str))
-                    .map(|close| format!(" (did you mean {close:?}?)"))
-                    .unwrap_or_default();
-                Err(Error::user(format!(
-                    "no recipe for {tool:?}{close}; swop has recipes for {} (swop recipes); \
-                     for another tool, trace a command that makes it write its state: \
-                     swop discover --record {tool} -- CMD [ARGS]...",
-                    tools.join(", ")
-                )))
+                    .map(str::to_string);
+                Err(Command::Recipe {
+                    tool: tool.to_string(),
+                    problem: RecipeError::Unknown {
+                        close,
+                        known: tools,
+                    },
+                }
+                .into())
             }
         }
     }
@@ -174,7 +182,7 @@ impl Recipe {
     /// What a recipe binds obeys the rule every profile does (see
     /// [`crate::names::check_binding_name`]), and what it unsets is on no
     /// block-list: checked when a recipe is read and before one is written.
-    fn check_variables(&self) -> Result<()> {
+    fn check_variables(&self) -> Result<(), crate::error::Name> {
         for var in self.bindings.iter().chain(&self.files) {
             crate::names::check_binding_name(var)?;
         }
@@ -189,8 +197,9 @@ impl Recipe {
         let dir = store.root().join("recipes");
         files::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
         let path = Self::path(store, &self.tool);
-        let text = toml::to_string(self).map_err(|e| Error::user(e.to_string()))?;
-        files::replace_private_file(&path, text.as_bytes())
+        toml::to_string(self)
+            .map_err(io::Error::other)
+            .and_then(|text| files::replace_private_file(&path, text.as_bytes()))
             .map_err(at_path("cannot write", &path))?;
         Ok(path)
     }

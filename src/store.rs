@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{
+    BadFile, Error, Next, Profile as ProfileError, Result, Store as StoreError, Suggestion, at_path,
+};
 use crate::files;
 use crate::names;
 
@@ -129,15 +131,13 @@ impl Store {
         if let Some(home) = std::env::var_os("SWOP_HOME").filter(|v| !v.is_empty()) {
             let path = PathBuf::from(home);
             if path.is_relative() {
-                return Err(Error::user(
-                    "SWOP_HOME must be an absolute path; fix or unset it",
-                ));
+                return Err(StoreError::HomeNotAbsolute.into());
             }
             return Ok(path);
         }
         directories::BaseDirs::new()
             .map(|dirs| dirs.data_dir().join("swop"))
-            .ok_or_else(|| Error::user("cannot find a home folder for the store; set SWOP_HOME"))
+            .ok_or_else(|| StoreError::NoHome.into())
     }
 
     fn at(root: PathBuf) -> Store {
@@ -233,22 +233,26 @@ impl Store {
         let (dir, meta) = self.existing_profile_dir(name)?;
         self.check_owned_meta(&dir, &meta)?;
         let file = dir.join(PROFILE_FILE);
-        let recreate = format!("recreate the profile (swop rm {name} && swop add {name})");
         let text = files::read_store_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
             match e.raw_os_error() {
-                Some(libc::ENOENT) => Error::user(format!(
-                    "profile {name:?} has no {PROFILE_FILE} ({}); {recreate}",
-                    dir.display()
-                )),
-                _ => store_file_error(&file, e, &format!("move it away and {recreate}")),
+                Some(libc::ENOENT) => Error::profile(
+                    name,
+                    ProfileError::NoProfileFile {
+                        dir: dir.clone(),
+                        file_name: PROFILE_FILE,
+                    },
+                ),
+                _ => store_file_error(&file, e, Next::RecreateProfile(name.to_string())),
             }
         })?;
         let parsed: ProfileFile = toml::from_str(&text).map_err(|e| {
-            Error::user(format!(
-                "{} is not a valid profile file: {}; fix it or {recreate}",
-                file.display(),
-                e.message().trim_end().replace('\n', ": ")
-            ))
+            Error::profile(
+                name,
+                ProfileError::InvalidFile {
+                    file: file.clone(),
+                    message: e.message().trim_end().replace('\n', ": "),
+                },
+            )
         })?;
         Ok((dir, parsed))
     }
@@ -258,16 +262,13 @@ impl Store {
     pub fn load_for_removal(&self, name: &str) -> Result<Profile> {
         let (dir, meta) = self.existing_profile_dir(name)?;
         if meta.file_type().is_symlink() || !meta.is_dir() {
-            return Err(Error::user(format!(
-                "{} is not a profile folder but a {}; delete it yourself (rm {}) if you do not need it",
-                dir.display(),
-                if meta.file_type().is_symlink() {
-                    "symbolic link"
-                } else {
-                    "file"
+            return Err(Error::profile(
+                name,
+                ProfileError::NotAFolder {
+                    dir,
+                    link: meta.file_type().is_symlink(),
                 },
-                dir.display()
-            )));
+            ));
         }
         // A folder that others may write is still ours to delete; one that is
         // someone else's is not.
@@ -306,23 +307,19 @@ impl Store {
             Err(e) => return Err(at_path("cannot read", path)(e)),
         };
         if meta.file_type().is_symlink() {
-            let target = fs::read_link(path)
-                .map(|t| format!(" to {}", t.display()))
-                .unwrap_or_default();
-            return Err(Error::user(format!(
-                "{} (bound to {}) is a symbolic link{target}; swop does not follow links out of a profile. \
-                 Remove the link (rm {}) and swop makes a new folder",
-                path.display(),
-                binding.var,
-                path.display()
-            )));
+            return Err(StoreError::BoundLink {
+                path: path.clone(),
+                var: binding.var.clone(),
+                target: fs::read_link(path).ok(),
+            }
+            .into());
         }
         if !meta.is_dir() {
-            return Err(Error::user(format!(
-                "{} (bound to {}) is not a folder; move it away and swop makes a new folder",
-                path.display(),
-                binding.var
-            )));
+            return Err(StoreError::BoundNotAFolder {
+                path: path.clone(),
+                var: binding.var.clone(),
+            }
+            .into());
         }
         self.check_owned_meta(path, &meta)?;
         if binding.file.is_some() {
@@ -330,44 +327,44 @@ impl Store {
             // writes out of the profile.
             let file = binding.value();
             if fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(Error::user(format!(
-                    "{} (bound to {}) is a symbolic link; swop does not follow links out of a profile. \
-                     Remove it (rm {}) and the tool makes a new file",
-                    file.display(),
-                    binding.var,
-                    file.display()
-                )));
+                return Err(StoreError::BoundFileLink {
+                    path: file,
+                    var: binding.var.clone(),
+                }
+                .into());
             }
         }
         Ok(true)
     }
 
     fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
-        let bad = |what: String| {
-            Error::user(format!(
-                "{}: {what}; edit the file or recreate the profile (swop rm {name} && swop add {name})",
-                dir.join(PROFILE_FILE).display()
-            ))
+        let profile_file = dir.join(PROFILE_FILE);
+        let bad = |problem: BadFile| {
+            Error::profile(
+                name,
+                ProfileError::BadFile {
+                    file: profile_file.clone(),
+                    problem,
+                },
+            )
         };
         if file.version != 1 {
-            return Err(bad(format!(
-                "version {} is not understood by this swop",
-                file.version
-            )));
+            return Err(bad(BadFile::Version(file.version)));
         }
         let mut bindings = Vec::with_capacity(file.bindings.len());
         for (var, folder) in &file.bindings {
-            names::check_binding_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_binding_name(var).map_err(|e| bad(BadFile::Name(e)))?;
             if !names::is_var_name(folder) && !names::is_profile_name(folder) {
-                return Err(bad(format!(
-                    "{var} is bound to {folder:?}, which is not a folder name inside the profile \
-                     (a single name such as {var:?}, no / or ..)"
-                )));
+                return Err(bad(BadFile::NotAFolderName {
+                    var: var.clone(),
+                    folder: folder.clone(),
+                }));
             }
             if folder == PROFILE_FILE || folder == LOCK_FILE {
-                return Err(bad(format!(
-                    "{var} is bound to {folder:?}, the profile's own file, not a folder"
-                )));
+                return Err(bad(BadFile::OwnFile {
+                    var: var.clone(),
+                    folder: folder.clone(),
+                }));
             }
             let path = dir.join(folder);
             bindings.push(Binding {
@@ -377,16 +374,15 @@ impl Store {
             });
         }
         for (var, name) in &file.files {
-            names::check_binding_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_binding_name(var).map_err(|e| bad(BadFile::Name(e)))?;
             if file.bindings.contains_key(var) {
-                return Err(bad(format!(
-                    "{var} is bound both to a folder and to a file"
-                )));
+                return Err(bad(BadFile::FolderAndFile { var: var.clone() }));
             }
             if !is_file_name(name) {
-                return Err(bad(format!(
-                    "{var} is bound to the file {name:?}, which is not a single file name (no / or ..)"
-                )));
+                return Err(bad(BadFile::NotAFileName {
+                    var: var.clone(),
+                    file: name.clone(),
+                }));
             }
             bindings.push(Binding {
                 var: var.clone(),
@@ -395,13 +391,11 @@ impl Store {
             });
         }
         for var in &file.unset {
-            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_var_name(var).map_err(|e| bad(BadFile::Name(e)))?;
         }
-        values::check_file(&file).map_err(|e| bad(e.to_string()))?;
+        values::check_file(&file).map_err(|e| bad(BadFile::Value(e)))?;
         if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
-            return Err(bad(format!(
-                "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
-            )));
+            return Err(bad(BadFile::NotAToolName(tool.clone())));
         }
         Ok(Profile {
             name: name.to_string(),
@@ -416,12 +410,12 @@ impl Store {
 
     fn not_found(&self, name: &str) -> Error {
         let names = self.names().unwrap_or_default();
-        let hint = match names::closest(name, names.iter().map(String::as_str)) {
-            Some(close) => format!("; did you mean {close:?}? (swop list)"),
-            None if names.is_empty() => format!("; create it with: swop add {name}"),
-            None => "; see swop list".to_string(),
+        let suggestion = match names::closest(name, names.iter().map(String::as_str)) {
+            Some(close) => Suggestion::Close(close.to_string()),
+            None if names.is_empty() => Suggestion::Create,
+            None => Suggestion::List,
         };
-        Error::not_found(format!("profile {name:?} not found{hint}"))
+        Error::profile(name, ProfileError::NotFound(suggestion))
     }
 
     /// Refuse folders another user could have planted or could change.
@@ -433,19 +427,15 @@ impl Store {
     /// [`Store::check_owned`] with the `lstat` already done.
     fn check_owned_meta(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
         if meta.file_type().is_symlink() {
-            return Err(Error::user(format!(
-                "{} is a symbolic link; swop does not follow links in its store. Replace it with a real folder",
-                path.display()
-            )));
+            return Err(StoreError::Link(path.to_path_buf()).into());
         }
         self.check_owner(path, meta)?;
         if meta.permissions().mode() & 0o022 != 0 {
-            return Err(Error::user(format!(
-                "{} can be written by other users (mode {:o}); fix with: chmod go-w {}",
-                path.display(),
-                meta.permissions().mode() & 0o7777,
-                path.display()
-            )));
+            return Err(StoreError::OthersMayWrite {
+                path: path.to_path_buf(),
+                mode: meta.permissions().mode(),
+            }
+            .into());
         }
         Ok(())
     }
@@ -453,13 +443,12 @@ impl Store {
     fn check_owner(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
         let uid = self.uid;
         if meta.uid() != uid {
-            return Err(Error::user(format!(
-                "{} is owned by uid {}, not by you (uid {uid}); swop only trusts folders you own. \
-                 If it is yours, take it back with: sudo chown -R {uid} {}",
-                path.display(),
-                meta.uid(),
-                path.display()
-            )));
+            return Err(StoreError::NotOwned {
+                path: path.to_path_buf(),
+                owner: meta.uid(),
+                uid,
+            }
+            .into());
         }
         Ok(())
     }
@@ -499,11 +488,12 @@ impl Store {
             names::check_binding_name(var)?;
             let lower = var.to_ascii_lowercase();
             if let Some(other) = seen.iter().find(|k| k.to_ascii_lowercase() == lower) {
-                return Err(Error::user(if other == var {
-                    format!("{var} is bound twice (--bind and --bind-file); keep one")
+                return Err(if other == var {
+                    StoreError::BoundTwice(var.clone())
                 } else {
-                    format!("{var} differs from another binding only in case; bind one of them")
-                }));
+                    StoreError::CaseClash(var.clone())
+                }
+                .into());
             }
             seen.push(var.clone());
             match file_name {
@@ -512,7 +502,7 @@ impl Store {
             };
         }
         if seen.is_empty() {
-            return Err(Error::user("a profile needs at least one binding"));
+            return Err(StoreError::NoBinding.into());
         }
         for var in &spec.unset {
             names::check_var_name(var)?;
@@ -538,9 +528,7 @@ impl Store {
         values::check_file(&file)?;
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
-            return Err(Error::Exists(format!(
-                "profile {name:?} already exists (swop show {name})"
-            )));
+            return Err(Error::profile(name, ProfileError::Exists));
         }
         self.sweep_leftovers();
         let tmp = self.profiles_dir().join(format!(
@@ -560,24 +548,22 @@ impl Store {
         };
         if let Err(e) = build() {
             let _ = fs::remove_dir_all(&tmp);
-            return Err(Error::Io {
-                context: format!(
-                    "cannot create profile {name:?} in {}",
-                    self.profiles_dir().display()
-                ),
-                source: e,
-            });
+            return Err(Error::profile(
+                name,
+                ProfileError::CannotCreate {
+                    in_dir: self.profiles_dir(),
+                    source: e,
+                },
+            ));
         }
         // rename(2) refuses to replace a non-empty folder, and a profile never is
         // one: of two concurrent adds of one name, exactly one wins.
         if let Err(e) = rename_noreplace(&tmp, &final_dir) {
             let _ = fs::remove_dir_all(&tmp);
             if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
-                return Err(Error::Exists(format!(
-                    "profile {name:?} already exists (swop show {name})"
-                )));
+                return Err(Error::profile(name, ProfileError::Exists));
             }
-            return Err(at_path("cannot create", &final_dir)(files::advised(e)));
+            return Err(at_path("cannot create", &final_dir)(e));
         }
         if let Ok(d) = fs::File::open(self.profiles_dir()) {
             let _ = d.sync_all();
@@ -593,16 +579,16 @@ impl Store {
             std::process::id(),
             unique_suffix()
         ));
-        fs::rename(&profile.dir, &trash)
-            .map_err(|e| at_path("cannot remove", &profile.dir)(files::advised(e)))?;
+        fs::rename(&profile.dir, &trash).map_err(at_path("cannot remove", &profile.dir))?;
         // remove_dir_all does not follow symbolic links out of the tree.
-        fs::remove_dir_all(&trash).map_err(|e| {
-            Error::user(format!(
-                "profile {:?} is removed, but its files in {} could not all be deleted ({e}); \
-                 delete that folder yourself",
-                profile.name,
-                trash.display()
-            ))
+        fs::remove_dir_all(&trash).map_err(|source| {
+            Error::profile(
+                &profile.name,
+                ProfileError::PartlyRemoved {
+                    trash: trash.clone(),
+                    source,
+                },
+            )
         })
     }
 
@@ -669,21 +655,16 @@ fn resolve_root(root: &Path, uid: u32) -> Result<PathBuf> {
         }
         let target = fs::read_link(&next).map_err(at_path("cannot read", &next))?;
         if meta.uid() != uid && meta.uid() != 0 {
-            return Err(Error::user(format!(
-                "{} (on the way to the store {}) is a symbolic link owned by uid {}, who can point it \
-                 anywhere at any moment; swop follows only links of yours or of the system. \
-                 Set SWOP_HOME to a folder of your own instead",
-                next.display(),
-                root.display(),
-                meta.uid()
-            )));
+            return Err(StoreError::ForeignLink {
+                link: next.clone(),
+                root: root.to_path_buf(),
+                owner: meta.uid(),
+            }
+            .into());
         }
         links += 1;
         if links > 40 {
-            return Err(Error::user(format!(
-                "{} leads through more than 40 symbolic links; set SWOP_HOME to the folder itself",
-                root.display()
-            )));
+            return Err(StoreError::TooManyLinks(root.to_path_buf()).into());
         }
         if target.is_absolute() {
             resolved = PathBuf::from("/");
@@ -705,17 +686,13 @@ fn refuse_shared_folder(dir: &Path, meta: &fs::Metadata, uid: u32) -> Result<()>
     if !meta.is_dir() || !(sticky || others) {
         return Ok(());
     }
-    let default = directories::BaseDirs::new()
-        .map(|dirs| format!(" ({})", dirs.data_dir().join("swop").display()))
-        .unwrap_or_default();
-    Err(Error::user(format!(
-        "{} is a folder other users may write to (mode {:o}), like /tmp, so it cannot hold a store; \
-         nothing was created. Set SWOP_HOME to a private folder (one swop creates, such as {}), \
-         or unset SWOP_HOME to use the default{default}",
-        dir.display(),
-        mode & 0o7777,
-        dir.join(format!("swop-{}", users_name())).display()
-    )))
+    Err(StoreError::SharedFolder {
+        dir: dir.to_path_buf(),
+        mode,
+        instead: dir.join(format!("swop-{}", users_name())),
+        default: directories::BaseDirs::new().map(|dirs| dirs.data_dir().join("swop")),
+    }
+    .into())
 }
 
 /// The user's name for a suggested folder, else their uid.
@@ -728,16 +705,21 @@ fn users_name() -> String {
 
 /// The error for a store file that [`files::read_store_text`] refused, with
 /// `next` as what to do about it.
-pub fn store_file_error(path: &Path, err: io::Error, next: &str) -> Error {
+pub fn store_file_error(path: &Path, err: io::Error, next: Next) -> Error {
     if err.raw_os_error() == Some(libc::ELOOP) {
-        return Error::user(format!(
-            "{} is a symbolic link, and swop does not follow links in its store; \
-             put the file itself there, or {next}",
-            path.display()
-        ));
+        return StoreError::FileLink {
+            path: path.to_path_buf(),
+            next,
+        }
+        .into();
     }
-    if err.kind() == io::ErrorKind::InvalidData {
-        return Error::user(format!("{} is {err}; {next}", path.display()));
+    if let Some(problem) = files::problem_of(&err) {
+        return StoreError::File {
+            path: path.to_path_buf(),
+            problem: problem.clone(),
+            next,
+        }
+        .into();
     }
     at_path("cannot read", path)(err)
 }

@@ -4,7 +4,7 @@
 
 use super::Run;
 use crate::cli::AddArgs;
-use crate::error::Result;
+use crate::error::{Command, Result};
 use crate::recipe::Recipe;
 use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store, parse_assignment};
 
@@ -17,8 +17,11 @@ impl Run for AddArgs {
             .map(|v| ("--bind", v))
             .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
         {
-            crate::names::check_binding_name(var)
-                .map_err(|e| crate::Error::user(format!("{e}; leave out {flag} {var}")))?;
+            crate::names::check_binding_name(var).map_err(|name| Command::BindName {
+                var: var.clone(),
+                name,
+                flag,
+            })?;
             check_kind(flag, var)?;
         }
         let values = self
@@ -50,16 +53,14 @@ impl Run for AddArgs {
                 && recipe.files.is_empty()
                 && let Some(known) = crate::recipe::entry(tool).filter(|_| !verified)
             {
-                return Err(crate::Error::user(format!(
-                    "{tool} has no variable that moves its state, so no profile can keep its accounts apart: {}",
-                    known.shared
-                )));
+                return Err(Command::NoStateVariable {
+                    tool: tool.clone(),
+                    shared: known.shared,
+                }
+                .into());
             }
             if recipe.bindings.is_empty() && recipe.files.is_empty() {
-                return Err(crate::Error::user(format!(
-                    "the {tool} recipe binds nothing: swop discover found no state of {tool} in files, \
-                     so a profile cannot keep its accounts apart; see its report, or bind variables yourself with --bind VAR"
-                )));
+                return Err(Command::RecipeBindsNothing(tool.clone()).into());
             }
             spec.tools.push(recipe.tool.clone());
             push_unique(&mut spec.bindings, &recipe.bindings);
@@ -102,24 +103,22 @@ impl Run for AddArgs {
 /// A variable the catalog knows as a file is bound with `--bind-file`, one
 /// it knows as a folder with `--bind`: the other way the tool would find a
 /// folder where it opens a file, or the reverse.
-fn check_kind(flag: &str, var: &str) -> Result<()> {
+fn check_kind(flag: &'static str, var: &str) -> Result<()> {
     let file = crate::recipe::file_variable(var);
     let folder = crate::recipe::folder_variable(var) || DEFAULT_BINDINGS.contains(&var);
     let wrong = match flag {
-        "--bind" => file.map(|name| format!("{var} names a file ({name})")),
-        _ => folder.then(|| format!("{var} names a folder")),
+        "--bind" => file.is_some(),
+        _ => folder,
     };
-    match wrong {
-        Some(what) => Err(crate::Error::user(format!(
-            "{what}: bind it with {} {var} instead of {flag} {var}",
-            if flag == "--bind" {
-                "--bind-file"
-            } else {
-                "--bind"
-            }
-        ))),
-        None => Ok(()),
+    if !wrong {
+        return Ok(());
     }
+    Err(Command::WrongKind {
+        var: var.to_string(),
+        flag,
+        file: file.filter(|_| flag == "--bind"),
+    }
+    .into())
 }
 
 fn push_unique(into: &mut Vec<String>, items: &[String]) {

@@ -9,9 +9,9 @@
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::{CompletionsArgs, command};
 use crate::error::Result;
-use crate::output::print_bytes;
 
 /// The environment variable that turns a run of swop into a completion.
 pub const COMPLETE_VAR: &str = "COMPLETE";

@@ -5,11 +5,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::DiscoverArgs;
 use crate::discover::progress;
 use crate::discover::{self, Options, Output};
-use crate::error::{Error, Result, at_path};
-use crate::output::print_bytes;
+use crate::error::{Result, Usage, at_path};
 
 impl Run for Box<DiscoverArgs> {
     fn run(&self) -> Result<()> {
@@ -20,9 +20,7 @@ impl Run for Box<DiscoverArgs> {
         let options = self.options();
         let findings = if !self.trace_file.is_empty() {
             if !self.command.is_empty() {
-                return Err(Error::usage(
-                    "--trace-file analyses a trace taken elsewhere; give no command after --",
-                ));
+                return Err(Usage::TraceFileAndCommand.into());
             }
             discover::analyse(&self.trace_file, self.format, self.os, self.all_paths)?
         } else {
@@ -38,7 +36,7 @@ impl Run for Box<DiscoverArgs> {
         if self.json {
             findings
                 .write_json(std::io::stdout().lock())
-                .map_err(crate::error::io_context(|| "writing to stdout".into()))?;
+                .map_err(crate::error::doing("writing to stdout"))?;
         } else if self.report.is_none() {
             eprintln!();
             print_bytes(findings.to_markdown().as_bytes())?;

@@ -2,8 +2,8 @@
 //! machine has, so a user sees what will work before something fails.
 
 use super::Run;
-use crate::error::{Error, Result};
-use crate::output::print_bytes;
+use super::print_bytes;
+use crate::error::Result;
 use crate::store::Store;
 
 pub struct Doctor;
@@ -27,9 +27,9 @@ impl Run for Doctor {
                 };
                 let store = Store::open();
                 let problem = match &store {
-                    Ok(s) if exists => s.check_owned(s.root()).err(),
+                    Ok(s) if exists => s.check_owned(s.root()).err().map(|e| e.to_string()),
                     Ok(_) => None,
-                    Err(e) => Some(Error::user(e.to_string())),
+                    Err(e) => Some(e.to_string()),
                 };
                 let count = store.and_then(|s| s.names()).map(|n| n.len()).unwrap_or(0);
                 if let Some(problem) = problem {

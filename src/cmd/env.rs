@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use clap::ValueEnum;
 
-use super::Run;
+use super::{Run, print_bytes};
 use crate::cli::EnvArgs;
 use crate::error::Result;
 use crate::shell::ShellKind;
@@ -15,7 +15,7 @@ impl Run for EnvArgs {
         let name = self.name.as_deref().filter(|_| !self.off);
         match &self.folder {
             Some(file) => super::folder::switch(name, file, self.told, self.shell),
-            None => crate::entry::print_switch(name, self.shell, None),
+            None => print_bytes(&crate::entry::switch_text(name, self.shell, None)?),
         }
     }
 }

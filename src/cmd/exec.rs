@@ -8,7 +8,7 @@ use std::process::Command;
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs};
 use crate::entry::{Entry, Holder, Options};
-use crate::error::{Error, Result};
+use crate::error::{Error, Launch, Result, Usage};
 use crate::lock::LockMode;
 use crate::store::Store;
 
@@ -30,9 +30,7 @@ pub fn exec_in_profile(
     announce: Option<&str>,
 ) -> Result<()> {
     let Some((program, args)) = argv.split_first() else {
-        return Err(Error::usage(
-            "no command given; usage: swop exec NAME -- CMD [ARGS]...",
-        ));
+        return Err(Usage::NoCommand.into());
     };
     let store = Store::open()?;
     let profile = store.load(name)?;
@@ -55,15 +53,11 @@ pub fn exec_in_profile(
         eprintln!("swop: {announce}");
     }
     let err = command.exec();
-    let shown = crate::redact::redact_text(&program.to_string_lossy());
-    Err(match err.kind() {
-        std::io::ErrorKind::NotFound => Error::Exec {
-            code: 127,
-            message: format!("{shown}: command not found"),
-        },
-        _ => Error::Exec {
-            code: 126,
-            message: format!("{shown}: cannot run: {err}"),
+    Err(Error::Exec {
+        program: crate::redact::redact_text(&program.to_string_lossy()),
+        failure: match err.kind() {
+            std::io::ErrorKind::NotFound => Launch::NotFound,
+            _ => Launch::NotRunnable(err),
         },
     })
 }

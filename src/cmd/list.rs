@@ -2,10 +2,11 @@
 //! it is in use.
 
 use super::Run;
+use super::print_bytes;
 use super::view::ProfileView;
 use crate::cli::ListArgs;
 use crate::error::Result;
-use crate::output::{print_bytes, printable_line, printable_text};
+use crate::output::{printable_line, printable_text};
 use crate::store::Store;
 
 impl Run for ListArgs {

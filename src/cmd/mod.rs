@@ -26,6 +26,16 @@ pub use exec::fast_path as exec_fast_path;
 use crate::cli::Command;
 use crate::error::Result;
 
+/// Print to stdout in one write; a closed pipe surfaces as an error the caller
+/// turns into a quiet exit.
+pub fn print_bytes(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(crate::error::doing("writing to stdout"))
+}
+
 /// A subcommand.
 pub trait Run {
     fn run(&self) -> Result<()>;
@@ -50,13 +60,19 @@ pub fn run(command: Command) -> Result<()> {
         Command::Recipes(args) => args.run(),
         Command::Status(args) => args.run(),
         Command::Use(args) => match shell_function() {
-            Some(shell) => {
-                crate::entry::print_switch(Some(&args.name), Some(shell), Some(function_syntax))
-            }
+            Some(shell) => print_bytes(&crate::entry::switch_text(
+                Some(&args.name),
+                Some(shell),
+                Some(function_syntax),
+            )?),
             None => Err(needs_shell_integration("use", Some(&args.name))),
         },
         Command::Off => match shell_function() {
-            Some(shell) => crate::entry::print_switch(None, Some(shell), Some(function_syntax)),
+            Some(shell) => print_bytes(&crate::entry::switch_text(
+                None,
+                Some(shell),
+                Some(function_syntax),
+            )?),
             None => Err(needs_shell_integration("off", None)),
         },
         Command::Discover(args) => args.run(),

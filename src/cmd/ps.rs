@@ -6,7 +6,8 @@ use crate::cli::PsArgs;
 use crate::error::Result;
 use serde::Serialize;
 
-use crate::output::{print_bytes, printable_line};
+use super::print_bytes;
+use crate::output::printable_line;
 use crate::residents::{Census, Kind, Resident, Unreadable};
 use crate::store::Store;
 

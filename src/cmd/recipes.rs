@@ -6,9 +6,10 @@
 use serde::Serialize;
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::RecipesArgs;
 use crate::error::Result;
-use crate::output::{print_bytes, printable_line, printable_text};
+use crate::output::{printable_line, printable_text};
 use crate::recipe::{CATALOG, Recipe, Verified};
 use crate::store::Store;
 

@@ -2,7 +2,7 @@
 
 use super::Run;
 use crate::cli::RmArgs;
-use crate::error::{Error, Result};
+use crate::error::{BusyAdvice, Error, Profile as ProfileError, Result};
 use crate::lock::ProfileLock;
 use crate::residents::{Census, Resident, Unreadable};
 use crate::store::{Profile, Store};
@@ -13,14 +13,8 @@ impl Run for RmArgs {
         // Not `load`: a profile whose file is damaged must still be removable.
         let profile = store.load_for_removal(&self.name)?;
         refuse_the_callers_own(&store, &profile)?;
-        let _lock = ProfileLock::acquire_exclusive_now(
-            &profile,
-            "swop rm",
-            &format!(
-                "end it with swop stop {name} (or let it finish), then run swop rm {name} again",
-                name = profile.name
-            ),
-        )?;
+        let _lock =
+            ProfileLock::acquire_exclusive_now(&profile, "swop rm", BusyAdvice::StopThenRemove)?;
         // Under the lock no `swop exec` can start; residents that left the
         // lock (daemons) or never took it (switched shells) are found here.
         let census = Census::take(&store);
@@ -48,35 +42,17 @@ fn refuse_the_callers_own(store: &Store, profile: &Profile) -> Result<()> {
     if !ours {
         return Ok(());
     }
-    Err(Error::in_use(format!(
-        "this shell runs in profile {name:?} (SWOP_PROFILE={name}); switch away first \
-         (swop off, or exit the swop shell), then run swop rm {name} again",
-        name = profile.name
-    )))
+    Err(Error::profile(&profile.name, ProfileError::ThisShellIsIn))
 }
 
 fn in_use_by_residents(profile: &Profile, residents: &[&Resident]) -> Error {
-    let who: Vec<String> = residents.iter().map(|r| r.to_string()).collect();
-    Error::in_use(format!(
-        "profile {name:?} is in use by {}, which run{} with its environment; \
-         end {} with swop stop {name}, then run swop rm {name} again",
-        who.join(", "),
-        if residents.len() == 1 { "s" } else { "" },
-        if residents.len() == 1 { "it" } else { "them" },
-        name = profile.name
-    ))
+    let who = residents.iter().map(|r| r.holder()).collect();
+    Error::profile(&profile.name, ProfileError::RunsIn(who))
 }
 
 /// A process that hides its environment may be the profile's: its files
 /// must not vanish under it.
 fn maybe_in_use(profile: &Profile, hidden: &[&Unreadable]) -> Error {
-    let scope = format!("profile {:?}", profile.name);
-    let said: Vec<String> = hidden.iter().map(|u| u.describe(&scope)).collect();
-    let pids: Vec<String> = hidden.iter().map(|u| u.pid.to_string()).collect();
-    Error::in_use(format!(
-        "{}; if it runs there, end it (kill {}), then run swop rm {name} again",
-        said.join("; "),
-        pids.join(" "),
-        name = profile.name
-    ))
+    let hidden = hidden.iter().map(|u| u.holder()).collect();
+    Error::profile(&profile.name, ProfileError::MayRunIn(hidden))
 }

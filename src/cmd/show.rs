@@ -1,11 +1,11 @@
 //! `swop show NAME [--json]`.
 
 use super::Run;
+use super::print_bytes;
 use super::view::ProfileView;
 use crate::cli::ShowArgs;
 use crate::error::Result;
 use crate::lock::KernelLocks;
-use crate::output::print_bytes;
 use crate::residents::Census;
 use crate::store::Store;
 

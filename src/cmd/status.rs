@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::StatusArgs;
 use crate::error::Result;
-use crate::output::{print_bytes, printable_line, printable_text};
+use crate::output::{printable_line, printable_text};
 use crate::recipe::StatusCommand;
 use crate::status::{ProfileStatus, ToolStatus, probe};
 use crate::store::{Profile, Store};

@@ -6,7 +6,7 @@ use super::linux::{Strace, ptrace_problem};
 use super::macos::MacTracer;
 use super::step::StepTracer;
 use super::{Os, Tracer};
-use crate::error::{Error, Result};
+use crate::error::{Discover, Result, Usage};
 
 /// One tracer as `swop doctor` reports it.
 pub struct TracerStatus {
@@ -56,17 +56,13 @@ pub fn choose(
     command: &[std::ffi::OsString],
 ) -> Result<Box<dyn StepTracer>> {
     Ok(match (os, requested) {
-        (Os::Linux, None | Some(Tracer::Strace)) => Box::new(Strace::find().map_err(|e| {
-            Error::user(format!(
-                "{e}\nOr take the trace on a machine that has strace, and analyse it here:\n  {}\n  swop discover --trace-file tool.strace",
-                super::offline::capture_command(Os::Linux, command)
-            ))
-        })?),
-        (Os::Linux, Some(t)) => {
-            return Err(Error::usage(format!(
-                "{t:?} traces macOS only; on Linux swop uses strace"
-            )));
+        (Os::Linux, None | Some(Tracer::Strace)) => {
+            Box::new(Strace::find().map_err(|error| Discover::NoStrace {
+                error: Box::new(error),
+                capture: super::offline::capture_command(Os::Linux, command),
+            })?)
         }
+        (Os::Linux, Some(tracer)) => return Err(Usage::MacTracerOnLinux(tracer).into()),
         (Os::Macos, requested) => Box::new(MacTracer::select(requested)?),
     })
 }

@@ -21,7 +21,7 @@ use super::snapshot::Snapshot;
 use super::supervise::{self, Limits, StepProcesses};
 use super::trial::{StepResult, Trial, describe_end};
 use super::world::{Confinement, View};
-use crate::error::{Error, Result};
+use crate::error::{Discover, Error, Launch, Result};
 
 /// How much of a step's output the two-account run keeps, for messages.
 const OUTPUT_TAIL: usize = 2048;
@@ -111,7 +111,7 @@ impl Runner<'_> {
                 .into_iter()
                 .map(|h| {
                     h.join()
-                        .unwrap_or_else(|_| Err(Error::user("a concurrent run failed")))
+                        .unwrap_or_else(|_| Err(Discover::ConcurrentRun.into()))
                 })
                 .collect()
         });
@@ -281,8 +281,8 @@ fn run_unattended(cmds: Vec<(Command, Duration)>) -> Result<Vec<Unattended>> {
         // Our copies of the pipe's writing end go with the command.
         drop(cmd);
         let child = spawned.map_err(|e| Error::Exec {
-            code: 127,
-            message: format!("cannot run {}: {e}", crate::redact::redact_text(&program)),
+            program: crate::redact::redact_text(&program),
+            failure: Launch::Failed(e),
         })?;
         let tail = std::thread::spawn(move || keep_tail(reader, OUTPUT_TAIL));
         let ended = supervise::supervise(
@@ -309,7 +309,8 @@ fn run_unattended(cmds: Vec<(Command, Duration)>) -> Result<Vec<Unattended>> {
 
 fn pipe_error(source: std::io::Error) -> Error {
     Error::Io {
-        context: "cannot make a pipe for the tool's output".into(),
+        action: "cannot make a pipe for the tool's output",
+        path: None,
         source,
     }
 }

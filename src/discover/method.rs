@@ -23,7 +23,6 @@ use super::step::{Output, StepTracer};
 use super::supervise;
 use super::trial::{Trial, changed_exits_since, describe_end};
 pub use super::verdict::Problem;
-use super::verdict::empty_trace_hint;
 use super::world::{World, WorldKind};
 use crate::discover::progress;
 use crate::error::{Error, Result};
@@ -114,7 +113,8 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
     let _signals = crate::sys::signal::StopSignals::catch();
     crate::sys::signal::become_subreaper();
     let cwd = std::env::current_dir().map_err(|e| Error::Io {
-        context: "cannot read the current folder".into(),
+        action: "cannot read the current folder",
+        path: None,
         source: e,
     })?;
     for step in &opts.steps {
@@ -430,7 +430,7 @@ impl Method<'_> {
                 return Some(Problem::EmptyTrace {
                     step: i + 1,
                     command,
-                    hint: empty_trace_hint(self.runner.tracer.kind()),
+                    hint: crate::error::empty_trace_hint(self.runner.tracer.kind()).to_string(),
                 });
             }
         }

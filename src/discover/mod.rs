@@ -47,27 +47,13 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use crate::trace::{Os, Tracer};
 pub use backend::{TracerStatus, describe_tracers};
 pub use report::Findings;
 pub use step::Output;
 
-use crate::error::{Error, Result};
+use crate::error::{Discover, Result, Usage};
 use crate::trace::Format;
-
-/// The OS a trace comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Os {
-    Linux,
-    Macos,
-}
-
-/// A tracer swop can drive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tracer {
-    Strace,
-    FsUsage,
-    Eslogger,
-}
 
 /// What to discover, and how.
 #[derive(Debug, Clone)]
@@ -108,20 +94,19 @@ pub fn host_os() -> Os {
 pub fn run(options: &Options) -> Result<Findings> {
     let os = options.os.unwrap_or(host_os());
     if os != host_os() {
-        return Err(Error::user(offline::capture_instructions(
+        return Err(Discover::CaptureElsewhere {
             os,
-            &options.command,
-        )));
+            capture: offline::capture_command(os, &options.command),
+        }
+        .into());
     }
     if options.command.is_empty() {
-        return Err(Error::usage(
-            "no command to trace; usage: swop discover [options] -- CMD [ARGS]...",
-        ));
+        return Err(Usage::NothingToTrace.into());
     }
     let tracer = backend::choose(os, options.tracer, &options.command)?;
     let steps = steps(options)?;
     if let Some(tool) = &options.record {
-        crate::names::check_tool_name(tool).map_err(|e| Error::usage(e.to_string()))?;
+        crate::names::check_tool_name(tool).map_err(Usage::RecordName)?;
     }
     let method = method::Options {
         steps,
@@ -172,7 +157,7 @@ pub fn capture_command(os: Option<Os>, command: &[OsString]) -> String {
 /// `options.record` in the store; where it went.
 pub fn record(options: &Options, findings: &Findings) -> Result<PathBuf> {
     let Some(tool) = &options.record else {
-        return Err(Error::usage("--record needs a tool name"));
+        return Err(Usage::RecordName(crate::error::Name::Tool(String::new())).into());
     };
     let path = record::record(tool, &steps(options)?, findings)?;
     progress(&format!(
@@ -192,10 +177,12 @@ pub fn record(options: &Options, findings: &Findings) -> Result<PathBuf> {
 fn steps(options: &Options) -> Result<Vec<model::Step>> {
     let mut steps = vec![step(options.command.clone())];
     for text in &options.steps {
-        let words = shell_words::split(text)
-            .map_err(|e| Error::usage(format!("cannot split --step {text:?}: {e}")))?;
+        let words = shell_words::split(text).map_err(|error| Usage::StepSplit {
+            text: text.clone(),
+            error,
+        })?;
         if words.is_empty() {
-            return Err(Error::usage("--step needs a command"));
+            return Err(Usage::EmptyStep.into());
         }
         steps.push(step(words.into_iter().map(OsString::from).collect()));
     }

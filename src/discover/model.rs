@@ -43,11 +43,7 @@ impl From<ExitStatus> for Exit {
 
 impl std::fmt::Display for Exit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.code, self.signal) {
-            (Some(code), _) => write!(f, "exit {code}"),
-            (None, Some(sig)) => write!(f, "signal {sig}"),
-            _ => write!(f, "unknown"),
-        }
+        f.write_str(&crate::error::exit_text(self.code, self.signal))
     }
 }
 

@@ -5,13 +5,13 @@
 use std::path::{Path, PathBuf};
 
 use super::model::Step;
-use crate::error::{Error, Result};
+use crate::error::{Error, Launch, Result, Usage};
 
 /// A step whose program cannot be found would be traced as a tool that touches
 /// nothing, and "proved" to need nothing.
 pub fn check_runnable(step: &Step) -> Result<()> {
     let Some(program) = step.argv.first() else {
-        return Err(Error::usage("an empty step"));
+        return Err(Usage::NoProgram.into());
     };
     let found = if Path::new(program).components().count() > 1 {
         Path::new(program).is_file()
@@ -22,11 +22,8 @@ pub fn check_runnable(step: &Step) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Exec {
-            code: 127,
-            message: format!(
-                "{}: command not found",
-                crate::redact::redact_text(&program.to_string_lossy())
-            ),
+            program: crate::redact::redact_text(&program.to_string_lossy()),
+            failure: Launch::NotFound,
         })
     }
 }

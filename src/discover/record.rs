@@ -9,7 +9,7 @@ use super::privacy::private;
 use super::programs;
 use super::report::{Findings, global_writes, today};
 use super::version::version_line;
-use crate::error::{Error, Result};
+use crate::error::{Command, Recipe as RecipeError, Result};
 use crate::recipe::{Proof, Recipe, Verified};
 use crate::store::Store;
 
@@ -17,9 +17,11 @@ use crate::store::Store;
 /// `steps`; where it went. Refused unless the findings are verified.
 pub fn record(tool: &str, steps: &[Step], findings: &Findings) -> Result<PathBuf> {
     if !findings.verified {
-        return Err(Error::user(format!(
-            "not recorded: the {tool} recipe could not be verified (see the report's Limitations)"
-        )));
+        return Err(Command::Recipe {
+            tool: tool.to_string(),
+            problem: RecipeError::NotVerified,
+        }
+        .into());
     }
     let store = Store::open_or_create()?;
     let mut programs = programs::named_in(steps);

@@ -12,7 +12,7 @@ use super::Tracer;
 use super::model::{Ended, Observation};
 use super::supervise::{self, Limits, StepProcesses};
 use super::world::Confinement;
-use crate::error::{Error, Result, at_path};
+use crate::error::{Discover, Error, Result, at_path};
 
 /// A way of tracing one step of a tool: strace on Linux; fs_usage or eslogger on macOS.
 pub trait StepTracer {
@@ -81,7 +81,8 @@ impl Output {
                 .try_clone_to_owned()
                 .map(Stdio::from)
                 .map_err(|e| Error::Io {
-                    context: "cannot redirect output".into(),
+                    action: "cannot redirect output",
+                    path: None,
                     source: e,
                 })?,
         };
@@ -119,7 +120,7 @@ pub fn run_foreground(
     let program = cmd.get_program().to_string_lossy().into_owned();
     let child = cmd
         .spawn()
-        .map_err(|e| Error::user(format!("cannot run {program}: {e}")))?;
+        .map_err(|source| Discover::CannotRun { program, source })?;
     supervise::supervise(child, step, limits)
 }
 

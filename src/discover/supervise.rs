@@ -110,7 +110,8 @@ pub fn supervise(mut child: Child, step: &StepProcesses, limits: Limits) -> Resu
 
 fn wait_error(source: std::io::Error) -> Error {
     Error::Io {
-        context: "cannot wait for the traced command".into(),
+        action: "cannot wait for the traced command",
+        path: None,
         source,
     }
 }

@@ -3,19 +3,7 @@
 
 use serde::Serialize;
 
-use super::Tracer;
 use super::markdown::code;
-
-/// What to check when a traced run shows no file event of the tool's own
-/// processes, for each tracer.
-pub fn empty_trace_hint(tracer: Tracer) -> String {
-    match tracer {
-        Tracer::Eslogger => "eslogger reported no file event of the tool's processes. Check that the terminal you run swop from has Full Disk Access (System Settings > Privacy & Security > Full Disk Access; quit and reopen it after granting), that `sudo eslogger open` prints events in that terminal, and that the tool is not started inside eslogger's own process group (eslogger mutes it); or trace with --tracer fs_usage",
-        Tracer::FsUsage => "fs_usage reported no file event of the tool's processes. Check that `sudo fs_usage -w -f filesys` prints lines in this terminal, that the tool keeps the name of the program swop started (fs_usage keeps a process by its name, cut to 16 or 32 bytes), and that fs_usage did not drop events (\"buffer overrun\" in its output); or trace with --tracer eslogger (macOS 13 and later)",
-        Tracer::Strace => "the tracer reported no file call of the tool's processes. Check that strace can trace here (kernel.yama.ptrace_scope; in a container, CAP_SYS_PTRACE) and that the step really runs the tool",
-    }
-    .to_string()
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -144,24 +132,5 @@ impl Problem {
                 "No run with the final set passed: the result is not verified.".to_string()
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hints_say_what_to_check_for_each_tracer() {
-        let es = empty_trace_hint(Tracer::Eslogger);
-        for needed in ["Full Disk Access", "sudo eslogger", "process group"] {
-            assert!(es.contains(needed), "{needed}: {es}");
-        }
-        let fs = empty_trace_hint(Tracer::FsUsage);
-        for needed in ["sudo fs_usage", "name", "buffer overrun"] {
-            assert!(fs.contains(needed), "{needed}: {fs}");
-        }
-        assert!(!fs.contains("Full Disk Access"), "{fs}");
-        assert!(empty_trace_hint(Tracer::Strace).contains("ptrace"));
     }
 }

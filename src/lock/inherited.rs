@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use super::Wait;
 use super::table::{self, Holder};
-use crate::error::{Error, Result};
+use crate::error::{Error, Profile as ProfileError, Result};
 use crate::store::Profile;
 use crate::sys::flock::{self, Held, KernelLocks};
 
@@ -115,20 +115,12 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
         return Ok(());
     }
     let others = fresh.as_ref().map(other_holders).unwrap_or_default();
-    let others = if others.is_empty() {
-        "another process".to_string()
-    } else {
-        table::describe_holders(&others)
-    };
+    let shown = table::describe_holders(&others);
     let Some(wait) = wait else {
-        return Err(Error::in_use(format!(
-            "profile {name:?} is locked shared by the command that started this one and also by \
-             {others}; an exclusive command inside it needs the profile alone: add --wait [SECS] \
-             to wait for them, or run it with --lock shared"
-        )));
+        return Err(Error::profile(name, ProfileError::SharedAlsoBy { others }));
     };
     eprintln!(
-        "swop: waiting for profile {name:?} ({others}) to make this shared lock exclusive{}",
+        "swop: waiting for profile {name:?} ({shown}) to make this shared lock exclusive{}",
         match wait {
             Wait::Seconds(s) => format!(", up to {s} s"),
             Wait::Forever => String::new(),
@@ -142,10 +134,7 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
     loop {
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
-            return Err(Error::in_use(format!(
-                "profile {name:?} is still locked shared by others after waiting; try again or \
-                 use --wait without a limit"
-            )));
+            return Err(Error::profile(name, ProfileError::StillShared));
         }
         std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
         pause = (pause * 2).min(Duration::from_millis(100));
@@ -167,12 +156,10 @@ fn try_take_over(profile: &Profile, fd: RawFd, fresh: Option<&File>) -> Result<b
     if flock::try_flock(fd, Held::Shared) {
         return Ok(false);
     }
-    Err(Error::user(format!(
-        "profile {:?}: another command took the profile while swop made the shared lock \
-         exclusive, so the command that started this one holds no lock any more; end it and \
-         start again",
-        profile.name
-    )))
+    Err(Error::profile(
+        &profile.name,
+        ProfileError::TakenWhileConverting,
+    ))
 }
 
 /// The lock is the caller's too: say that it changed for the caller's whole life.

@@ -6,36 +6,9 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek};
 use std::os::unix::fs::OpenOptionsExt;
 
+pub use crate::error::{Holder, describe_holders};
 use crate::store::Profile;
 use crate::sys::flock::KernelLocks;
-
-/// Who holds a lock, as far as can be told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
-    pub pid: u32,
-    pub command: Option<String>,
-}
-
-impl std::fmt::Display for Holder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.command {
-            Some(cmd) => write!(f, "pid {} ({cmd})", self.pid),
-            None => write!(f, "pid {}", self.pid),
-        }
-    }
-}
-
-/// "pid 1 (cmd), pid 2 (cmd)", or "another process" when nobody can be named.
-pub fn describe_holders(holders: &[Holder]) -> String {
-    if holders.is_empty() {
-        return "another process".into();
-    }
-    holders
-        .iter()
-        .map(Holder::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// Whether someone holds the profile's lock, against a lock table already read.
 pub fn in_use_with(locks: &KernelLocks, profile: &Profile) -> bool {

@@ -36,6 +36,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::error::Holder;
 use crate::store::Store;
 use crate::sys::process::{self, Environ};
 
@@ -87,7 +88,7 @@ pub struct Resident {
 
 impl std::fmt::Display for Resident {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "pid {} ({})", self.pid, self.command)
+        self.holder().fmt(f)
     }
 }
 
@@ -104,7 +105,7 @@ pub struct Unreadable {
 
 impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "pid {} ({})", self.pid, self.command)
+        self.holder().fmt(f)
     }
 }
 
@@ -121,10 +122,15 @@ impl Unreadable {
 
     /// The line that says so, for `ps`, `stop` and `rm`.
     pub fn describe(&self, scope: &str) -> String {
-        format!(
-            "{self} could not be read: it hides its environment from other processes, \
-             so swop cannot tell whether it runs in {scope}"
-        )
+        crate::error::hides_environment(&self.holder(), scope)
+    }
+
+    /// The process, as messages name it.
+    pub fn holder(&self) -> Holder {
+        Holder {
+            pid: self.pid,
+            command: Some(self.command.clone()),
+        }
     }
 }
 
@@ -336,6 +342,14 @@ pub fn command_line(pid: u32) -> Option<String> {
 }
 
 impl Resident {
+    /// The process, as messages name it.
+    pub fn holder(&self) -> Holder {
+        Holder {
+            pid: self.pid,
+            command: Some(self.command.clone()),
+        }
+    }
+
     /// The process to signal: this very one, never a later one with its pid.
     fn process(&self) -> crate::sys::signal::Process {
         crate::sys::signal::Process {

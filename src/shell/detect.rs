@@ -87,33 +87,47 @@ pub fn guess(program: &OsStr) -> Guess {
     }
 }
 
+/// Why the shell to print for cannot be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undetected {
+    /// A shell swop has no syntax for.
+    Unsupported(String),
+    /// No shell found: the runners walked past, and the program (no shell)
+    /// the walk ended at, or `None` when a parent could not be read.
+    Unknown {
+        runners: Vec<String>,
+        program: Option<String>,
+    },
+}
+
 /// The shell to print for: the first shell among swop's parent and the
-/// programs that started it, walking past runners. An error that names
-/// `--shell` when that is a shell swop cannot print for, or no shell at all.
-pub fn detect() -> crate::Result<ShellKind> {
+/// programs that started it, walking past runners; or why there is none
+/// (its words are in `crate::error`: name the syntax with `--shell`).
+pub fn detect() -> Result<ShellKind, Undetected> {
     let mut pid = std::os::unix::process::parent_id();
     let mut runners: Vec<String> = Vec::new();
     loop {
         let (guess, name) = process_guess(pid);
         match guess {
             Guess::Known(kind) => return Ok(kind),
-            Guess::Unsupported(shell) => {
-                return Err(crate::Error::usage(format!(
-                    "swop env is run by {shell}, which swop cannot print for; name the syntax with \
-                     --shell ({})",
-                    names()
-                )));
-            }
+            Guess::Unsupported(shell) => return Err(Undetected::Unsupported(shell)),
             Guess::Runner if runners.len() < MAX_RUNNERS => {
                 runners.push(name);
                 match crate::sys::process::parent(pid) {
                     Some(parent) if parent > 1 => pid = parent,
-                    _ => return Err(cannot_tell(&runners, None)),
+                    _ => {
+                        return Err(Undetected::Unknown {
+                            runners,
+                            program: None,
+                        });
+                    }
                 }
             }
             Guess::Runner | Guess::Other => {
-                let shown = (!name.is_empty()).then_some(name);
-                return Err(cannot_tell(&runners, shown.as_deref()));
+                return Err(Undetected::Unknown {
+                    runners,
+                    program: (!name.is_empty()).then_some(name),
+                });
             }
         }
     }
@@ -126,29 +140,6 @@ pub fn login_shell(shell_var: Option<&OsStr>) -> Option<ShellKind> {
         Guess::Known(kind) => Some(kind),
         _ => None,
     }
-}
-
-/// The syntaxes `--shell` takes, for messages.
-fn names() -> String {
-    let names: Vec<&str> = ShellKind::ALL.iter().map(|k| k.name()).collect();
-    names.join(", ")
-}
-
-fn cannot_tell(runners: &[String], program: Option<&str>) -> crate::Error {
-    let by = match (runners.is_empty(), program) {
-        (true, Some(program)) => format!("it runs under {program}, which is no shell"),
-        (false, Some(program)) => format!(
-            "it runs under {}, started by {program}, which is no shell",
-            runners.join(" under ")
-        ),
-        (_, None) => "its parent process cannot be read".to_string(),
-    };
-    crate::Error::usage(format!(
-        "cannot tell which shell will read what swop env prints ({}); name it with --shell \
-         ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
-        crate::output::printable_line(&by),
-        names()
-    ))
 }
 
 /// The guess for one process, from every name the system gives for it, and

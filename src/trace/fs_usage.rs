@@ -266,7 +266,7 @@ fn parse_line(line: &[u8], comm: &mut LastText) -> Parsed {
     }
     let path = resolve(printed, truncated);
     let result = match fields.errno {
-        Some(errno) => Err(errno_name(errno)),
+        Some(errno) => Err(errno_name(errno).into()),
         None => Ok(if matches!(kind, Kind::Open) {
             fields.fd.unwrap_or(0)
         } else {
@@ -824,7 +824,7 @@ mod tests {
         );
         let event =
             one("14:48:07.350811  stat64  [  2]  /Users/test  0.000034   opendirectoryd.80");
-        assert_eq!(event.result, Err("ENOENT".to_owned()));
+        assert_eq!(event.result, Err("ENOENT".into()));
     }
 
     #[test]
@@ -913,7 +913,7 @@ mod tests {
             "codex",
         );
         let event = one(&line);
-        assert_eq!(event.result, Err("ENOENT".to_owned()));
+        assert_eq!(event.result, Err("ENOENT".into()));
         assert_eq!(event.op, Op::Read);
         let cases = [
             (1, "EPERM"),
@@ -933,7 +933,7 @@ mod tests {
                 false,
                 "rm",
             );
-            assert_eq!(one(&line).result, Err(name.to_owned()));
+            assert_eq!(one(&line).result, Err(name.into()));
         }
         // An error after a descriptor, glued when the descriptor is wide.
         let line = wide(
@@ -945,12 +945,9 @@ mod tests {
             "codex",
         );
         let event = one(&line);
-        assert_eq!(
-            (event.op, event.result),
-            (Op::Write, Err("EPERM".to_owned()))
-        );
+        assert_eq!((event.op, event.result), (Op::Write, Err("EPERM".into())));
         let line = wide("chmod", " [ 13] <rw------->", "/x/y", false, false, "codex");
-        assert_eq!(one(&line).result, Err("EACCES".to_owned()));
+        assert_eq!(one(&line).result, Err("EACCES".into()));
     }
 
     #[test]
@@ -965,7 +962,7 @@ mod tests {
         );
         let event = one(&line);
         assert_eq!(event.path, Path::new("/Users/me/project/.codex"));
-        assert_eq!(event.result, Err("ENOENT".to_owned()));
+        assert_eq!(event.result, Err("ENOENT".into()));
         // Padding up to the end of the column.
         let padded = format!("/Users/me/.codex{}", ">".repeat(400));
         let line = wide(
@@ -1034,7 +1031,7 @@ mod tests {
             true,
             "codex",
         );
-        assert_eq!(one(&line).result, Err("EIO".to_owned()));
+        assert_eq!(one(&line).result, Err("EIO".into()));
     }
 
     #[test]
@@ -1058,10 +1055,7 @@ mod tests {
         );
         let event = one(&line);
         assert_eq!(event.path, Path::new("AGENTS.md"));
-        assert_eq!(
-            (event.op, event.result),
-            (Op::Stat, Err("ENOENT".to_owned()))
-        );
+        assert_eq!((event.op, event.result), (Op::Stat, Err("ENOENT".into())));
         let line = wide(
             "unlinkat",
             &" ".repeat(18),
@@ -1384,7 +1378,7 @@ mod tests {
             (
                 Op::Write,
                 Path::new("/Users/me/.codex/log/codex-tui.log"),
-                Err("ENOSPC".to_owned())
+                Err("ENOSPC".into())
             )
         );
         let line = wide(
@@ -1557,7 +1551,7 @@ mod tests {
         let (out, stats) = events(&fixture());
         assert_eq!(stats.unknown, 0, "{stats:?}");
         let home = "/Users/me/.swop-scratch/A/CODEX_HOME";
-        let codex: Vec<(Op, String, Result<i64, String>)> = out
+        let codex: Vec<(Op, String, Result<i64, crate::trace::Errno>)> = out
             .iter()
             .filter(|e| e.comm.as_deref() == Some("codex"))
             .map(|e| {
@@ -1569,7 +1563,11 @@ mod tests {
             })
             .collect();
         let expect = |op: Op, path: &str, result: Result<i64, &str>| {
-            let wanted = (op, path.to_owned(), result.map_err(str::to_owned));
+            let wanted = (
+                op,
+                path.to_owned(),
+                result.map_err(crate::trace::Errno::from),
+            );
             assert!(codex.contains(&wanted), "missing {wanted:?} in {codex:#?}");
         };
         expect(Op::Stat, home, Ok(0));

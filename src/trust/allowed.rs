@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::Dotfile;
-use crate::error::{Error, Result, at_path};
+use crate::error::{Result, at_path};
 use crate::store::Store;
 
 const ALLOWED_DIR: &str = "allowed";
@@ -41,7 +41,7 @@ impl<'a> Allowed<'a> {
                 return Err(crate::store::store_file_error(
                     &path,
                     e,
-                    "remove it and allow the .swop again (swop allow)",
+                    crate::error::Next::AllowAgain,
                 ));
             }
         };
@@ -76,7 +76,7 @@ impl<'a> Allowed<'a> {
     fn check_dir(&self) -> Result<()> {
         self.store
             .check_owned(&self.dir)
-            .map_err(|e| Error::user(format!("{e} (the folder of allowed .swop files)")))
+            .map_err(|e| e.noted(crate::error::Note::AllowedFolder))
     }
 
     /// The entry file of the `.swop` at `real`.

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Command, Dotfile as Refused, Error, Result, at_path};
 
 /// The file's name.
 pub const DOTFILE: &str = ".swop";
@@ -46,11 +46,11 @@ impl Dotfile {
             .read_to_end(&mut contents)
             .map_err(at_path("cannot read", &path))?;
         let name = name_in(&contents).ok_or_else(|| junk(&path))?;
-        crate::names::check_profile_name(&name).map_err(|e| {
-            Error::user(format!(
-                "{e}; {} switches nothing",
-                crate::output::printable_line(&path.display().to_string())
-            ))
+        crate::names::check_profile_name(&name).map_err(|name| {
+            Command::Dotfile(Refused::BadName {
+                file: shown(&path),
+                name,
+            })
         })?;
         let real = fs::canonicalize(&path).map_err(at_path("cannot resolve", &path))?;
         Ok(Dotfile {
@@ -80,10 +80,12 @@ fn name_in(contents: &[u8]) -> Option<String> {
 }
 
 fn junk(path: &Path) -> Error {
-    Error::user(format!(
-        "{} must hold one line, a profile name (see swop list): it switches nothing",
-        crate::output::printable_line(&path.display().to_string())
-    ))
+    Command::Dotfile(Refused::NotOneName(shown(path))).into()
+}
+
+/// A path as messages show it: on one line.
+fn shown(path: &Path) -> String {
+    crate::output::printable_line(&path.display().to_string()).into_owned()
 }
 
 /// `path` made absolute against the working folder.
@@ -92,7 +94,8 @@ fn absolute(path: &Path) -> Result<PathBuf> {
         return Ok(path.to_path_buf());
     }
     let here = std::env::current_dir().map_err(|e| Error::Io {
-        context: "cannot find the working folder".into(),
+        action: "cannot find the working folder",
+        path: None,
         source: e,
     })?;
     Ok(here.join(path))

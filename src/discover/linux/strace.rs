@@ -10,17 +10,12 @@ use super::super::step::{
     StepRun, StepTracer, copy_env_and_dir, create_trace_file, run_foreground, working_dir,
 };
 use super::super::supervise::{self, StepProcesses};
-use crate::error::{Error, Result, at_path};
+use crate::error::{Discover, Result, at_path};
 use crate::trace;
 
 /// Why ptrace-based tracing cannot work here, if it cannot.
-pub fn ptrace_problem() -> Option<String> {
-    if crate::sys::machine::ptrace_scope() == Some(3) {
-        return Some(
-            "kernel.yama.ptrace_scope is 3 (ptrace disabled until reboot); set it to 1 or lower: sudo sysctl kernel.yama.ptrace_scope=1 (needs a reboot from 3)".into(),
-        );
-    }
-    None
+pub fn ptrace_problem() -> Option<Discover> {
+    (crate::sys::machine::ptrace_scope() == Some(3)).then_some(Discover::PtraceDisabled)
 }
 
 /// What swop traces: every call that takes a path, the process calls and
@@ -40,13 +35,9 @@ pub struct Strace {
 impl Strace {
     /// Find strace and prove that it can trace here, or say how to fix it.
     pub fn find() -> Result<Strace> {
-        let program = which::which("strace").map_err(|_| {
-            Error::user(
-                "strace is not installed; install it (Debian, Ubuntu, WSL2: sudo apt-get install strace; Fedora: sudo dnf install strace) and run swop discover again",
-            )
-        })?;
+        let program = which::which("strace").map_err(|_| Discover::StraceMissing)?;
         if let Some(problem) = ptrace_problem() {
-            return Err(Error::user(format!("cannot trace: {problem}")));
+            return Err(Discover::CannotTrace(Box::new(problem)).into());
         }
         let version = crate::sys::machine::command_output(&program.to_string_lossy(), &["-V"])
             .and_then(|v| v.lines().next().map(str::to_string))
@@ -85,11 +76,9 @@ impl Strace {
         let stderr = String::from_utf8_lossy(&second.stderr);
         let line = stderr.lines().next().unwrap_or("").trim();
         if stderr.contains("Operation not permitted") || stderr.contains("ptrace") {
-            return Err(Error::user(format!(
-                "strace may not trace here ({line}). In a container, grant ptrace (docker run --cap-add=SYS_PTRACE --security-opt seccomp=unconfined); on a host, allow it with: sudo sysctl kernel.yama.ptrace_scope=1"
-            )));
+            return Err(Discover::PtraceRefused(line.to_string()).into());
         }
-        Err(Error::user(format!("strace does not work here: {line}")))
+        Err(Discover::StraceFails(line.to_string()).into())
     }
 }
 

@@ -44,8 +44,7 @@ use std::path::Path;
 use super::Tracer;
 use super::model::Observation;
 use super::model::Source;
-use super::verdict::empty_trace_hint;
-use crate::error::{Error, Result};
+use crate::error::{Discover, Error, Result, Trace};
 use crate::trace::{self, Format, Op};
 use names::fs_usage_read;
 use observation::eslogger_observation;
@@ -60,17 +59,15 @@ pub use tracer::MacTracer;
 pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Result<Observation> {
     let known = |p: &Path| crate::recipe::known(&p.to_string_lossy()).is_some();
     let name = trace.name();
-    let (obs, filtered, hint) = match format {
+    let (obs, filtered, tracer) = match format {
         Format::FsUsage => {
             let read = fs_usage_read(trace, None, BTreeSet::new(), &known)?;
             if read.narrow > 0 && read.wide == 0 {
-                return Err(Error::user(format!(
-                    "{name} is fs_usage output in the narrow layout (no microseconds, no thread ids): its lines cannot be told apart by process. Capture again with `sudo fs_usage -w -e -f filesys > fs_usage.log`"
-                )));
+                return Err(Discover::Trace(Trace::Narrow(name)).into());
             }
             let mut obs = read.obs;
             obs.stats.unknown += read.narrow;
-            (obs, read.filtered, empty_trace_hint(Tracer::FsUsage))
+            (obs, read.filtered, Tracer::FsUsage)
         }
         Format::Eslogger => {
             let mut root = None;
@@ -80,33 +77,29 @@ pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Resu
                 }
             })
             .map_err(|e| Error::Io {
-                context: format!("cannot read trace {name}"),
+                action: "cannot read trace",
+                path: Some(name.clone().into()),
                 source: e,
             })?;
             (
                 eslogger_observation(trace, root)?,
                 root.is_some(),
-                empty_trace_hint(Tracer::Eslogger),
+                Tracer::Eslogger,
             )
         }
         Format::Strace => {
-            return Err(Error::user(
-                "strace traces are read by the strace session, not here",
-            ));
+            return Err(Discover::Trace(Trace::NotMacos).into());
         }
     };
     // The tool was seen starting, and then nothing it did.
     if filtered && obs.paths.keys().all(|p| obs.execs.contains(&**p)) {
-        let started: Vec<String> = obs.execs.iter().map(|e| e.display().to_string()).collect();
-        return Err(Error::user(format!(
-            "{name} shows {} starting but no file event of its processes ({} lines read): not a trace of the tool at work, nothing can be concluded from it. {hint}",
-            if started.is_empty() {
-                "the tool".to_string()
-            } else {
-                started.join(", ")
-            },
-            obs.stats.lines,
-        )));
+        return Err(Discover::Trace(Trace::OnlyStarting {
+            name,
+            started: obs.execs.iter().cloned().collect(),
+            lines: obs.stats.lines,
+            tracer,
+        })
+        .into());
     }
     Ok(obs)
 }
@@ -173,11 +166,11 @@ mod tests {
             "narrow.log",
             "13:20:43  getattrlist       /Users/me/x              0.000011   mds\n\n",
         );
-        let err = observe_trace_file(Format::FsUsage, &trace)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("narrow layout"), "{err}");
-        assert!(err.contains("fs_usage -w"), "{err}");
+        let err = observe_trace_file(Format::FsUsage, &trace).unwrap_err();
+        assert!(
+            matches!(err, Error::Discover(Discover::Trace(Trace::Narrow(_)))),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -190,11 +183,15 @@ mod tests {
         ]
         .concat();
         let trace = write_trace(dir.path(), "fs.log", &foreign);
-        let err = observe_trace_file(Format::FsUsage, &trace)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("/usr/local/bin/codex starting"), "{err}");
-        assert!(err.contains("sudo fs_usage -w"), "{err}");
+        let err = observe_trace_file(Format::FsUsage, &trace).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Discover(Discover::Trace(Trace::OnlyStarting { started, tracer: Tracer::FsUsage, .. }))
+                    if started == &[std::path::PathBuf::from("/usr/local/bin/codex")]
+            ),
+            "{err:?}"
+        );
         // The same with one file event of codex is read.
         let busy = format!(
             "{foreign}{}",
@@ -217,9 +214,16 @@ mod tests {
             "\n"
         );
         let trace = write_trace(dir.path(), "es.jsonl", es);
-        let err = observe_trace_file(Format::Eslogger, &trace)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("Full Disk Access"), "{err}");
+        let err = observe_trace_file(Format::Eslogger, &trace).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Discover(Discover::Trace(Trace::OnlyStarting {
+                    tracer: Tracer::Eslogger,
+                    ..
+                }))
+            ),
+            "{err:?}"
+        );
     }
 }

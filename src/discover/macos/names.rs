@@ -211,7 +211,8 @@ pub(super) fn fs_usage_read<S: Source + ?Sized>(
         add(&mut group.obs, e, printed);
     })
     .map_err(|e| crate::error::Error::Io {
-        context: format!("cannot read trace {}", trace.name()),
+        action: "cannot read trace",
+        path: Some(trace.name().into()),
         source: e,
     })?;
     let mut obs = Observation::default();

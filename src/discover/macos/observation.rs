@@ -61,7 +61,8 @@ pub(super) fn eslogger_observation<S: Source + ?Sized>(
         add(&mut obs, event, printed)
     })
     .map_err(|e| crate::error::Error::Io {
-        context: format!("cannot read trace {}", trace.name()),
+        action: "cannot read trace",
+        path: Some(trace.name().into()),
         source: e,
     })?;
     obs.stats = stats;

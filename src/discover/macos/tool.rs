@@ -11,7 +11,7 @@ use super::super::model::Ended;
 use super::super::model::Exit;
 use super::super::step::StepRun;
 use super::super::supervise::{self, StepProcesses};
-use crate::error::{Error, Result};
+use crate::error::{Discover, Error, Result};
 use crate::sys::signal::{self, Group};
 
 /// Run the tool in a process group of its own (eslogger mutes the group it
@@ -51,7 +51,7 @@ pub(super) fn run_tool(mut cmd: Command, step: &StepRun) -> Result<(Ended, u32)>
         Ok(child) => child,
         Err(e) => {
             take_back();
-            return Err(Error::user(format!("cannot run {program}: {e}")));
+            return Err(Discover::CannotRun { program, source: e }.into());
         }
     };
     let pid = child.id() as libc::pid_t;
@@ -117,7 +117,8 @@ fn wait_keeping_running(
                 continue;
             }
             return Err(Error::Io {
-                context: "cannot wait for the traced tool".into(),
+                action: "cannot wait for the traced tool",
+                path: None,
                 source: e,
             });
         }
