@@ -1,5 +1,6 @@
-//! The shape of `src/`: no module imports one that imports it back, and each
-//! layer of the README's Architecture imports only the layers below it.
+//! The shape of `src/`: no module imports one that imports it back, each
+//! layer of the README's Architecture imports only itself and the layers
+//! below it, and only `src/sys` reaches into /proc or sends a signal.
 //!
 //! The graph is read from the code itself. Every module file is found by
 //! following the `mod` declarations from `src/lib.rs`; an edge A -> B is a
@@ -723,4 +724,61 @@ fn the_operating_system_is_reached_through_sys() {
         "outside src/sys:\n  {}",
         found.join("\n  ")
     );
+}
+
+/// The layers of the README's Architecture, from the bottom: the top-level
+/// modules of each. A module may import its own layer and those below.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "files, text and trace formats",
+        &["files", "output", "trace"],
+    ),
+    ("the operating system", &["sys"]),
+    ("shells", &["shell"]),
+    ("errors", &["error"]),
+    (
+        "profiles",
+        &[
+            "names",
+            "redact",
+            "store",
+            "config",
+            "recipe",
+            "trust",
+            "lock",
+            "residents",
+            "switch",
+        ],
+    ),
+    ("entering and discovering", &["entry", "discover", "status"]),
+    ("the command line", &["cli", "slips", "cmd"]),
+];
+
+#[test]
+fn each_layer_imports_only_itself_and_the_layers_below() {
+    let layer = |module: &str| LAYERS.iter().position(|(_, ms)| ms.contains(&module));
+    let krate = Crate::read(&src());
+    let mut found = Vec::new();
+    for top in krate.modules.keys().filter(|p| p.len() == 1) {
+        if layer(&top[0]).is_none() {
+            found.push(format!(
+                "{} is in no layer: add it to LAYERS and the README",
+                top[0]
+            ));
+        }
+    }
+    for ((from, to), why) in krate.edges() {
+        if from.len() != 1 || to.len() != 1 {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (layer(&from[0]), layer(&to[0]))
+            && b > a
+        {
+            found.push(format!(
+                "{} ({}) imports {} ({}): {why}",
+                from[0], LAYERS[a].0, to[0], LAYERS[b].0
+            ));
+        }
+    }
+    assert!(found.is_empty(), "\n  {}", found.join("\n  "));
 }
