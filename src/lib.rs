@@ -99,7 +99,7 @@ fn finish(result: Result<()>) -> i32 {
         Err(Error::Said) => 1,
         Err(Error::Interrupted(signal)) => {
             eprintln!("swop: {}", Error::Interrupted(signal));
-            sys::signal::die_of(signal)
+            sys::handlers::die_of(signal)
         }
         Err(err) => {
             // Messages quote paths, values and commands from the store, the

@@ -5,7 +5,7 @@
 //! as long as some process of the command holds the descriptor; the kernel drops
 //! it when the last one dies, `kill -9` included, so no lock is ever stale.
 
-mod inherited;
+mod handed_down;
 mod table;
 
 use std::fs::{self, File, OpenOptions};
@@ -16,7 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub use crate::sys::flock::KernelLocks;
-pub use inherited::LOCK_FD_VAR;
+pub use handed_down::LOCK_FD_VAR;
 pub use table::{holders, in_use_with};
 
 use crate::error::{
@@ -75,7 +75,7 @@ pub enum CommandLock {
 
 impl ProfileLock {
     /// The lock for a command of `profile`: the caller's, when it really holds
-    /// the profile in at least `mode` (checked, see the `inherited` module),
+    /// the profile in at least `mode` (checked, see the `handed_down` module),
     /// else a new one.
     pub fn for_command(
         profile: &Profile,
@@ -83,17 +83,17 @@ impl ProfileLock {
         wait: Option<Wait>,
         what: &str,
     ) -> Result<CommandLock> {
-        use inherited::Inherited;
+        use handed_down::Inherited;
         if mode == LockMode::None {
             // Nothing is asked of an inherited lock; it stays named as long as
             // the command keeps the descriptor.
-            return Ok(inherited::lock_file_fd(profile)
+            return Ok(handed_down::lock_file_fd(profile)
                 .map_or(CommandLock::Unlocked, CommandLock::Inherited));
         }
-        match inherited::inherited(profile, mode == LockMode::Exclusive) {
+        match handed_down::inherited(profile, mode == LockMode::Exclusive) {
             Inherited::Enough(fd) => Ok(CommandLock::Inherited(fd)),
             Inherited::SharedOnly(fd) => {
-                inherited::take_over(profile, fd, wait)?;
+                handed_down::take_over(profile, fd, wait)?;
                 Ok(CommandLock::Inherited(fd))
             }
             Inherited::Nothing => Ok(Self::acquire(profile, mode, wait, what)?

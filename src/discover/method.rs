@@ -110,7 +110,7 @@ impl Discovery {
 const MAX_EXPLORATIONS: usize = 3;
 
 pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
-    let _signals = crate::sys::signal::StopSignals::catch();
+    let _signals = crate::sys::handlers::StopSignals::catch();
     crate::sys::signal::become_subreaper();
     let cwd = std::env::current_dir().map_err(|e| Error::Io {
         action: "cannot read the current folder",

@@ -2,7 +2,7 @@
 //! smallest set of variables that keeps two accounts apart, and report.
 //!
 //! The front door: [`run`] a discovery on this machine, [`analyse`] a trace
-//! taken elsewhere, [`record`] the recipe a verified discovery proves. Behind
+//! taken elsewhere, [`record()`] the recipe a verified discovery proves. Behind
 //! it, in layers:
 //!
 //! - the data every part shares ([`model`]), a traced step ([`step`]) and its
@@ -175,7 +175,7 @@ pub fn record(options: &Options, findings: &Findings) -> Result<PathBuf> {
 /// The steps of `options`: the command, then each `--step` split as a shell
 /// would.
 fn steps(options: &Options) -> Result<Vec<model::Step>> {
-    let mut steps = vec![step(options.command.clone())];
+    let mut steps = vec![step_of(options.command.clone())];
     for text in &options.steps {
         let words = shell_words::split(text).map_err(|error| Usage::StepSplit {
             text: text.clone(),
@@ -184,14 +184,14 @@ fn steps(options: &Options) -> Result<Vec<model::Step>> {
         if words.is_empty() {
             return Err(Usage::EmptyStep.into());
         }
-        steps.push(step(words.into_iter().map(OsString::from).collect()));
+        steps.push(step_of(words.into_iter().map(OsString::from).collect()));
     }
     Ok(steps)
 }
 
 /// A step of `argv`, shown in reports as it would run: redacted, homes
 /// hidden.
-fn step(argv: Vec<OsString>) -> model::Step {
+fn step_of(argv: Vec<OsString>) -> model::Step {
     let words: Vec<String> = argv
         .iter()
         .map(|w| w.to_string_lossy().into_owned())

@@ -101,7 +101,7 @@ pub fn working_dir(cmd: &Command) -> PathBuf {
 
 /// Run a command in the foreground and supervise it (time limit, stop
 /// signals, leftovers). The command gets the default handlers for Ctrl-C;
-/// swop notes it (see [`crate::sys::signal::StopSignals`]) and stops everything.
+/// swop notes it (see [`crate::sys::handlers::StopSignals`]) and stops everything.
 pub fn run_foreground(
     mut cmd: Command,
     output: Output,

@@ -32,9 +32,9 @@ pub fn new_marker() -> String {
 }
 
 /// Fail with [`Error::Interrupted`] if swop was told to stop (see
-/// [`signal::StopSignals`]).
+/// [`crate::sys::handlers::StopSignals`]).
 pub fn check_stop() -> Result<()> {
-    match signal::stop_pending() {
+    match crate::sys::handlers::stop_pending() {
         None => Ok(()),
         Some(signal) => Err(Error::Interrupted(signal)),
     }

@@ -145,53 +145,18 @@ impl Error {
     }
 }
 
-impl From<Usage> for Error {
-    fn from(usage: Usage) -> Self {
-        Error::Usage(usage)
-    }
+/// `?` turns each subject's error into an [`Error`].
+macro_rules! subjects {
+    ($($subject:ident),+) => {
+        $(impl From<$subject> for Error {
+            fn from(problem: $subject) -> Self {
+                Error::$subject(problem)
+            }
+        })+
+    };
 }
 
-impl From<Name> for Error {
-    fn from(name: Name) -> Self {
-        Error::Name(name)
-    }
-}
-
-impl From<Store> for Error {
-    fn from(store: Store) -> Self {
-        Error::Store(store)
-    }
-}
-
-impl From<Value> for Error {
-    fn from(value: Value) -> Self {
-        Error::Value(value)
-    }
-}
-
-impl From<Switch> for Error {
-    fn from(switch: Switch) -> Self {
-        Error::Switch(switch)
-    }
-}
-
-impl From<Shell> for Error {
-    fn from(shell: Shell) -> Self {
-        Error::Shell(shell)
-    }
-}
-
-impl From<Command> for Error {
-    fn from(command: Command) -> Self {
-        Error::Command(command)
-    }
-}
-
-impl From<Discover> for Error {
-    fn from(discover: Discover) -> Self {
-        Error::Discover(discover)
-    }
-}
+subjects!(Usage, Name, Store, Value, Switch, Shell, Command, Discover);
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -12,6 +12,7 @@
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub mod cow;
 pub mod flock;
+pub mod handlers;
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub mod landlock;
 pub mod machine;

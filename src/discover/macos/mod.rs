@@ -29,7 +29,7 @@
 //!
 //! Either way the observation's `stats.events` counts the tool's own events
 //! only: 0 means the tracer saw nothing of the tool, which is a tracer
-//! failure ([`empty_trace_hint`]), not a tool that touches nothing.
+//! failure ([`crate::error::empty_trace_hint`]), not a tool that touches nothing.
 
 mod names;
 mod observation;

@@ -38,7 +38,7 @@ pub(super) fn run_tool(mut cmd: Command, step: &StepRun) -> Result<(Ended, u32)>
             Ok(())
         });
     }
-    let _ignored = signal::Ignored::signals(&[libc::SIGTTOU]);
+    let _ignored = crate::sys::handlers::Ignored::signals(&[libc::SIGTTOU]);
     let take_back = || {
         if let Some(fd) = tty_fd {
             // SAFETY: fd is open (tty lives until the end of this function).
