@@ -1,8 +1,10 @@
 //! Facts about the machine: the OS and its release, the kernel (`uname`),
-//! WSL, and whether ptrace may trace. For `swop doctor` and the "Tested on"
+//! WSL, whether ptrace may trace, and the user's home as the password
+//! database has it. For `swop doctor` and the "Tested on"
 //! of a discovery's report; the host name is never collected.
 
 use std::fs;
+use std::path::PathBuf;
 use std::process::Command;
 
 /// Makes swop take the running OS for `macos` or `linux`, so that the live
@@ -117,6 +119,31 @@ pub fn ptrace_scope() -> Option<u32> {
         .trim()
         .parse()
         .ok()
+}
+
+/// The home folder of the caller's entry in the password database, canonical.
+pub fn passwd_home() -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    // SAFETY: getpwuid_r with a buffer of the size passed; the result points
+    // into `buf`, read before it goes.
+    unsafe {
+        let mut pwd: libc::passwd = std::mem::zeroed();
+        let mut buf = vec![0 as libc::c_char; 4096];
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let found = libc::getpwuid_r(
+            libc::getuid(),
+            &mut pwd,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut result,
+        );
+        if found != 0 || result.is_null() || pwd.pw_dir.is_null() {
+            return None;
+        }
+        let dir = std::ffi::CStr::from_ptr(pwd.pw_dir);
+        let dir = PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes()));
+        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
+    }
 }
 
 #[cfg(test)]
