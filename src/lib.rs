@@ -13,6 +13,7 @@ pub mod names;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;
+pub(crate) mod seal;
 pub mod shell;
 pub(crate) mod slips;
 pub(crate) mod status;

@@ -73,6 +73,10 @@ pub struct Profile {
     /// Bound folders that were missing when the profile was loaded; made
     /// again by [`Store::ensure_binding_dirs`].
     pub missing: Vec<PathBuf>,
+    /// Every command of the profile runs sealed (see [`crate::seal`]).
+    pub seal: bool,
+    /// More places a sealed command of the profile may write.
+    pub allow_write: Vec<PathBuf>,
 }
 
 impl Profile {
@@ -100,6 +104,12 @@ pub struct ProfileFile {
     /// Variables set to plain values, not places (see [`values`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
+    /// Every command of the profile runs sealed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seal: bool,
+    /// More places a sealed command of the profile may write (absolute).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_write: Vec<PathBuf>,
 }
 
 /// What `add` is asked to create.
@@ -112,6 +122,8 @@ pub struct ProfileSpec {
     pub tools: Vec<String>,
     /// Variables set to plain values.
     pub values: Vec<(String, String)>,
+    /// Every command of the profile runs sealed.
+    pub seal: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -280,6 +292,8 @@ impl Store {
             tools: Vec::new(),
             values: BTreeMap::new(),
             missing: Vec::new(),
+            seal: false,
+            allow_write: Vec::new(),
         })
     }
 
@@ -403,6 +417,12 @@ impl Store {
                 "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
             )));
         }
+        if let Some(place) = file.allow_write.iter().find(|p| !p.is_absolute()) {
+            return Err(bad(format!(
+                "allow_write lists {}, which is not an absolute path",
+                place.display()
+            )));
+        }
         Ok(Profile {
             name: name.to_string(),
             dir,
@@ -411,6 +431,8 @@ impl Store {
             tools: file.tools,
             values: file.values,
             missing: Vec::new(),
+            seal: file.seal,
+            allow_write: file.allow_write,
         })
     }
 
@@ -535,6 +557,8 @@ impl Store {
             bindings,
             files,
             values,
+            seal: spec.seal,
+            allow_write: Vec::new(),
         };
         values::check_file(&file)?;
         let final_dir = self.profile_dir(name);

@@ -397,6 +397,8 @@ mod tests {
             tools: vec![],
             values: BTreeMap::new(),
             missing: vec![],
+            seal: false,
+            allow_write: Vec::new(),
         }
     }
 

@@ -29,8 +29,12 @@ impl Run for AddArgs {
         let store = Store::open_or_create()?;
         let mut spec = ProfileSpec {
             values,
+            seal: self.seal,
             ..ProfileSpec::default()
         };
+        if self.seal {
+            crate::seal::require()?;
+        }
         for tool in &self.tools {
             let (recipe, verified) = Recipe::lookup(&store, tool)?;
             // Only a command that runs as printed is worth a line: the

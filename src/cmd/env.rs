@@ -61,6 +61,13 @@ pub fn switch_as(
     {
         eprintln!("swop: {notice}");
     }
+    if let Some(p) = profile.as_ref().filter(|p| p.seal) {
+        eprintln!(
+            "swop: profile {0:?} is sealed, but a shell already running cannot be sealed after the fact: \
+             its commands run unsealed, except wrapped tools; for a sealed shell, run swop shell {0}",
+            p.name
+        );
+    }
     let syntax = syntax.map_or(shell, |syntax| syntax(shell));
     print_bytes(&crate::shell::render(syntax, &plan.changes))
 }

@@ -6,7 +6,7 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use super::Run;
-use crate::cli::{ExecArgs, LockArgs};
+use crate::cli::{ExecArgs, LockArgs, SealArgs};
 use crate::error::{Error, Result};
 use crate::lock::LockMode;
 use crate::lock::{CommandLock, LOCK_FD_VAR, ProfileLock};
@@ -15,7 +15,7 @@ use crate::switch;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
-        exec_in_profile(&self.name, &self.lock, &self.command, None)
+        exec_in_profile(&self.name, &self.lock, &self.seal, &self.command, None)
     }
 }
 
@@ -27,6 +27,7 @@ impl Run for ExecArgs {
 pub fn exec_in_profile(
     name: &str,
     lock: &LockArgs,
+    seal: &SealArgs,
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
@@ -37,6 +38,11 @@ pub fn exec_in_profile(
     };
     let store = Store::open()?;
     let profile = store.load(name)?;
+    let sealed = (seal.seal || profile.seal) && !seal.no_seal;
+    // Fail closed, before anything waits or runs.
+    if sealed {
+        crate::seal::require()?;
+    }
     let what = redacted_command_line(argv);
     let mode = lock
         .lock
@@ -82,6 +88,9 @@ pub fn exec_in_profile(
     if let Some(announce) = announce {
         eprintln!("swop: {announce}");
     }
+    if sealed {
+        seal_command(&store, &profile, seal, &plan, &mut command)?;
+    }
     let err = command.exec();
     let shown = crate::redact::redact_text(&program.to_string_lossy());
     Err(match err.kind() {
@@ -94,6 +103,85 @@ pub fn exec_in_profile(
             message: format!("{shown}: cannot run: {err}"),
         },
     })
+}
+
+/// Seal the command about to run: on Linux, swop's own process, which the
+/// command replaces; on macOS, the command runs under `sandbox-exec`.
+fn seal_command(
+    store: &Store,
+    profile: &crate::store::Profile,
+    seal: &SealArgs,
+    plan: &switch::Plan,
+    command: &mut Command,
+) -> Result<()> {
+    let cwd = std::env::current_dir().map_err(crate::error::io_context(|| {
+        "cannot read the current folder".into()
+    }))?;
+    // The value the command gets, after the switch.
+    let value = |var: &str| -> Option<OsString> {
+        match plan.changes.iter().find(|(v, _)| v == var) {
+            Some((_, value)) => value.clone(),
+            None => std::env::var_os(var),
+        }
+    };
+    let mut allow_write = seal.allow_write.clone();
+    allow_write.extend(profile.allow_write.iter().cloned());
+    allow_write.extend(crate::config::Config::load()?.allow_write);
+    for place in &allow_write {
+        if !place.is_absolute() {
+            return Err(Error::usage(format!(
+                "--allow-write {}: give an absolute path",
+                place.display()
+            )));
+        }
+    }
+    let mut real_homes: Vec<std::path::PathBuf> =
+        crate::sys::user::passwd_home().into_iter().collect();
+    real_homes.extend(
+        std::env::var_os("HOME")
+            .map(std::path::PathBuf::from)
+            .filter(|h| h.is_absolute() && !h.starts_with(store.root())),
+    );
+    let path = value("PATH");
+    let policy = crate::seal::Policy::for_profile(&crate::seal::Inputs {
+        store,
+        profile,
+        cwd: &cwd,
+        real_homes,
+        tmpdir: value("TMPDIR").map(std::path::PathBuf::from),
+        path: path.as_deref(),
+        allow_write,
+    });
+    if !policy.writes_project(&cwd) {
+        eprintln!(
+            "swop: note: the sealed command cannot write this folder ({}): it holds places the seal keeps out of reach",
+            cwd.display()
+        );
+    }
+    command.env(crate::seal::SEALED_VAR, "1");
+    #[cfg(target_os = "macos")]
+    {
+        let (program, args) = crate::seal::wrap_command(
+            &policy,
+            command.get_program(),
+            &command
+                .get_args()
+                .map(OsStr::to_os_string)
+                .collect::<Vec<_>>(),
+        );
+        let mut wrapped = Command::new(program);
+        wrapped.args(args);
+        for (var, value) in command.get_envs() {
+            match value {
+                Some(value) => wrapped.env(var, value),
+                None => wrapped.env_remove(var),
+            };
+        }
+        *command = wrapped;
+        Ok(())
+    }
+    #[cfg(target_os = "linux")]
+    crate::seal::seal_this_process(&policy)
 }
 
 /// The lock of a command run without `--lock`: none for a command that the
@@ -176,6 +264,7 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
         }
     }
     Some(ExecArgs {
+        seal: SealArgs::default(),
         name: name?,
         lock,
         command,

@@ -154,7 +154,7 @@ impl CleanRoom {
             roots.push(home.clone());
         }
         // The home of the passwd entry: ssh writes there whatever HOME says.
-        roots.extend(passwd_home().filter(|h| h.parent().is_some()));
+        roots.extend(crate::sys::user::passwd_home().filter(|h| h.parent().is_some()));
         let values = self
             .base
             .iter()
@@ -201,31 +201,6 @@ impl CleanRoom {
                 .collect(),
             unprotected: None,
         }
-    }
-}
-
-/// The home folder of the caller's passwd entry.
-fn passwd_home() -> Option<PathBuf> {
-    use std::os::unix::ffi::OsStrExt;
-    // SAFETY: getpwuid_r with a buffer of the size passed; the result points
-    // into `buf`, read before it goes.
-    unsafe {
-        let mut pwd: libc::passwd = std::mem::zeroed();
-        let mut buf = vec![0 as libc::c_char; 4096];
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let found = libc::getpwuid_r(
-            libc::getuid(),
-            &mut pwd,
-            buf.as_mut_ptr(),
-            buf.len(),
-            &mut result,
-        );
-        if found != 0 || result.is_null() || pwd.pw_dir.is_null() {
-            return None;
-        }
-        let dir = std::ffi::CStr::from_ptr(pwd.pw_dir);
-        let dir = PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes()));
-        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
     }
 }
 

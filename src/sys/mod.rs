@@ -6,3 +6,4 @@ pub mod cow;
 pub mod landlock;
 pub mod mountinfo;
 pub mod namespace;
+pub mod user;
