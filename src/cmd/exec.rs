@@ -159,29 +159,30 @@ fn seal_command(
         );
     }
     command.env(crate::seal::SEALED_VAR, "1");
-    #[cfg(target_os = "macos")]
-    {
-        let (program, args) = crate::seal::wrap_command(
-            &policy,
-            command.get_program(),
-            &command
-                .get_args()
-                .map(OsStr::to_os_string)
-                .collect::<Vec<_>>(),
-        );
-        let mut wrapped = Command::new(program);
-        wrapped.args(args);
-        for (var, value) in command.get_envs() {
-            match value {
-                Some(value) => wrapped.env(var, value),
-                None => wrapped.env_remove(var),
-            };
-        }
-        *command = wrapped;
-        Ok(())
+    apply_seal(&policy, command)
+}
+
+/// On Linux, seal swop's own process: the command replaces it.
+#[cfg(target_os = "linux")]
+fn apply_seal(policy: &crate::seal::Policy, _command: &mut Command) -> Result<()> {
+    crate::seal::seal_this_process(policy)
+}
+
+/// On macOS, run the command under `sandbox-exec` with the policy's profile.
+#[cfg(target_os = "macos")]
+fn apply_seal(policy: &crate::seal::Policy, command: &mut Command) -> Result<()> {
+    let args: Vec<OsString> = command.get_args().map(OsStr::to_os_string).collect();
+    let (program, args) = crate::seal::wrap_command(policy, command.get_program(), &args);
+    let mut wrapped = Command::new(program);
+    wrapped.args(args);
+    for (var, value) in command.get_envs() {
+        match value {
+            Some(value) => wrapped.env(var, value),
+            None => wrapped.env_remove(var),
+        };
     }
-    #[cfg(target_os = "linux")]
-    crate::seal::seal_this_process(&policy)
+    *command = wrapped;
+    Ok(())
 }
 
 /// The lock of a command run without `--lock`: none for a command that the

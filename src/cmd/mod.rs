@@ -164,6 +164,9 @@ mod grammar {
         "forever",
         "inf",
         "1e19",
+        "--seal",
+        "--no-seal",
+        "--allow-write",
     ];
 
     /// `exec` lines in the shapes people type: options around the name,
@@ -240,6 +243,11 @@ mod grammar {
                 prop_assert_eq!(
                     (fast.name, fast.lock.lock, fast.lock.wait, fast.command),
                     (clap.name, clap.lock.lock, clap.lock.wait, clap.command),
+                    "{:?}", words
+                );
+                prop_assert_eq!(
+                    (fast.seal.seal, fast.seal.no_seal, fast.seal.allow_write),
+                    (clap.seal.seal, clap.seal.no_seal, clap.seal.allow_write),
                     "{:?}", words
                 );
             }

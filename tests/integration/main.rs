@@ -13,6 +13,7 @@ mod install;
 mod macos;
 mod readme;
 mod residents;
+mod seal;
 mod skips;
 mod suite;
 mod trust;
