@@ -143,6 +143,10 @@ pub struct AddArgs {
     /// the clear: not for secrets
     #[arg(long = "set", value_name = "VAR=VALUE")]
     pub values: Vec<OsString>,
+    /// Seal every command of the profile (swop exec, wrapped tools): see
+    /// swop exec --seal
+    #[arg(long)]
+    pub seal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -151,11 +155,20 @@ pub struct SetArgs {
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     /// Variables to set (stored in the clear in profile.toml: not for secrets)
-    #[arg(value_name = "VAR=VALUE", required_unless_present = "unset_values")]
+    #[arg(
+        value_name = "VAR=VALUE",
+        required_unless_present_any = ["unset_values", "seal", "no_seal"]
+    )]
     pub values: Vec<OsString>,
     /// Stop setting this variable (repeatable)
     #[arg(long = "unset-value", value_name = "VAR")]
     pub unset_values: Vec<String>,
+    /// Seal every command of the profile from now on
+    #[arg(long, conflicts_with = "no_seal")]
+    pub seal: bool,
+    /// Stop sealing the profile's commands
+    #[arg(long)]
+    pub no_seal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +299,23 @@ pub struct LockArgs {
     pub wait: Option<Wait>,
 }
 
+/// Whether a command runs sealed: it may write only its profile's folders,
+/// the project and the temp folders, and read nothing of another account.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SealArgs {
+    /// Seal the command: it and its children write only the profile's
+    /// folders, this folder and the temp folders, and cannot read other
+    /// profiles or the real places the bindings replace
+    #[arg(long, conflicts_with = "no_seal")]
+    pub seal: bool,
+    /// Run unsealed, even when the profile is sealed (seal = true)
+    #[arg(long)]
+    pub no_seal: bool,
+    /// Let a sealed command also write PATH and below (repeatable)
+    #[arg(long = "allow-write", value_name = "PATH")]
+    pub allow_write: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Without --lock, a command that the recipe of the profile's tool marks \
@@ -298,6 +328,8 @@ pub struct ExecArgs {
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
+    #[command(flatten)]
+    pub seal: SealArgs,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
@@ -310,6 +342,8 @@ pub struct ShellArgs {
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
+    #[command(flatten)]
+    pub seal: SealArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

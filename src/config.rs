@@ -6,6 +6,8 @@
 //! wrap = ["codex", "gh"]
 //! # Say nothing when a .swop switches the shell, or switches it back.
 //! quiet = true
+//! # Let every sealed command (swop exec --seal) also write these.
+//! allow_write = ["/home/me/.cache/pip"]
 //! ```
 
 use std::io;
@@ -89,6 +91,9 @@ pub struct Config {
     /// No line when a `.swop` switches the shell or switches it back.
     #[serde(default)]
     pub quiet: bool,
+    /// More places every sealed command may write (absolute paths).
+    #[serde(default)]
+    pub allow_write: Vec<PathBuf>,
 }
 
 impl Config {

@@ -107,6 +107,23 @@ impl<'a> Entry<'a> {
         crate::shell::render(kind, &self.plan.changes)
     }
 
+    /// Seal `cmd` (see [`crate::seal`]), with the places `allow_write`
+    /// allows too: the last step before exec, as on Linux it seals this
+    /// very process, which the command replaces.
+    pub fn seal(
+        &self,
+        store: &Store,
+        cmd: &mut Command,
+        allow_write: Vec<std::path::PathBuf>,
+    ) -> Result<()> {
+        match self.profile {
+            Some(profile) => {
+                crate::seal::seal_command(store, profile, &self.plan.changes, allow_write, cmd)
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Give `cmd` the profile's environment and, when the command holds
     /// it, the lock: a lock this swop took goes with the command across
     /// exec, one inherited is named again. Otherwise no name of a lock is
@@ -158,6 +175,13 @@ pub fn switch_text(
     entry.warn();
     entry.check_shell(shell)?;
     entry.notice(true);
+    if let Some(p) = profile.as_ref().filter(|p| p.seal) {
+        eprintln!(
+            "swop: profile {0:?} is sealed, but a shell already running cannot be sealed after the fact: \
+             its commands run unsealed, except wrapped tools; for a sealed shell, run swop shell {0}",
+            p.name
+        );
+    }
     let syntax = syntax.map_or(shell, |syntax| syntax(shell));
     Ok(entry.shell_text(syntax))
 }

@@ -21,6 +21,7 @@ pub(crate) mod output;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;
+pub(crate) mod seal;
 pub mod shell;
 pub(crate) mod slips;
 pub(crate) mod status;

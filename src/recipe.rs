@@ -50,6 +50,7 @@ pub struct Verified {
 
 mod catalog;
 mod facts;
+pub mod places;
 mod record;
 
 pub use catalog::{CATALOG, Known, StatusCommand};

@@ -75,6 +75,10 @@ pub struct Profile {
     /// Bound folders that were missing when the profile was loaded; made
     /// again by [`Store::ensure_binding_dirs`].
     pub missing: Vec<PathBuf>,
+    /// Every command of the profile runs sealed (see [`crate::seal`]).
+    pub seal: bool,
+    /// More places a sealed command of the profile may write.
+    pub allow_write: Vec<PathBuf>,
 }
 
 impl Profile {
@@ -102,6 +106,12 @@ pub struct ProfileFile {
     /// Variables set to plain values, not places (see [`values`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
+    /// Every command of the profile runs sealed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seal: bool,
+    /// More places a sealed command of the profile may write (absolute).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_write: Vec<PathBuf>,
 }
 
 /// What `add` is asked to create.
@@ -116,6 +126,8 @@ pub struct ProfileSpec {
     pub tools: Vec<String>,
     /// Variables set to plain values.
     pub values: Vec<(String, String)>,
+    /// Every command of the profile runs sealed.
+    pub seal: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -281,6 +293,8 @@ impl Store {
             tools: Vec::new(),
             values: BTreeMap::new(),
             missing: Vec::new(),
+            seal: false,
+            allow_write: Vec::new(),
         })
     }
 
@@ -397,6 +411,9 @@ impl Store {
         if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(BadFile::NotAToolName(tool.clone())));
         }
+        if let Some(place) = file.allow_write.iter().find(|p| !p.is_absolute()) {
+            return Err(bad(BadFile::RelativePlace(place.clone())));
+        }
         Ok(Profile {
             name: name.to_string(),
             dir,
@@ -405,6 +422,8 @@ impl Store {
             tools: file.tools,
             values: file.values,
             missing: Vec::new(),
+            seal: file.seal,
+            allow_write: file.allow_write,
         })
     }
 
@@ -524,6 +543,8 @@ impl Store {
             bindings,
             files,
             values,
+            seal: spec.seal,
+            allow_write: Vec::new(),
         };
         values::check_file(&file)?;
         let final_dir = self.profile_dir(name);

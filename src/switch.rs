@@ -392,6 +392,8 @@ mod tests {
             tools: vec![],
             values: BTreeMap::new(),
             missing: vec![],
+            seal: false,
+            allow_write: Vec::new(),
         }
     }
 

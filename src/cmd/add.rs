@@ -32,9 +32,13 @@ impl Run for AddArgs {
         let store = Store::open_or_create()?;
         let mut spec = ProfileSpec {
             values,
+            seal: self.seal,
             ..ProfileSpec::default()
         };
         let mut files: Vec<String> = Vec::new();
+        if self.seal {
+            crate::seal::require()?;
+        }
         for tool in &self.tools {
             let (recipe, verified) = Recipe::lookup(&store, tool)?;
             // Only a command that runs as printed is worth a line: the

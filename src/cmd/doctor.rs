@@ -62,6 +62,18 @@ impl Run for Doctor {
                 found.map_or("not found".into(), |p| p.display().to_string()),
             );
         }
+        match crate::seal::strength() {
+            crate::seal::Strength::Full { detail } => line(
+                true,
+                "seal",
+                format!("swop exec --seal works here ({detail}): every rule holds"),
+            ),
+            crate::seal::Strength::Unavailable(why) => line(
+                false,
+                "seal",
+                format!("swop exec --seal refuses to run here: {why}"),
+            ),
+        }
         for tracer in crate::discover::describe_tracers() {
             line(tracer.usable, &tracer.name, tracer.detail);
         }

@@ -6,7 +6,7 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use super::Run;
-use crate::cli::{ExecArgs, LockArgs};
+use crate::cli::{ExecArgs, LockArgs, SealArgs};
 use crate::entry::{Entry, Holder, Options};
 use crate::error::{Error, Launch, Result, Usage};
 use crate::lock::LockMode;
@@ -14,7 +14,7 @@ use crate::store::Store;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
-        exec_in_profile(&self.name, &self.lock, &self.command, None)
+        exec_in_profile(&self.name, &self.lock, &self.seal, &self.command, None)
     }
 }
 
@@ -26,6 +26,7 @@ impl Run for ExecArgs {
 pub fn exec_in_profile(
     name: &str,
     lock: &LockArgs,
+    seal: &SealArgs,
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
@@ -34,6 +35,11 @@ pub fn exec_in_profile(
     };
     let store = Store::open()?;
     let profile = store.load(name)?;
+    let sealed = (seal.seal || profile.seal) && !seal.no_seal;
+    // Fail closed, before anything waits or runs.
+    if sealed {
+        crate::seal::require()?;
+    }
     let what = redacted_command_line(argv);
     let options = Options {
         mode: lock
@@ -51,6 +57,9 @@ pub fn exec_in_profile(
     entry.apply(&mut command)?;
     if let Some(announce) = announce {
         eprintln!("swop: {announce}");
+    }
+    if sealed {
+        entry.seal(&store, &mut command, seal.allow_write.clone())?;
     }
     let err = command.exec();
     Err(Error::Exec {
@@ -142,6 +151,7 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
         }
     }
     Some(ExecArgs {
+        seal: SealArgs::default(),
         name: name?,
         lock,
         command,

@@ -182,6 +182,9 @@ mod grammar {
         "forever",
         "inf",
         "1e19",
+        "--seal",
+        "--no-seal",
+        "--allow-write",
     ];
 
     /// `exec` lines in the shapes people type: options around the name,
@@ -258,6 +261,11 @@ mod grammar {
                 prop_assert_eq!(
                     (fast.name, fast.lock.lock, fast.lock.wait, fast.command),
                     (clap.name, clap.lock.lock, clap.lock.wait, clap.command),
+                    "{:?}", words
+                );
+                prop_assert_eq!(
+                    (fast.seal.seal, fast.seal.no_seal, fast.seal.allow_write),
+                    (clap.seal.seal, clap.seal.no_seal, clap.seal.allow_write),
                     "{:?}", words
                 );
             }

@@ -15,8 +15,18 @@ impl Run for SetArgs {
             .map(|arg| parse_assignment(arg))
             .collect::<Result<Vec<_>>>()?;
         let store = Store::open()?;
-        store.update_values(&self.name, &set, &self.unset_values)?;
+        let seal = match (self.seal, self.no_seal) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        store.update_values(&self.name, &set, &self.unset_values, seal)?;
         let mut done = Vec::new();
+        match seal {
+            Some(true) => done.push("seals every command".to_string()),
+            Some(false) => done.push("no longer seals its commands".to_string()),
+            None => {}
+        }
         if !set.is_empty() {
             let names: Vec<&str> = set.iter().map(|(var, _)| var.as_str()).collect();
             done.push(format!("set {}", names.join(", ")));

@@ -448,30 +448,7 @@ fn scratch_location(path: &Path) -> Option<(String, (bool, &Path))> {
 }
 
 /// Where tools keep state when no variable says otherwise, relative to the home.
-pub const DEFAULT_LOCATIONS: &[(&str, &str)] = &[
-    ("CODEX_HOME", ".codex"),
-    ("CLAUDE_CONFIG_DIR", ".claude"),
-    ("GH_CONFIG_DIR", ".config/gh"),
-    ("CLOUDSDK_CONFIG", ".config/gcloud"),
-    ("DOCKER_CONFIG", ".docker"),
-    ("XDG_CONFIG_HOME", ".config"),
-    ("XDG_STATE_HOME", ".local/state"),
-    ("XDG_DATA_HOME", ".local/share"),
-    ("XDG_CACHE_HOME", ".cache"),
-];
-
-/// Folders in the home that a tool uses when they exist, before any XDG
-/// folder, with the variable that moves them (each checked in the tool's
-/// source: kaggle's `KAGGLE_CONFIG_DIR`, httpie's `HTTPIE_CONFIG_DIR`).
-pub const LEGACY_FOLDERS: &[(&str, &str)] = &[
-    ("KAGGLE_CONFIG_DIR", ".kaggle"),
-    ("HTTPIE_CONFIG_DIR", ".httpie"),
-    ("GNUPGHOME", ".gnupg"),
-    ("CARGO_HOME", ".cargo"),
-    ("AWS_CONFIG_FILE", ".aws/config"),
-    ("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
-    ("NPM_CONFIG_USERCONFIG", ".npmrc"),
-];
+pub use crate::recipe::places::PLACES as DEFAULT_LOCATIONS;
 
 /// For shared writes shown as `$HOME/...`, the variables not yet among the
 /// candidates that are known to move them: `$HOME/.kaggle/kaggle.json:
@@ -483,9 +460,8 @@ pub fn movers(shown: &[String], set: &super::candidates::CandidateSet) -> Vec<St
             continue;
         };
         let rest = Path::new(rest);
-        let known = LEGACY_FOLDERS
+        let known = DEFAULT_LOCATIONS
             .iter()
-            .chain(DEFAULT_LOCATIONS)
             .find(|(var, dir)| rest.starts_with(dir) && !set.contains(var));
         if let Some((var, _)) = known {
             out.push(format!("{path}: {var}"));
@@ -496,16 +472,7 @@ pub fn movers(shown: &[String], set: &super::candidates::CandidateSet) -> Vec<St
 
 /// Where a variable's folder is when it is unset, relative to the home
 /// (`""` for HOME itself), where that is known.
-pub fn default_location(var: &str) -> Option<&'static str> {
-    if var == "HOME" {
-        return Some("");
-    }
-    LEGACY_FOLDERS
-        .iter()
-        .chain(DEFAULT_LOCATIONS)
-        .find(|(v, _)| *v == var)
-        .map(|(_, dir)| *dir)
-}
+pub use crate::recipe::places::default_place as default_location;
 
 /// The most specific variable whose default folder holds `rest` (relative to the home).
 pub fn default_var_for(rest: &Path) -> &'static str {

@@ -16,6 +16,7 @@ mod discover;
 mod io;
 mod names;
 mod profile;
+mod seal;
 mod store;
 mod switch;
 mod usage;
@@ -30,6 +31,7 @@ pub use names::{NAME_RULE, Name};
 pub use profile::{
     BadFile, BusyAdvice, Holder, Profile, Suggestion, describe_holders, hides_environment,
 };
+pub use seal::{Seal, Weakness};
 pub use store::{FileProblem, Next, Store};
 pub use switch::{Shell, Switch, Value};
 pub use usage::{Seconds, Usage};
@@ -67,6 +69,8 @@ pub enum Error {
     Command(Command),
     /// What a discovery could not do.
     Discover(Discover),
+    /// A command cannot be sealed: nothing ran.
+    Seal(Seal),
     /// A system call failed while swop was doing `action` on `path`.
     Io {
         action: &'static str,
@@ -119,6 +123,7 @@ impl Error {
             | Error::Switch(_)
             | Error::Command(_)
             | Error::Discover(_)
+            | Error::Seal(_)
             | Error::Io { .. }
             | Error::Said => 1,
         }
@@ -156,7 +161,9 @@ macro_rules! subjects {
     };
 }
 
-subjects!(Usage, Name, Store, Value, Switch, Shell, Command, Discover);
+subjects!(
+    Usage, Name, Store, Value, Switch, Shell, Command, Discover, Seal
+);
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -178,6 +185,7 @@ impl fmt::Display for Error {
             }
             Error::Command(command) => command.fmt(f),
             Error::Discover(discover) => discover.fmt(f),
+            Error::Seal(seal) => seal.fmt(f),
             Error::Io {
                 action,
                 path,

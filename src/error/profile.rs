@@ -60,11 +60,24 @@ pub enum BusyAdvice {
 #[derive(Debug)]
 pub enum BadFile {
     Version(u32),
-    NotAFolderName { var: String, folder: String },
-    OwnFile { var: String, folder: String },
-    FolderAndFile { var: String },
-    NotAFileName { var: String, file: String },
+    NotAFolderName {
+        var: String,
+        folder: String,
+    },
+    OwnFile {
+        var: String,
+        folder: String,
+    },
+    FolderAndFile {
+        var: String,
+    },
+    NotAFileName {
+        var: String,
+        file: String,
+    },
     NotAToolName(String),
+    /// `allow_write` lists a path that is not absolute.
+    RelativePlace(std::path::PathBuf),
     Name(Name),
     Value(Value),
 }
@@ -292,6 +305,11 @@ impl Profile {
                     BadFile::NotAToolName(tool) => write!(
                         f,
                         "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
+                    ),
+                    BadFile::RelativePlace(place) => write!(
+                        f,
+                        "allow_write lists {}, which is not an absolute path",
+                        place.display()
                     ),
                     BadFile::Name(problem) => fmt::Display::fmt(problem, f),
                     BadFile::Value(problem) => fmt::Display::fmt(problem, f),

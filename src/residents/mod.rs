@@ -80,6 +80,8 @@ pub struct Resident {
     pub started: Option<u64>,
     /// Its command line, with anything that looks like a secret redacted.
     pub command: String,
+    /// It runs sealed (`swop exec --seal`): it cannot reach other accounts.
+    pub sealed: bool,
     /// Its start as precisely as the system tells: with the pid, what makes
     /// sure a signal reaches this process and not a later one with its pid.
     #[serde(skip)]
@@ -150,12 +152,14 @@ impl Census {
         let mut residents: Vec<Resident> = seen
             .marked
             .into_iter()
-            .filter_map(|(pid, profile, fd)| {
+            .filter_map(|(pid, profile, fd, sealed)| {
                 let lock = locks.entry(profile.clone()).or_insert_with(|| {
                     let path = store.profile_dir(&profile).join(crate::store::LOCK_FILE);
                     fs::symlink_metadata(path).ok()
                 });
-                resident(pid, profile, fd, lock.as_ref())
+                let mut resident = resident(pid, profile, fd, lock.as_ref())?;
+                resident.sealed = sealed;
+                Some(resident)
             })
             .collect();
         let profiles: HashMap<u32, String> = residents
@@ -175,6 +179,7 @@ impl Census {
                     kind: Kind::Unreadable,
                     started: info.started,
                     command,
+                    sealed: false,
                     stamp: info.stamp,
                 }),
                 None => unreadable.push(Unreadable {
@@ -246,10 +251,14 @@ fn ancestor_in(pid: u32, profiles: &HashMap<u32, String>) -> Option<String> {
 /// What one pass over the user's processes found.
 struct Seen {
     /// Pid, profile, and the lock descriptor `exec` named, if any.
-    marked: Vec<(u32, String, Option<i32>)>,
+    marked: Vec<Marked>,
     /// Processes whose environment cannot be read.
     unreadable: Vec<u32>,
 }
+
+/// A process whose mark names a profile of the store: its pid, the
+/// profile, the lock descriptor it was given, whether it runs sealed.
+type Marked = (u32, String, Option<i32>, bool);
 
 /// The processes marked as running in a profile of `store`, and those that
 /// cannot be read.
@@ -277,7 +286,8 @@ fn seen(store: &Store) -> Seen {
             let fd = mark
                 .lock_fd
                 .and_then(|fd| std::str::from_utf8(fd).ok()?.parse().ok());
-            seen.marked.push((pid, profile.to_string(), fd));
+            seen.marked
+                .push((pid, profile.to_string(), fd, mark.sealed));
         }
     });
     seen
@@ -302,6 +312,7 @@ fn resident(
         kind,
         started: info.started,
         command: command_line(pid).unwrap_or_default(),
+        sealed: false,
         stamp: info.stamp,
     })
 }

@@ -66,8 +66,12 @@ impl Store {
         name: &str,
         set: &[(String, String)],
         remove: &[String],
+        seal: Option<bool>,
     ) -> Result<()> {
         let (dir, mut file) = self.read_profile_file(name)?;
+        if let Some(seal) = seal {
+            file.seal = seal;
+        }
         // The profile as it is must be sound before it is changed.
         self.profile_from_file(name, dir.clone(), file.clone())?;
         for var in remove {

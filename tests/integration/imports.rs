@@ -748,6 +748,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "lock",
             "residents",
             "switch",
+            "seal",
         ],
     ),
     ("entering and discovering", &["entry", "discover", "status"]),

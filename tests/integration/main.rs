@@ -14,6 +14,7 @@ mod install;
 mod macos;
 mod readme;
 mod residents;
+mod seal;
 mod skips;
 mod suite;
 mod trust;
