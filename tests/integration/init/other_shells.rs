@@ -373,7 +373,7 @@ fn interactive_nu(sandbox: &Sandbox, config: &std::path::Path, lines: &[&str]) -
         );
     }
     let mut seen = Vec::new();
-    let mut pump = |master: &mut std::fs::File, seen: &mut Vec<u8>, time: Duration| {
+    let pump = |master: &mut std::fs::File, seen: &mut Vec<u8>, time: Duration| {
         let end = Instant::now() + time;
         let mut buf = [0u8; 65536];
         while Instant::now() < end {
