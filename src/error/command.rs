@@ -80,6 +80,8 @@ pub enum Dotfile {
     Changed(String),
     /// Not one line holding a name.
     NotOneName(String),
+    /// A folder named `.swop`, not a file.
+    AFolder(String),
     /// A name that is no profile name.
     BadName { file: String, name: Name },
     /// No `.swop` where the command looked; `allow` or `deny`.
@@ -253,6 +255,10 @@ impl fmt::Display for Dotfile {
                 "{file} must hold one line, a profile name (see swop list): it switches nothing"
             ),
             Dotfile::BadName { file, name } => write!(f, "{name}; {file} switches nothing"),
+            Dotfile::AFolder(file) => write!(
+                f,
+                "{file} is a folder; a .swop that picks a profile is a file holding its name: it switches nothing"
+            ),
             Dotfile::Missing { here, command } => write!(
                 f,
                 "there is no .swop in {here} or any folder above it; name one: swop {command} PATH"

@@ -38,6 +38,9 @@ impl Dotfile {
             .open(&path)
             .map_err(at_path("cannot read", &path))?;
         let meta = file.metadata().map_err(at_path("cannot read", &path))?;
+        if meta.is_dir() {
+            return Err(Command::Dotfile(Refused::AFolder(shown(&path))).into());
+        }
         if !meta.is_file() {
             return Err(junk(&path));
         }
@@ -67,14 +70,16 @@ impl Dotfile {
     }
 }
 
-/// The name in a file's contents: one line, maybe ended by `\n` or `\r\n`.
+/// The name in a file's contents: one line, maybe ended by `\n` or `\r\n`,
+/// spaces and tabs around it left out (an editor's or `echo`'s, never part
+/// of a name).
 fn name_in(contents: &[u8]) -> Option<String> {
     if contents.len() as u64 > DOTFILE_LIMIT {
         return None;
     }
     let line = contents.strip_suffix(b"\n").unwrap_or(contents);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let name = std::str::from_utf8(line).ok()?;
+    let name = std::str::from_utf8(line).ok()?.trim_matches([' ', '\t']);
     let junk = name.is_empty() || name.starts_with('-') || name.contains(['\n', '\r', '\0']);
     (!junk).then(|| name.to_string())
 }
@@ -127,6 +132,8 @@ mod tests {
         assert_eq!(name_in(b"work\n").as_deref(), Some("work"));
         assert_eq!(name_in(b"work\r\n").as_deref(), Some("work"));
         assert_eq!(name_in(b"work").as_deref(), Some("work"));
+        assert_eq!(name_in(b"work \n").as_deref(), Some("work"));
+        assert_eq!(name_in(b"\twork\t\r\n").as_deref(), Some("work"));
         for junk in [
             &b""[..],
             b"\n",
@@ -135,6 +142,7 @@ mod tests {
             b"--help\n",
             &[b'a'; 67],
             b"\xff\n",
+            b"  \n",
         ] {
             assert_eq!(name_in(junk), None, "{junk:?}");
         }
