@@ -336,8 +336,7 @@ impl<'a> Words<'a> {
             };
         }
         if let Some(header) = word.strip_suffix(':')
-            && !header.starts_with('-')
-            && header.len() > 1
+            && is_header_name(header)
             && (header.eq_ignore_ascii_case("authorization") || secret_name(header))
         {
             return if header.eq_ignore_ascii_case("authorization") {
@@ -358,6 +357,18 @@ impl<'a> Words<'a> {
             _ => Next::Plain,
         }
     }
+}
+
+/// Whether `name` (before a `:`) can be an HTTP header's, whose value a
+/// secret name makes secret (`X-Api-Key: VALUE`): a letter, then the
+/// characters a header name is made of (RFC 9110's `token`). A path never
+/// is one: `/etc/passwd: cannot run` is a path and what befell it.
+fn is_header_name(name: &str) -> bool {
+    name.len() > 1
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// mysql's `-pPASSWORD`, shown as `-p<redacted>`: for the MySQL and MariaDB

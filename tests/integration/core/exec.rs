@@ -45,6 +45,25 @@ fn exec_passes_the_exit_status_through() {
     assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{:?}", out.status);
 }
 
+/// A program named after a secret word keeps every word of the message
+/// about it: redaction once ate the "cannot" of "/etc/passwd: cannot run".
+#[test]
+fn a_program_that_cannot_run_is_said_so_in_whole_words() {
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    let passwd = swop.work().join("passwd");
+    fs::write(&passwd, "root:x:0:0::/root:/bin/sh\n").unwrap();
+    fs::set_permissions(&passwd, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = swop.args(["exec", "A", "--"]).arg(&passwd).failure(126);
+    assert_eq!(
+        out.stderr_str(),
+        format!(
+            "swop: {}: cannot run: Permission denied (os error 13)\n",
+            passwd.display()
+        )
+    );
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn exec_leaves_signal_dispositions_at_their_defaults() {

@@ -328,6 +328,17 @@ fn look_alikes() -> Vec<Vec<&'static str>> {
     ]
 }
 
+/// swop's own messages about paths whose names hold a word that says
+/// "secret" (`passwd`, `token`, `secret`): a path before a `:` is no header,
+/// so the words after it are the message's, each kept.
+const MESSAGES_ABOUT_PATHS: [&str; 5] = [
+    "/etc/passwd: cannot run: Permission denied (os error 13)",
+    "cannot read /home/me/.config/tool/token: No such file or directory (os error 2)",
+    "/run/secrets/api_token: cannot run: Permission denied (os error 13)",
+    "~/.netrc-password: command not found",
+    "/srv/app/client_secret: cannot run: Exec format error (os error 8)",
+];
+
 /// Paths a tool writes that hold nothing secret.
 const HARMLESS_PATHS: [&str; 4] = [
     "$CODEX_HOME/sessions/2025/01/01/rollout-2025-01-01T10-00-00-0199a2b3-4c5d-7e8f-9a0b-1c2d3e4f5a6b.jsonl",
@@ -427,6 +438,28 @@ fn every_look_alike_is_kept_exactly() {
     for path in HARMLESS_PATHS {
         assert_eq!(redact_text(path), path);
         assert_eq!(private(path), path);
+    }
+    for message in MESSAGES_ABOUT_PATHS {
+        assert_eq!(redact_text(message), message);
+    }
+}
+
+#[test]
+fn a_header_that_says_secret_still_hides_its_value_beside_a_path() {
+    for (text, secret) in [
+        (
+            "curl -H 'X-Api-Key: header-key-4741' /etc/passwd",
+            "header-key-4741",
+        ),
+        ("X-Auth-Token: header-tok-4742", "header-tok-4742"),
+        ("Password: plain-pw-4743", "plain-pw-4743"),
+        (
+            "/etc/passwd: cannot run; Client-Secret: header-cs-4744",
+            "header-cs-4744",
+        ),
+    ] {
+        let shown = redact_text(text);
+        assert_hidden(text, secret, &shown);
     }
 }
 
