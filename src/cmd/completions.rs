@@ -34,8 +34,108 @@ pub fn answer_if_asked() {
 /// The command as completion sees it: options are offered only when
 /// nothing else fits or a `-` was typed, so that `swop exec <TAB>` lists
 /// profiles, not flags. (The completer keeps hidden candidates out when
-/// visible ones exist.)
+/// visible ones exist.) Aliases are offered only when typed: the completer
+/// keeps one name per subcommand, which must be the name (`rm`, not
+/// `remove`). After `--`, `exec` and `discover` complete a command: a
+/// program, then files; `add --tool` completes the tools with a recipe.
 fn completion_command() -> clap::Command {
+    hidden_options(command())
+        .mut_subcommand("exec", command_after_dashes)
+        .mut_subcommand("discover", command_after_dashes)
+        .mut_subcommand("add", |add| {
+            add.mut_arg("tools", |arg| {
+                arg.add(clap_complete::ArgValueCompleter::new(tool_candidates))
+            })
+        })
+}
+
+/// The command after `--` as two arguments, for completion only: its
+/// program (a command on PATH, or an executable path), then its arguments
+/// (files). clap's completer counts the words of one argument after `--`
+/// from the second on, so the program could not be told from what follows.
+fn command_after_dashes(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ValueHint};
+    cmd.mut_arg("command", |arg| {
+        arg.num_args(1)
+            .add(clap_complete::ArgValueCompleter::new(program_candidates))
+    })
+    .arg(
+        Arg::new("command_args")
+            .num_args(1..)
+            .value_hint(ValueHint::AnyPath),
+    )
+}
+
+/// The programs whose names start with what is typed: those on PATH, or
+/// executable files (and folders on the way) for a path. Offered only
+/// after a `--` the user typed: before it, the word is swop's.
+fn program_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    // COMPLETE=SHELL swop -- swop SUBCOMMAND WORDS...: the first `--` is the
+    // completer's own.
+    let mut words = std::env::args_os().skip_while(|w| w != "--").skip(3);
+    if !words.any(|w| w == "--") {
+        return Vec::new();
+    }
+    if current.as_encoded_bytes().contains(&b'/') {
+        return clap_complete::engine::ValueCompleter::complete(
+            &clap_complete::PathCompleter::any().filter(|p| p.is_dir() || is_program(p)),
+            current,
+        );
+    }
+    let typed = current.to_string_lossy();
+    let mut names: Vec<std::ffi::OsString> = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|dir| dir.is_absolute())
+        .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten())
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&*typed))
+        .filter(|entry| is_program(&entry.path()))
+        .map(|entry| entry.file_name())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(clap_complete::CompletionCandidate::new)
+        .collect()
+}
+
+/// A file someone may run: a regular file (links followed) with an execute bit.
+fn is_program(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The tools `swop add --tool` takes whose names start with what is typed:
+/// the catalog's, and those recorded on this machine.
+fn tool_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    use clap_complete::CompletionCandidate;
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let recorded = crate::store::Store::open()
+        .ok()
+        .and_then(|store| crate::recipe::Recipe::recorded_tools(&store).ok())
+        .unwrap_or_default();
+    let built_in = crate::recipe::CATALOG
+        .iter()
+        .map(|known| known.tool)
+        .filter(|tool| !recorded.iter().any(|r| r == tool))
+        .map(|tool| CompletionCandidate::new(tool).help(Some("built-in recipe".into())));
+    let recorded = recorded
+        .iter()
+        .map(|tool| CompletionCandidate::new(tool).help(Some("recorded here".into())));
+    let mut candidates: Vec<CompletionCandidate> = built_in
+        .chain(recorded)
+        .filter(|c| c.get_value().to_string_lossy().starts_with(typed))
+        .collect();
+    candidates.sort_by(|a, b| a.get_value().cmp(b.get_value()));
+    candidates
+}
+
+/// Options hidden, see [`completion_command`]; aliases too.
+fn hidden_options(cmd: clap::Command) -> clap::Command {
     fn hide_options(cmd: clap::Command) -> clap::Command {
         use clap::{Arg, ArgAction};
         // clap adds `--help` (and `--version`) when it builds the command:
@@ -66,9 +166,17 @@ fn completion_command() -> clap::Command {
                     .hide(true),
             );
         }
+        // `visible_alias(None)` drops every alias; they come back hidden.
+        let aliases: Vec<clap::builder::Str> = cmd
+            .get_all_aliases()
+            .map(|alias| clap::builder::Str::from(alias.to_string()))
+            .collect();
+        if !aliases.is_empty() {
+            cmd = cmd.visible_alias(None).aliases(aliases);
+        }
         cmd.mut_subcommands(hide_options)
     }
-    hide_options(command())
+    hide_options(cmd)
 }
 
 /// The registration script for `shell`.

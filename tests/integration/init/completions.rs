@@ -157,7 +157,8 @@ fn fish_complete(sandbox: &Sandbox, line: &str) -> Vec<String> {
     command.args([
         "--no-config",
         "-c",
-        "source $argv[1]; complete -C $argv[2] | string replace -r '\\t.*' ''",
+        // `string replace` fails when no candidate has a description.
+        "source $argv[1]; complete -C $argv[2] | string replace -r '\\t.*' ''; or true",
     ]);
     command.arg(committed("swop.fish")).arg(line);
     lines(&with_swop_on_path(sandbox, command).output().unwrap())
@@ -278,4 +279,83 @@ fn zsh_completes_profiles_and_subcommands() {
 #[test]
 fn fish_completes_profiles_and_subcommands() {
     completes_profiles_and_subcommands(Shell::Fish, fish_complete);
+}
+
+/// After `--`, `exec` completes a command on PATH, then files for its
+/// arguments; `add --tool` the catalog's tools and those recorded here;
+/// `rm` is offered by its name, its alias `remove` only when typed.
+fn completes_commands_tools_and_rm(shell: Shell, complete: Completer) {
+    if !require(shell.name()) {
+        return;
+    }
+    let sandbox = completion_sandbox();
+    // On the PATH of the completion: the folder swop runs from.
+    let program = sandbox.exe.with_file_name("zz-swop-probe");
+    fs::write(&program, "#!/bin/sh\n").unwrap();
+    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).unwrap();
+    sandbox.write("notes-one.txt", "");
+    sandbox.write("notes-two.txt", "");
+    fs::create_dir_all(sandbox.path("store/recipes")).unwrap();
+    sandbox.write("store/recipes/zz-recorded.toml", "");
+
+    for line in [
+        "swop exec alpha -- zz-swop-p",
+        "swop exec --lock none beta -- zz-swop-p",
+    ] {
+        assert_eq!(
+            complete(&sandbox, line),
+            ["zz-swop-probe"],
+            "{shell:?}: {line:?}"
+        );
+    }
+    // Before `--` the word is swop's: no command is offered there.
+    assert_eq!(
+        complete(&sandbox, "swop exec alpha zz-swop-p"),
+        Vec::<String>::new(),
+        "{shell:?}"
+    );
+    for line in [
+        "swop exec alpha -- zz-swop-probe notes-",
+        "swop exec alpha -- zz-swop-probe --flag notes-",
+    ] {
+        assert_eq!(
+            complete(&sandbox, line),
+            ["notes-one.txt", "notes-two.txt"],
+            "{shell:?}: {line:?}"
+        );
+    }
+    assert_eq!(
+        complete(&sandbox, "swop add x --tool cod"),
+        ["codex"],
+        "{shell:?}"
+    );
+    assert_eq!(
+        complete(&sandbox, "swop add x --tool zz-"),
+        ["zz-recorded"],
+        "{shell:?}"
+    );
+    let tools = complete(&sandbox, "swop add x --tool ");
+    for tool in ["aws", "codex", "gh", "zz-recorded"] {
+        assert!(
+            tools.iter().any(|t| t == tool),
+            "{shell:?}: no {tool} in {tools:?}"
+        );
+    }
+    assert_eq!(complete(&sandbox, "swop r"), ["recipes", "rm"], "{shell:?}");
+    assert_eq!(complete(&sandbox, "swop rem"), ["remove"], "{shell:?}");
+}
+
+#[test]
+fn bash_completes_commands_tools_and_rm() {
+    completes_commands_tools_and_rm(Shell::Bash, bash_complete);
+}
+
+#[test]
+fn zsh_completes_commands_tools_and_rm() {
+    completes_commands_tools_and_rm(Shell::Zsh, zsh_complete);
+}
+
+#[test]
+fn fish_completes_commands_tools_and_rm() {
+    completes_commands_tools_and_rm(Shell::Fish, fish_complete);
 }
