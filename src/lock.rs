@@ -324,6 +324,7 @@ fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<Bus
         ProfileError::Busy {
             holders: holders(file),
             advice,
+            asked: None,
         },
     )
 }

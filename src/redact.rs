@@ -514,6 +514,13 @@ pub fn command_line(words: &[String]) -> String {
     redact_command(words).join(" ")
 }
 
+/// A command line as one would type it again: its words redacted, quoted
+/// for a POSIX shell.
+pub fn command_to_type(words: &[String]) -> String {
+    let words = redact_command(words);
+    crate::shell::posix_join(words.iter().map(|w| std::ffi::OsStr::new(w.as_str())))
+}
+
 /// Redact the words of a command line.
 pub fn redact_command(words: &[String]) -> Vec<String> {
     let mut walk = Words::new();

@@ -101,8 +101,7 @@ fn shown(args: &[OsString]) -> String {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     words[0] = "swop".into();
-    let words = crate::redact::redact_command(&words);
-    crate::shell::posix_join(words.iter().map(|w| std::ffi::OsStr::new(w.as_str())))
+    crate::redact::command_to_type(&words)
 }
 
 #[cfg(test)]

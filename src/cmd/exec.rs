@@ -8,14 +8,32 @@ use std::process::Command;
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs, SealArgs};
 use crate::entry::{Entry, Holder, Options};
-use crate::error::{Error, Launch, Result, Usage};
+use crate::error::{Asked, Error, Launch, Result, Usage};
 use crate::lock::LockMode;
 use crate::store::Store;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
-        exec_in_profile(&self.name, &self.lock, &self.seal, &self.command, None)
+        exec_in_profile(&self.name, &self.lock, &self.seal, &self.command, None).map_err(|err| {
+            // Only a refusal pays for its advice: this runs for every wrapped tool.
+            let words: Vec<String> = self
+                .command
+                .iter()
+                .map(|w| w.to_string_lossy().into_owned())
+                .collect();
+            err.asked_by(Asked::Exec {
+                lock: self.lock.lock.map(lock_word),
+                command: crate::redact::command_to_type(&words),
+            })
+        })
     }
+}
+
+/// `--lock`'s word for `mode`, as typed.
+pub(super) fn lock_word(mode: LockMode) -> String {
+    use clap::ValueEnum;
+    mode.to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_string())
 }
 
 /// Replace swop with `argv` inside the profile, holding its lock, saying

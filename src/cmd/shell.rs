@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use super::Run;
 use super::exec::exec_in_profile;
 use crate::cli::{LockArgs, ShellArgs};
-use crate::error::Result;
+use crate::error::{Asked, Result};
 use crate::lock::LockMode;
 
 impl Run for ShellArgs {
@@ -29,6 +29,10 @@ impl Run for ShellArgs {
             lock: Some(mode),
             wait: self.lock.wait,
         };
+        let asked = Asked::Shell {
+            lock: self.lock.lock.map(super::exec::lock_word),
+        };
         exec_in_profile(&self.name, &lock, &self.seal, &[shell], Some(&announce))
+            .map_err(|err| err.asked_by(asked))
     }
 }

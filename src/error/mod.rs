@@ -29,7 +29,7 @@ pub use discover::{Discover, Trace, TracerFailure, empty_trace_hint, exit_text};
 pub use io::{advice, io_text};
 pub use names::{NAME_RULE, Name};
 pub use profile::{
-    BadFile, BusyAdvice, Holder, Profile, Suggestion, describe_holders, hides_environment,
+    Asked, BadFile, BusyAdvice, Holder, Profile, Suggestion, describe_holders, hides_environment,
 };
 pub use seal::{Seal, Weakness};
 pub use store::{FileProblem, Next, Store};
@@ -139,6 +139,19 @@ impl Error {
             name: name.to_string(),
             problem,
         }
+    }
+
+    /// The same error, which names `asked` as the command to type again
+    /// when the profile is busy.
+    pub fn asked_by(mut self, by: Asked) -> Self {
+        if let Error::Profile {
+            problem: Profile::Busy { asked, .. } | Profile::SharedAlsoBy { asked, .. },
+            ..
+        } = &mut self
+        {
+            *asked = Some(by);
+        }
+        self
     }
 
     /// The same error, and what it means for what was asked.

@@ -56,6 +56,42 @@ pub enum BusyAdvice {
     StopThenRemove,
 }
 
+/// The command that found a profile busy, as the user would type it again:
+/// what to type to wait for the profile, or to share it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// `swop exec NAME [--lock MODE] -- COMMAND`: the mode given, if any,
+    /// and the command, quoted for a shell and redacted.
+    Exec {
+        lock: Option<String>,
+        command: String,
+    },
+    /// `swop shell NAME [--lock MODE]`.
+    Shell { lock: Option<String> },
+}
+
+impl Asked {
+    /// The command line again for profile `name`, locked in `lock` (else
+    /// as asked), with `--wait` when `wait`.
+    fn again(&self, name: &str, lock: Option<&str>, wait: bool) -> String {
+        let (subcommand, asked_lock, command) = match self {
+            Asked::Exec { lock, command } => ("exec", lock, Some(command)),
+            Asked::Shell { lock } => ("shell", lock, None),
+        };
+        let mut line = format!("swop {subcommand} {name}");
+        if let Some(mode) = lock.or(asked_lock.as_deref()) {
+            line.push_str(&format!(" --lock {mode}"));
+        }
+        if wait {
+            line.push_str(" --wait");
+        }
+        if let Some(command) = command {
+            line.push_str(&format!(" -- {command}"));
+        }
+        line
+    }
+}
+
 /// How a profile file is not what swop wrote.
 #[derive(Debug)]
 pub enum BadFile {
@@ -95,6 +131,8 @@ pub enum Profile {
     Busy {
         holders: Vec<Holder>,
         advice: BusyAdvice,
+        /// The command that asked, when it can be typed again.
+        asked: Option<Asked>,
     },
     /// Its lock was still held when `--wait SECS` ran out.
     StillBusy,
@@ -102,6 +140,8 @@ pub enum Profile {
     /// `others` hold it shared too.
     SharedAlsoBy {
         others: Vec<Holder>,
+        /// The command that asked, when it can be typed again.
+        asked: Option<Asked>,
     },
     /// The others held it shared still when the wait ran out.
     StillShared,
@@ -195,16 +235,29 @@ impl Profile {
                 "profile {name:?} not found: it was removed just now; see swop list"
             ),
             Profile::Exists => write!(f, "profile {name:?} already exists (swop show {name})"),
-            Profile::Busy { holders, advice } => {
-                let hint = match advice {
-                    BusyAdvice::StopThenRemove => format!(
+            Profile::Busy {
+                holders,
+                advice,
+                asked,
+            } => {
+                let again = |lock, wait| asked.as_ref().map(|a| a.again(name, lock, wait));
+                let hint = match (advice, again(None, true)) {
+                    (BusyAdvice::StopThenRemove, _) => format!(
                         "end it with swop stop {name} (or let it finish), then run swop rm {name} again"
                     ),
-                    BusyAdvice::WaitOrShare => {
+                    (BusyAdvice::WaitOrShare, Some(wait)) => format!(
+                        "to wait for them: {wait}; to run beside them: {}",
+                        again(Some("shared"), false).unwrap_or_default()
+                    ),
+                    (BusyAdvice::WaitOrShare, None) => {
                         "add --wait [SECS] to wait for them, or --lock shared to run beside them"
                             .to_string()
                     }
-                    BusyAdvice::WaitOrNoLock => {
+                    (BusyAdvice::WaitOrNoLock, Some(wait)) => format!(
+                        "to wait for it: {wait}; a command that only reads the profile can run \
+                         beside it with --lock none"
+                    ),
+                    (BusyAdvice::WaitOrNoLock, None) => {
                         "add --wait [SECS] to wait for it; a command that only \
                          reads the profile can run beside it with --lock none"
                             .to_string()
@@ -220,13 +273,26 @@ impl Profile {
                 f,
                 "profile {name:?} is still in use after waiting; try again or use --wait without a limit"
             ),
-            Profile::SharedAlsoBy { others } => write!(
-                f,
-                "profile {name:?} is locked shared by the command that started this one and also by \
-                 {}; an exclusive command inside it needs the profile alone: add --wait [SECS] \
-                 to wait for them, or run it with --lock shared",
-                describe_holders(others)
-            ),
+            Profile::SharedAlsoBy { others, asked } => {
+                write!(
+                    f,
+                    "profile {name:?} is locked shared by the command that started this one and also by \
+                     {}; an exclusive command inside it needs the profile alone: ",
+                    describe_holders(others)
+                )?;
+                match asked {
+                    Some(asked) => write!(
+                        f,
+                        "to wait for them: {}; to run it beside them: {}",
+                        asked.again(name, None, true),
+                        asked.again(name, Some("shared"), false)
+                    ),
+                    None => write!(
+                        f,
+                        "add --wait [SECS] to wait for them, or run it with --lock shared"
+                    ),
+                }
+            }
             Profile::StillShared => write!(
                 f,
                 "profile {name:?} is still locked shared by others after waiting; try again or \

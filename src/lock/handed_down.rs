@@ -117,7 +117,13 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
     let others = fresh.as_ref().map(other_holders).unwrap_or_default();
     let shown = table::describe_holders(&others);
     let Some(wait) = wait else {
-        return Err(Error::profile(name, ProfileError::SharedAlsoBy { others }));
+        return Err(Error::profile(
+            name,
+            ProfileError::SharedAlsoBy {
+                others,
+                asked: None,
+            },
+        ));
     };
     eprintln!(
         "swop: waiting for profile {name:?} ({shown}) to make this shared lock exclusive{}",

@@ -2,6 +2,7 @@
 //! lives exactly as long as its holders.
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Child;
 use std::time::{Duration, Instant};
@@ -261,3 +262,47 @@ fn list_and_show_say_which_profiles_are_in_use() {
 }
 
 // ---------------------------------------------------------------- store
+
+/// A wrapped tool typed in a switched shell is told the command to type to
+/// wait, not a flag to add to a command line nobody typed; so is `swop shell`.
+#[test]
+fn a_busy_profile_says_the_command_that_waits_for_it() {
+    if !require("bash") {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    fs::write(swop.store().join("config.toml"), "wrap = [\"faketool\"]\n").unwrap();
+    let tool = swop.dir().join("bin/faketool");
+    fs::write(&tool, "#!/bin/sh\nexit 0\n").unwrap();
+    fs::set_permissions(&tool, fs::Permissions::from_mode(0o755)).unwrap();
+    let holder = Holder::start(&swop, "A", &[]);
+
+    let out = swop
+        .shell(
+            Shell::Bash,
+            "eval \"$(swop init bash)\"; swop use A; faketool --model 'a b'",
+        )
+        .failure(IN_USE);
+    let err = out.stderr_str();
+    assert!(
+        err.contains("to wait for it: swop exec A --wait -- faketool --model 'a b';"),
+        "{err}"
+    );
+    assert!(!err.contains("add --wait"), "{err}");
+
+    let err = swop.args(["shell", "A"]).failure(IN_USE).stderr_str();
+    assert!(
+        err.contains("to wait for it: swop shell A --wait;"),
+        "{err}"
+    );
+    let err = swop
+        .args(["exec", "--lock", "shared", "A", "--", "true"])
+        .failure(IN_USE)
+        .stderr_str();
+    assert!(
+        err.contains("to wait for it: swop exec A --lock shared --wait -- true;"),
+        "{err}"
+    );
+    holder.release();
+}
