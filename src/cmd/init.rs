@@ -59,8 +59,7 @@ pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
     };
     let kind = crate::shell::detect()
         .ok()
-        .or_else(|| crate::shell::login_shell(std::env::var_os("SHELL").as_deref()))
-        .unwrap_or(ShellKind::Sh);
+        .or_else(|| crate::shell::login_shell(std::env::var_os("SHELL").as_deref()));
     Shell::NeedsIntegration {
         word: word.to_string(),
         shell: kind,

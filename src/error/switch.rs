@@ -78,11 +78,12 @@ impl fmt::Display for Switch {
 #[derive(Debug)]
 pub enum Shell {
     Undetected(Undetected),
-    /// `swop use` or `swop off` run by the binary, in a shell of `shell`:
-    /// `env_args` says the profile (or `--off`) to switch by hand.
+    /// `swop use` or `swop off` run by the binary, in a shell of `shell`
+    /// (`None`: it cannot be told): `env_args` says the profile (or
+    /// `--off`) to switch by hand.
     NeedsIntegration {
         word: String,
-        shell: ShellKind,
+        shell: Option<ShellKind>,
         env_args: String,
     },
 }
@@ -135,6 +136,17 @@ impl fmt::Display for Shell {
                 word,
                 shell,
                 env_args,
+            } if *shell == Some(ShellKind::Sh) => write!(
+                f,
+                "`swop {word}` needs a shell integration, and sh has none: switch this shell{} \
+                 with {}",
+                if word == "off" { " back" } else { "" },
+                by_hand(ShellKind::Sh, env_args)
+            ),
+            Shell::NeedsIntegration {
+                word,
+                shell,
+                env_args,
             } => write!(
                 f,
                 "`swop {word}` needs the shell integration, which is not loaded in this shell: {}",
@@ -144,20 +156,36 @@ impl fmt::Display for Shell {
     }
 }
 
-/// What to do when `swop use` or `swop off` runs without the integration in
-/// a shell of `kind`: how to load it, and how to switch by hand with
-/// `swop env ENV_ARGS` (a profile name, or `--off`).
-fn without_integration(kind: ShellKind, env_args: &str) -> String {
-    let by_hand = match kind {
+/// How a shell of `kind` switches by hand with `swop env ENV_ARGS` (a
+/// profile name, `NAME`, or `--off`).
+fn by_hand(kind: ShellKind, env_args: &str) -> String {
+    match kind {
         ShellKind::Fish => format!("swop env {env_args} | source"),
         ShellKind::Elvish => format!("eval (swop env {env_args} | slurp)"),
         ShellKind::Xonsh => format!("execx($(swop env {env_args}))"),
         ShellKind::Tcsh => format!("eval \"`swop env {env_args}`\""),
         // nushell cannot evaluate text: by hand, one command at a time.
-        ShellKind::Nu => "swop exec NAME -- CMD runs one command as a profile".to_string(),
+        ShellKind::Nu if env_args == "--off" => {
+            "nushell is switched by the integration only, so there is nothing to switch back"
+                .to_string()
+        }
+        ShellKind::Nu => format!("swop exec {env_args} -- CMD runs one command as {env_args}"),
         ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh | ShellKind::Json => {
             format!("eval \"$(swop env {env_args})\"")
         }
+    }
+}
+
+/// What to do when `swop use` or `swop off` runs without the integration in
+/// a shell of `kind` (`None`: unknown): how to load it, and how to switch
+/// by hand with `swop env ENV_ARGS` (a profile name, or `--off`).
+fn without_integration(kind: Option<ShellKind>, env_args: &str) -> String {
+    // An unknown shell is most often bash.
+    let by_hand = by_hand(kind.unwrap_or(ShellKind::Bash), env_args);
+    let Some(kind) = kind else {
+        return format!(
+            r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help); without it: {by_hand}"#
+        );
     };
     let (line, rc) = match kind {
         ShellKind::Bash => (r#"eval "$(swop init bash)""#, "~/.bashrc"),
@@ -172,11 +200,9 @@ fn without_integration(kind: ShellKind, env_args: &str) -> String {
                  swop.nu), then source swop.nu in config.nu; without it: {by_hand}"
             );
         }
-        // sh has no integration, but an unknown shell is most often bash.
+        // sh has no integration (said above); JSON is read by no shell.
         ShellKind::Sh | ShellKind::Json => {
-            return format!(
-                r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help); without it: {by_hand}"#
-            );
+            return by_hand;
         }
     };
     format!("run {line} here and in {rc}; without it: {by_hand}")

@@ -120,6 +120,41 @@ fn use_and_off_run_by_the_binary_say_how_to_load_the_function() {
     assert!(out.stderr_str().contains("eval \"$(swop env --off)\""));
 }
 
+#[test]
+fn use_and_off_in_sh_say_the_eval_that_sh_has() {
+    if !require("dash") {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    let err = swop
+        .shell(Shell::Dash, "swop use work")
+        .failure(2)
+        .stderr_str();
+    assert!(err.contains("sh has none"), "{err}");
+    assert!(err.contains("eval \"$(swop env work)\""), "{err}");
+    assert!(!err.contains("swop init bash"), "{err}");
+    let err = swop.shell(Shell::Dash, "swop off").failure(2).stderr_str();
+    assert!(err.contains("eval \"$(swop env --off)\""), "{err}");
+    assert!(!err.contains("swop init"), "{err}");
+}
+
+#[test]
+fn use_in_nushell_names_the_profile_to_run_a_command_as() {
+    if !require("nu") {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    let out = swop
+        .command(which_program("nu"))
+        .args(["-n", "-c", "^swop use work"])
+        .output();
+    let err = out.stderr_str();
+    assert!(err.contains("swop exec work -- CMD"), "{err}");
+    assert!(!err.contains("NAME"), "{err}");
+}
+
 // ---------------------------------------------------------------- recipes
 
 #[test]
