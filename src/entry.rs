@@ -155,6 +155,30 @@ fn plan(store: &Store, profile: Option<&Profile>) -> Result<Plan> {
     switch::plan(&switch::Current::process(store), profile, store.root())
 }
 
+/// After the exports that switch a shell back (`swop off`): say so when the
+/// shell itself holds its profile's lock, as `swop shell` does, which only
+/// its end lets go.
+pub fn say_if_still_held() {
+    if std::env::var_os(LOCK_FD_VAR).is_none() {
+        return;
+    }
+    let Some(name) = std::env::var(switch::PROFILE_VAR)
+        .ok()
+        .filter(|name| crate::names::is_profile_name(name))
+    else {
+        return;
+    };
+    let held = Store::open()
+        .and_then(|store| store.load(&name))
+        .is_ok_and(|profile| crate::lock::handed_down_by_holder(&profile));
+    if held {
+        eprintln!(
+            "swop: this shell's variables are back, but the shell holds the lock of profile \
+             {name:?} until it ends (swop shell started it): exit to leave the profile"
+        );
+    }
+}
+
 /// The exports that switch a shell to `name`, or back (`None`): for
 /// `shell`, else the shell that runs swop (asked once the switch is known
 /// to be possible, so that a missing profile is said first), in the syntax

@@ -213,6 +213,13 @@ impl ProfileLock {
     }
 }
 
+/// Whether this process was handed down a descriptor of `profile`'s lock
+/// file: it runs inside a command that holds the profile (a `swop shell`, a
+/// `swop exec`), whose lock lasts as long as that command does.
+pub fn handed_down_by_holder(profile: &Profile) -> bool {
+    handed_down::lock_file_fd(profile).is_some()
+}
+
 /// A lock file holds one holder record of 256 bytes.
 const LOCK_FILE_LIMIT: u64 = 64 * 1024;
 

@@ -15,7 +15,13 @@ impl Run for EnvArgs {
         let name = self.name.as_deref().filter(|_| !self.off);
         match &self.folder {
             Some(file) => super::folder::switch(name, file, self.told, self.shell),
-            None => print_bytes(&crate::entry::switch_text(name, self.shell, None)?),
+            None => {
+                print_bytes(&crate::entry::switch_text(name, self.shell, None)?)?;
+                if name.is_none() {
+                    crate::entry::say_if_still_held();
+                }
+                Ok(())
+            }
         }
     }
 }

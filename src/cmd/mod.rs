@@ -68,11 +68,15 @@ pub fn run(command: Command) -> Result<()> {
             None => Err(needs_shell_integration("use", Some(&args.name))),
         },
         Command::Off => match shell_function() {
-            Some(shell) => print_bytes(&crate::entry::switch_text(
-                None,
-                Some(shell),
-                Some(function_syntax),
-            )?),
+            Some(shell) => {
+                print_bytes(&crate::entry::switch_text(
+                    None,
+                    Some(shell),
+                    Some(function_syntax),
+                )?)?;
+                crate::entry::say_if_still_held();
+                Ok(())
+            }
             None => Err(needs_shell_integration("off", None)),
         },
         Command::Discover(args) => args.run(),

@@ -165,4 +165,36 @@ fn shell_runs_shell_inside_the_profile_under_its_lock() {
     assert_eq!(list[0]["in_use"], true, "{list}");
 }
 
+/// `swop off` in a `swop shell` gives the shell its variables back, but the
+/// shell keeps the profile's lock: it is told that only its end lets go.
+#[test]
+fn off_inside_a_swop_shell_says_to_exit_to_leave() {
+    if !require("bash") {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    let out = swop
+        .args(["shell", "A"])
+        .env("SHELL", which_program("bash"))
+        .stdin("eval \"$(swop init bash)\"\nswop off\necho \"profile=${SWOP_PROFILE-}\"\n")
+        .success();
+    assert_eq!(out.stdout_str(), "profile=\n");
+    let err = out.stderr_str();
+    assert!(
+        err.contains("holds the lock of profile \"A\" until it ends")
+            && err.contains("exit to leave"),
+        "{err}"
+    );
+    // A shell switched with swop use holds no lock: nothing to say.
+    let err = swop
+        .shell(
+            Shell::Bash,
+            "eval \"$(swop init bash)\"; swop use A; swop off",
+        )
+        .success()
+        .stderr_str();
+    assert!(!err.contains("exit to leave"), "{err}");
+}
+
 // ---------------------------------------------------------------- locks
