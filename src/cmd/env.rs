@@ -20,9 +20,25 @@ impl Run for EnvArgs {
                 if name.is_none() {
                     crate::entry::say_if_still_held();
                 }
+                say_if_not_evaluated(name, self.shell);
                 Ok(())
             }
         }
+    }
+}
+
+/// Exports printed to a terminal switched nothing: say how to run them.
+fn say_if_not_evaluated(name: Option<&str>, shell: Option<ShellKind>) {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return;
+    }
+    if let Some(shell) = shell.or_else(|| crate::shell::detect().ok()) {
+        let said = crate::error::NothingSwitched {
+            shell,
+            name: name.map(str::to_string),
+        };
+        eprintln!("swop: {said}");
     }
 }
 

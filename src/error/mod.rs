@@ -33,7 +33,7 @@ pub use profile::{
 };
 pub use seal::{Seal, Weakness};
 pub use store::{FileProblem, Next, Store};
-pub use switch::{Shell, Switch, Value};
+pub use switch::{NothingSwitched, Shell, Switch, Value};
 pub use usage::{Seconds, Usage};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -156,6 +156,38 @@ impl fmt::Display for Shell {
     }
 }
 
+/// `swop env` printed its exports to a terminal, which runs none of them:
+/// how a shell of `shell` runs them, for `name` (else `--off`).
+#[derive(Debug)]
+pub struct NothingSwitched {
+    pub shell: ShellKind,
+    pub name: Option<String>,
+}
+
+impl fmt::Display for NothingSwitched {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (env_args, back, word) = match &self.name {
+            Some(name) => (name.as_str(), "", format!("use {name}")),
+            None => ("--off", " back", "off".to_string()),
+        };
+        write!(
+            f,
+            "nothing changed: swop env only prints what switches a shell, for the shell to run; "
+        )?;
+        match self.shell {
+            ShellKind::Nu | ShellKind::Json => write!(
+                f,
+                "nushell switches{back} with swop {word} (the integration: swop init nu)"
+            ),
+            kind => write!(
+                f,
+                "to switch this one{back}: {} (or swop {word}, with the integration: swop init)",
+                by_hand(kind, env_args)
+            ),
+        }
+    }
+}
+
 /// How a shell of `kind` switches by hand with `swop env ENV_ARGS` (a
 /// profile name, `NAME`, or `--off`).
 fn by_hand(kind: ShellKind, env_args: &str) -> String {

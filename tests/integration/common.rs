@@ -365,6 +365,53 @@ impl Run {
             .unwrap_or_else(|e| panic!("cannot wait for {:?}: {e}", self.command))
     }
 
+    /// Run to the end with stdout on a terminal (a pseudo-terminal's), as
+    /// when a command is typed without a pipe or `$(...)`: what it wrote
+    /// there comes back as stdout, with the terminal's line endings.
+    #[track_caller]
+    pub fn output_at_terminal(mut self) -> Output {
+        use std::io::Read;
+        use std::os::fd::{FromRawFd, OwnedFd};
+        let (mut master, slave) = {
+            let (mut m, mut s) = (-1, -1);
+            // SAFETY: openpty fills two descriptors it opened.
+            let ok = unsafe {
+                libc::openpty(
+                    &mut m,
+                    &mut s,
+                    std::ptr::null_mut(),
+                    std::ptr::null(),
+                    std::ptr::null(),
+                )
+            };
+            assert_eq!(ok, 0, "openpty: {}", std::io::Error::last_os_error());
+            // SAFETY: both descriptors were just opened and are owned here.
+            unsafe { (fs::File::from_raw_fd(m), OwnedFd::from_raw_fd(s)) }
+        };
+        self.command
+            .stdin(Stdio::null())
+            .stdout(slave)
+            .stderr(Stdio::piped());
+        let child = self
+            .command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {:?}: {e}", self.command));
+        // The command's copy of the terminal is gone once it has started.
+        self.command.stdout(Stdio::null());
+        let mut output = child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("cannot wait for {:?}: {e}", self.command));
+        // Everything written is in the terminal's buffer; its end reads as EIO.
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = master.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            output.stdout.extend_from_slice(&buf[..n]);
+        }
+        output
+    }
+
     /// Run, and fail the test unless the command exits 0.
     #[track_caller]
     pub fn success(self) -> Output {

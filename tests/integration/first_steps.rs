@@ -155,6 +155,34 @@ fn use_in_nushell_names_the_profile_to_run_a_command_as() {
     assert!(!err.contains("NAME"), "{err}");
 }
 
+#[test]
+fn env_typed_at_a_terminal_says_nothing_changed_and_how_to_switch() {
+    if !require("bash") {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    // `&& :` keeps bash from replacing itself with swop: it reads the output.
+    let out = swop
+        .shell(Shell::Bash, "swop env work && :")
+        .output_at_terminal();
+    assert!(out.status.success(), "{out:?}");
+    assert!(out.stdout_str().contains("SWOP_PROFILE"), "{out:?}");
+    let err = out.stderr_str();
+    assert!(err.contains("nothing changed"), "{err}");
+    assert!(err.contains("eval \"$(swop env work)\""), "{err}");
+    assert!(err.contains("swop use work"), "{err}");
+    // Evaluated, or piped, the exports are not told anything.
+    let out = swop
+        .shell(
+            Shell::Bash,
+            "eval \"$(swop env work)\"; swop env --off | cat",
+        )
+        .output_at_terminal();
+    assert!(out.status.success(), "{out:?}");
+    assert!(!out.stderr_str().contains("nothing changed"), "{out:?}");
+}
+
 // ---------------------------------------------------------------- recipes
 
 #[test]
