@@ -162,8 +162,8 @@ pub fn say_if_still_held() {
     if std::env::var_os(LOCK_FD_VAR).is_none() {
         return;
     }
-    let Some(name) = std::env::var(switch::PROFILE_VAR)
-        .ok()
+    let Some(name) = std::env::var_os(switch::PROFILE_VAR)
+        .and_then(|name| name.into_string().ok())
         .filter(|name| crate::names::is_profile_name(name))
     else {
         return;
