@@ -57,10 +57,7 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(err) => match slips::reread(&args, &err) {
             Some(slips::Reading::Meant(cli)) => *cli,
-            Some(slips::Reading::PutDashes(line)) => {
-                eprintln!("swop: put -- before the command to run: {line}");
-                return 2;
-            }
+            Some(slips::Reading::Slip(usage)) => return finish(Err(usage.into())),
             None => {
                 let word = args.get(1).and_then(|a| a.to_str());
                 let shell_function = cmd::shell_function().is_some();

@@ -1,11 +1,17 @@
-//! Second readings of a command line that clap refused, for two slips people
-//! make with the commands that run other commands:
+//! Second readings of a command line that clap refused, for the slips
+//! people make:
 //!
-//! - no `--` before the command (`swop exec work codex login status`): swop
-//!   does not guess where the command starts, it says where `--` goes;
+//! - no `--` before the command (`swop exec work codex login status`,
+//!   `swop exec work --wait codex`): swop does not guess where the command
+//!   starts, it says where `--` goes;
 //! - `--wait` before NAME (`swop exec --wait work -- true`): `--wait` takes an
 //!   optional number of seconds, and `work` is no number, so it is NAME and
-//!   the wait has no limit, as it would have after NAME.
+//!   the wait has no limit, as it would have after NAME;
+//! - NAME after `--` (`swop exec -- work true`): it goes before;
+//! - `swop use` without a name, in a shell with the integration;
+//! - `swop -v`, which is no option of swop's;
+//! - a redirection in tcsh (`swop list > f`), which its alias hands to swop
+//!   as words.
 //!
 //! clap stays the only grammar: a reading counts only when the corrected
 //! command line parses.
@@ -16,18 +22,22 @@ use clap::Parser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 use crate::cli::Cli;
+use crate::error::Usage;
 
 /// What to make of a refused command line.
 #[derive(Debug)]
 pub enum Reading {
     /// It says one thing only, which clap did not see.
     Meant(Box<Cli>),
-    /// It is one `--` away from a command line that parses: this one.
-    PutDashes(String),
+    /// A slip that a message fits better than clap's.
+    Slip(Usage),
 }
 
 /// The subcommands whose last argument is a command after `--`.
 const RUN_COMMANDS: [&str; 2] = ["exec", "discover"];
+
+/// What tcsh hands on as words when an alias is redirected.
+const REDIRECTIONS: [&str; 9] = [">", ">>", ">&", ">>&", ">!", ">>!", "<", "|", "|&"];
 
 /// A second reading of `args`, refused by clap with `err`.
 pub fn reread(args: &[OsString], err: &clap::Error) -> Option<Reading> {
@@ -38,7 +48,7 @@ pub fn reread(args: &[OsString], err: &clap::Error) -> Option<Reading> {
             Ok(cli) => return Some(Reading::Meant(Box::new(cli))),
             Err(next) => (mended, next),
         },
-        None => return put_dashes(args, args, err),
+        None => return put_dashes(args, args, err).or_else(|| other_slip(args, err)),
     };
     put_dashes(args, &mended, &err)
 }
@@ -48,7 +58,24 @@ fn put_dashes(typed: &[OsString], mended: &[OsString], err: &clap::Error) -> Opt
     let at = missing_dashes(mended, err)?;
     let mut typed = typed.to_vec();
     typed.insert(at, "--".into());
-    Some(Reading::PutDashes(shown(&typed)))
+    Some(Reading::Slip(Usage::PutDashes(shown(&typed))))
+}
+
+/// The slips that are not about `--wait` or a missing `--`.
+fn other_slip(args: &[OsString], err: &clap::Error) -> Option<Reading> {
+    let slip = if let Some(line) = redirected_in_tcsh(args, err) {
+        Usage::RedirectInTcsh(line)
+    } else if let Some(line) = name_after_dashes(args, err) {
+        Usage::NameBeforeDashes(line)
+    } else if let Some(flag) = verbose(err) {
+        Usage::NoVerbose(flag)
+    } else if use_without_name(args, err) {
+        let store = crate::store::Store::open().ok();
+        Usage::UseWhat(store.and_then(|s| s.names().ok()).unwrap_or_default())
+    } else {
+        return None;
+    };
+    Some(Reading::Slip(slip))
 }
 
 fn context(err: &clap::Error, kind: ContextKind) -> Option<&str> {
@@ -76,7 +103,9 @@ fn wait_before_name(args: &[OsString], err: &clap::Error) -> Option<Vec<OsString
 }
 
 /// An unexpected word where `exec` or `discover` has no `--` yet: where `--`
-/// goes (before that word) for the line to parse.
+/// goes for the line to parse. Before that word; else right after a
+/// `--wait` that took the command's first word for its seconds
+/// (`swop exec work --wait codex login`).
 fn missing_dashes(args: &[OsString], err: &clap::Error) -> Option<usize> {
     if err.kind() != ErrorKind::UnknownArgument {
         return None;
@@ -86,11 +115,76 @@ fn missing_dashes(args: &[OsString], err: &clap::Error) -> Option<usize> {
         return None;
     }
     let word = context(err, ContextKind::InvalidArg)?;
-    (2..args.len()).filter(|&i| args[i] == word).find(|&i| {
+    let before_word = (2..args.len()).filter(|&i| args[i] == word);
+    let after_wait = (3..args.len()).filter(|&i| {
+        args[i - 1] == "--wait"
+            && args[i]
+                .to_str()
+                .is_none_or(|w| w.parse::<crate::lock::Wait>().is_err())
+    });
+    before_word.chain(after_wait).find(|&i| {
         let mut mended = args.to_vec();
         mended.insert(i, "--".into());
         Cli::try_parse_from(&mended).is_ok()
     })
+}
+
+/// `swop exec -- NAME CMD...`: the line with NAME before `--`, if it parses.
+fn name_after_dashes(args: &[OsString], err: &clap::Error) -> Option<String> {
+    if err.kind() != ErrorKind::MissingRequiredArgument || args.get(1)? != "exec" {
+        return None;
+    }
+    let dashes = args.iter().position(|a| a == "--")?;
+    let name = args.get(dashes + 1)?;
+    let mut mended = args.to_vec();
+    mended.remove(dashes + 1);
+    mended.insert(dashes, name.clone());
+    Cli::try_parse_from(&mended).ok()?;
+    Some(shown(&mended))
+}
+
+/// `-v` or `--verbose`, refused: swop has neither.
+fn verbose(err: &clap::Error) -> Option<String> {
+    if err.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let flag = context(err, ContextKind::InvalidArg)?;
+    matches!(flag, "-v" | "--verbose").then(|| flag.to_string())
+}
+
+/// `swop use` without a name, run by the integration's function (without
+/// it, the integration is what is missing).
+fn use_without_name(args: &[OsString], err: &clap::Error) -> bool {
+    err.kind() == ErrorKind::MissingRequiredArgument
+        && args.get(1).is_some_and(|a| a == "use")
+        && crate::cmd::shell_function().is_some()
+}
+
+/// A redirection that tcsh handed on as words (its integration's `swop` is
+/// an alias, which reads them so): the command line that redirects swop,
+/// as a subshell.
+fn redirected_in_tcsh(args: &[OsString], err: &clap::Error) -> Option<String> {
+    if err.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let at = args
+        .iter()
+        .position(|a| a.to_str().is_some_and(|a| REDIRECTIONS.contains(&a)))?;
+    if at < 2 || crate::shell::detect().ok()? != crate::shell::ShellKind::Tcsh {
+        return None;
+    }
+    let rest: Vec<String> = args[at..]
+        .iter()
+        .map(|word| {
+            let word = word.to_string_lossy().into_owned();
+            if REDIRECTIONS.contains(&word.as_str()) {
+                word
+            } else {
+                crate::redact::command_to_type(&[word])
+            }
+        })
+        .collect();
+    Some(format!("({}) {}", shown(&args[..at]), rest.join(" ")))
 }
 
 /// The command line as a user would type it, arguments that look like
@@ -148,21 +242,38 @@ mod tests {
 
     #[test]
     fn a_command_without_dashes_is_answered_with_where_they_go() {
-        let Some(Reading::PutDashes(line)) = read(&["exec", "work", "codex", "login", "status"])
+        let Some(Reading::Slip(Usage::PutDashes(line))) =
+            read(&["exec", "work", "codex", "login", "status"])
         else {
             panic!("no reading");
         };
         assert_eq!(line, "swop exec work -- codex login status");
-        let Some(Reading::PutDashes(line)) = read(&["exec", "--wait", "work", "codex"]) else {
+        let Some(Reading::Slip(Usage::PutDashes(line))) =
+            read(&["exec", "--wait", "work", "codex"])
+        else {
             panic!("no reading of both slips");
         };
         assert_eq!(line, "swop exec --wait work -- codex");
-        let Some(Reading::PutDashes(line)) = read(&["discover", "codex", "login"]) else {
+        let Some(Reading::Slip(Usage::PutDashes(line))) = read(&["discover", "codex", "login"])
+        else {
             panic!("discover: no reading");
         };
         assert_eq!(line, "swop discover -- codex login");
+        // `--wait` took the command's first word for its seconds.
+        let Some(Reading::Slip(Usage::PutDashes(line))) =
+            read(&["exec", "work", "--wait", "codex", "login", "status"])
+        else {
+            panic!("no reading of --wait before the command");
+        };
+        assert_eq!(line, "swop exec work --wait -- codex login status");
+        let Some(Reading::Slip(Usage::PutDashes(line))) =
+            read(&["exec", "work", "--wait", "codex"])
+        else {
+            panic!("no reading of --wait before a lone command");
+        };
+        assert_eq!(line, "swop exec work --wait -- codex");
         // Secrets in the command stay out of the message.
-        let Some(Reading::PutDashes(line)) = read(&[
+        let Some(Reading::Slip(Usage::PutDashes(line))) = read(&[
             "exec",
             "work",
             "tool",
@@ -172,6 +283,36 @@ mod tests {
             panic!("no reading");
         };
         assert!(!line.contains("sk-abc"), "{line}");
+    }
+
+    #[test]
+    fn a_name_after_the_dashes_goes_before_them() {
+        let Some(Reading::Slip(Usage::NameBeforeDashes(line))) =
+            read(&["exec", "--", "work", "true"])
+        else {
+            panic!("no reading");
+        };
+        assert_eq!(line, "swop exec work -- true");
+        let Some(Reading::Slip(Usage::NameBeforeDashes(line))) =
+            read(&["exec", "--wait", "5", "--", "work", "codex", "login"])
+        else {
+            panic!("no reading with options");
+        };
+        assert_eq!(line, "swop exec --wait 5 work -- codex login");
+    }
+
+    #[test]
+    fn verbose_is_said_to_be_no_option() {
+        for (line, flag) in [
+            (&["-v"][..], "-v"),
+            (&["--verbose", "list"], "--verbose"),
+            (&["list", "-v"], "-v"),
+        ] {
+            let Some(Reading::Slip(Usage::NoVerbose(said))) = read(line) else {
+                panic!("{line:?}: no reading");
+            };
+            assert_eq!(said, flag);
+        }
     }
 
     #[test]

@@ -32,6 +32,17 @@ pub enum Usage {
     RecordName(Name),
     /// `--set` without `=`; shown as given.
     NotAnAssignment(String),
+    /// A command to run without `--` before it: the line with it, redacted.
+    PutDashes(String),
+    /// `swop exec -- NAME CMD`: the line with NAME before `--`, redacted.
+    NameBeforeDashes(String),
+    /// `swop use` without a name; the profiles there are.
+    UseWhat(Vec<String>),
+    /// `-v` or `--verbose`, as typed: swop has neither.
+    NoVerbose(String),
+    /// A redirection tcsh handed to swop as words: the line that redirects
+    /// swop in a subshell, redacted.
+    RedirectInTcsh(String),
 }
 
 /// A number of seconds on the command line that is not one.
@@ -89,6 +100,29 @@ impl fmt::Display for Usage {
             Usage::NoProgram => write!(f, "an empty step"),
             Usage::RecordName(name) => name.fmt(f),
             Usage::NotAnAssignment(shown) => write!(f, "expected VAR=VALUE, got {shown}"),
+            Usage::PutDashes(line) => write!(f, "put -- before the command to run: {line}"),
+            Usage::NameBeforeDashes(line) => write!(
+                f,
+                "the profile goes before --, the command after it: {line}"
+            ),
+            Usage::UseWhat(profiles) if profiles.is_empty() => write!(
+                f,
+                "name the profile to switch to: swop use NAME; there is none yet: swop add NAME"
+            ),
+            Usage::UseWhat(profiles) => write!(
+                f,
+                "name the profile to switch to: swop use NAME ({})",
+                profiles.join(", ")
+            ),
+            Usage::NoVerbose(flag) => write!(
+                f,
+                "swop has no {flag}: -V (--version) prints its version, --help its commands"
+            ),
+            Usage::RedirectInTcsh(line) => write!(
+                f,
+                "tcsh hands a redirection of swop's alias to swop as words; \
+                 redirect a subshell instead: {line}"
+            ),
         }
     }
 }

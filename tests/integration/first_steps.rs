@@ -87,6 +87,70 @@ fn a_command_without_dashes_is_refused_with_where_they_go() {
 }
 
 #[test]
+fn slips_with_exec_use_and_v_get_the_message_that_fits() {
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    for (args, said) in [
+        (
+            &["exec", "work", "--wait", "codex", "login", "status"][..],
+            "swop: put -- before the command to run: swop exec work --wait -- codex login status\n",
+        ),
+        (
+            &["exec", "--", "work", "true"],
+            "swop: the profile goes before --, the command after it: swop exec work -- true\n",
+        ),
+        (
+            &["-v"],
+            "swop: swop has no -v: -V (--version) prints its version, --help its commands\n",
+        ),
+    ] {
+        let out = swop.args(args).failure(2);
+        assert_eq!(out.stderr_str(), said, "{args:?}");
+    }
+    if !require("bash") {
+        return;
+    }
+    let out = swop
+        .shell(Shell::Bash, "eval \"$(swop init bash)\"; swop use")
+        .failure(2);
+    assert_eq!(
+        out.stderr_str(),
+        "swop: name the profile to switch to: swop use NAME (work)\n"
+    );
+}
+
+/// tcsh's `swop` is an alias, which hands a redirection to swop as words:
+/// swop says how to redirect it.
+#[test]
+fn a_redirection_in_tcsh_is_answered_with_a_subshell() {
+    if !require("tcsh") {
+        return;
+    }
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    let script = swop.work().join("redirect.csh");
+    fs::write(
+        &script,
+        "eval \"`swop init tcsh`\"\nswop list --names > names.txt\n(swop list --names) > names.txt\n",
+    )
+    .unwrap();
+    let out = swop
+        .command(which_program("tcsh"))
+        .arg("-f")
+        .arg(&script)
+        .output();
+    let err = out.stderr_str();
+    assert!(
+        err.contains("redirect a subshell instead: (swop list --names) > names.txt"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(swop.work().join("names.txt")).unwrap(),
+        "work\n"
+    );
+}
+
+#[test]
 fn wait_before_the_name_waits_for_that_profile() {
     let swop = Swop::new();
     swop.add("work", &[]);
@@ -335,12 +399,14 @@ fn read_only_commands_run_beside_a_session_and_others_wait_their_turn() {
         "{err}"
     );
     assert!(!err.contains("--lock shared"), "{err}");
+    // Asked for shared, it waits as asked; sharing is not offered.
     let out = run(&["exec", "work", "--lock", "shared", "--", "codex", "login"]).failure(IN_USE);
+    let err = out.stderr_str();
     assert!(
-        !out.stderr_str().contains("--lock shared"),
-        "{}",
-        out.stderr_str()
+        err.contains("to wait for it: swop exec work --lock shared --wait -- codex login;"),
+        "{err}"
     );
+    assert!(!err.contains("beside them"), "{err}");
     // More arguments make another command; an explicit lock wins.
     run(&["exec", "work", "--", "codex", "login", "status", "--json"]).failure(IN_USE);
     run(&[

@@ -313,8 +313,13 @@ fn use_and_off_restore_the_environment(shell: Shell) {
     );
     let err = sandbox.read("err.txt");
     assert!(err.contains("profile \"nosuch\" not found"), "{err}");
-    // clap's own usage, from the one grammar: a missing NAME, and the help.
-    assert_eq!(err.matches("Usage: swop use <NAME>").count(), 2, "{err}");
+    // A missing NAME is asked for, with the names there are; the help is
+    // clap's own usage, from the one grammar.
+    assert!(
+        err.contains("name the profile to switch to: swop use NAME (A, B)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("Usage: swop use <NAME>").count(), 1, "{err}");
 }
 
 #[test]
