@@ -362,8 +362,10 @@ pub enum InitShell {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
+    /// The shell to integrate with (default: the shell that runs swop, as
+    /// for swop env)
     #[arg(value_enum)]
-    pub shell: InitShell,
+    pub shell: Option<InitShell>,
 }
 
 #[derive(Debug, Args)]

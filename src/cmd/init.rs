@@ -1,5 +1,6 @@
-//! `swop init SHELL`: the integration script for one shell, from `shell/`,
-//! or with `direnv` the library that gives an .envrc `use swop NAME`.
+//! `swop init [SHELL]`: the integration script for one shell (by default the
+//! one that runs swop), from `shell/`, or with `direnv` the library that
+//! gives an .envrc `use swop NAME`.
 //!
 //! The templates name the binary `@SWOP_EXE@`, replaced by the quoted path swop
 //! runs from, and the shells' hold a `# @SWOP_WRAPPERS@` line, replaced by one
@@ -40,13 +41,51 @@ const NAME_PATTERNS: &str = "@SWOP_NAME_PATTERNS@";
 
 impl Run for InitArgs {
     fn run(&self) -> Result<()> {
+        let shell = match self.shell {
+            Some(shell) => shell,
+            None => detected()?,
+        };
         let config = Config::load()?;
         // Without a path of its own, swop is found on PATH when the shell runs it.
         let exe = std::env::current_exe()
             .map(|p| p.into_os_string().into_vec())
             .unwrap_or_else(|_| b"swop".to_vec());
-        print_bytes(&render(self.shell, &exe, &config.wrap)?)
+        print_bytes(&render(shell, &exe, &config.wrap)?)?;
+        if self.shell.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            let name = clap::ValueEnum::to_possible_value(&shell)
+                .map_or_else(String::new, |v| v.get_name().to_string());
+            eprintln!(
+                "swop: that is the integration for {name}, the shell that runs swop \
+                 (swop init SHELL for another)"
+            );
+        }
+        Ok(())
     }
+}
+
+/// The integration for the shell that runs swop, as `swop env` finds it.
+fn detected() -> Result<InitShell> {
+    let shells = || -> Vec<String> {
+        <InitShell as clap::ValueEnum>::value_variants()
+            .iter()
+            .filter_map(clap::ValueEnum::to_possible_value)
+            .map(|v| v.get_name().to_string())
+            .collect()
+    };
+    let kind = crate::shell::detect().map_err(|undetected| Shell::InitWhich {
+        undetected,
+        shells: shells(),
+    })?;
+    Ok(match kind {
+        ShellKind::Bash => InitShell::Bash,
+        ShellKind::Zsh => InitShell::Zsh,
+        ShellKind::Fish => InitShell::Fish,
+        ShellKind::Elvish => InitShell::Elvish,
+        ShellKind::Xonsh => InitShell::Xonsh,
+        ShellKind::Nu => InitShell::Nu,
+        ShellKind::Tcsh => InitShell::Tcsh,
+        ShellKind::Sh | ShellKind::Json => return Err(Shell::InitSh.into()),
+    })
 }
 
 /// `swop use` and `swop off` run by the binary: they change the calling

@@ -78,6 +78,14 @@ impl fmt::Display for Switch {
 #[derive(Debug)]
 pub enum Shell {
     Undetected(Undetected),
+    /// `swop init` without a shell, run by one that cannot be told or has
+    /// no integration; `shells` are those `swop init` takes.
+    InitWhich {
+        undetected: Undetected,
+        shells: Vec<String>,
+    },
+    /// `swop init` without a shell, run by sh, which has no integration.
+    InitSh,
     /// `swop use` or `swop off` run by the binary, in a shell of `shell`
     /// (`None`: it cannot be told): `env_args` says the profile (or
     /// `--off`) to switch by hand.
@@ -100,6 +108,18 @@ impl From<Refusal> for super::Error {
     }
 }
 
+/// What the walk from swop up to a shell found instead of one.
+fn ran_by(runners: &[String], program: Option<&str>) -> String {
+    match (runners.is_empty(), program) {
+        (true, Some(program)) => format!("it runs under {program}, which is no shell"),
+        (false, Some(program)) => format!(
+            "it runs under {}, started by {program}, which is no shell",
+            runners.join(" under ")
+        ),
+        (_, None) => "its parent process cannot be read".to_string(),
+    }
+}
+
 /// The syntaxes `--shell` takes, for messages.
 fn syntaxes() -> String {
     let names: Vec<&str> = ShellKind::ALL.iter().map(|k| k.name()).collect();
@@ -115,23 +135,36 @@ impl fmt::Display for Shell {
                  --shell ({})",
                 syntaxes()
             ),
-            Shell::Undetected(Undetected::Unknown { runners, program }) => {
-                let by = match (runners.is_empty(), program) {
-                    (true, Some(program)) => format!("it runs under {program}, which is no shell"),
-                    (false, Some(program)) => format!(
-                        "it runs under {}, started by {program}, which is no shell",
-                        runners.join(" under ")
-                    ),
-                    (_, None) => "its parent process cannot be read".to_string(),
-                };
-                write!(
-                    f,
-                    "cannot tell which shell will read what swop env prints ({}); name it with --shell \
-                     ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
-                    printable_line(&by),
-                    syntaxes()
-                )
-            }
+            Shell::Undetected(Undetected::Unknown { runners, program }) => write!(
+                f,
+                "cannot tell which shell will read what swop env prints ({}); name it with --shell \
+                 ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
+                printable_line(&ran_by(runners, program.as_deref())),
+                syntaxes()
+            ),
+            Shell::InitWhich {
+                undetected: Undetected::Unsupported(shell),
+                shells,
+            } => write!(
+                f,
+                "swop init is run by {shell}, for which swop has no integration; name the shell: \
+                 swop init SHELL ({})",
+                shells.join(", ")
+            ),
+            Shell::InitWhich {
+                undetected: Undetected::Unknown { runners, program },
+                shells,
+            } => write!(
+                f,
+                "cannot tell which shell runs swop init ({}); name it: swop init SHELL ({})",
+                printable_line(&ran_by(runners, program.as_deref())),
+                shells.join(", ")
+            ),
+            Shell::InitSh => write!(
+                f,
+                "sh has no shell integration: switch it with eval \"$(swop env NAME)\" and back with \
+                 eval \"$(swop env --off)\"; for another shell: swop init SHELL"
+            ),
             Shell::NeedsIntegration {
                 word,
                 shell,

@@ -247,6 +247,47 @@ fn env_typed_at_a_terminal_says_nothing_changed_and_how_to_switch() {
     assert!(!out.stderr_str().contains("nothing changed"), "{out:?}");
 }
 
+/// `swop init` without a shell integrates the one that runs it, as `swop env`
+/// finds it, and says which when a person reads it.
+#[test]
+fn init_without_a_shell_takes_the_one_that_runs_swop() {
+    let swop = Swop::new();
+    swop.add("work", &[]);
+    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+        if !shell.available() {
+            continue;
+        }
+        let script = match shell {
+            Shell::Fish => "swop init | source; swop use work; echo $SWOP_PROFILE",
+            _ => "eval \"$(swop init)\"; swop use work; echo \"$SWOP_PROFILE\"",
+        };
+        let out = swop.shell(shell, script).success();
+        assert_eq!(out.stdout_str(), "work\n", "{shell:?}: {out:?}");
+    }
+    if require("bash") {
+        let out = swop
+            .shell(Shell::Bash, "swop init && :")
+            .output_at_terminal();
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            out.stderr_str()
+                .contains("that is the integration for bash, the shell that runs swop"),
+            "{out:?}"
+        );
+    }
+    if require("dash") {
+        let err = swop
+            .shell(Shell::Dash, "swop init && :")
+            .failure(2)
+            .stderr_str();
+        assert!(err.contains("sh has no shell integration"), "{err}");
+        assert!(err.contains("eval \"$(swop env NAME)\""), "{err}");
+    }
+    // Run by no shell at all: the shells it takes are named.
+    let err = swop.args(["init"]).failure(2).stderr_str();
+    assert!(err.contains("swop init SHELL (bash, zsh, fish"), "{err}");
+}
+
 // ---------------------------------------------------------------- recipes
 
 #[test]
