@@ -48,6 +48,12 @@ pub use stop::{Stopped, stop};
 pub enum Kind {
     /// It holds the profile's lock, through the descriptor `swop exec` passed on.
     Lock,
+    /// It does not hold the lock itself, but a process of the same command
+    /// that holds it is its parent (or its parent's, and so on, through
+    /// processes of the profile): it is part of the holder, as codex's
+    /// native program is under the `node codex` that started it.
+    #[serde(rename = "under_lock")]
+    UnderLock,
     /// It was started under the lock and no longer holds it: a daemon that
     /// closed the descriptors it inherited.
     Resident,
@@ -63,6 +69,7 @@ impl Kind {
     pub fn describe(self) -> &'static str {
         match self {
             Kind::Lock => "holds the lock",
+            Kind::UnderLock => "under the lock",
             Kind::Resident => "resident only",
             Kind::Switched => "switched shell",
             Kind::Unreadable => "could not be read",
@@ -166,6 +173,19 @@ impl Census {
             .iter()
             .map(|r| (r.pid, r.profile.clone()))
             .collect();
+        let holders: HashMap<u32, &str> = residents
+            .iter()
+            .filter(|r| r.kind == Kind::Lock)
+            .map(|r| (r.pid, r.profile.as_str()))
+            .collect();
+        let under: Vec<u32> = residents
+            .iter()
+            .filter(|r| r.kind == Kind::Resident && under_holder(r, &profiles, &holders))
+            .map(|r| r.pid)
+            .collect();
+        for resident in residents.iter_mut().filter(|r| under.contains(&r.pid)) {
+            resident.kind = Kind::UnderLock;
+        }
         let mut unreadable = Vec::new();
         for pid in seen.unreadable {
             let Some(info) = process::info(pid).filter(|i| !i.ended) else {
@@ -231,6 +251,31 @@ pub fn created(store: &Store, profile: &str) -> Option<u64> {
     born.duration_since(std::time::UNIX_EPOCH)
         .ok()
         .map(|d| d.as_secs())
+}
+
+/// Whether a process that inherited the lock's name but not its descriptor
+/// descends from a holder of its profile's lock, through processes of that
+/// profile only: it is part of the command that holds the lock (codex's
+/// native program under `node codex`), not a daemon left behind.
+fn under_holder(
+    resident: &Resident,
+    profiles: &HashMap<u32, String>,
+    holders: &HashMap<u32, &str>,
+) -> bool {
+    let mut pid = resident.pid;
+    for _ in 0..4096 {
+        let Some(parent) = process::parent(pid).filter(|p| *p > 1) else {
+            return false;
+        };
+        if holders.get(&parent) == Some(&resident.profile.as_str()) {
+            return true;
+        }
+        if profiles.get(&parent) != Some(&resident.profile) {
+            return false;
+        }
+        pid = parent;
+    }
+    false
 }
 
 /// The profile of the nearest ancestor of `pid` that runs in one.

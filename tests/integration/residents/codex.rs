@@ -84,3 +84,58 @@ fn the_codex_daemon_is_a_resident_until_stopped() {
         "codex wrote the real home"
     );
 }
+
+/// `codex` is `node` running the JavaScript launcher, which starts codex's
+/// native program as its child; node holds the lock `swop exec` handed it,
+/// the child does not inherit the descriptor. The child is part of the
+/// command holding the lock, not a resident left behind.
+#[test]
+fn codex_native_program_under_node_runs_under_the_lock() {
+    if !require("node") {
+        return;
+    }
+    let town = Town::new();
+    let Some(bin) = codex_bin(town.swop.dir()) else {
+        return;
+    };
+    let swop = &town.swop;
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        swop.base_env()[std::ffi::OsStr::new("PATH")].to_string_lossy()
+    );
+    swop.add("A", &["--tool", "codex"]);
+    // An app server on stdio runs until its input ends.
+    let mut node = swop
+        .args(["exec", "A", "--", "codex", "app-server"])
+        .env("PATH", &path)
+        .into_command()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start codex app-server");
+    let holder = node.id();
+    let mut ps = Vec::new();
+    let native = wait_until(Duration::from_secs(20), || {
+        ps = town.ps(Some("A"));
+        ps.iter().any(|p| p["pid"] != holder)
+    });
+    assert!(native, "codex's native program did not start: {ps:?}");
+    let kind = |pid: u32| {
+        ps.iter()
+            .find(|p| p["pid"] == pid)
+            .map(|p| p["kind"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("pid {pid} not in {ps:?}"))
+    };
+    assert_eq!(kind(holder), "lock", "{ps:?}");
+    for p in ps.iter().filter(|p| p["pid"] != holder) {
+        assert_eq!(p["kind"], "under_lock", "{ps:?}");
+    }
+    let text = swop.args(["ps", "A"]).success().stdout_str();
+    assert!(text.contains("under the lock"), "{text}");
+    assert!(!text.contains("resident only"), "{text}");
+    drop(node.stdin.take());
+    let _ = node.kill();
+    let _ = node.wait();
+}
