@@ -1,5 +1,9 @@
 //! Text made safe for a terminal: control characters shown as escapes,
-//! values quoted.
+//! values quoted; command lines shortened to fit a row (`width`).
+
+mod width;
+
+pub use width::{fit, shorten_paths};
 
 /// A value for a message: quoted, with control characters made visible.
 pub fn quoted(s: &str) -> String {

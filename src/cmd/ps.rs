@@ -68,6 +68,9 @@ struct Row<'a> {
     sealed: bool,
     started: Option<u64>,
     command: &'a str,
+    /// The command for people (see [`Resident::shown`]).
+    #[serde(skip)]
+    shown: &'a str,
 }
 
 impl<'a> Row<'a> {
@@ -79,6 +82,7 @@ impl<'a> Row<'a> {
             sealed: r.sealed,
             started: r.started,
             command: &r.command,
+            shown: &r.shown,
         }
     }
 
@@ -90,6 +94,7 @@ impl<'a> Row<'a> {
             sealed: false,
             started: u.started,
             command: &u.command,
+            shown: &u.shown,
         }
     }
 }
@@ -119,7 +124,11 @@ pub(super) fn known_or_running(store: &Store, name: &str, running: bool) -> Resu
     store.load_for_removal(name).map(|_| ())
 }
 
-/// One line per process, columns aligned, the command last and whole.
+/// How wide a row of the table may be.
+const ROW_WIDTH: usize = 100;
+
+/// One line per process, columns aligned, the command last, fitted to the
+/// row (the JSON has it whole).
 fn table(rows: &[Row]) -> String {
     let now = now_secs();
     let rows: Vec<[String; 5]> = rows
@@ -137,7 +146,7 @@ fn table(rows: &[Row]) -> String {
                 } else {
                     r.kind.describe().to_string()
                 },
-                printable_line(r.command).into_owned(),
+                r.shown.to_string(),
             ]
         })
         .collect();
@@ -148,12 +157,13 @@ fn table(rows: &[Row]) -> String {
             *width = (*width).max(cell.chars().count());
         }
     }
+    let left = ROW_WIDTH.saturating_sub(widths.iter().map(|w| w + 2).sum());
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
         for (width, cell) in widths.iter().zip(row) {
             out.push_str(&format!("{cell:<width$}  "));
         }
-        out.push_str(&row[4]);
+        out.push_str(&printable_line(&crate::output::fit(&row[4], left)));
         out.push('\n');
     }
     out

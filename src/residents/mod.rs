@@ -87,6 +87,10 @@ pub struct Resident {
     pub started: Option<u64>,
     /// Its command line, with anything that looks like a secret redacted.
     pub command: String,
+    /// The same for people: paths in the home and the store named `~` and
+    /// `$SWOP_HOME`.
+    #[serde(skip)]
+    pub shown: String,
     /// It runs sealed (`swop exec --seal`): it cannot reach other accounts.
     pub sealed: bool,
     /// Its start as precisely as the system tells: with the pid, what makes
@@ -110,6 +114,9 @@ pub struct Unreadable {
     pub started: Option<u64>,
     /// Its command line, redacted.
     pub command: String,
+    /// The same for people, see [`Resident::shown`].
+    #[serde(skip)]
+    pub shown: String,
 }
 
 impl std::fmt::Display for Unreadable {
@@ -136,11 +143,29 @@ impl Unreadable {
 
     /// The process, as messages name it.
     pub fn holder(&self) -> Holder {
-        Holder {
-            pid: self.pid,
-            command: Some(self.command.clone()),
-        }
+        holder(self.pid, &self.shown)
     }
+}
+
+/// How wide a command line may be in a message about its process.
+const MESSAGE_WIDTH: usize = 60;
+
+/// A process as messages name it: its command line, short.
+fn holder(pid: u32, shown: &str) -> Holder {
+    Holder {
+        pid,
+        command: Some(crate::output::fit(shown, MESSAGE_WIDTH)),
+    }
+}
+
+/// The places a command line's paths are named by, for people: the store
+/// (`$SWOP_HOME`, its canonical path), and the home (`~`).
+fn places(store: &Store) -> Vec<(String, &'static str)> {
+    let mut places = vec![(store.root().to_string_lossy().into_owned(), "$SWOP_HOME")];
+    if let Some(home) = std::env::var_os("HOME").and_then(|h| h.into_string().ok()) {
+        places.push((home.trim_end_matches('/').to_string(), "~"));
+    }
+    places
 }
 
 /// The residents of every profile of one store, at one moment.
@@ -155,6 +180,9 @@ impl Census {
     /// excepted, by profile and pid; and those whose environment cannot be read.
     pub fn take(store: &Store) -> Census {
         let seen = seen(store);
+        let places = places(store);
+        let places: Vec<(&str, &str)> = places.iter().map(|(p, n)| (p.as_str(), *n)).collect();
+        let shown = |command: &str| crate::output::shorten_paths(command, &places);
         let mut locks = HashMap::new();
         let mut residents: Vec<Resident> = seen
             .marked
@@ -166,6 +194,7 @@ impl Census {
                 });
                 let mut resident = resident(pid, profile, fd, lock.as_ref())?;
                 resident.sealed = sealed;
+                resident.shown = shown(&resident.command);
                 Some(resident)
             })
             .collect();
@@ -198,6 +227,7 @@ impl Census {
                     pid,
                     kind: Kind::Unreadable,
                     started: info.started,
+                    shown: shown(&command),
                     command,
                     sealed: false,
                     stamp: info.stamp,
@@ -205,6 +235,7 @@ impl Census {
                 None => unreadable.push(Unreadable {
                     pid,
                     started: info.started,
+                    shown: shown(&command),
                     command,
                 }),
             }
@@ -357,6 +388,7 @@ fn resident(
         kind,
         started: info.started,
         command: command_line(pid).unwrap_or_default(),
+        shown: String::new(),
         sealed: false,
         stamp: info.stamp,
     })
@@ -400,10 +432,7 @@ pub fn command_line(pid: u32) -> Option<String> {
 impl Resident {
     /// The process, as messages name it.
     pub fn holder(&self) -> Holder {
-        Holder {
-            pid: self.pid,
-            command: Some(self.command.clone()),
-        }
+        holder(self.pid, &self.shown)
     }
 
     /// The process to signal: this very one, never a later one with its pid.

@@ -65,6 +65,16 @@ impl Town {
     /// of every descriptor.
     #[track_caller]
     fn start_daemon(&self, name: &str) -> u32 {
+        self.start_daemon_at(name, &self.daemon)
+    }
+
+    /// [`Town::start_daemon`], with the fake daemon copied to `program`.
+    #[track_caller]
+    fn start_daemon_at(&self, name: &str, program: &std::path::Path) -> u32 {
+        if program != self.daemon {
+            fs::create_dir_all(program.parent().expect("a folder")).expect("mkdir");
+            fs::copy(&self.daemon, program).expect("copy the fake daemon");
+        }
         static DAEMONS: AtomicUsize = AtomicUsize::new(0);
         let pidfile = self.swop.work().join(format!(
             "daemon-{}.pid",
@@ -72,7 +82,7 @@ impl Town {
         ));
         self.swop
             .args(["exec", name, "--"])
-            .arg(&self.daemon)
+            .arg(program)
             .arg(&pidfile)
             .arg("120")
             .success();
@@ -282,6 +292,67 @@ fn ps_tells_how_each_process_runs_and_since_when() {
     let _ = switched.kill();
     let _ = switched.wait();
     holder.release();
+}
+
+/// Paths in the store and the home, long enough to wrap every row, are
+/// shown `$SWOP_HOME/...` and `~/...`, and shortened further so that a row
+/// of `ps` fits 100 columns; the JSON keeps them whole.
+#[test]
+fn ps_stop_and_rm_show_short_paths_and_json_whole_ones() {
+    if !require("perl") {
+        return;
+    }
+    let town = Town::new();
+    let swop = &town.swop;
+    swop.add("A", &[]);
+    let deep =
+        "HOME/.local/share/some-tool/packages/daemon/releases/1.2.3-x86_64-unknown-linux-musl/bin";
+    let in_store = swop.profile_dir("A").join(deep).join("tool-daemon");
+    let in_home = swop.user_home().join(".local/bin/home-daemon");
+    let daemons = [
+        town.start_daemon_at("A", &in_store),
+        town.start_daemon_at("A", &in_home),
+    ];
+    let root = swop.root().display().to_string();
+
+    let text = swop.args(["ps", "A"]).success().stdout_str();
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.len()
+        );
+        assert!(!line.contains(&root), "{line}");
+    }
+    assert!(text.contains("$SWOP_HOME/"), "{text}");
+    assert!(text.contains("/tool-daemon "), "{text}");
+    assert!(text.contains("~/") && text.contains("/home-daemon "), "{text}");
+    let ps = town.ps(Some("A"));
+    assert!(
+        ps.iter().any(|p| p["command"]
+            .as_str()
+            .is_some_and(|c| c.contains(&in_store.display().to_string()))),
+        "{ps:?}"
+    );
+
+    let err = swop.args(["rm", "A"]).failure(IN_USE).stderr_str();
+    assert!(!err.contains(&root), "{err}");
+    assert!(err.contains("$SWOP_HOME/"), "{err}");
+    let err = swop
+        .args(["stop", "A", "--timeout", "5"])
+        .success()
+        .stderr_str();
+    for line in err.lines() {
+        assert!(!line.contains(&root), "{line}");
+        assert!(
+            line.chars().count() <= 100,
+            "{} columns: {line}",
+            line.len()
+        );
+    }
+    for daemon in daemons {
+        assert!(err.contains(&format!("stopped pid {daemon} (")), "{err}");
+    }
 }
 
 #[test]
