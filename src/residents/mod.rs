@@ -148,7 +148,7 @@ impl Unreadable {
 }
 
 /// How wide a command line may be in a message about its process.
-const MESSAGE_WIDTH: usize = 60;
+const MESSAGE_WIDTH: usize = 50;
 
 /// A process as messages name it: its command line, short.
 fn holder(pid: u32, shown: &str) -> Holder {
