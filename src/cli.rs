@@ -189,6 +189,9 @@ pub struct ListArgs {
     /// Print only the names, one a line
     #[arg(long, conflicts_with = "json")]
     pub names: bool,
+    /// Show values that look like secrets (hidden otherwise)
+    #[arg(long)]
+    pub show_values: bool,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +202,9 @@ pub struct ShowArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// Show values that look like secrets (hidden otherwise)
+    #[arg(long)]
+    pub show_values: bool,
 }
 
 #[derive(Debug, Args)]

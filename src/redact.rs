@@ -54,6 +54,13 @@ pub fn looks_secret(word: &str) -> bool {
     assignments(w).next().is_some()
 }
 
+/// Whether a value a profile sets looks like a credential: its variable's
+/// name says so (`MY_TOKEN`), or the value has a secret's shape (`sk-...`,
+/// a long random word).
+pub fn secret_value(var: &str, value: &str) -> bool {
+    secret_name(var) || looks_secret(value) || redact_text(value) != value
+}
+
 /// The words of a name: split at `-`, `_`, `.` and lower-to-upper case
 /// changes, lower-cased (`_authToken` is `auth token`).
 fn name_words(name: &str) -> Vec<String> {

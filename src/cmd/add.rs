@@ -100,6 +100,10 @@ impl Run for AddArgs {
             vars.join(", "),
             profile.dir.display()
         );
+        super::set::say_stored_in_clear(
+            &profile.dir.join(crate::store::PROFILE_FILE),
+            profile.values.len(),
+        );
         Ok(())
     }
 }

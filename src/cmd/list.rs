@@ -23,7 +23,12 @@ impl Run for ListArgs {
         let census = crate::residents::Census::take(&store);
         for name in store.names()? {
             match store.load(&name) {
-                Ok(profile) => views.push(ProfileView::new(&profile, &locks, &census)),
+                Ok(profile) => views.push(ProfileView::new(
+                    &profile,
+                    &locks,
+                    &census,
+                    self.show_values,
+                )),
                 // One broken profile must not hide the others.
                 Err(err) => {
                     skipped += 1;

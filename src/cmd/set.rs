@@ -31,10 +31,14 @@ impl Run for SetArgs {
             let names: Vec<&str> = set.iter().map(|(var, _)| var.as_str()).collect();
             done.push(format!("set {}", names.join(", ")));
         }
+        let file = store
+            .profile_dir(&self.name)
+            .join(crate::store::PROFILE_FILE);
         if !self.unset_values.is_empty() {
             done.push(format!("no longer sets {}", self.unset_values.join(", ")));
         }
         eprintln!("swop: profile {:?} {}", self.name, done.join("; "));
+        say_stored_in_clear(&file, set.len());
         let active = std::env::var_os(crate::switch::PROFILE_VAR);
         if active.as_deref() == Some(self.name.as_ref()) {
             eprintln!(
@@ -43,5 +47,21 @@ impl Run for SetArgs {
             );
         }
         Ok(())
+    }
+}
+
+/// Once, after `count` values were set: where they are kept, and how.
+pub(super) fn say_stored_in_clear(file: &std::path::Path, count: usize) {
+    if count > 0 {
+        eprintln!(
+            "swop: note: {} stored in clear in {} (mode 0600, readable by you alone): \
+             not the place for a secret, which belongs in the tool's own login",
+            if count == 1 {
+                "the value is"
+            } else {
+                "the values are"
+            },
+            file.display()
+        );
     }
 }

@@ -13,7 +13,12 @@ impl Run for ShowArgs {
     fn run(&self) -> Result<()> {
         let store = Store::open()?;
         let profile = store.load(&self.name)?;
-        let view = ProfileView::new(&profile, &KernelLocks::read(), &Census::take(&store));
+        let view = ProfileView::new(
+            &profile,
+            &KernelLocks::read(),
+            &Census::take(&store),
+            self.show_values,
+        );
         let text = if self.json {
             serde_json::to_string_pretty(&view).unwrap_or_default() + "\n"
         } else {

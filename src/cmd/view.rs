@@ -14,8 +14,11 @@ pub struct ProfileView {
     pub name: String,
     pub root: String,
     pub bindings: BTreeMap<String, String>,
-    /// Plain values the profile sets.
+    /// Plain values the profile sets; those that look like secrets are
+    /// `<redacted>` unless asked for (`--show-values`).
     pub values: BTreeMap<String, String>,
+    /// The variables whose values are hidden so.
+    pub hidden_values: Vec<String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
     /// Its lock is held, or a process runs in it (see `residents`).
@@ -26,9 +29,24 @@ pub struct ProfileView {
 
 impl ProfileView {
     /// The view of `profile` against a lock table and a census taken once
-    /// for many profiles.
-    pub fn new(profile: &Profile, locks: &KernelLocks, census: &Census) -> Self {
+    /// for many profiles; values that look like secrets are hidden unless
+    /// `show_values`.
+    pub fn new(profile: &Profile, locks: &KernelLocks, census: &Census, show_values: bool) -> Self {
         let residents = census.pids(&profile.name);
+        let hidden_values: Vec<String> = profile
+            .values
+            .iter()
+            .filter(|(var, value)| !show_values && crate::redact::secret_value(var, value))
+            .map(|(var, _)| var.clone())
+            .collect();
+        let values = profile
+            .values
+            .iter()
+            .map(|(var, value)| match hidden_values.contains(var) {
+                true => (var.clone(), crate::redact::REDACTED.to_string()),
+                false => (var.clone(), value.clone()),
+            })
+            .collect();
         ProfileView {
             name: profile.name.clone(),
             root: profile.dir.to_string_lossy().into_owned(),
@@ -37,7 +55,8 @@ impl ProfileView {
                 .iter()
                 .map(|b| (b.var.clone(), b.value().to_string_lossy().into_owned()))
                 .collect(),
-            values: profile.values.clone(),
+            values,
+            hidden_values,
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),
             in_use: !residents.is_empty() || crate::lock::in_use_with(locks, profile),
@@ -67,6 +86,12 @@ impl ProfileView {
                 "  set {}={}\n",
                 printable_line(var),
                 printable_line(value)
+            ));
+        }
+        if !self.hidden_values.is_empty() {
+            out.push_str(&format!(
+                "  (values shown <redacted> look like secrets: swop show {} --show-values)\n",
+                self.name
             ));
         }
         if !self.unset.is_empty() {

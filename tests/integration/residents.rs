@@ -326,7 +326,10 @@ fn ps_stop_and_rm_show_short_paths_and_json_whole_ones() {
     }
     assert!(text.contains("$SWOP_HOME/"), "{text}");
     assert!(text.contains("/tool-daemon "), "{text}");
-    assert!(text.contains("~/") && text.contains("/home-daemon "), "{text}");
+    assert!(
+        text.contains("~/") && text.contains("/home-daemon "),
+        "{text}"
+    );
     let ps = town.ps(Some("A"));
     assert!(
         ps.iter().any(|p| p["command"]

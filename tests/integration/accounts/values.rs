@@ -172,3 +172,59 @@ fn values_that_are_code_or_not_text_are_refused() {
         "{out:?}"
     );
 }
+
+/// A value that looks like a secret is hidden by `show` and `list` (text
+/// and JSON) unless `--show-values`; setting any value says once that it is
+/// kept in clear in a 0600 file.
+#[test]
+fn values_that_look_like_secrets_are_hidden_unless_asked_for() {
+    let swop = Swop::new();
+    let key = "sk-proj-Q7vK2mX9pL4wR8tZ3nB6cH1jF5dS0gYa";
+    let out = swop
+        .args(["add", "p", "--set", "GH_HOST=github.example.com"])
+        .arg("--set")
+        .arg(format!("FOO={key}"))
+        .success();
+    let err = out.stderr_str();
+    assert_eq!(err.matches("stored in clear in").count(), 1, "{err}");
+    assert!(err.contains("profile.toml (mode 0600"), "{err}");
+    let out = swop.args(["set", "p", "MY_TOKEN=opaque-4751"]).success();
+    assert!(out.stderr_str().contains("stored in clear in"), "{out:?}");
+
+    let text = swop.args(["show", "p"]).success().stdout_str();
+    assert!(text.contains("  set FOO=<redacted>\n"), "{text}");
+    assert!(text.contains("  set MY_TOKEN=<redacted>\n"), "{text}");
+    assert!(
+        text.contains("  set GH_HOST=github.example.com\n"),
+        "{text}"
+    );
+    assert!(text.contains("--show-values"), "{text}");
+    for args in [&["show", "p", "--json"][..], &["list", "--json"]] {
+        let out = swop.args(args).success().stdout_str();
+        assert!(
+            !out.contains(key) && !out.contains("opaque-4751"),
+            "{args:?}: {out}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let view = if json.is_array() { &json[0] } else { &json };
+        assert_eq!(view["values"]["FOO"], "<redacted>", "{args:?}");
+        assert_eq!(view["values"]["GH_HOST"], "github.example.com", "{args:?}");
+        assert_eq!(
+            view["hidden_values"],
+            serde_json::json!(["FOO", "MY_TOKEN"])
+        );
+    }
+    let text = swop
+        .args(["show", "p", "--show-values"])
+        .success()
+        .stdout_str();
+    assert!(text.contains(&format!("  set FOO={key}\n")), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(
+        &swop
+            .args(["list", "--json", "--show-values"])
+            .success()
+            .stdout,
+    )
+    .expect("JSON");
+    assert_eq!(json[0]["values"]["MY_TOKEN"], "opaque-4751");
+}
