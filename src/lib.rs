@@ -21,6 +21,7 @@ pub mod switch;
 pub(crate) mod sys;
 pub mod trace;
 pub mod trust;
+pub mod usage;
 pub(crate) mod util;
 
 use clap::Parser;

@@ -255,7 +255,13 @@ mod tests {
             credential_path("HOME/.terraform.d/credentials.tfrc.json"),
             Some(("HOME", ".terraform.d/credentials.tfrc.json"))
         );
-        for bad in ["auth.json", "CODEX_HOME/../x", "CODEX_HOME//x", "PATH/x", "X/"] {
+        for bad in [
+            "auth.json",
+            "CODEX_HOME/../x",
+            "CODEX_HOME//x",
+            "PATH/x",
+            "X/",
+        ] {
             assert_eq!(credential_path(bad), None, "{bad}");
         }
         let recipe = Recipe::built_in("codex").expect("codex");

@@ -190,7 +190,9 @@ mod tests {
         let plain = |path: &str| {
             !path.is_empty()
                 && !path.starts_with('/')
-                && path.split('/').all(|p| !p.is_empty() && p != "." && p != "..")
+                && path
+                    .split('/')
+                    .all(|p| !p.is_empty() && p != "." && p != "..")
         };
         for k in CATALOG {
             let bound = |var: &str| {
@@ -204,7 +206,11 @@ mod tests {
                 .chain(k.shareable)
                 .chain(k.settings)
             {
-                assert!(bound(var), "{}: {var}/{path} is under nothing it binds", k.tool);
+                assert!(
+                    bound(var),
+                    "{}: {var}/{path} is under nothing it binds",
+                    k.tool
+                );
                 assert!(plain(path), "{}: {path}", k.tool);
             }
             for shared in k.shareable.iter().chain(k.settings) {

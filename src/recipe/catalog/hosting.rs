@@ -60,7 +60,10 @@ pub const VERCEL: Known = Known {
     }),
     credential_files: per_os(
         &[("XDG_DATA_HOME", "com.vercel.cli/auth.json")],
-        &[("HOME", "Library/Application Support/com.vercel.cli/auth.json")],
+        &[(
+            "HOME",
+            "Library/Application Support/com.vercel.cli/auth.json",
+        )],
     ),
     shareable: &[],
     settings: &[],
