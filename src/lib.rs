@@ -9,6 +9,7 @@ pub(crate) mod config;
 pub mod discover;
 pub mod error;
 pub(crate) mod lock;
+pub(crate) mod logins;
 pub mod names;
 pub mod recipe;
 pub mod redact;

@@ -1,10 +1,11 @@
 //! `swop doctor`: where the store is and which shells and tracers this
-//! machine has, so a user sees what will work before something fails.
+//! machine has, so a user sees what will work before something fails; and
+//! whether two profiles hold one login, which fails later and for both.
 
 use super::Run;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::util::print_bytes;
+use crate::util::{print_bytes, printable_text};
 
 pub struct Doctor;
 
@@ -70,6 +71,29 @@ impl Run for Doctor {
             "platform",
             crate::discover::system::platform_summary(),
         );
+        if let Ok(store) = Store::open() {
+            let profiles: Vec<_> = store
+                .names()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|name| store.load(name).ok())
+                .collect();
+            let shared = crate::logins::shared_logins(&store, &profiles);
+            if shared.is_empty() {
+                line(
+                    true,
+                    "logins",
+                    "no two profiles hold the same login (compared by digest)".into(),
+                );
+            }
+            for login in shared {
+                line(
+                    false,
+                    "logins",
+                    printable_text(&login.warning()).into_owned(),
+                );
+            }
+        }
         print_bytes(out.as_bytes())
     }
 }
