@@ -34,6 +34,11 @@ fn profile_names() -> clap_complete::ArgValueCompleter {
     clap_complete::ArgValueCompleter::new(crate::cmd::completions::profile_names)
 }
 
+/// Completes `--pick`: profile and group names, the last of a list too.
+fn pick_names() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::cmd::completions::pick_names)
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a profile
@@ -258,14 +263,26 @@ pub struct LockArgs {
 
 #[derive(Debug, Args)]
 #[command(
+    override_usage = "swop exec <NAME> [OPTIONS] -- <CMD>...\n       swop exec --pick <A,B,...|GROUP> [OPTIONS] -- <CMD>...",
     after_help = "Without --lock, a command that the recipe of the profile's tool marks \
     read-only (codex login status, codex --version, ...) runs without the lock, beside whatever \
-    holds it; swop recipes lists them."
+    holds it; swop recipes lists them.\n\nWith --pick, a profile at 100% of a window that has \
+    not reset (as its tools recorded it: swop status) is left out, and --wait waits for the \
+    first of the others to be free."
 )]
 pub struct ExecArgs {
     /// Profile to run the command as
-    #[arg(value_name = "NAME", add = profile_names())]
-    pub name: String,
+    #[arg(
+        value_name = "NAME", add = profile_names(),
+        required_unless_present = "pick",
+        conflicts_with = "pick"
+    )]
+    pub name: Option<String>,
+    /// Run in the first of these profiles that is free and not at 100% of a
+    /// limit, the one with the most headroom first: names separated by commas,
+    /// or a group of config.toml ([groups] agents = ["work", "personal"])
+    #[arg(long, value_name = "A,B,...|GROUP", add = pick_names())]
+    pub pick: Option<String>,
     #[command(flatten)]
     pub lock: LockArgs,
     /// The command and its arguments, after `--`

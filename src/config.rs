@@ -6,6 +6,9 @@
 //! wrap = ["codex", "gh"]
 //! # Say nothing when a .swop switches the shell, or switches it back.
 //! quiet = true
+//! # Profiles `swop exec --pick agents` chooses from.
+//! [groups]
+//! agents = ["work", "personal"]
 //! ```
 
 use std::io;
@@ -89,6 +92,9 @@ pub struct Config {
     /// No line when a `.swop` switches the shell or switches it back.
     #[serde(default)]
     pub quiet: bool,
+    /// Named lists of profiles, for `swop exec --pick GROUP`.
+    #[serde(default)]
+    pub groups: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Config {
@@ -133,6 +139,9 @@ impl Config {
         for tool in &config.wrap {
             check_tool_name(tool)?;
         }
+        for (group, members) in &config.groups {
+            check_group(group, members)?;
+        }
         Ok(config)
     }
 }
@@ -155,6 +164,24 @@ pub fn check_tool_name(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// A group is named like a profile and lists at least one profile name.
+fn check_group(group: &str, members: &[String]) -> std::result::Result<(), String> {
+    if !crate::names::is_profile_name(group) {
+        return Err(format!(
+            "groups: {group:?} is not a group name; use a profile-like name (letters, digits, . _ -)"
+        ));
+    }
+    if members.is_empty() {
+        return Err(format!("groups: {group:?} lists no profile"));
+    }
+    match members.iter().find(|m| !crate::names::is_profile_name(m)) {
+        Some(bad) => Err(format!(
+            "groups: {group:?} lists {bad:?}, which is not a profile name"
+        )),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +195,21 @@ mod tests {
         assert_eq!(Config::parse("").unwrap(), Config::default());
         assert!(Config::parse("quiet = true\n").unwrap().quiet);
         assert!(Config::parse("quiet = \"yes\"\n").is_err());
+    }
+
+    #[test]
+    fn groups_name_profiles() {
+        let config =
+            Config::parse("[groups]\nagents = [\"work\", \"personal\"]\n").expect("groups");
+        assert_eq!(config.groups["agents"], ["work", "personal"]);
+        for bad in [
+            "[groups]\nagents = []\n",
+            "[groups]\nagents = [\"a b\"]\n",
+            "[groups]\n\"-x\" = [\"work\"]\n",
+            "[groups]\nagents = \"work\"\n",
+        ] {
+            assert!(Config::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod error;
 pub(crate) mod lock;
 pub(crate) mod logins;
 pub mod names;
+pub(crate) mod pick;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;

@@ -161,6 +161,40 @@ impl ProfileLock {
                     ))
                 })?;
         }
+        Ok(Some(Self::taken(profile, file, exclusive, what)?))
+    }
+
+    /// The lock for a command of `profile` if it can be had at once, `None`
+    /// while others hold it: what `swop exec --pick` asks of each candidate.
+    /// A lock the caller handed down counts when it is enough as it is.
+    pub fn try_for_command(
+        profile: &Profile,
+        mode: LockMode,
+        what: &str,
+    ) -> Result<Option<CommandLock>> {
+        if mode == LockMode::None {
+            return Ok(Some(
+                inherited::lock_file_fd(profile)
+                    .map_or(CommandLock::Unlocked, CommandLock::Inherited),
+            ));
+        }
+        let exclusive = mode == LockMode::Exclusive;
+        if let inherited::Inherited::Enough(fd) = inherited::inherited(profile, exclusive) {
+            return Ok(Some(CommandLock::Inherited(fd)));
+        }
+        let path = profile.lock_path();
+        let file = open_lock_file(profile, &path)?;
+        if !try_lock(&file, exclusive).map_err(at_path("cannot lock", &path))? {
+            return Ok(None);
+        }
+        Ok(Some(CommandLock::Own(Self::taken(
+            profile, file, exclusive, what,
+        )?)))
+    }
+
+    /// The lock just taken on `file`, once it is sure to be the profile's.
+    fn taken(profile: &Profile, file: File, exclusive: bool, what: &str) -> Result<ProfileLock> {
+        let path = profile.lock_path();
         // The profile may have been removed (or removed and made again) while we
         // waited: a lock on an unlinked file protects nothing.
         let same = fs::metadata(&path)
@@ -179,7 +213,7 @@ impl ProfileLock {
         if exclusive {
             lock.record_holder(what);
         }
-        Ok(Some(lock))
+        Ok(lock)
     }
 
     /// Best effort: who holds the lock, for messages to others.
@@ -335,6 +369,16 @@ fn only_shared_holders(file: &File) -> bool {
         }
         _ => false,
     }
+}
+
+/// Who holds the profile now, for a message: `pid 42 (codex)`, else
+/// `another process`.
+pub fn holders_of(profile: &Profile) -> String {
+    let file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(profile.lock_path());
+    describe_holders(&file.map(|f| holders(&f)).unwrap_or_default())
 }
 
 fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&str>) -> Error {

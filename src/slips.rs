@@ -136,7 +136,7 @@ mod tests {
             let Command::Exec(exec) = cli.command else {
                 panic!("not exec");
             };
-            assert_eq!(exec.name, "work");
+            assert_eq!(exec.name.as_deref(), Some("work"));
             assert_eq!(exec.lock.wait, Some(Wait::Forever));
             assert_eq!(exec.command, ["true"]);
             assert!(exec.lock.lock.is_none() || exec.lock.lock == Some(LockMode::Shared));

@@ -128,6 +128,46 @@ pub fn profile_names(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// `--pick`'s values: the names of profiles and of groups, and after a
+/// comma, the names of the profiles not listed yet.
+pub fn pick_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let (listed, last) = match typed.rsplit_once(',') {
+        Some((listed, last)) => (Some(listed), last),
+        None => (None, typed),
+    };
+    let Ok(store) = crate::store::Store::open() else {
+        return Vec::new();
+    };
+    let taken: Vec<&str> = listed.map(|l| l.split(',').collect()).unwrap_or_default();
+    let mut out: Vec<CompletionCandidate> = store
+        .names()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.starts_with(last) && !taken.contains(&name.as_str()))
+        .map(|name| {
+            let word = match listed {
+                Some(listed) => format!("{listed},{name}"),
+                None => name,
+            };
+            CompletionCandidate::new(word).help(Some("profile".into()))
+        })
+        .collect();
+    if listed.is_none()
+        && let Ok(config) = crate::config::Config::load()
+    {
+        for (group, members) in config.groups {
+            if group.starts_with(last) {
+                let about = format!("group: {}", members.join(", "));
+                out.push(CompletionCandidate::new(group).help(Some(about.into())));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

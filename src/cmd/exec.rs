@@ -15,8 +15,40 @@ use crate::switch;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
-        exec_in_profile(&self.name, &self.lock, &self.command, None)
+        match (&self.name, &self.pick) {
+            (Some(name), _) => exec_in_profile(name, &self.lock, &self.command, None),
+            (None, Some(pick)) => exec_picked(pick, &self.lock, &self.command),
+            (None, None) => Err(Error::usage(
+                "name a profile or --pick some; usage: swop exec NAME -- CMD [ARGS]...",
+            )),
+        }
     }
+}
+
+/// `swop exec --pick A,B -- CMD`: the first free profile with the most
+/// headroom (see [`crate::pick`]), said on stderr.
+fn exec_picked(pick: &str, lock: &LockArgs, argv: &[OsString]) -> Result<()> {
+    if argv.is_empty() {
+        return Err(Error::usage(
+            "no command given; usage: swop exec --pick A,B -- CMD [ARGS]...",
+        ));
+    }
+    let store = Store::open()?;
+    let config = crate::config::Config::load()?;
+    let profiles = crate::pick::candidates(&store, pick, &config)?;
+    let what = redacted_command_line(argv);
+    let mode_of = |profile: &crate::store::Profile| {
+        lock.lock
+            .unwrap_or_else(|| default_lock(&store, profile, argv))
+    };
+    let picked = crate::pick::choose(profiles, mode_of, lock.wait, &what)?;
+    run_locked(
+        &store,
+        &picked.profile,
+        picked.lock,
+        argv,
+        Some(&picked.reason),
+    )
 }
 
 /// Replace swop with `argv` inside the profile, holding its lock, saying
@@ -30,11 +62,11 @@ pub fn exec_in_profile(
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
-    let Some((program, args)) = argv.split_first() else {
+    if argv.is_empty() {
         return Err(Error::usage(
             "no command given; usage: swop exec NAME -- CMD [ARGS]...",
         ));
-    };
+    }
     let store = Store::open()?;
     let profile = store.load(name)?;
     let what = redacted_command_line(argv);
@@ -45,16 +77,32 @@ pub fn exec_in_profile(
     // `swop shell`, a script run by `swop exec`) is part of the holder: it
     // goes on under the lock it inherited instead of waiting for itself.
     let held = ProfileLock::for_command(&profile, mode, lock.wait, &what)?;
-    store.ensure_binding_dirs(&profile)?;
+    run_locked(&store, &profile, held, argv, announce)
+}
+
+/// Replace swop with `argv` in `profile`, whose lock is `held`.
+fn run_locked(
+    store: &Store,
+    profile: &crate::store::Profile,
+    held: CommandLock,
+    argv: &[OsString],
+    announce: Option<&str>,
+) -> Result<()> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(Error::usage(
+            "no command given; usage: swop exec NAME -- CMD [ARGS]...",
+        ));
+    };
+    store.ensure_binding_dirs(profile)?;
     let plan = switch::plan(
-        &switch::Current::process(&store),
-        Some(&profile),
+        &switch::Current::process(store),
+        Some(profile),
         store.root(),
     )?;
     for warning in &plan.warnings {
         eprintln!("swop: warning: {warning}");
     }
-    if let Some(notice) = switch::removal_notice(&plan.removed, &profile, false) {
+    if let Some(notice) = switch::removal_notice(&plan.removed, profile, false) {
         eprintln!("swop: {notice}");
     }
     let mut command = Command::new(program);
@@ -176,7 +224,8 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
         }
     }
     Some(ExecArgs {
-        name: name?,
+        name: Some(name?),
+        pick: None,
         lock,
         command,
     })
@@ -220,8 +269,20 @@ mod tests {
                 panic!("not exec");
             };
             assert_eq!(
-                (got.name, got.lock.lock, got.lock.wait, got.command),
-                (want.name, want.lock.lock, want.lock.wait, want.command),
+                (
+                    got.name,
+                    got.pick,
+                    got.lock.lock,
+                    got.lock.wait,
+                    got.command
+                ),
+                (
+                    want.name,
+                    want.pick,
+                    want.lock.lock,
+                    want.lock.wait,
+                    want.command
+                ),
                 "{case:?}"
             );
         }
@@ -237,6 +298,8 @@ mod tests {
             &["exec", "work", "--help", "--", "true"],
             &["exec", "work", "--wait", "soon", "--", "true"],
             &["exec", "--wait", "30", "work", "--", "true"],
+            &["exec", "--pick", "a,b", "--", "true"],
+            &["exec", "--pick=a,b", "--", "true"],
             &["env", "work"],
         ] {
             assert!(

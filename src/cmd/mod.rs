@@ -164,6 +164,10 @@ mod grammar {
         "forever",
         "inf",
         "1e19",
+        "--pick",
+        "--pick=a,b",
+        "a,b",
+        "agents",
     ];
 
     /// `exec` lines in the shapes people type: options around the name,
@@ -180,6 +184,8 @@ mod grammar {
                 "--wait=2.5",
                 "--lock bogus",
                 "--wait soon",
+                "--pick a,b",
+                "--pick=agents",
             ][..],
         );
         (
@@ -238,8 +244,8 @@ mod grammar {
                     return Err(TestCaseError::fail(format!("{words:?}: not exec")));
                 };
                 prop_assert_eq!(
-                    (fast.name, fast.lock.lock, fast.lock.wait, fast.command),
-                    (clap.name, clap.lock.lock, clap.lock.wait, clap.command),
+                    (fast.name, fast.pick, fast.lock.lock, fast.lock.wait, fast.command),
+                    (clap.name, clap.pick, clap.lock.lock, clap.lock.wait, clap.command),
                     "{:?}", words
                 );
             }

@@ -1,0 +1,259 @@
+//! `swop exec --pick A,B,...`: run in whichever account can take the work.
+//!
+//! A candidate is out while one of its windows is at 100% and has not
+//! reset; the others are tried by headroom (what is left of the fullest
+//! window, with no record counting as all of it), ties in the order given.
+//! Trying is taking the profile's lock without waiting: the kernel grants an
+//! exclusive lock to one process only, so two picks never land in one
+//! exclusive profile. Under the lock the candidate's records are read again,
+//! in case it filled up while waiting.
+
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::lock::{CommandLock, LockMode, ProfileLock, Wait};
+use crate::store::{Profile, Store};
+use crate::usage::{self, Reading, Used, Window};
+
+/// The profiles a `--pick` value names: a group of `config.toml`, or names
+/// separated by commas, each once, in order.
+pub fn candidates(store: &Store, value: &str, config: &Config) -> Result<Vec<Profile>> {
+    let names: Vec<&str> = match config.groups.get(value) {
+        Some(members) if !value.contains(',') => members.iter().map(String::as_str).collect(),
+        _ => value.split(',').map(str::trim).collect(),
+    };
+    if names.iter().any(|n| n.is_empty()) {
+        return Err(Error::usage(format!(
+            "--pick {value:?} names an empty profile; give names separated by commas \
+             (--pick work,personal) or a group of config.toml"
+        )));
+    }
+    let mut profiles: Vec<Profile> = Vec::new();
+    for name in names {
+        if profiles.iter().any(|p| p.name == name) {
+            continue;
+        }
+        let profile = store.load(name).map_err(|err| match err {
+            Error::NotFound(_) if !value.contains(',') && config.groups.is_empty() => err.noted(
+                "--pick takes profiles separated by commas, or a group: [groups] in config.toml",
+            ),
+            Error::NotFound(_) if !value.contains(',') => {
+                let groups: Vec<&str> = config.groups.keys().map(String::as_str).collect();
+                err.noted(&format!("the groups are {}", groups.join(", ")))
+            }
+            other => other,
+        })?;
+        profiles.push(profile);
+    }
+    Ok(profiles)
+}
+
+/// What is known of one candidate's limits.
+struct Standing {
+    windows: Vec<Window>,
+    /// Records that mix accounts (a shared sessions folder).
+    mixed: bool,
+}
+
+impl Standing {
+    fn of(profile: &Profile, now: i64) -> Standing {
+        let mut windows = Vec::new();
+        let mut mixed = false;
+        for tool in &profile.tools {
+            match usage::read(profile, tool, now) {
+                Reading::Windows(found) => windows.extend(found),
+                Reading::Mixed(_) => mixed = true,
+                Reading::NoRecord | Reading::NotRead => {}
+            }
+        }
+        Standing { windows, mixed }
+    }
+
+    /// A window at 100% that has not reset.
+    fn full(&self, now: i64) -> Option<&Window> {
+        self.windows
+            .iter()
+            .find(|w| w.percent_now(now).is_some_and(|p| p >= 100.0))
+    }
+
+    /// What is left of the fullest window, in percent.
+    fn headroom(&self, now: i64) -> f64 {
+        let used = self
+            .windows
+            .iter()
+            .filter_map(|w| w.percent_now(now))
+            .fold(0.0, f64::max);
+        100.0 - used
+    }
+
+    /// `5h 12%, weekly 40%`, for the line that says why.
+    fn summary(&self, now: i64) -> String {
+        if self.windows.is_empty() {
+            return if self.mixed {
+                "usage unknown (its records are shared)".into()
+            } else {
+                "no usage recorded".into()
+            };
+        }
+        let parts: Vec<String> = self
+            .windows
+            .iter()
+            .map(|w| match (w.used, w.percent_now(now)) {
+                (_, Some(p)) => format!("{} {}%", w.label(), (p * 10.0).round() / 10.0),
+                (Used::Tokens(t), None) => format!("{} block {t} tokens", w.label()),
+                (Used::Percent(_), None) => w.label(),
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// Why a candidate was passed over.
+enum Passed {
+    Busy(String),
+    Full(String),
+}
+
+/// The candidate chosen, holding its lock, and the line that says why.
+pub struct Picked {
+    pub profile: Profile,
+    pub lock: CommandLock,
+    pub reason: String,
+}
+
+/// Choose among `profiles` and take the chosen one's lock, in the mode
+/// `mode_of` gives each; with `wait`, wait for the first to be free.
+pub fn choose(
+    profiles: Vec<Profile>,
+    mode_of: impl Fn(&Profile) -> LockMode,
+    wait: Option<Wait>,
+    what: &str,
+) -> Result<Picked> {
+    let now = usage::clock::now();
+    let standings: Vec<Standing> = profiles.iter().map(|p| Standing::of(p, now)).collect();
+    let mut passed: Vec<Option<Passed>> = standings
+        .iter()
+        .map(|s| s.full(now).map(|w| Passed::Full(full_reason(w, now))))
+        .collect();
+    let mut order: Vec<usize> = (0..profiles.len())
+        .filter(|i| passed[*i].is_none())
+        .collect();
+    order.sort_by(|a, b| {
+        standings[*b]
+            .headroom(now)
+            .total_cmp(&standings[*a].headroom(now))
+    });
+    let deadline = match wait {
+        Some(Wait::Seconds(secs)) => crate::lock::deadline_after(secs),
+        _ => None,
+    };
+    let mut pause = Duration::from_millis(5);
+    let mut said_waiting = false;
+    loop {
+        for &i in &order {
+            if matches!(passed[i], Some(Passed::Full(_))) {
+                continue;
+            }
+            let profile = &profiles[i];
+            let Some(lock) = ProfileLock::try_for_command(profile, mode_of(profile), what)? else {
+                passed[i] = Some(Passed::Busy(crate::lock::holders_of(profile)));
+                continue;
+            };
+            // Under the lock: it may have filled up meanwhile.
+            let now = usage::clock::now();
+            let standing = Standing::of(profile, now);
+            if let Some(full) = standing.full(now) {
+                passed[i] = Some(Passed::Full(full_reason(full, now)));
+                continue;
+            }
+            let reason = explain(&profiles, &standings, &passed, i, &standing, now);
+            let profile = profiles.into_iter().nth(i).expect("an index of profiles");
+            return Ok(Picked {
+                profile,
+                lock,
+                reason,
+            });
+        }
+        let busy = passed.iter().any(|p| matches!(p, Some(Passed::Busy(_))));
+        let timed_out = deadline.is_some_and(|d| Instant::now() >= d);
+        if wait.is_none() || !busy || timed_out {
+            return Err(none_usable(&profiles, &passed, wait.is_some(), busy));
+        }
+        if !said_waiting {
+            said_waiting = true;
+            let names: Vec<&str> = order.iter().map(|&i| profiles[i].name.as_str()).collect();
+            eprintln!(
+                "swop: waiting for the first of {} to be free{}",
+                names.join(", "),
+                match wait {
+                    Some(Wait::Seconds(s)) => format!(", up to {s} s"),
+                    _ => String::new(),
+                }
+            );
+        }
+        let sleep = match deadline {
+            Some(d) => pause.min(d.saturating_duration_since(Instant::now())),
+            None => pause,
+        };
+        std::thread::sleep(sleep);
+        pause = (pause * 2).min(Duration::from_millis(100));
+    }
+}
+
+fn full_reason(window: &Window, now: i64) -> String {
+    match window.resets_at {
+        Some(at) => format!(
+            "is at 100% of its {} window until {}",
+            window.label(),
+            usage::clock::when(at, now)
+        ),
+        None => format!("is at 100% of its {} window", window.label()),
+    }
+}
+
+/// `work is in use; personal 5h 12%`: each candidate in the order given.
+fn explain(
+    profiles: &[Profile],
+    standings: &[Standing],
+    passed: &[Option<Passed>],
+    picked: usize,
+    fresh: &Standing,
+    now: i64,
+) -> String {
+    let parts: Vec<String> = profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match (&passed[i], i == picked) {
+            (_, true) => format!("{} {}", p.name, fresh.summary(now)),
+            (Some(Passed::Busy(_)), false) => format!("{} is in use", p.name),
+            (Some(Passed::Full(why)), false) => format!("{} {why}", p.name),
+            (None, false) => format!("{} {}", p.name, standings[i].summary(now)),
+        })
+        .collect();
+    format!("picked {} ({})", profiles[picked].name, parts.join("; "))
+}
+
+/// The refusal when no candidate can be used: each, and why.
+fn none_usable(profiles: &[Profile], passed: &[Option<Passed>], waited: bool, busy: bool) -> Error {
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    let why: Vec<String> = profiles
+        .iter()
+        .zip(passed)
+        .map(|(p, passed)| match passed {
+            Some(Passed::Busy(holders)) => format!("{} is in use by {holders}", p.name),
+            Some(Passed::Full(why)) => format!("{} {why}", p.name),
+            None => format!("{} was not tried", p.name),
+        })
+        .collect();
+    let next = match (busy, waited) {
+        (true, false) => "; add --wait [SECS] to wait for the first to be free",
+        (true, true) => "; try again, or use --wait without a limit",
+        (false, _) => "; wait for a window to reset, or add another profile to the list",
+    };
+    Error::in_use(format!(
+        "none of {} can be used now: {}{next}",
+        names.join(", "),
+        why.join("; ")
+    ))
+}
