@@ -34,6 +34,12 @@ fn profile_names() -> clap_complete::ArgValueCompleter {
     clap_complete::ArgValueCompleter::new(crate::cmd::completions::profile_names)
 }
 
+/// Completes `--share` and `--unshare`: the entries the catalog lets
+/// profiles share.
+fn shareable_entries() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::cmd::completions::shareable_entries)
+}
+
 /// Completes `--pick`: profile and group names, the last of a list too.
 fn pick_names() -> clap_complete::ArgValueCompleter {
     clap_complete::ArgValueCompleter::new(crate::cmd::completions::pick_names)
@@ -48,11 +54,26 @@ pub enum Command {
     List(ListArgs),
     /// Show one profile
     Show(ShowArgs),
-    /// Set or remove a profile's values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)
+    /// Change a profile: its values (VAR=VALUE), tools, bindings and shared entries
+    ///
+    /// Values change at once; tools, bindings and shared entries are refused
+    /// while the profile is in use. Bound folders are made, and kept when a
+    /// variable is unbound.
     Set(SetArgs),
-    /// Delete a profile (refused while it is in use)
+    /// Delete a profile (refused while it is in use; asks first on a terminal)
     #[command(visible_alias = "remove")]
     Rm(RmArgs),
+    /// Rename a profile (refused while it is in use)
+    #[command(visible_alias = "rename")]
+    Mv(MvArgs),
+    /// Make a profile like another: its tools, bindings, values, shared
+    /// entries and settings, never its login
+    ///
+    /// The new profile's folders start empty but for the settings files the
+    /// catalog names (codex's config.toml, gh's config.yml, ...) and links to
+    /// the shared entries; a login file (auth.json, hosts.yml, credentials,
+    /// ...) is never copied: log in inside the new profile.
+    Cp(CpArgs),
     /// Print the exports that switch a shell to a profile (eval "$(swop env NAME)")
     Env(EnvArgs),
     /// Switch this shell to a profile (needs the shell integration: swop init)
@@ -118,19 +139,50 @@ pub struct AddArgs {
     /// the clear: not for secrets
     #[arg(long = "set", value_name = "VAR=VALUE")]
     pub values: Vec<OsString>,
+    /// Share this entry of a tool with the other profiles that share it
+    /// (repeatable): codex's sessions, archived_sessions, history.jsonl,
+    /// prompts, AGENTS.md; claude's projects, todos, commands, agents,
+    /// CLAUDE.md. Never a login
+    #[arg(long = "share", value_name = "ENTRY", add = shareable_entries())]
+    pub shares: Vec<String>,
 }
 
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("change")
+        .required(true)
+        .multiple(true)
+        .args(["values", "unset_values", "tools", "binds", "bind_files", "unbinds", "shares", "unshares"])
+))]
 pub struct SetArgs {
-    /// Profile whose values to change
+    /// Profile to change
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     /// Variables to set (stored in the clear in profile.toml: not for secrets)
-    #[arg(value_name = "VAR=VALUE", required_unless_present = "unset_values")]
+    #[arg(value_name = "VAR=VALUE")]
     pub values: Vec<OsString>,
     /// Stop setting this variable (repeatable)
     #[arg(long = "unset-value", value_name = "VAR")]
     pub unset_values: Vec<String>,
+    /// Add this tool's recipe: its bindings, and the variables it unsets (repeatable)
+    #[arg(long = "tool", value_name = "TOOL")]
+    pub tools: Vec<String>,
+    /// Bind this variable to a folder of the profile (repeatable)
+    #[arg(long = "bind", value_name = "VAR")]
+    pub binds: Vec<String>,
+    /// Bind this variable to a file of the profile (repeatable)
+    #[arg(long = "bind-file", value_name = "VAR")]
+    pub bind_files: Vec<String>,
+    /// Stop binding this variable; its folder stays in the profile (repeatable)
+    #[arg(long = "unbind", value_name = "VAR")]
+    pub unbinds: Vec<String>,
+    /// Make this entry a link to the one shared copy (repeatable; see swop add --share)
+    #[arg(long = "share", value_name = "ENTRY", add = shareable_entries())]
+    pub shares: Vec<String>,
+    /// Give this entry back to the profile as its own: the shared copy, or a
+    /// copy of it while other profiles share it (repeatable)
+    #[arg(long = "unshare", value_name = "ENTRY", add = shareable_entries())]
+    pub unshares: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +220,29 @@ pub struct RmArgs {
     /// Profile to delete, with everything in its folders
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
+    /// Delete without asking (swop asks only when it runs on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MvArgs {
+    /// The profile to rename
+    #[arg(value_name = "OLD", add = profile_names())]
+    pub old: String,
+    /// Its new name: letters, digits, '.', '_', '-'
+    #[arg(value_name = "NEW")]
+    pub new: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// The profile to copy
+    #[arg(value_name = "SRC", add = profile_names())]
+    pub src: String,
+    /// The new profile's name: letters, digits, '.', '_', '-'
+    #[arg(value_name = "NEW")]
+    pub new: String,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ pub(crate) mod pick;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;
+pub(crate) mod share;
 pub mod shell;
 pub(crate) mod slips;
 pub(crate) mod status;

@@ -16,6 +16,7 @@ use crate::error::{Error, Result, at_path};
 use crate::names;
 use crate::util;
 
+mod edit;
 mod values;
 
 pub use values::{check_value, parse_assignment};
@@ -73,6 +74,9 @@ pub struct Profile {
     /// Bound folders that were missing when the profile was loaded; made
     /// again by [`Store::ensure_binding_dirs`].
     pub missing: Vec<PathBuf>,
+    /// Entries shared with other profiles, as `tool/entry` (see
+    /// [`crate::share`]).
+    pub shared: Vec<String>,
 }
 
 impl Profile {
@@ -100,6 +104,10 @@ pub struct ProfileFile {
     /// Variables set to plain values, not places (see [`values`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
+    /// Entries of bound folders that are links to one copy in the store's
+    /// `shared/`, as `tool/entry`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<String>,
 }
 
 /// What `add` is asked to create.
@@ -280,6 +288,7 @@ impl Store {
             tools: Vec::new(),
             values: BTreeMap::new(),
             missing: Vec::new(),
+            shared: Vec::new(),
         })
     }
 
@@ -398,6 +407,15 @@ impl Store {
             names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
         }
         values::check_file(&file).map_err(|e| bad(e.to_string()))?;
+        if let Some(entry) = file
+            .shared
+            .iter()
+            .find(|e| crate::share::split(e).is_none())
+        {
+            return Err(bad(format!(
+                "shared lists {entry:?}, which is not TOOL/ENTRY (a tool name, then one file or folder name)"
+            )));
+        }
         if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(format!(
                 "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
@@ -411,6 +429,7 @@ impl Store {
             tools: file.tools,
             values: file.values,
             missing: Vec::new(),
+            shared: file.shared,
         })
     }
 
@@ -535,8 +554,22 @@ impl Store {
             bindings,
             files,
             values,
+            shared: Vec::new(),
         };
         values::check_file(&file)?;
+        self.create_with(name, file, |_| Ok(()))
+    }
+
+    /// Create a profile atomically from its file: the folder is built in a
+    /// hidden sibling (its bound folders, `profile.toml`, the lock, and what
+    /// `fill` puts there) and renamed into place in one step.
+    pub fn create_with(
+        &self,
+        name: &str,
+        file: ProfileFile,
+        fill: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<Profile> {
+        names::check_profile_name(name)?;
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
             return Err(Error::Exists(format!(
@@ -557,7 +590,7 @@ impl Store {
             let text = toml::to_string(&file).map_err(io::Error::other)?;
             util::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
             util::write_private_file(&tmp.join(LOCK_FILE), b"")?;
-            Ok(())
+            fill(&tmp)
         };
         if let Err(e) = build() {
             let _ = fs::remove_dir_all(&tmp);
@@ -765,7 +798,7 @@ fn unique_suffix() -> String {
 
 /// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the kernel has
 /// it, else plain rename, which refuses a non-empty target folder.
-fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::ffi::CString;

@@ -397,6 +397,7 @@ mod tests {
             tools: vec![],
             values: BTreeMap::new(),
             missing: vec![],
+            shared: vec![],
         }
     }
 

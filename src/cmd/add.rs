@@ -70,7 +70,14 @@ impl Run for AddArgs {
         if self.tools.is_empty() && spec.bindings.is_empty() && spec.files.is_empty() {
             push_unique(&mut spec.bindings, &DEFAULT_BINDINGS.map(String::from));
         }
+        // Refused before anything is made: a login, or no such entry.
+        let shares = self
+            .shares
+            .iter()
+            .map(|word| crate::share::resolve(&store, &spec.tools, &spec.bindings, word))
+            .collect::<Result<Vec<_>>>()?;
         let profile = store.create(&self.name, &spec)?;
+        let profile = share_all(&store, profile, &shares)?;
         let vars: Vec<String> = profile
             .bindings
             .iter()
@@ -81,6 +88,12 @@ impl Run for AddArgs {
             .collect();
         let mut vars = vars;
         vars.extend(profile.values.keys().map(|var| format!("{var} (value)")));
+        vars.extend(
+            profile
+                .shared
+                .iter()
+                .map(|named| format!("{named} (shared)")),
+        );
         eprintln!(
             "swop: created profile {:?} ({}) in {}",
             profile.name,
@@ -91,10 +104,39 @@ impl Run for AddArgs {
     }
 }
 
+/// Share `entries` in a profile just made, under its lock.
+fn share_all(
+    store: &Store,
+    profile: crate::store::Profile,
+    entries: &[crate::share::Shareable],
+) -> Result<crate::store::Profile> {
+    if entries.is_empty() {
+        return Ok(profile);
+    }
+    let _lock = crate::lock::ProfileLock::acquire_exclusive_now(
+        &profile,
+        "swop add",
+        "let it finish, then share with swop set NAME --share ENTRY",
+    )?;
+    store.ensure_binding_dirs(&profile)?;
+    for entry in entries {
+        crate::share::share(store, &profile, entry)?;
+    }
+    let named: Vec<String> = entries.iter().map(|e| e.named()).collect();
+    store.edit(&profile.name, |file| {
+        for n in named {
+            if !file.shared.contains(&n) {
+                file.shared.push(n);
+            }
+        }
+        Ok(())
+    })
+}
+
 /// A variable the catalog knows as a file is bound with `--bind-file`, one
 /// it knows as a folder with `--bind`: the other way the tool would find a
 /// folder where it opens a file, or the reverse.
-fn check_kind(flag: &str, var: &str) -> Result<()> {
+pub(super) fn check_kind(flag: &str, var: &str) -> Result<()> {
     let file = crate::recipe::file_variable(var);
     let folder = crate::recipe::folder_variable(var) || DEFAULT_BINDINGS.contains(&var);
     let wrong = match flag {

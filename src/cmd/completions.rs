@@ -128,6 +128,21 @@ pub fn profile_names(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// The entries profiles may share, by the tools that have them.
+pub fn shareable_entries(current: &OsStr) -> Vec<CompletionCandidate> {
+    let typed = current.to_str().unwrap_or_default();
+    let mut out: Vec<CompletionCandidate> = Vec::new();
+    for known in crate::recipe::CATALOG {
+        for (_, entry) in known.shareable {
+            let entry = entry.trim_end_matches('/');
+            if entry.starts_with(typed) {
+                out.push(CompletionCandidate::new(entry).help(Some(known.tool.into())));
+            }
+        }
+    }
+    out
+}
+
 /// `--pick`'s values: the names of profiles and of groups, and after a
 /// comma, the names of the profiles not listed yet.
 pub fn pick_names(current: &OsStr) -> Vec<CompletionCandidate> {

@@ -3,13 +3,16 @@
 mod add;
 mod allow;
 pub(crate) mod completions;
+mod cp;
 mod discover;
 mod doctor;
 mod env;
 mod exec;
 mod folder;
+mod idle;
 mod init;
 mod list;
+mod mv;
 mod ps;
 mod recipes;
 mod rm;
@@ -38,6 +41,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Show(args) => args.run(),
         Command::Set(args) => args.run(),
         Command::Rm(args) => args.run(),
+        Command::Mv(args) => args.run(),
+        Command::Cp(args) => args.run(),
         Command::Env(args) => args.run(),
         Command::Exec(args) => args.run(),
         Command::Shell(args) => args.run(),

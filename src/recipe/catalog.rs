@@ -66,7 +66,8 @@ pub struct Known {
     /// find two profiles logged in with one login.
     pub credential_files: &'static [(&'static str, &'static str)],
     /// Entries under a bound folder that profiles may share (`swop add
-    /// --share`): history and prompts, never a login.
+    /// --share`): history and prompts, never a login. A folder's name ends
+    /// in `/`, a file's does not.
     pub shareable: &'static [(&'static str, &'static str)],
     /// Settings files `swop cp` copies into the new profile.
     pub settings: &'static [(&'static str, &'static str)],
@@ -211,7 +212,12 @@ mod tests {
                     "{}: {var}/{path} is under nothing it binds",
                     k.tool
                 );
+                let path = path.strip_suffix('/').unwrap_or(path);
                 assert!(plain(path), "{}: {path}", k.tool);
+            }
+            for (_, entry) in k.shareable {
+                let name = entry.strip_suffix('/').unwrap_or(entry);
+                assert!(!name.contains('/'), "{}: {entry} is not one name", k.tool);
             }
             for shared in k.shareable.iter().chain(k.settings) {
                 assert!(
