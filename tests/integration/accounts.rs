@@ -1,8 +1,11 @@
 //! Accounts, not just folders: values a profile sets, the credential and
-//! override variables it refuses to inherit, and who each profile is logged
-//! in as.
+//! override variables it refuses to inherit, who each profile is logged in
+//! as, and how much of its limits is used.
 
 mod catalog;
 mod inherited;
+mod provider;
+mod sessions;
 mod status;
+mod usage;
 mod values;
