@@ -4,8 +4,10 @@
 
 mod catalog;
 mod inherited;
+mod pick;
 mod provider;
 mod sessions;
+mod sharing;
 mod status;
 mod usage;
 mod values;

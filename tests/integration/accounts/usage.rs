@@ -69,7 +69,11 @@ fn status_shows_the_rate_limits_the_real_codex_recorded() {
     ])
     .env("PATH", &path)
     .success();
-    assert_eq!(provider.requests().len(), 1, "codex asked the provider once");
+    assert_eq!(
+        provider.requests().len(),
+        1,
+        "codex asked the provider once"
+    );
 
     let out = swop.args(["status", "--json"]).env("PATH", &path).success();
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -87,8 +91,9 @@ fn status_shows_the_rate_limits_the_real_codex_recorded() {
     assert_eq!(usage[1]["window_minutes"], 10_080);
     assert_eq!(usage[1]["used_percent"], 77.0);
     assert_eq!(usage[1]["resets_at"], rfc3339(week).as_str());
-    let observed = swop::usage::clock::parse_rfc3339(usage[0]["observed_at"].as_str().expect("a time"))
-        .expect("RFC 3339");
+    let observed =
+        swop::usage::clock::parse_rfc3339(usage[0]["observed_at"].as_str().expect("a time"))
+            .expect("RFC 3339");
     assert!((t - 5..=now() + 1).contains(&observed), "{observed} vs {t}");
     let idle = json
         .as_array()
@@ -118,19 +123,34 @@ fn every_shape_codex_has_written_and_windows_that_reset() {
     swop.add("stale", &["--tool", "codex"]);
     let home = |name: &str| swop.profile_dir(name).join("CODEX_HOME");
     let t = now();
-    write_session(&home("current"), t - 60, "a1", &[(12.5, 300, t + 600), (3.0, 10_080, t + 86_400)]);
+    write_session(
+        &home("current"),
+        t - 60,
+        "a1",
+        &[(12.5, 300, t + 600), (3.0, 10_080, t + 86_400)],
+    );
     // resets_in_seconds, relative to the line's time (codex-rs protocol of 2025).
     let relative = format!(
         r#"{{"timestamp":"{}","type":"event_msg","payload":{{"type":"token_count","info":null,"rate_limits":{{"primary":{{"used_percent":55.0,"window_minutes":300,"resets_in_seconds":900}},"secondary":null}}}}}}"#,
         rfc3339(t - 100)
     );
-    write_rollout(&home("relative"), t - 100, "b2", &[sessions::session_meta(t - 100, "b2"), relative]);
+    write_rollout(
+        &home("relative"),
+        t - 100,
+        "b2",
+        &[sessions::session_meta(t - 100, "b2"), relative],
+    );
     // RateLimitSnapshotEvent, the first shape: flat fields, no reset time.
     let flat = format!(
         r#"{{"timestamp":"{}","type":"event_msg","payload":{{"type":"token_count","info":null,"rate_limits":{{"primary_used_percent":64.0,"secondary_used_percent":20.0,"primary_to_secondary_ratio_percent":3.0,"primary_window_minutes":300,"secondary_window_minutes":10080}}}}}}"#,
         rfc3339(t - 200)
     );
-    write_rollout(&home("flat"), t - 200, "c3", &[sessions::session_meta(t - 200, "c3"), flat]);
+    write_rollout(
+        &home("flat"),
+        t - 200,
+        "c3",
+        &[sessions::session_meta(t - 200, "c3"), flat],
+    );
     write_session(&home("stale"), t - 7200, "d4", &[(100.0, 300, t - 60)]);
 
     let current = usage_of(&status_json(&swop, "current"), "codex");
@@ -185,7 +205,11 @@ fn thousands_of_sessions_cost_the_newest_files_only() {
         .args(["status", "busy", "--json"])
         .success();
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(usage_of(&json, "codex")[0]["used_percent"], 10.0, "{json:#}");
+    assert_eq!(
+        usage_of(&json, "codex")[0]["used_percent"],
+        10.0,
+        "{json:#}"
+    );
     let trace = fs::read_to_string(&log).expect("strace log");
     let opened: Vec<&str> = trace
         .lines()
