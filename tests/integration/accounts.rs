@@ -3,7 +3,9 @@
 //! as, and how much of its limits is used.
 
 mod catalog;
+mod editing;
 mod inherited;
+mod logins;
 mod pick;
 mod provider;
 mod sessions;
