@@ -241,3 +241,76 @@ fn a_group_of_config_toml_is_a_list_to_pick_from() {
         .output();
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
+
+/// The real codex records what the provider says of each account; the pick
+/// follows: work at 100% of its 5-hour window, personal at 20%.
+#[test]
+fn the_pick_follows_what_the_real_codex_recorded() {
+    use super::provider::{Limits, Provider};
+    let swop = Swop::new();
+    let Some(bin) = crate::common::codex_bin(swop.dir()) else {
+        return;
+    };
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        swop.base_env()[&std::ffi::OsString::from("PATH")].to_string_lossy()
+    );
+    let t = now();
+    let limits = |used: f64| Limits {
+        primary: (used, 300, t + 3600),
+        secondary: (used / 2.0, 10_080, t + 86_400),
+    };
+    let provider = Provider::start(limits(100.0));
+    for (name, used) in [("work", 100.0), ("personal", 20.0)] {
+        swop.add(name, &["--tool", "codex"]);
+        provider.configure(&swop.profile_dir(name).join("CODEX_HOME"));
+        provider.set_limits(limits(used));
+        swop.args([
+            "exec",
+            name,
+            "--",
+            "timeout",
+            "60",
+            "codex",
+            "exec",
+            "--skip-git-repo-check",
+            "hi",
+        ])
+        .env("PATH", &path)
+        .success();
+    }
+    let out = swop
+        .args([
+            "exec",
+            "--pick",
+            "work,personal",
+            "--",
+            "timeout",
+            "60",
+            "codex",
+            "exec",
+            "--skip-git-repo-check",
+            "which account?",
+        ])
+        .env("PATH", &path)
+        .success();
+    let err = out.stderr_str();
+    assert!(
+        err.contains("swop: picked personal (work is at 100% of its 5h window until "),
+        "{err}"
+    );
+    assert!(err.contains("; personal 5h 20%, weekly 10%)"), "{err}");
+    let last = provider.requests().pop().expect("a request");
+    assert!(last.contains("which account?"));
+    let sessions = swop.profile_dir("personal").join("CODEX_HOME/sessions");
+    let personal: Vec<_> = crate::common::walk(&sessions)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect();
+    assert_eq!(
+        personal.len(),
+        2,
+        "the picked run is personal's: {personal:?}"
+    );
+}
