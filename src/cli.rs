@@ -112,7 +112,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// List the recipes: the tools `swop add --tool` knows, verified here or not
     Recipes(RecipesArgs),
-    /// Show who each profile's tools are logged in as
+    /// Show who each profile's tools are logged in as, and how much of their limits is used
+    ///
+    /// Usage is what the tools recorded in the profile's folders (codex's
+    /// rate-limit snapshots in its session files, Claude Code's tokens of the
+    /// current 5-hour block in its project logs): no network, no credential
+    /// read. Two profiles holding the same login are named on stderr.
     Status(StatusArgs),
     /// Trace a tool, find and prove the smallest set of variables that isolates it
     Discover(Box<DiscoverArgs>),
@@ -190,7 +195,9 @@ pub struct StatusArgs {
     /// Only this profile
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
-    /// Print JSON: an array of {profile, tools: [{tool, logged_in, detail}]}
+    /// Print JSON: an array of {profile, tools: [{tool, logged_in, detail, usage}]},
+    /// usage being [{window_minutes, used_percent (or used_tokens), resets_at,
+    /// observed_at}] as the tool recorded it
     #[arg(long)]
     pub json: bool,
 }
