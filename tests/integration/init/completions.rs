@@ -104,7 +104,10 @@ fn completion_sandbox() -> Sandbox {
     let sandbox = Sandbox::new();
     sandbox.add("alpha", &[]);
     sandbox.add("beta", &["CODEX_HOME"]);
-    sandbox.write("store/config.toml", "[groups]\nagents = [\"alpha\", \"beta\"]\n");
+    sandbox.write(
+        "store/config.toml",
+        "[groups]\nagents = [\"alpha\", \"beta\"]\n",
+    );
     sandbox
 }
 
@@ -277,7 +280,11 @@ fn completes_profiles_and_subcommands(shell: Shell, complete: Completer) {
         "{shell:?}"
     );
     for line in ["swop mv ", "swop cp ", "swop set "] {
-        assert_eq!(complete(&sandbox, line), ["alpha", "beta"], "{shell:?}: {line:?}");
+        assert_eq!(
+            complete(&sandbox, line),
+            ["alpha", "beta"],
+            "{shell:?}: {line:?}"
+        );
     }
     let entries = complete(&sandbox, "swop set alpha --share s");
     assert_eq!(entries, ["sessions"], "{shell:?}");
