@@ -34,11 +34,16 @@ pub fn candidates(store: &Store, value: &str, config: &Config) -> Result<Vec<Pro
         if profiles.iter().any(|p| p.name == name) {
             continue;
         }
+        let grouped = config.groups.contains_key(value) && !value.contains(',');
         let profile = store.load(name).map_err(|err| match err {
-            Error::NotFound(_) if !value.contains(',') && config.groups.is_empty() => err.noted(
+            Error::NotFound(_) if grouped => {
+                err.noted(&format!("the group {value:?} of config.toml lists it"))
+            }
+            Error::NotFound(_) if value.contains(',') => err,
+            Error::NotFound(_) if config.groups.is_empty() => err.noted(
                 "--pick takes profiles separated by commas, or a group: [groups] in config.toml",
             ),
-            Error::NotFound(_) if !value.contains(',') => {
+            Error::NotFound(_) => {
                 let groups: Vec<&str> = config.groups.keys().map(String::as_str).collect();
                 err.noted(&format!("the groups are {}", groups.join(", ")))
             }
