@@ -4,6 +4,7 @@
 #   swop env A            against true                  (target: <= 1.5x)
 #   swop env A            against direnv export bash    (target: <= 0.4x; no .envrc)
 #   swop exec A -- true   against env HOME=... true     (target: <= 1.2x)
+#   swop exec --seal A -- true  against swop exec A -- true  (target: <= 1.3x)
 #
 # the two commands of several agent accounts, with 50 codex session files
 # in each profile and 10 profiles asked for their status:
@@ -63,6 +64,7 @@ hyperfine -N --warmup 50 --min-runs 300 --export-json "$json" \
     -n "direnv export bash" "direnv export bash" \
     -n "env HOME=... true" "env HOME=$work/store/profiles/A/HOME true" \
     -n "swop exec A -- true" "$swop exec A -- true" \
+    -n "swop exec --seal A -- true" "$swop exec --seal A -- true" \
     -n "swop exec A -- true (static)" "$static exec A -- true" >&2
 
 # Several agent accounts: two codex profiles with 50 sessions each (one
@@ -168,6 +170,7 @@ print(f"means: " + ", ".join(f"{k} {v*1e3:.3f} ms" for k, v in r.items()))
 ratio("swop env A", "true", 1.5, None)
 ratio("swop env A", "direnv export bash", 0.4, None)
 ratio("swop exec A -- true", "env HOME=... true", 1.2, None)
+ratio("swop exec --seal A -- true", "swop exec A -- true", 1.3, None)
 print("linked statically:")
 ratio("swop env A (static)", "true", 1.5, None)
 ratio("swop env A (static)", "direnv export bash", 0.4, None)

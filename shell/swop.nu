@@ -28,12 +28,23 @@ def --env --wrapped swop [...args: string@"nu-complete swop"] {
         if ($run.stderr | is-not-empty) {
             print --stderr --no-newline $run.stderr
         }
+        # A variable to unset becomes null: nushell passes no null to any
+        # program, and `hide-env` in a `def --env` is lost when the same
+        # line set the variable after an earlier hide (`swop use A; swop
+        # off`, nushell 0.108). The prompt hook below then hides the nulls.
         let changes = ($run.stdout | from json | transpose name value)
-        load-env ($changes | where value != null | reduce --fold {} {|it, acc| $acc | insert $it.name $it.value })
-        hide-env --ignore-errors ...($changes | where value == null | get name)
+        load-env ($changes | reduce --fold {} {|it, acc| $acc | upsert $it.name $it.value })
     } else {
         ^@SWOP_EXE@ ...$args
     }
 }
+
+# Before each prompt, the variables `swop off` set to null are hidden, so
+# that the shell has exactly the variables it had.
+$env.config.hooks.pre_prompt = ($env.config.hooks.pre_prompt? | default [] | append {||
+    for name in ($env | transpose name value | where value == null | get name) {
+        hide-env --ignore-errors $name
+    }
+})
 
 # @SWOP_WRAPPERS@

@@ -1,6 +1,7 @@
 # @TOOL@ runs through `swop exec` in a swop profile, under the profile's lock.
 def --wrapped @TOOL@ [...args] {
-    if 'SWOP_PROFILE' in $env {
+    # `swop off` leaves SWOP_PROFILE null until the next prompt.
+    if ($env.SWOP_PROFILE? | is-not-empty) {
         ^@SWOP_EXE@ exec $env.SWOP_PROFILE -- @TOOL@ ...$args
     } else {
         ^@TOOL@ ...$args

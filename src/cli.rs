@@ -31,18 +31,106 @@ pub fn command() -> clap::Command {
 /// Completes an argument that names an existing profile: the shells ask the
 /// binary (see `swop completions`), which lists the store.
 fn profile_names() -> clap_complete::ArgValueCompleter {
-    clap_complete::ArgValueCompleter::new(crate::cmd::completions::profile_names)
+    clap_complete::ArgValueCompleter::new(profile_candidates)
+}
+
+/// The profiles whose names start with what is typed so far.
+fn profile_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let Ok(store) = crate::store::Store::open() else {
+        return Vec::new();
+    };
+    store
+        .names()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.starts_with(typed))
+        .map(|name| {
+            // What the profile binds, shown beside its name where the shell can.
+            let about = store.load(&name).ok().map(|p| {
+                p.bindings
+                    .iter()
+                    .map(|b| b.var.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            let about = about
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| "profile".into());
+            clap_complete::CompletionCandidate::new(name).help(Some(about.into()))
+        })
+        .collect()
 }
 
 /// Completes `--share` and `--unshare`: the entries the catalog lets
 /// profiles share.
 fn shareable_entries() -> clap_complete::ArgValueCompleter {
-    clap_complete::ArgValueCompleter::new(crate::cmd::completions::shareable_entries)
+    clap_complete::ArgValueCompleter::new(shareable_candidates)
+}
+
+/// The entries profiles may share that start with what is typed so far,
+/// each with the tool that has it.
+fn shareable_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let typed = current.to_str().unwrap_or_default();
+    let mut out = Vec::new();
+    for known in crate::recipe::CATALOG {
+        for (_, entry) in known.shareable {
+            let entry = entry.trim_end_matches('/');
+            if entry.starts_with(typed) {
+                out.push(
+                    clap_complete::CompletionCandidate::new(entry).help(Some(known.tool.into())),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Completes `--pick`: profile and group names, the last of a list too.
 fn pick_names() -> clap_complete::ArgValueCompleter {
-    clap_complete::ArgValueCompleter::new(crate::cmd::completions::pick_names)
+    clap_complete::ArgValueCompleter::new(pick_candidates)
+}
+
+/// `--pick`'s values: the names of profiles and of groups, and after a
+/// comma, the names of the profiles not listed yet.
+fn pick_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let (listed, last) = match typed.rsplit_once(',') {
+        Some((listed, last)) => (Some(listed), last),
+        None => (None, typed),
+    };
+    let Ok(store) = crate::store::Store::open() else {
+        return Vec::new();
+    };
+    let taken: Vec<&str> = listed.map(|l| l.split(',').collect()).unwrap_or_default();
+    let mut out: Vec<clap_complete::CompletionCandidate> = store
+        .names()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.starts_with(last) && !taken.contains(&name.as_str()))
+        .map(|name| {
+            let word = match listed {
+                Some(listed) => format!("{listed},{name}"),
+                None => name,
+            };
+            clap_complete::CompletionCandidate::new(word).help(Some("profile".into()))
+        })
+        .collect();
+    if listed.is_none()
+        && let Ok(config) = crate::config::Config::load()
+    {
+        for (group, members) in config.groups {
+            if group.starts_with(last) {
+                let about = format!("group: {}", members.join(", "));
+                out.push(clap_complete::CompletionCandidate::new(group).help(Some(about.into())));
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +238,10 @@ pub struct AddArgs {
     /// CLAUDE.md. Never a login
     #[arg(long = "share", value_name = "ENTRY", add = shareable_entries())]
     pub shares: Vec<String>,
+    /// Seal every command of the profile (swop exec, wrapped tools): see
+    /// swop exec --seal
+    #[arg(long)]
+    pub seal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -157,7 +249,10 @@ pub struct AddArgs {
     clap::ArgGroup::new("change")
         .required(true)
         .multiple(true)
-        .args(["values", "unset_values", "tools", "binds", "bind_files", "unbinds", "shares", "unshares"])
+        .args([
+            "values", "unset_values", "tools", "binds", "bind_files", "unbinds", "shares",
+            "unshares", "seal", "no_seal"
+        ])
 ))]
 pub struct SetArgs {
     /// Profile to change
@@ -188,6 +283,12 @@ pub struct SetArgs {
     /// copy of it while other profiles share it (repeatable)
     #[arg(long = "unshare", value_name = "ENTRY", add = shareable_entries())]
     pub unshares: Vec<String>,
+    /// Seal every command of the profile from now on
+    #[arg(long, conflicts_with = "no_seal")]
+    pub seal: bool,
+    /// Stop sealing the profile's commands
+    #[arg(long)]
+    pub no_seal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +444,23 @@ pub struct LockArgs {
     pub wait: Option<Wait>,
 }
 
+/// Whether a command runs sealed: it may write only its profile's folders,
+/// the project and the temp folders, and read nothing of another account.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SealArgs {
+    /// Seal the command: it and its children write only the profile's
+    /// folders, this folder and the temp folders, and cannot read other
+    /// profiles or the real places the bindings replace
+    #[arg(long, conflicts_with = "no_seal")]
+    pub seal: bool,
+    /// Run unsealed, even when the profile is sealed (seal = true)
+    #[arg(long)]
+    pub no_seal: bool,
+    /// Let a sealed command also write PATH and below (repeatable)
+    #[arg(long = "allow-write", value_name = "PATH")]
+    pub allow_write: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 #[command(
     override_usage = "swop exec <NAME> [OPTIONS] -- <CMD>...\n       swop exec --pick <A,B,...|GROUP> [OPTIONS] -- <CMD>...",
@@ -362,11 +480,13 @@ pub struct ExecArgs {
     pub name: Option<String>,
     /// Run in the first of these profiles that is free and not at 100% of a
     /// limit, the one with the most headroom first: names separated by commas,
-    /// or a group of config.toml ([groups] agents = ["work", "personal"])
+    /// or a group of config.toml (`[groups] agents = ["work", "personal"]`)
     #[arg(long, value_name = "A,B,...|GROUP", add = pick_names())]
     pub pick: Option<String>,
     #[command(flatten)]
     pub lock: LockArgs,
+    #[command(flatten)]
+    pub seal: SealArgs,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<OsString>,
@@ -379,6 +499,8 @@ pub struct ShellArgs {
     pub name: String,
     #[command(flatten)]
     pub lock: LockArgs,
+    #[command(flatten)]
+    pub seal: SealArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -461,12 +583,12 @@ pub struct DiscoverArgs {
 }
 
 /// Seconds, whole or not, up to a day: `--timeout 90`, `--timeout 2.5`.
-fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+fn parse_seconds(text: &str) -> Result<std::time::Duration, crate::error::Seconds> {
     let secs: f64 = text
         .parse()
-        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+        .map_err(|_| crate::error::Seconds::Timeout(text.to_string()))?;
     if !(0.0..=86_400.0).contains(&secs) {
-        return Err("give a number of seconds from 0 to 86400 (a day)".into());
+        return Err(crate::error::Seconds::PastADay);
     }
     Ok(std::time::Duration::from_secs_f64(secs))
 }

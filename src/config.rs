@@ -6,6 +6,8 @@
 //! wrap = ["codex", "gh"]
 //! # Say nothing when a .swop switches the shell, or switches it back.
 //! quiet = true
+//! # Let every sealed command (swop exec --seal) also write these.
+//! allow_write = ["/home/me/.cache/pip"]
 //! # Profiles `swop exec --pick agents` chooses from.
 //! [groups]
 //! agents = ["work", "personal"]
@@ -16,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Command, Group, Name, Next, Result};
 use crate::store::Store;
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -95,6 +97,9 @@ pub struct Config {
     /// Named lists of profiles, for `swop exec --pick GROUP`.
     #[serde(default)]
     pub groups: std::collections::BTreeMap<String, Vec<String>>,
+    /// More places every sealed command may write (absolute paths).
+    #[serde(default)]
+    pub allow_write: Vec<PathBuf>,
 }
 
 impl Config {
@@ -109,75 +114,92 @@ impl Config {
     }
 
     /// The configuration in `path`, read as any store file is (see
-    /// [`crate::util::store_file_problem`]): `swop init` runs in every new
+    /// [`crate::files::store_file_problem`]): `swop init` runs in every new
     /// shell, and a FIFO or a link to /dev/zero there must not hang it.
     pub fn load_from(path: &Path) -> Result<Config> {
-        let text = match crate::util::read_store_text(path, CONFIG_FILE_LIMIT) {
+        let text = match crate::files::read_store_text(path, CONFIG_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(crate::store::store_file_error(path, e, "fix or remove it")),
+            Err(e) => return Err(crate::store::store_file_error(path, e, Next::FixOrRemove)),
         };
-        Self::parse(&text).map_err(|message| {
-            Error::user(format!(
-                "{}: {message}; fix or remove the file",
-                path.display()
-            ))
+        Self::parse(&text).map_err(|problem| {
+            match problem {
+                Unparsed::Toml { line, message } => Command::Config {
+                    path: path.to_path_buf(),
+                    line,
+                    message,
+                },
+                Unparsed::Wrap(name) => Command::ConfigName {
+                    path: path.to_path_buf(),
+                    name,
+                },
+                Unparsed::Group(problem) => Command::ConfigGroup {
+                    path: path.to_path_buf(),
+                    problem,
+                },
+            }
+            .into()
         })
     }
 
     /// Parse and check the text of a configuration file.
-    pub fn parse(text: &str) -> std::result::Result<Config, String> {
-        let config: Config = toml::from_str(text).map_err(|e| {
-            let line = e
+    pub fn parse(text: &str) -> std::result::Result<Config, Unparsed> {
+        let config: Config = toml::from_str(text).map_err(|e| Unparsed::Toml {
+            line: e
                 .span()
-                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-            match line {
-                Some(line) => format!("line {line}: {}", e.message().trim_end()),
-                None => e.message().trim_end().to_string(),
-            }
+                .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
+            message: e.message().trim_end().to_string(),
         })?;
         for tool in &config.wrap {
-            check_tool_name(tool)?;
+            check_tool_name(tool).map_err(Unparsed::Wrap)?;
         }
         for (group, members) in &config.groups {
-            check_group(group, members)?;
+            check_group(group, members).map_err(Unparsed::Group)?;
         }
         Ok(config)
     }
 }
 
+/// Why a configuration's text is not one.
+#[derive(Debug)]
+pub enum Unparsed {
+    /// Not TOML of the configuration's shape: the parser's words, and the line.
+    Toml {
+        line: Option<usize>,
+        message: String,
+    },
+    /// A tool of `wrap` that cannot be wrapped.
+    Wrap(Name),
+    /// A group of `[groups]` that is not one.
+    Group(Group),
+}
+
 /// A wrapped tool's name becomes a shell function's: a tool name (see
 /// [`crate::names::is_tool_name`]) that the shells or swop's integration do
 /// not need for themselves.
-pub fn check_tool_name(name: &str) -> std::result::Result<(), String> {
+pub fn check_tool_name(name: &str) -> std::result::Result<(), Name> {
     if !crate::names::is_tool_name(name) {
-        return Err(format!(
-            "wrap: {name:?} is not a tool name; use 1 to 64 characters from A-Z a-z 0-9 . _ -, \
-             starting with a letter, digit or _"
-        ));
+        return Err(Name::NotWrappable(name.to_string()));
     }
     if RESERVED.contains(&name) {
-        return Err(format!(
-            "wrap: {name:?} cannot be wrapped: the shell or swop's integration needs that name"
-        ));
+        return Err(Name::Reserved(name.to_string()));
     }
     Ok(())
 }
 
 /// A group is named like a profile and lists at least one profile name.
-fn check_group(group: &str, members: &[String]) -> std::result::Result<(), String> {
+fn check_group(group: &str, members: &[String]) -> std::result::Result<(), Group> {
     if !crate::names::is_profile_name(group) {
-        return Err(format!(
-            "groups: {group:?} is not a group name; use a profile-like name (letters, digits, . _ -)"
-        ));
+        return Err(Group::NotAName(group.to_string()));
     }
     if members.is_empty() {
-        return Err(format!("groups: {group:?} lists no profile"));
+        return Err(Group::Empty(group.to_string()));
     }
     match members.iter().find(|m| !crate::names::is_profile_name(m)) {
-        Some(bad) => Err(format!(
-            "groups: {group:?} lists {bad:?}, which is not a profile name"
-        )),
+        Some(bad) => Err(Group::NotAProfile {
+            group: group.to_string(),
+            member: bad.clone(),
+        }),
         None => Ok(()),
     }
 }
@@ -215,10 +237,15 @@ mod tests {
     #[test]
     fn refuses_unknown_fields_and_bad_toml_with_the_line() {
         let err = Config::parse("wrap = []\nwrapp = [\"codex\"]\n").unwrap_err();
-        assert!(err.starts_with("line 2:"), "{err}");
-        assert!(err.contains("wrapp"), "{err}");
+        assert!(
+            matches!(&err, Unparsed::Toml { line: Some(2), message } if message.contains("wrapp")),
+            "{err:?}"
+        );
         let err = Config::parse("wrap = [\"codex\"\n").unwrap_err();
-        assert!(err.starts_with("line "), "{err}");
+        assert!(
+            matches!(err, Unparsed::Toml { line: Some(_), .. }),
+            "{err:?}"
+        );
         assert!(Config::parse("wrap = \"codex\"").is_err());
     }
 

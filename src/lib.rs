@@ -2,19 +2,28 @@
 //!
 //! Each account is a *profile*: folders that stand in for the places a tool keeps
 //! its credentials and state, handed to the tool through environment variables.
+//!
+//! The library is swop's own, public only for its tests: its documentation is
+//! for maintainers (`cargo doc --document-private-items`), and its links may
+//! reach private items.
+#![allow(rustdoc::private_intra_doc_links)]
 
 pub mod cli;
 pub(crate) mod cmd;
 pub(crate) mod config;
 pub mod discover;
+pub(crate) mod entry;
 pub mod error;
+pub(crate) mod files;
 pub(crate) mod lock;
 pub(crate) mod logins;
 pub mod names;
+pub(crate) mod output;
 pub(crate) mod pick;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;
+pub(crate) mod seal;
 pub(crate) mod share;
 pub mod shell;
 pub(crate) mod slips;
@@ -25,7 +34,6 @@ pub(crate) mod sys;
 pub mod trace;
 pub mod trust;
 pub mod usage;
-pub(crate) mod util;
 
 use clap::Parser;
 
@@ -63,7 +71,7 @@ pub fn main() -> i32 {
                 if let Some(word @ ("use" | "off")) =
                     word.filter(|_| err.use_stderr() && !shell_function)
                 {
-                    eprintln!("swop: {}", needs_shell_integration(word, None));
+                    eprintln!("swop: {}", cmd::needs_shell_integration(word, None));
                     return 2;
                 }
                 let code = if err.use_stderr() { 2 } else { 0 };
@@ -77,7 +85,7 @@ pub fn main() -> i32 {
                 let plain = err.render().to_string();
                 let redacted = redact::redact_text(&plain);
                 if code == 2 && redacted != plain {
-                    eprint!("{}", util::printable_text(&redacted));
+                    eprint!("{}", output::printable_text(&redacted));
                     return code;
                 }
                 // A closed stdout while printing help is not an error worth reporting.
@@ -89,24 +97,6 @@ pub fn main() -> i32 {
     finish(cmd::run(cli.command))
 }
 
-/// `swop use` and `swop off` run by the binary: they change the calling
-/// shell, which only the shell function of `swop init` can do.
-pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
-    let env_args = match (word, name) {
-        ("off", _) => "--off",
-        (_, Some(name)) if names::is_profile_name(name) => name,
-        _ => "NAME",
-    };
-    let kind = shell::detect()
-        .ok()
-        .or_else(|| shell::login_shell(std::env::var_os("SHELL").as_deref()))
-        .unwrap_or(shell::ShellKind::Sh);
-    Error::usage(format!(
-        "`swop {word}` needs the shell integration, which is not loaded in this shell: {}",
-        cmd::without_integration(kind, env_args)
-    ))
-}
-
 fn finish(result: Result<()>) -> i32 {
     match result {
         Ok(()) => 0,
@@ -114,26 +104,15 @@ fn finish(result: Result<()>) -> i32 {
         Err(Error::Said) => 1,
         Err(Error::Interrupted(signal)) => {
             eprintln!("swop: {}", Error::Interrupted(signal));
-            die_of(signal)
+            sys::handlers::die_of(signal)
         }
         Err(err) => {
             // Messages quote paths, values and commands from the store, the
             // environment and the command line: no secret and no escape
             // sequence may reach the terminal through one.
             let message = redact::redact_text(&err.to_string());
-            eprintln!("swop: {}", util::printable_text(&message));
+            eprintln!("swop: {}", output::printable_text(&message));
             err.code()
         }
     }
-}
-
-/// End the process by `signal`, so that the caller sees a death by signal
-/// (as a shell does after Ctrl-C); the exit code is the fallback.
-fn die_of(signal: i32) -> i32 {
-    // SAFETY: restoring the default action and raising a signal at ourselves.
-    unsafe {
-        libc::signal(signal, libc::SIG_DFL);
-        libc::raise(signal);
-    }
-    128 + signal
 }

@@ -5,7 +5,7 @@
 //! as long as some process of the command holds the descriptor; the kernel drops
 //! it when the last one dies, `kill -9` included, so no lock is ever stale.
 
-mod inherited;
+mod handed_down;
 mod table;
 
 use std::fs::{self, File, OpenOptions};
@@ -15,14 +15,15 @@ use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-pub use inherited::LOCK_FD_VAR;
-#[cfg(target_os = "linux")]
-pub use table::lock_key;
-pub use table::{KernelLocks, fdinfo_flock, holders, in_use_with};
+pub use crate::sys::flock::KernelLocks;
+pub use handed_down::LOCK_FD_VAR;
+pub use table::{holders, in_use_with};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{
+    BusyAdvice, Error, Profile as ProfileError, Result, Store as StoreError, at_path,
+};
 use crate::store::Profile;
-use table::describe_holders;
+use table::{Holder, describe_holders};
 
 /// How a command holds its profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,14 +45,14 @@ pub enum Wait {
 }
 
 impl std::str::FromStr for Wait {
-    type Err = String;
+    type Err = crate::error::Seconds;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         if s == "forever" {
             return Ok(Wait::Forever);
         }
         match s.parse::<f64>() {
             Ok(secs) if secs.is_finite() && secs >= 0.0 => Ok(Wait::Seconds(secs)),
-            _ => Err(format!("expected a number of seconds, got {s:?}")),
+            _ => Err(crate::error::Seconds::Wait(s.to_string())),
         }
     }
 }
@@ -74,7 +75,7 @@ pub enum CommandLock {
 
 impl ProfileLock {
     /// The lock for a command of `profile`: the caller's, when it really holds
-    /// the profile in at least `mode` (checked, see the `inherited` module),
+    /// the profile in at least `mode` (checked, see the `handed_down` module),
     /// else a new one.
     pub fn for_command(
         profile: &Profile,
@@ -82,17 +83,17 @@ impl ProfileLock {
         wait: Option<Wait>,
         what: &str,
     ) -> Result<CommandLock> {
-        use inherited::Inherited;
+        use handed_down::Inherited;
         if mode == LockMode::None {
             // Nothing is asked of an inherited lock; it stays named as long as
             // the command keeps the descriptor.
-            return Ok(inherited::lock_file_fd(profile)
+            return Ok(handed_down::lock_file_fd(profile)
                 .map_or(CommandLock::Unlocked, CommandLock::Inherited));
         }
-        match inherited::inherited(profile, mode == LockMode::Exclusive) {
+        match handed_down::inherited(profile, mode == LockMode::Exclusive) {
             Inherited::Enough(fd) => Ok(CommandLock::Inherited(fd)),
             Inherited::SharedOnly(fd) => {
-                inherited::take_over(profile, fd, wait)?;
+                handed_down::take_over(profile, fd, wait)?;
                 Ok(CommandLock::Inherited(fd))
             }
             Inherited::Nothing => Ok(Self::acquire(profile, mode, wait, what)?
@@ -116,10 +117,10 @@ impl ProfileLock {
     pub fn acquire_exclusive_now(
         profile: &Profile,
         what: &str,
-        advice: &str,
+        advice: BusyAdvice,
     ) -> Result<ProfileLock> {
         Self::acquire_advising(profile, LockMode::Exclusive, None, what, Some(advice))?
-            .ok_or_else(|| Error::user(format!("cannot lock profile {:?}", profile.name)))
+            .ok_or_else(|| Error::profile(&profile.name, ProfileError::CannotLock))
     }
 
     fn acquire_advising(
@@ -127,7 +128,7 @@ impl ProfileLock {
         mode: LockMode,
         wait: Option<Wait>,
         what: &str,
-        advice: Option<&str>,
+        advice: Option<BusyAdvice>,
     ) -> Result<Option<ProfileLock>> {
         if mode == LockMode::None {
             return Ok(None);
@@ -154,12 +155,7 @@ impl ProfileLock {
             wait_for(&file, exclusive, deadline)
                 .map_err(at_path("cannot lock", &path))?
                 .then_some(())
-                .ok_or_else(|| {
-                    Error::in_use(format!(
-                        "profile {:?} is still in use after waiting; try again or use --wait without a limit",
-                        profile.name
-                    ))
-                })?;
+                .ok_or_else(|| Error::profile(&profile.name, ProfileError::StillBusy))?;
         }
         Ok(Some(Self::taken(profile, file, exclusive, what)?))
     }
@@ -174,12 +170,12 @@ impl ProfileLock {
     ) -> Result<Option<CommandLock>> {
         if mode == LockMode::None {
             return Ok(Some(
-                inherited::lock_file_fd(profile)
+                handed_down::lock_file_fd(profile)
                     .map_or(CommandLock::Unlocked, CommandLock::Inherited),
             ));
         }
         let exclusive = mode == LockMode::Exclusive;
-        if let inherited::Inherited::Enough(fd) = inherited::inherited(profile, exclusive) {
+        if let handed_down::Inherited::Enough(fd) = handed_down::inherited(profile, exclusive) {
             return Ok(Some(CommandLock::Inherited(fd)));
         }
         let path = profile.lock_path();
@@ -204,10 +200,10 @@ impl ProfileLock {
                 on_disk.ino() == ours.ino() && on_disk.dev() == ours.dev()
             });
         if !same {
-            return Err(Error::not_found(format!(
-                "profile {:?} not found: it was removed while swop waited for its lock; see swop list",
-                profile.name
-            )));
+            return Err(Error::profile(
+                &profile.name,
+                ProfileError::RemovedWhileWaiting,
+            ));
         }
         let lock = ProfileLock { file };
         if exclusive {
@@ -243,24 +239,11 @@ impl ProfileLock {
 
     /// Let the descriptor survive exec, so the command and its children hold the lock.
     pub fn inherit_across_exec(&self) -> Result<()> {
-        use std::os::fd::AsRawFd;
-        let fd = self.file.as_raw_fd();
-        // SAFETY: fcntl on a descriptor we own, with integer arguments only.
-        let rc = unsafe {
-            let flags = libc::fcntl(fd, libc::F_GETFD);
-            if flags < 0 {
-                flags
-            } else {
-                libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC)
-            }
-        };
-        if rc < 0 {
-            return Err(Error::Io {
-                context: "cannot pass the profile lock to the command".into(),
-                source: io::Error::last_os_error(),
-            });
-        }
-        Ok(())
+        crate::sys::flock::keep_across_exec(self.fd()).map_err(|source| Error::Io {
+            action: "cannot pass the profile lock to the command",
+            path: None,
+            source,
+        })
     }
 }
 
@@ -268,7 +251,7 @@ impl ProfileLock {
 const LOCK_FILE_LIMIT: u64 = 64 * 1024;
 
 /// Open (or make) the lock file, never through a link, and only if it is a
-/// regular file of ours with one name (see [`crate::util::store_file_problem`]). On a read-only store the
+/// regular file of ours with one name (see [`crate::files::store_file_problem`]). On a read-only store the
 /// lock is taken on a read-only descriptor: flock(2) does not need write access.
 fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
     let open = |write: bool| {
@@ -286,32 +269,21 @@ fn open_lock_file(profile: &Profile, path: &Path) -> Result<File> {
         other => other,
     }
     .map_err(|e| match e.raw_os_error() {
-        Some(libc::ELOOP) => not_a_lock_file(
-            path,
-            "a symbolic link, not a lock file, and swop does not follow links in its store",
-        ),
-        Some(libc::ENOENT) => Error::not_found(format!(
-            "profile {:?} not found: it was removed just now; see swop list",
-            profile.name
-        )),
-        _ => at_path("cannot open lock file", path)(crate::util::advised(e)),
+        Some(libc::ELOOP) => StoreError::LockFileLink(path.to_path_buf()).into(),
+        Some(libc::ENOENT) => Error::profile(&profile.name, ProfileError::RemovedJustNow),
+        _ => at_path("cannot open lock file", path)(e),
     })?;
-    crate::util::check_store_file(&file, LOCK_FILE_LIMIT).map_err(|e| {
-        if e.kind() == io::ErrorKind::InvalidData {
-            not_a_lock_file(path, &format!("{e}, so it cannot be the profile's lock"))
-        } else {
-            at_path("cannot open lock file", path)(e)
+    crate::files::check_store_file(&file, LOCK_FILE_LIMIT).map_err(|e| {
+        match crate::files::problem_of(&e) {
+            Some(problem) => StoreError::LockFile {
+                path: path.to_path_buf(),
+                problem: problem.clone(),
+            }
+            .into(),
+            None => at_path("cannot open lock file", path)(e),
         }
     })?;
     Ok(file)
-}
-
-fn not_a_lock_file(path: &Path, what: &str) -> Error {
-    Error::user(format!(
-        "{} is {what}; remove it (rm {}) and swop makes a new lock file",
-        path.display(),
-        path.display()
-    ))
 }
 
 /// The moment `secs` seconds from now, or `None` (no limit) when that is
@@ -371,34 +343,33 @@ fn only_shared_holders(file: &File) -> bool {
     }
 }
 
-/// Who holds the profile now, for a message: `pid 42 (codex)`, else
-/// `another process`.
-pub fn holders_of(profile: &Profile) -> String {
-    let file = OpenOptions::new()
+/// Who holds the profile now, as far as they can be told: for a message.
+pub fn holders_of(profile: &Profile) -> Vec<Holder> {
+    OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(profile.lock_path());
-    describe_holders(&file.map(|f| holders(&f)).unwrap_or_default())
+        .open(profile.lock_path())
+        .map(|file| holders(&file))
+        .unwrap_or_default()
 }
 
-fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<&str>) -> Error {
-    let holders = holders(file);
-    let name = &profile.name;
-    let hint = if let Some(advice) = advice {
-        advice.to_string()
-    } else if mode == LockMode::Exclusive && only_shared_holders(file) {
-        "add --wait [SECS] to wait for them, or --lock shared to run beside them".to_string()
-    } else {
-        // An exclusive holder excludes every lock, shared ones included: only
-        // waiting, or taking no lock at all, can work.
-        "add --wait [SECS] to wait for it; a command that only reads the profile \
-         can run beside it with --lock none"
-            .to_string()
-    };
-    Error::in_use(format!(
-        "profile {name:?} is in use by {}; {hint}",
-        describe_holders(&holders)
-    ))
+fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<BusyAdvice>) -> Error {
+    let advice = advice.unwrap_or_else(|| {
+        if mode == LockMode::Exclusive && only_shared_holders(file) {
+            BusyAdvice::WaitOrShare
+        } else {
+            // An exclusive holder excludes every lock, shared ones included:
+            // only waiting, or taking no lock at all, can work.
+            BusyAdvice::WaitOrNoLock
+        }
+    });
+    Error::profile(
+        &profile.name,
+        ProfileError::Busy {
+            holders: holders(file),
+            advice,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -106,7 +106,7 @@ fn digest(path: &std::path::Path) -> Option<String> {
     }
     let mut bytes = Vec::new();
     file.take(LOGIN_FILE_LIMIT).read_to_end(&mut bytes).ok()?;
-    Some(crate::util::sha256_hex(&[&bytes]))
+    Some(crate::files::sha256_hex(&[&bytes]))
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! What may be a profile name or a bound variable, checked before any reaches a path.
 
-use crate::error::{Error, Result};
+use crate::error::Name;
+
+/// A name, or the way it is not one.
+type Checked = Result<(), Name>;
 
 mod blocked;
 
 pub use blocked::forbidden_reason;
 
-pub const NAME_RULE: &str = "a profile name is 1 to 64 characters from A-Z a-z 0-9 . _ -, \
-starting with a letter or digit";
+pub use crate::error::NAME_RULE;
 
 /// `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`
 pub fn is_profile_name(name: &str) -> bool {
@@ -20,14 +22,11 @@ pub fn is_profile_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-pub fn check_profile_name(name: &str) -> Result<()> {
+pub fn check_profile_name(name: &str) -> Checked {
     if is_profile_name(name) {
         Ok(())
     } else {
-        Err(Error::user(format!(
-            "invalid profile name {}: {NAME_RULE}",
-            crate::util::quoted(name)
-        )))
+        Err(Name::Profile(name.to_string()))
     }
 }
 
@@ -43,14 +42,11 @@ pub fn is_tool_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
-pub fn check_tool_name(name: &str) -> Result<()> {
+pub fn check_tool_name(name: &str) -> Checked {
     if is_tool_name(name) {
         Ok(())
     } else {
-        Err(Error::user(format!(
-            "invalid tool name {}: use 1 to 64 characters from A-Z a-z 0-9 . _ -, starting with a letter, digit or _",
-            crate::util::quoted(name)
-        )))
+        Err(Name::Tool(name.to_string()))
     }
 }
 
@@ -105,17 +101,15 @@ pub fn names_a_place(name: &str) -> bool {
 
 /// A variable a profile or recipe may unset, or whose value swop may save
 /// and restore: a plain name that is not on the block-list.
-pub fn check_var_name(name: &str) -> Result<()> {
+pub fn check_var_name(name: &str) -> Checked {
     if !is_var_name(name) {
-        return Err(Error::user(format!(
-            "invalid variable name {}: use letters, digits and _, not starting with a digit",
-            crate::util::quoted(name)
-        )));
+        return Err(Name::Var(name.to_string()));
     }
     if let Some(why) = forbidden_reason(name) {
-        return Err(Error::user(format!(
-            "{name} cannot be bound by a profile: {why}"
-        )));
+        return Err(Name::NotBindable {
+            var: name.to_string(),
+            why,
+        });
     }
     Ok(())
 }
@@ -125,7 +119,7 @@ pub fn check_var_name(name: &str) -> Result<()> {
 /// binding's folder is the user's own, so what matters is what the name
 /// does, not how it is spelt: `NETRC` and `PSQLRC` name files as surely as
 /// `AWS_CONFIG_FILE` does.
-pub fn check_binding_name(name: &str) -> Result<()> {
+pub fn check_binding_name(name: &str) -> Checked {
     check_var_name(name)
 }
 
@@ -136,15 +130,15 @@ pub fn check_binding_name(name: &str) -> Result<()> {
 /// the shells' own (`signals` would stop zsh half-way through a switch). A
 /// value need not name a place: `AWS_PROFILE`, `GH_HOST` and
 /// `OPENAI_BASE_URL` are values.
-pub fn check_value_name(name: &str) -> Result<()> {
+pub fn check_value_name(name: &str) -> Checked {
     if !is_var_name(name) {
-        return Err(Error::user(format!(
-            "invalid variable name {}: use letters, digits and _, not starting with a digit",
-            crate::util::quoted(name)
-        )));
+        return Err(Name::Var(name.to_string()));
     }
     if let Some(why) = forbidden_reason(name) {
-        return Err(Error::user(format!("a profile cannot set {name}: {why}")));
+        return Err(Name::NotSettable {
+            var: name.to_string(),
+            why,
+        });
     }
     Ok(())
 }
@@ -302,8 +296,8 @@ mod tests {
             "GIT_CONFIG_PARAMETERS",
             "XONSHRC",
         ] {
-            let err = check_binding_name(code).expect_err(code).to_string();
-            assert!(err.contains("cannot be bound"), "{code}: {err}");
+            let err = check_binding_name(code).expect_err(code);
+            assert!(matches!(err, Name::NotBindable { .. }), "{code}: {err:?}");
         }
     }
 

@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Full, Note, Passed, Pick, Profile as ProfileError, Result, Usage};
 use crate::lock::{CommandLock, LockMode, ProfileLock, Wait};
 use crate::store::{Profile, Store};
 use crate::usage::{self, Reading, Used, Window};
@@ -24,30 +24,31 @@ pub fn candidates(store: &Store, value: &str, config: &Config) -> Result<Vec<Pro
         _ => value.split(',').map(str::trim).collect(),
     };
     if names.iter().any(|n| n.is_empty()) {
-        return Err(Error::usage(format!(
-            "--pick {value:?} names an empty profile; give names separated by commas \
-             (--pick work,personal) or a group of config.toml"
-        )));
+        return Err(Usage::PickEmptyName(value.to_string()).into());
     }
+    let grouped = config.groups.contains_key(value) && !value.contains(',');
     let mut profiles: Vec<Profile> = Vec::new();
     for name in names {
         if profiles.iter().any(|p| p.name == name) {
             continue;
         }
-        let grouped = config.groups.contains_key(value) && !value.contains(',');
-        let profile = store.load(name).map_err(|err| match err {
-            Error::NotFound(_) if grouped => {
-                err.noted(&format!("the group {value:?} of config.toml lists it"))
+        let profile = store.load(name).map_err(|err| {
+            let missing = matches!(
+                err,
+                Error::Profile {
+                    problem: ProfileError::NotFound(_),
+                    ..
+                }
+            );
+            if !missing || value.contains(',') {
+                err
+            } else if grouped {
+                err.noted(Note::GroupLists(value.to_string()))
+            } else if config.groups.is_empty() {
+                err.noted(Note::PickTakes)
+            } else {
+                err.noted(Note::Groups(config.groups.keys().cloned().collect()))
             }
-            Error::NotFound(_) if value.contains(',') => err,
-            Error::NotFound(_) if config.groups.is_empty() => err.noted(
-                "--pick takes profiles separated by commas, or a group: [groups] in config.toml",
-            ),
-            Error::NotFound(_) => {
-                let groups: Vec<&str> = config.groups.keys().map(String::as_str).collect();
-                err.noted(&format!("the groups are {}", groups.join(", ")))
-            }
-            other => other,
         })?;
         profiles.push(profile);
     }
@@ -114,15 +115,10 @@ impl Standing {
     }
 }
 
-/// Why a candidate was passed over.
-enum Passed {
-    Busy(String),
-    Full(String),
-}
-
-/// The candidate chosen, holding its lock, and the line that says why.
+/// The candidate chosen, its lock held, and the line that says why.
 pub struct Picked {
-    pub profile: Profile,
+    /// Its place among the candidates.
+    pub index: usize,
     pub lock: CommandLock,
     pub reason: String,
 }
@@ -130,7 +126,7 @@ pub struct Picked {
 /// Choose among `profiles` and take the chosen one's lock, in the mode
 /// `mode_of` gives each; with `wait`, wait for the first to be free.
 pub fn choose(
-    profiles: Vec<Profile>,
+    profiles: &[Profile],
     mode_of: impl Fn(&Profile) -> LockMode,
     wait: Option<Wait>,
     what: &str,
@@ -139,7 +135,7 @@ pub fn choose(
     let standings: Vec<Standing> = profiles.iter().map(|p| Standing::of(p, now)).collect();
     let mut passed: Vec<Option<Passed>> = standings
         .iter()
-        .map(|s| s.full(now).map(|w| Passed::Full(full_reason(w, now))))
+        .map(|s| s.full(now).map(|w| Passed::Full(full(w, now))))
         .collect();
     let mut order: Vec<usize> = (0..profiles.len())
         .filter(|i| passed[*i].is_none())
@@ -168,14 +164,13 @@ pub fn choose(
             // Under the lock: it may have filled up meanwhile.
             let now = usage::clock::now();
             let standing = Standing::of(profile, now);
-            if let Some(full) = standing.full(now) {
-                passed[i] = Some(Passed::Full(full_reason(full, now)));
+            if let Some(window) = standing.full(now) {
+                passed[i] = Some(Passed::Full(full(window, now)));
                 continue;
             }
-            let reason = explain(&profiles, &standings, &passed, i, &standing, now);
-            let profile = profiles.into_iter().nth(i).expect("an index of profiles");
+            let reason = explain(profiles, &standings, &passed, i, &standing, now);
             return Ok(Picked {
-                profile,
+                index: i,
                 lock,
                 reason,
             });
@@ -183,7 +178,15 @@ pub fn choose(
         let busy = passed.iter().any(|p| matches!(p, Some(Passed::Busy(_))));
         let timed_out = deadline.is_some_and(|d| Instant::now() >= d);
         if wait.is_none() || !busy || timed_out {
-            return Err(none_usable(&profiles, &passed, wait.is_some(), busy));
+            return Err(Pick::NoneUsable {
+                candidates: profiles
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .zip(passed)
+                    .collect(),
+                waited: wait.is_some(),
+            }
+            .into());
         }
         if !said_waiting {
             said_waiting = true;
@@ -206,14 +209,11 @@ pub fn choose(
     }
 }
 
-fn full_reason(window: &Window, now: i64) -> String {
-    match window.resets_at {
-        Some(at) => format!(
-            "is at 100% of its {} window until {}",
-            window.label(),
-            usage::clock::when(at, now)
-        ),
-        None => format!("is at 100% of its {} window", window.label()),
+/// A full window, and when it resets as a person at `now` reads it.
+fn full(window: &Window, now: i64) -> Full {
+    Full {
+        window: window.label(),
+        until: window.resets_at.map(|at| usage::clock::when(at, now)),
     }
 }
 
@@ -232,33 +232,9 @@ fn explain(
         .map(|(i, p)| match (&passed[i], i == picked) {
             (_, true) => format!("{} {}", p.name, fresh.summary(now)),
             (Some(Passed::Busy(_)), false) => format!("{} is in use", p.name),
-            (Some(Passed::Full(why)), false) => format!("{} {why}", p.name),
+            (Some(Passed::Full(full)), false) => format!("{} {full}", p.name),
             (None, false) => format!("{} {}", p.name, standings[i].summary(now)),
         })
         .collect();
     format!("picked {} ({})", profiles[picked].name, parts.join("; "))
-}
-
-/// The refusal when no candidate can be used: each, and why.
-fn none_usable(profiles: &[Profile], passed: &[Option<Passed>], waited: bool, busy: bool) -> Error {
-    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-    let why: Vec<String> = profiles
-        .iter()
-        .zip(passed)
-        .map(|(p, passed)| match passed {
-            Some(Passed::Busy(holders)) => format!("{} is in use by {holders}", p.name),
-            Some(Passed::Full(why)) => format!("{} {why}", p.name),
-            None => format!("{} was not tried", p.name),
-        })
-        .collect();
-    let next = match (busy, waited) {
-        (true, false) => "; add --wait [SECS] to wait for the first to be free",
-        (true, true) => "; try again, or use --wait without a limit",
-        (false, _) => "; wait for a window to reset, or add another profile to the list",
-    };
-    Error::in_use(format!(
-        "none of {} can be used now: {}{next}",
-        names.join(", "),
-        why.join("; ")
-    ))
 }

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Command, Next, Recipe as RecipeError, Result, at_path};
+use crate::files;
 use crate::store::Store;
-use crate::util;
 
 /// A recipe is a few lines.
 const RECIPE_FILE_LIMIT: u64 = 64 * 1024;
@@ -54,6 +54,7 @@ pub struct Verified {
 
 mod catalog;
 mod facts;
+pub mod places;
 mod record;
 
 pub use catalog::{CATALOG, Known, StatusCommand};
@@ -89,38 +90,45 @@ impl Recipe {
     pub fn recorded(store: &Store, tool: &str) -> Result<Option<Recipe>> {
         crate::names::check_tool_name(tool)?;
         let path = Self::path(store, tool);
-        let again = format!("run swop discover --record {tool} again or delete it");
         match std::fs::symlink_metadata(path.parent().unwrap_or(store.root())) {
             Ok(_) => store.check_owned(path.parent().unwrap_or(store.root()))?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(at_path("cannot read", &path)(e)),
         }
-        let text = match util::read_store_text(&path, RECIPE_FILE_LIMIT) {
+        let text = match files::read_store_text(&path, RECIPE_FILE_LIMIT) {
             Ok(text) => text,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(crate::store::store_file_error(&path, e, &again)),
+            Err(e) => {
+                return Err(crate::store::store_file_error(
+                    &path,
+                    e,
+                    Next::RecordAgain(tool.to_string()),
+                ));
+            }
+        };
+        let problem = |problem| Command::Recipe {
+            tool: tool.to_string(),
+            problem,
         };
         let recipe: Recipe = toml::from_str(&text).map_err(|e| {
-            Error::user(format!(
-                "{} is not a valid recipe: {}; {again}",
-                path.display(),
-                e.message().trim_end()
-            ))
+            problem(RecipeError::Invalid {
+                path: path.clone(),
+                message: e.message().trim_end().to_string(),
+            })
         })?;
         if recipe.tool != tool {
-            return Err(Error::user(format!(
-                "{} is the recipe of {:?}, not of {tool:?}; {again}",
-                path.display(),
-                recipe.tool
-            )));
+            return Err(problem(RecipeError::OtherTool {
+                path,
+                found: recipe.tool,
+            })
+            .into());
         }
-        let bad = |e: Error| {
-            Error::user(format!(
-                "{}: {e}; run swop discover --record {tool} again or delete it",
-                path.display()
-            ))
-        };
-        recipe.check_variables().map_err(bad)?;
+        recipe.check_variables().map_err(|name| {
+            problem(RecipeError::Variable {
+                path: path.clone(),
+                name,
+            })
+        })?;
         Ok(Some(recipe))
     }
 
@@ -160,14 +168,15 @@ impl Recipe {
                     }
                 }
                 let close = crate::names::closest(tool, tools.iter().map(String::as_str))
-                    .map(|close| format!(" (did you mean {close:?}?)"))
-                    .unwrap_or_default();
-                Err(Error::user(format!(
-                    "no recipe for {tool:?}{close}; swop has recipes for {} (swop recipes); \
-                     for another tool, trace a command that makes it write its state: \
-                     swop discover --record {tool} -- CMD [ARGS]...",
-                    tools.join(", ")
-                )))
+                    .map(str::to_string);
+                Err(Command::Recipe {
+                    tool: tool.to_string(),
+                    problem: RecipeError::Unknown {
+                        close,
+                        known: tools,
+                    },
+                }
+                .into())
             }
         }
     }
@@ -193,7 +202,7 @@ impl Recipe {
     /// What a recipe binds obeys the rule every profile does (see
     /// [`crate::names::check_binding_name`]), and what it unsets is on no
     /// block-list: checked when a recipe is read and before one is written.
-    fn check_variables(&self) -> Result<()> {
+    fn check_variables(&self) -> Result<(), crate::error::Name> {
         for var in self.bindings.iter().chain(&self.files) {
             crate::names::check_binding_name(var)?;
         }
@@ -202,9 +211,7 @@ impl Recipe {
         }
         for named in &self.credentials {
             if credential_path(named).is_none() {
-                return Err(Error::user(format!(
-                    "credentials lists {named:?}, which is not VAR/path (a bound variable, then a path inside its folder)"
-                )));
+                return Err(crate::error::Name::Credential(named.clone()));
             }
         }
         Ok(())
@@ -221,10 +228,11 @@ impl Recipe {
     pub fn save(&self, store: &Store) -> Result<PathBuf> {
         self.check_variables()?;
         let dir = store.root().join("recipes");
-        util::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
+        files::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
         let path = Self::path(store, &self.tool);
-        let text = toml::to_string(self).map_err(|e| Error::user(e.to_string()))?;
-        util::replace_private_file(&path, text.as_bytes())
+        toml::to_string(self)
+            .map_err(io::Error::other)
+            .and_then(|text| files::replace_private_file(&path, text.as_bytes()))
             .map_err(at_path("cannot write", &path))?;
         Ok(path)
     }

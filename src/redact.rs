@@ -497,6 +497,12 @@ fn trim_escapes(mut text: &str) -> &str {
     text
 }
 
+/// A command line as one line for a message: its words redacted, joined
+/// with spaces.
+pub fn command_line(words: &[String]) -> String {
+    redact_command(words).join(" ")
+}
+
 /// Redact the words of a command line.
 pub fn redact_command(words: &[String]) -> Vec<String> {
     let mut walk = Words::new();

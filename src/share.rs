@@ -16,25 +16,13 @@ use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Result, Share, at_path};
+use crate::files;
 use crate::recipe::Recipe;
-use crate::store::{Profile, Store};
-use crate::util;
+use crate::store::{Profile, Store, split_shared};
 
 /// The store's folder of shared copies.
 pub const SHARED_DIR: &str = "shared";
-
-/// `tool/entry` split, when the tool is a tool name and the entry one plain
-/// file or folder name.
-pub fn split(named: &str) -> Option<(&str, &str)> {
-    let (tool, entry) = named.split_once('/')?;
-    let plain = !entry.is_empty()
-        && entry != "."
-        && entry != ".."
-        && !entry.contains('/')
-        && !entry.chars().any(char::is_control);
-    (crate::names::is_tool_name(tool) && plain).then_some((tool, entry))
-}
 
 /// One entry a profile may share.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,22 +93,12 @@ pub fn resolve(store: &Store, tools: &[String], bound: &[String], word: &str) ->
             }
         }
     }
-    Err(Error::user(match offered.is_empty() {
-        true if tools.is_empty() => format!(
-            "{word:?} cannot be shared: the profile was made without --tool, and only a tool's \
-             entries can be shared (swop set NAME --tool codex)"
-        ),
-        true => format!(
-            "{word:?} cannot be shared: swop knows no entry of {} that profiles may share \
-             (codex and claude have some: swop recipes --json)",
-            tools.join(", ")
-        ),
-        false => format!(
-            "{word:?} is not an entry profiles may share; for {} they are: {}",
-            tools.join(", "),
-            offered.join(", ")
-        ),
-    }))
+    Err(Share::NotShareable {
+        word: word.to_string(),
+        tools: tools.to_vec(),
+        offered,
+    }
+    .into())
 }
 
 /// A login is never shared: not a credentials file the catalog or a
@@ -143,16 +121,12 @@ fn refuse_logins(store: &Store, tools: &[String], name: &str) -> Result<()> {
         .iter()
         .find(|(_, path)| path == name || path.split('/').next() == Some(name));
     match holds {
-        Some((tool, path)) => Err(Error::user(format!(
-            "{name:?} is never shared: {} {tool}'s login, and a login in two profiles is revoked \
-             the first time either refreshes it (one refresh token, used twice). Each profile \
-             logs in by itself: swop exec NAME -- {tool} ...",
-            if path == name {
-                "it holds".to_string()
-            } else {
-                format!("it holds {path},")
-            }
-        ))),
+        Some((tool, path)) => Err(Share::Login {
+            name: name.to_string(),
+            tool: tool.clone(),
+            path: path.clone(),
+        }
+        .into()),
         None => Ok(()),
     }
 }
@@ -173,7 +147,7 @@ pub enum Shared {
 /// The lock that keeps two swops from moving shared copies at once.
 fn shared_lock(store: &Store) -> Result<File> {
     let dir = store.root().join(SHARED_DIR);
-    util::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
+    files::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
     store.check_owned(&dir)?;
     let path = dir.join(".lock");
     let file = OpenOptions::new()
@@ -194,19 +168,18 @@ fn shared_lock(store: &Store) -> Result<File> {
 /// (refused, with nothing moved, where the two hold different files of one
 /// name). The caller holds the profile's lock exclusively.
 pub fn share(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Shared> {
-    let place = entry.place_in(profile).ok_or_else(|| {
-        Error::user(format!(
-            "profile {:?} does not bind {} to a folder, where {} lives",
-            profile.name, entry.var, entry.entry
-        ))
+    let place = entry.place_in(profile).ok_or_else(|| Share::NoFolder {
+        profile: profile.name.clone(),
+        var: entry.var.clone(),
+        entry: entry.entry.clone(),
     })?;
     let _lock = shared_lock(store)?;
     let copy = entry.copy_in(store);
     let tool_dir = copy.parent().unwrap_or(store.root()).to_path_buf();
-    util::create_private_dir_all(&tool_dir).map_err(at_path("cannot create", &tool_dir))?;
+    files::create_private_dir_all(&tool_dir).map_err(at_path("cannot create", &tool_dir))?;
     store.check_owned(&tool_dir)?;
     if let Some(parent) = place.parent() {
-        util::create_private_dir_all(parent).map_err(at_path("cannot create", parent))?;
+        files::create_private_dir_all(parent).map_err(at_path("cannot create", parent))?;
     }
     let own = fs::symlink_metadata(&place).ok();
     if let Some(meta) = &own
@@ -214,23 +187,23 @@ pub fn share(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Shar
     {
         return match fs::read_link(&place) {
             Ok(target) if target == copy => Ok(Shared::Already),
-            _ => Err(Error::user(format!(
-                "{} is a symbolic link that swop did not make; move it away, then share {} again",
-                place.display(),
-                entry.entry
-            ))),
+            _ => Err(Share::ForeignLink {
+                place,
+                entry: entry.entry.clone(),
+            }
+            .into()),
         };
     }
     if let Some(meta) = &own
         && meta.is_dir() != entry.folder
     {
-        return Err(Error::user(format!(
-            "{} is a {}, where {} keeps a {}; move it away, then share it again",
-            place.display(),
-            if meta.is_dir() { "folder" } else { "file" },
-            entry.tool,
-            if entry.folder { "folder" } else { "file" }
-        )));
+        return Err(Share::WrongKind {
+            place,
+            is_folder: meta.is_dir(),
+            tool: entry.tool.clone(),
+            wants_folder: entry.folder,
+        }
+        .into());
     }
     let outcome = match (own.is_some(), fs::symlink_metadata(&copy).is_ok()) {
         (false, false) => {
@@ -245,23 +218,22 @@ pub fn share(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Shar
                 merge::into(&place, &copy)?;
                 Shared::Merged
             }
-            Err(e) => return Err(at_path("cannot move", &place)(util::advised(e))),
+            Err(e) => return Err(at_path("cannot move", &place)(e)),
         },
         (true, true) => {
             merge::into(&place, &copy)?;
             Shared::Merged
         }
     };
-    std::os::unix::fs::symlink(&copy, &place)
-        .map_err(|e| at_path("cannot link", &place)(util::advised(e)))?;
+    std::os::unix::fs::symlink(&copy, &place).map_err(at_path("cannot link", &place))?;
     Ok(outcome)
 }
 
 fn make_empty(copy: &Path, folder: bool) -> Result<()> {
     let made = if folder {
-        util::create_private_dir(copy)
+        files::create_private_dir(copy)
     } else {
-        util::write_private_file(copy, b"")
+        files::write_private_file(copy, b"")
     };
     match made {
         Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
@@ -299,22 +271,20 @@ pub fn users(store: &Store, named: &str, except: &str) -> Users {
 /// other profile uses it, else a copy of it. The caller holds the profile's
 /// lock exclusively.
 pub fn unshare(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Vec<String>> {
-    let place = entry.place_in(profile).ok_or_else(|| {
-        Error::user(format!(
-            "profile {:?} does not bind {}",
-            profile.name, entry.var
-        ))
+    let place = entry.place_in(profile).ok_or_else(|| Share::NotBound {
+        profile: profile.name.clone(),
+        var: entry.var.clone(),
     })?;
     let _lock = shared_lock(store)?;
     let copy = entry.copy_in(store);
     let linked = fs::read_link(&place).is_ok_and(|target| target == copy);
     if !linked {
-        return Err(Error::user(format!(
-            "{} of profile {:?} is not shared ({} is its own)",
-            entry.entry,
-            profile.name,
-            place.display()
-        )));
+        return Err(Share::NotShared {
+            profile: profile.name.clone(),
+            entry: entry.entry.clone(),
+            place,
+        }
+        .into());
     }
     let users = users(store, &entry.named(), &profile.name);
     let others: Vec<String> = users
@@ -325,7 +295,7 @@ pub fn unshare(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Ve
         .collect();
     fs::remove_file(&place).map_err(at_path("cannot remove the link", &place))?;
     let done = if others.is_empty() {
-        fs::rename(&copy, &place).map_err(|e| at_path("cannot move", &copy)(util::advised(e)))
+        fs::rename(&copy, &place).map_err(at_path("cannot move", &copy))
     } else {
         merge::copy(&copy, &place)
     };
@@ -349,7 +319,7 @@ pub fn sweep(store: &Store, listed: &[String], gone: &str) -> Vec<String> {
     };
     let mut deleted = Vec::new();
     for named in listed {
-        let Some((tool, entry)) = split(named) else {
+        let Some((tool, entry)) = split_shared(named) else {
             continue;
         };
         let users = users(store, named, gone);
@@ -370,18 +340,4 @@ pub fn sweep(store: &Store, listed: &[String], gone: &str) -> Vec<String> {
         }
     }
     deleted
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shared_entries_are_one_name_under_a_tool() {
-        assert_eq!(split("codex/sessions"), Some(("codex", "sessions")));
-        assert_eq!(split("claude/CLAUDE.md"), Some(("claude", "CLAUDE.md")));
-        for bad in ["codex", "codex/", "codex/a/b", "codex/..", "/x", "a b/x"] {
-            assert_eq!(split(bad), None, "{bad}");
-        }
-    }
 }

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::lock::{LOCK_FD_VAR, LockMode, ProfileLock};
+use crate::entry::{Entry, Holder, Options};
+use crate::lock::LockMode;
 use crate::recipe::StatusCommand;
 use crate::store::{Profile, Store};
 
@@ -24,6 +25,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 const OUTPUT_LIMIT: usize = 64 * 1024;
 /// The longest detail shown.
 const DETAIL_LIMIT: usize = 160;
+/// How long a status command past its time gets to end after SIGTERM.
+const STOP_GRACE: Duration = Duration::from_millis(500);
 
 /// One profile's answer, as `swop status --json` prints it.
 #[derive(Debug, Serialize)]
@@ -70,12 +73,16 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
     };
     // Held until the command is done; the command itself does not inherit
     // it. Inside `swop shell` the shell's own lock counts.
-    let _lock = match ProfileLock::for_command(profile, mode, None, "swop status") {
-        Ok(lock) => lock,
-        Err(err) => return answer(None, one_line(&err.to_string())),
+    let options = Options {
+        mode,
+        wait: None,
+        what: "swop status",
+        holder: Holder::Swop,
     };
-    let mut cmd = match command_in(store, profile, command.argv) {
-        Ok(cmd) => cmd,
+    let entered = Entry::command(store, profile, &options)
+        .and_then(|entry| command_in(&entry, command.argv).map(|cmd| (entry, cmd)));
+    let (_entry, mut cmd) = match entered {
+        Ok(entered) => entered,
         Err(err) => return answer(None, one_line(&err.to_string())),
     };
     let child = match cmd.spawn() {
@@ -111,31 +118,19 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
 /// The command, with the profile's environment (as `swop exec` gives it),
 /// stdin from /dev/null and its own process group, so that a stop reaches
 /// everything it started.
-fn command_in(store: &Store, profile: &Profile, argv: &[&str]) -> crate::Result<Command> {
-    store.ensure_binding_dirs(profile)?;
-    let plan = crate::switch::plan(
-        &crate::switch::Current::process(store),
-        Some(profile),
-        store.root(),
-    )?;
+fn command_in(entry: &Entry, argv: &[&str]) -> crate::Result<Command> {
     let mut cmd = Command::new(argv[0]);
     cmd.args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .env_remove(LOCK_FD_VAR)
         .process_group(0);
-    for (var, value) in &plan.changes {
-        match value {
-            Some(value) => cmd.env(var, value),
-            None => cmd.env_remove(var),
-        };
-    }
+    entry.apply(&mut cmd)?;
     Ok(cmd)
 }
 
 /// Wait for `child` up to `timeout` while reading its output; past it, stop
-/// its process group. Output still open a moment after the child is gone
+/// its process group (TERM, then KILL). Output still open a moment after the child is gone
 /// (a daemon it started holds the pipe) is taken as far as it was read.
 fn capture(mut child: Child, timeout: Duration) -> Captured {
     let (done, finished) = mpsc::channel();
@@ -175,11 +170,11 @@ fn capture(mut child: Child, timeout: Duration) -> Captured {
             Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
             _ => {
-                // SAFETY: signalling the process group the child leads.
-                unsafe {
-                    libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
+                let mut group = crate::sys::signal::Group::new(child.id());
+                crate::sys::signal::terminate(std::slice::from_mut(&mut group), STOP_GRACE);
+                if group.leader_status().is_none() {
+                    let _ = child.wait();
                 }
-                let _ = child.wait();
                 break None;
             }
         }
@@ -225,7 +220,7 @@ fn pick_line(stdout: &[u8], stderr: &[u8], shows: &[&str]) -> String {
 /// control characters escaped, cut to a readable length.
 fn one_line(text: &str) -> String {
     let redacted = crate::redact::redact_text(text.lines().next().unwrap_or(""));
-    let line = crate::util::printable_line(&redacted).into_owned();
+    let line = crate::output::printable_line(&redacted).into_owned();
     match line.char_indices().nth(DETAIL_LIMIT) {
         Some((at, _)) => format!("{}…", &line[..at]),
         None => line,
@@ -274,10 +269,7 @@ mod tests {
         assert!(captured.status.is_some_and(|s| s.success()));
         assert_eq!(captured.stdout, b"hi\n");
         assert!(begun.elapsed() < Duration::from_secs(4));
-        // SAFETY: ending the test's own leftover sleep.
-        unsafe {
-            libc::kill(-(pgid as libc::pid_t), libc::SIGKILL);
-        }
+        let _ = crate::sys::signal::Group::new(pgid).send(crate::sys::signal::SIGKILL);
     }
 
     #[test]

@@ -12,9 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{
+    BadFile, Error, Next, Profile as ProfileError, Result, Store as StoreError, Suggestion, at_path,
+};
+use crate::files;
 use crate::names;
-use crate::util;
 
 mod edit;
 mod values;
@@ -77,6 +79,10 @@ pub struct Profile {
     /// Entries shared with other profiles, as `tool/entry` (see
     /// [`crate::share`]).
     pub shared: Vec<String>,
+    /// Every command of the profile runs sealed (see [`crate::seal`]).
+    pub seal: bool,
+    /// More places a sealed command of the profile may write.
+    pub allow_write: Vec<PathBuf>,
 }
 
 impl Profile {
@@ -108,18 +114,28 @@ pub struct ProfileFile {
     /// `shared/`, as `tool/entry`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shared: Vec<String>,
+    /// Every command of the profile runs sealed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seal: bool,
+    /// More places a sealed command of the profile may write (absolute).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow_write: Vec<PathBuf>,
 }
 
 /// What `add` is asked to create.
 #[derive(Debug, Clone, Default)]
 pub struct ProfileSpec {
     pub bindings: Vec<String>,
-    /// Variables bound to a file rather than a folder.
-    pub files: Vec<String>,
+    /// Variables bound to a file rather than a folder, each with the name
+    /// of its file in the profile (the catalog's, see
+    /// `recipe::file_name_for`).
+    pub files: Vec<(String, String)>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
     /// Variables set to plain values.
     pub values: Vec<(String, String)>,
+    /// Every command of the profile runs sealed.
+    pub seal: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -135,20 +151,17 @@ impl Store {
         if let Some(home) = std::env::var_os("SWOP_HOME").filter(|v| !v.is_empty()) {
             let path = PathBuf::from(home);
             if path.is_relative() {
-                return Err(Error::user(
-                    "SWOP_HOME must be an absolute path; fix or unset it",
-                ));
+                return Err(StoreError::HomeNotAbsolute.into());
             }
             return Ok(path);
         }
         directories::BaseDirs::new()
             .map(|dirs| dirs.data_dir().join("swop"))
-            .ok_or_else(|| Error::user("cannot find a home folder for the store; set SWOP_HOME"))
+            .ok_or_else(|| StoreError::NoHome.into())
     }
 
     fn at(root: PathBuf) -> Store {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::geteuid() };
+        let uid = crate::files::euid();
         Store { root, uid }
     }
 
@@ -156,8 +169,7 @@ impl Store {
     /// exists, and no link on the way to it belongs to another user.
     pub fn open() -> Result<Store> {
         let root = Self::default_root()?;
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let uid = unsafe { libc::geteuid() };
+        let uid = crate::files::euid();
         Ok(Store::at(resolve_root(&root, uid)?))
     }
 
@@ -167,7 +179,7 @@ impl Store {
         let store = Self::open()?;
         store.check_store()?;
         let root = store.root().to_path_buf();
-        util::create_private_dir_all(&store.profiles_dir())
+        files::create_private_dir_all(&store.profiles_dir())
             .map_err(at_path("cannot create the store at", &root))?;
         let store = Self::open()?;
         store.check_store()?;
@@ -241,22 +253,26 @@ impl Store {
         let (dir, meta) = self.existing_profile_dir(name)?;
         self.check_owned_meta(&dir, &meta)?;
         let file = dir.join(PROFILE_FILE);
-        let recreate = format!("recreate the profile (swop rm {name} && swop add {name})");
-        let text = util::read_store_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
+        let text = files::read_store_text(&file, PROFILE_FILE_LIMIT).map_err(|e| {
             match e.raw_os_error() {
-                Some(libc::ENOENT) => Error::user(format!(
-                    "profile {name:?} has no {PROFILE_FILE} ({}); {recreate}",
-                    dir.display()
-                )),
-                _ => store_file_error(&file, e, &format!("move it away and {recreate}")),
+                Some(libc::ENOENT) => Error::profile(
+                    name,
+                    ProfileError::NoProfileFile {
+                        dir: dir.clone(),
+                        file_name: PROFILE_FILE,
+                    },
+                ),
+                _ => store_file_error(&file, e, Next::RecreateProfile(name.to_string())),
             }
         })?;
         let parsed: ProfileFile = toml::from_str(&text).map_err(|e| {
-            Error::user(format!(
-                "{} is not a valid profile file: {}; fix it or {recreate}",
-                file.display(),
-                e.message().trim_end().replace('\n', ": ")
-            ))
+            Error::profile(
+                name,
+                ProfileError::InvalidFile {
+                    file: file.clone(),
+                    message: e.message().trim_end().replace('\n', ": "),
+                },
+            )
         })?;
         Ok((dir, parsed))
     }
@@ -266,16 +282,13 @@ impl Store {
     pub fn load_for_removal(&self, name: &str) -> Result<Profile> {
         let (dir, meta) = self.existing_profile_dir(name)?;
         if meta.file_type().is_symlink() || !meta.is_dir() {
-            return Err(Error::user(format!(
-                "{} is not a profile folder but a {}; delete it yourself (rm {}) if you do not need it",
-                dir.display(),
-                if meta.file_type().is_symlink() {
-                    "symbolic link"
-                } else {
-                    "file"
+            return Err(Error::profile(
+                name,
+                ProfileError::NotAFolder {
+                    dir,
+                    link: meta.file_type().is_symlink(),
                 },
-                dir.display()
-            )));
+            ));
         }
         // A folder that others may write is still ours to delete; one that is
         // someone else's is not.
@@ -289,6 +302,8 @@ impl Store {
             values: BTreeMap::new(),
             missing: Vec::new(),
             shared: Vec::new(),
+            seal: false,
+            allow_write: Vec::new(),
         })
     }
 
@@ -315,23 +330,19 @@ impl Store {
             Err(e) => return Err(at_path("cannot read", path)(e)),
         };
         if meta.file_type().is_symlink() {
-            let target = fs::read_link(path)
-                .map(|t| format!(" to {}", t.display()))
-                .unwrap_or_default();
-            return Err(Error::user(format!(
-                "{} (bound to {}) is a symbolic link{target}; swop does not follow links out of a profile. \
-                 Remove the link (rm {}) and swop makes a new folder",
-                path.display(),
-                binding.var,
-                path.display()
-            )));
+            return Err(StoreError::BoundLink {
+                path: path.clone(),
+                var: binding.var.clone(),
+                target: fs::read_link(path).ok(),
+            }
+            .into());
         }
         if !meta.is_dir() {
-            return Err(Error::user(format!(
-                "{} (bound to {}) is not a folder; move it away and swop makes a new folder",
-                path.display(),
-                binding.var
-            )));
+            return Err(StoreError::BoundNotAFolder {
+                path: path.clone(),
+                var: binding.var.clone(),
+            }
+            .into());
         }
         self.check_owned_meta(path, &meta)?;
         if binding.file.is_some() {
@@ -339,44 +350,44 @@ impl Store {
             // writes out of the profile.
             let file = binding.value();
             if fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_symlink()) {
-                return Err(Error::user(format!(
-                    "{} (bound to {}) is a symbolic link; swop does not follow links out of a profile. \
-                     Remove it (rm {}) and the tool makes a new file",
-                    file.display(),
-                    binding.var,
-                    file.display()
-                )));
+                return Err(StoreError::BoundFileLink {
+                    path: file,
+                    var: binding.var.clone(),
+                }
+                .into());
             }
         }
         Ok(true)
     }
 
     fn profile_from_file(&self, name: &str, dir: PathBuf, file: ProfileFile) -> Result<Profile> {
-        let bad = |what: String| {
-            Error::user(format!(
-                "{}: {what}; edit the file or recreate the profile (swop rm {name} && swop add {name})",
-                dir.join(PROFILE_FILE).display()
-            ))
+        let profile_file = dir.join(PROFILE_FILE);
+        let bad = |problem: BadFile| {
+            Error::profile(
+                name,
+                ProfileError::BadFile {
+                    file: profile_file.clone(),
+                    problem,
+                },
+            )
         };
         if file.version != 1 {
-            return Err(bad(format!(
-                "version {} is not understood by this swop",
-                file.version
-            )));
+            return Err(bad(BadFile::Version(file.version)));
         }
         let mut bindings = Vec::with_capacity(file.bindings.len());
         for (var, folder) in &file.bindings {
-            names::check_binding_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_binding_name(var).map_err(|e| bad(BadFile::Name(e)))?;
             if !names::is_var_name(folder) && !names::is_profile_name(folder) {
-                return Err(bad(format!(
-                    "{var} is bound to {folder:?}, which is not a folder name inside the profile \
-                     (a single name such as {var:?}, no / or ..)"
-                )));
+                return Err(bad(BadFile::NotAFolderName {
+                    var: var.clone(),
+                    folder: folder.clone(),
+                }));
             }
             if folder == PROFILE_FILE || folder == LOCK_FILE {
-                return Err(bad(format!(
-                    "{var} is bound to {folder:?}, the profile's own file, not a folder"
-                )));
+                return Err(bad(BadFile::OwnFile {
+                    var: var.clone(),
+                    folder: folder.clone(),
+                }));
             }
             let path = dir.join(folder);
             bindings.push(Binding {
@@ -386,16 +397,15 @@ impl Store {
             });
         }
         for (var, name) in &file.files {
-            names::check_binding_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_binding_name(var).map_err(|e| bad(BadFile::Name(e)))?;
             if file.bindings.contains_key(var) {
-                return Err(bad(format!(
-                    "{var} is bound both to a folder and to a file"
-                )));
+                return Err(bad(BadFile::FolderAndFile { var: var.clone() }));
             }
             if !is_file_name(name) {
-                return Err(bad(format!(
-                    "{var} is bound to the file {name:?}, which is not a single file name (no / or ..)"
-                )));
+                return Err(bad(BadFile::NotAFileName {
+                    var: var.clone(),
+                    file: name.clone(),
+                }));
             }
             bindings.push(Binding {
                 var: var.clone(),
@@ -404,22 +414,17 @@ impl Store {
             });
         }
         for var in &file.unset {
-            names::check_var_name(var).map_err(|e| bad(e.to_string()))?;
+            names::check_var_name(var).map_err(|e| bad(BadFile::Name(e)))?;
         }
-        values::check_file(&file).map_err(|e| bad(e.to_string()))?;
-        if let Some(entry) = file
-            .shared
-            .iter()
-            .find(|e| crate::share::split(e).is_none())
-        {
-            return Err(bad(format!(
-                "shared lists {entry:?}, which is not TOOL/ENTRY (a tool name, then one file or folder name)"
-            )));
+        values::check_file(&file).map_err(|e| bad(BadFile::Value(e)))?;
+        if let Some(entry) = file.shared.iter().find(|e| split_shared(e).is_none()) {
+            return Err(bad(BadFile::NotShared(entry.clone())));
         }
         if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
-            return Err(bad(format!(
-                "tools lists {tool:?}, which is not a tool name (letters, digits, . _ -)"
-            )));
+            return Err(bad(BadFile::NotAToolName(tool.clone())));
+        }
+        if let Some(place) = file.allow_write.iter().find(|p| !p.is_absolute()) {
+            return Err(bad(BadFile::RelativePlace(place.clone())));
         }
         Ok(Profile {
             name: name.to_string(),
@@ -430,17 +435,19 @@ impl Store {
             values: file.values,
             missing: Vec::new(),
             shared: file.shared,
+            seal: file.seal,
+            allow_write: file.allow_write,
         })
     }
 
     fn not_found(&self, name: &str) -> Error {
         let names = self.names().unwrap_or_default();
-        let hint = match names::closest(name, names.iter().map(String::as_str)) {
-            Some(close) => format!("; did you mean {close:?}? (swop list)"),
-            None if names.is_empty() => format!("; create it with: swop add {name}"),
-            None => "; see swop list".to_string(),
+        let suggestion = match names::closest(name, names.iter().map(String::as_str)) {
+            Some(close) => Suggestion::Close(close.to_string()),
+            None if names.is_empty() => Suggestion::Create,
+            None => Suggestion::List,
         };
-        Error::not_found(format!("profile {name:?} not found{hint}"))
+        Error::profile(name, ProfileError::NotFound(suggestion))
     }
 
     /// Refuse folders another user could have planted or could change.
@@ -452,19 +459,15 @@ impl Store {
     /// [`Store::check_owned`] with the `lstat` already done.
     fn check_owned_meta(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
         if meta.file_type().is_symlink() {
-            return Err(Error::user(format!(
-                "{} is a symbolic link; swop does not follow links in its store. Replace it with a real folder",
-                path.display()
-            )));
+            return Err(StoreError::Link(path.to_path_buf()).into());
         }
         self.check_owner(path, meta)?;
         if meta.permissions().mode() & 0o022 != 0 {
-            return Err(Error::user(format!(
-                "{} can be written by other users (mode {:o}); fix with: chmod go-w {}",
-                path.display(),
-                meta.permissions().mode() & 0o7777,
-                path.display()
-            )));
+            return Err(StoreError::OthersMayWrite {
+                path: path.to_path_buf(),
+                mode: meta.permissions().mode(),
+            }
+            .into());
         }
         Ok(())
     }
@@ -472,13 +475,12 @@ impl Store {
     fn check_owner(&self, path: &Path, meta: &fs::Metadata) -> Result<()> {
         let uid = self.uid;
         if meta.uid() != uid {
-            return Err(Error::user(format!(
-                "{} is owned by uid {}, not by you (uid {uid}); swop only trusts folders you own. \
-                 If it is yours, take it back with: sudo chown -R {uid} {}",
-                path.display(),
-                meta.uid(),
-                path.display()
-            )));
+            return Err(StoreError::NotOwned {
+                path: path.to_path_buf(),
+                owner: meta.uid(),
+                uid,
+            }
+            .into());
         }
         Ok(())
     }
@@ -491,7 +493,7 @@ impl Store {
             .iter()
             .filter(|b| profile.missing.contains(&b.path))
         {
-            match util::create_private_dir(&binding.path) {
+            match files::create_private_dir(&binding.path) {
                 Ok(()) => {}
                 // Made meanwhile (by a concurrent swop): it must pass like any other.
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
@@ -509,30 +511,30 @@ impl Store {
         let mut bindings = BTreeMap::new();
         let mut files = BTreeMap::new();
         let mut seen: Vec<String> = Vec::new();
-        for (var, is_file) in spec
+        for (var, file_name) in spec
             .bindings
             .iter()
-            .map(|v| (v, false))
-            .chain(spec.files.iter().map(|v| (v, true)))
+            .map(|v| (v, None))
+            .chain(spec.files.iter().map(|(v, name)| (v, Some(name))))
         {
             names::check_binding_name(var)?;
             let lower = var.to_ascii_lowercase();
             if let Some(other) = seen.iter().find(|k| k.to_ascii_lowercase() == lower) {
-                return Err(Error::user(if other == var {
-                    format!("{var} is bound twice (--bind and --bind-file); keep one")
+                return Err(if other == var {
+                    StoreError::BoundTwice(var.clone())
                 } else {
-                    format!("{var} differs from another binding only in case; bind one of them")
-                }));
+                    StoreError::CaseClash(var.clone())
+                }
+                .into());
             }
             seen.push(var.clone());
-            if is_file {
-                files.insert(var.clone(), crate::recipe::file_name_for(var));
-            } else {
-                bindings.insert(var.clone(), var.clone());
-            }
+            match file_name {
+                Some(name) => files.insert(var.clone(), name.clone()),
+                None => bindings.insert(var.clone(), var.clone()),
+            };
         }
         if seen.is_empty() {
-            return Err(Error::user("a profile needs at least one binding"));
+            return Err(StoreError::NoBinding.into());
         }
         for var in &spec.unset {
             names::check_var_name(var)?;
@@ -555,6 +557,8 @@ impl Store {
             files,
             values,
             shared: Vec::new(),
+            seal: spec.seal,
+            allow_write: Vec::new(),
         };
         values::check_file(&file)?;
         self.create_with(name, file, |_| Ok(()))
@@ -572,9 +576,7 @@ impl Store {
         names::check_profile_name(name)?;
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
-            return Err(Error::Exists(format!(
-                "profile {name:?} already exists (swop show {name})"
-            )));
+            return Err(Error::profile(name, ProfileError::Exists));
         }
         self.sweep_leftovers();
         let tmp = self.profiles_dir().join(format!(
@@ -583,35 +585,33 @@ impl Store {
             unique_suffix()
         ));
         let build = || -> io::Result<()> {
-            util::create_private_dir(&tmp)?;
+            files::create_private_dir(&tmp)?;
             for folder in file.bindings.values().chain(file.files.keys()) {
-                util::create_private_dir(&tmp.join(folder))?;
+                files::create_private_dir(&tmp.join(folder))?;
             }
             let text = toml::to_string(&file).map_err(io::Error::other)?;
-            util::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
-            util::write_private_file(&tmp.join(LOCK_FILE), b"")?;
+            files::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
+            files::write_private_file(&tmp.join(LOCK_FILE), b"")?;
             fill(&tmp)
         };
         if let Err(e) = build() {
             let _ = fs::remove_dir_all(&tmp);
-            return Err(Error::Io {
-                context: format!(
-                    "cannot create profile {name:?} in {}",
-                    self.profiles_dir().display()
-                ),
-                source: e,
-            });
+            return Err(Error::profile(
+                name,
+                ProfileError::CannotCreate {
+                    in_dir: self.profiles_dir(),
+                    source: e,
+                },
+            ));
         }
         // rename(2) refuses to replace a non-empty folder, and a profile never is
         // one: of two concurrent adds of one name, exactly one wins.
         if let Err(e) = rename_noreplace(&tmp, &final_dir) {
             let _ = fs::remove_dir_all(&tmp);
             if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
-                return Err(Error::Exists(format!(
-                    "profile {name:?} already exists (swop show {name})"
-                )));
+                return Err(Error::profile(name, ProfileError::Exists));
             }
-            return Err(at_path("cannot create", &final_dir)(util::advised(e)));
+            return Err(at_path("cannot create", &final_dir)(e));
         }
         if let Ok(d) = fs::File::open(self.profiles_dir()) {
             let _ = d.sync_all();
@@ -627,16 +627,16 @@ impl Store {
             std::process::id(),
             unique_suffix()
         ));
-        fs::rename(&profile.dir, &trash)
-            .map_err(|e| at_path("cannot remove", &profile.dir)(util::advised(e)))?;
+        fs::rename(&profile.dir, &trash).map_err(at_path("cannot remove", &profile.dir))?;
         // remove_dir_all does not follow symbolic links out of the tree.
-        fs::remove_dir_all(&trash).map_err(|e| {
-            Error::user(format!(
-                "profile {:?} is removed, but its files in {} could not all be deleted ({e}); \
-                 delete that folder yourself",
-                profile.name,
-                trash.display()
-            ))
+        fs::remove_dir_all(&trash).map_err(|source| {
+            Error::profile(
+                &profile.name,
+                ProfileError::PartlyRemoved {
+                    trash: trash.clone(),
+                    source,
+                },
+            )
         })
     }
 
@@ -656,7 +656,7 @@ impl Store {
             };
             // `<name>-<pid>-<suffix>`: only the owner's death makes it a leftover.
             let pid = rest.rsplit('-').nth(1).and_then(|p| p.parse::<u32>().ok());
-            if pid.is_some_and(|pid| !util::pid_alive(pid)) {
+            if pid.is_some_and(|pid| !crate::sys::process::alive(pid)) {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
@@ -703,21 +703,16 @@ fn resolve_root(root: &Path, uid: u32) -> Result<PathBuf> {
         }
         let target = fs::read_link(&next).map_err(at_path("cannot read", &next))?;
         if meta.uid() != uid && meta.uid() != 0 {
-            return Err(Error::user(format!(
-                "{} (on the way to the store {}) is a symbolic link owned by uid {}, who can point it \
-                 anywhere at any moment; swop follows only links of yours or of the system. \
-                 Set SWOP_HOME to a folder of your own instead",
-                next.display(),
-                root.display(),
-                meta.uid()
-            )));
+            return Err(StoreError::ForeignLink {
+                link: next.clone(),
+                root: root.to_path_buf(),
+                owner: meta.uid(),
+            }
+            .into());
         }
         links += 1;
         if links > 40 {
-            return Err(Error::user(format!(
-                "{} leads through more than 40 symbolic links; set SWOP_HOME to the folder itself",
-                root.display()
-            )));
+            return Err(StoreError::TooManyLinks(root.to_path_buf()).into());
         }
         if target.is_absolute() {
             resolved = PathBuf::from("/");
@@ -739,17 +734,13 @@ fn refuse_shared_folder(dir: &Path, meta: &fs::Metadata, uid: u32) -> Result<()>
     if !meta.is_dir() || !(sticky || others) {
         return Ok(());
     }
-    let default = directories::BaseDirs::new()
-        .map(|dirs| format!(" ({})", dirs.data_dir().join("swop").display()))
-        .unwrap_or_default();
-    Err(Error::user(format!(
-        "{} is a folder other users may write to (mode {:o}), like /tmp, so it cannot hold a store; \
-         nothing was created. Set SWOP_HOME to a private folder (one swop creates, such as {}), \
-         or unset SWOP_HOME to use the default{default}",
-        dir.display(),
-        mode & 0o7777,
-        dir.join(format!("swop-{}", users_name())).display()
-    )))
+    Err(StoreError::SharedFolder {
+        dir: dir.to_path_buf(),
+        mode,
+        instead: dir.join(format!("swop-{}", users_name())),
+        default: directories::BaseDirs::new().map(|dirs| dirs.data_dir().join("swop")),
+    }
+    .into())
 }
 
 /// The user's name for a suggested folder, else their uid.
@@ -757,22 +748,26 @@ fn users_name() -> String {
     std::env::var_os("USER")
         .and_then(|u| u.into_string().ok())
         .filter(|u| names::is_profile_name(u))
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        .unwrap_or_else(|| unsafe { libc::geteuid() }.to_string())
+        .unwrap_or_else(|| crate::files::euid().to_string())
 }
 
-/// The error for a store file that [`util::read_store_text`] refused, with
+/// The error for a store file that [`files::read_store_text`] refused, with
 /// `next` as what to do about it.
-pub fn store_file_error(path: &Path, err: io::Error, next: &str) -> Error {
+pub fn store_file_error(path: &Path, err: io::Error, next: Next) -> Error {
     if err.raw_os_error() == Some(libc::ELOOP) {
-        return Error::user(format!(
-            "{} is a symbolic link, and swop does not follow links in its store; \
-             put the file itself there, or {next}",
-            path.display()
-        ));
+        return StoreError::FileLink {
+            path: path.to_path_buf(),
+            next,
+        }
+        .into();
     }
-    if err.kind() == io::ErrorKind::InvalidData {
-        return Error::user(format!("{} is {err}; {next}", path.display()));
+    if let Some(problem) = files::problem_of(&err) {
+        return StoreError::File {
+            path: path.to_path_buf(),
+            problem: problem.clone(),
+            next,
+        }
+        .into();
     }
     at_path("cannot read", path)(err)
 }
@@ -794,6 +789,19 @@ fn unique_suffix() -> String {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     format!("{nanos:08x}")
+}
+
+/// `tool/entry`, as `profile.toml` lists a shared entry (see
+/// [`crate::share`]), split: when the tool is a tool name and the entry one
+/// plain file or folder name.
+pub fn split_shared(named: &str) -> Option<(&str, &str)> {
+    let (tool, entry) = named.split_once('/')?;
+    let plain = !entry.is_empty()
+        && entry != "."
+        && entry != ".."
+        && !entry.contains('/')
+        && !entry.chars().any(char::is_control);
+    (names::is_tool_name(tool) && plain).then_some((tool, entry))
 }
 
 /// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the kernel has
@@ -824,4 +832,21 @@ pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
         }
     }
     fs::rename(from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_entries_are_one_name_under_a_tool() {
+        assert_eq!(split_shared("codex/sessions"), Some(("codex", "sessions")));
+        assert_eq!(
+            split_shared("claude/CLAUDE.md"),
+            Some(("claude", "CLAUDE.md"))
+        );
+        for bad in ["codex", "codex/", "codex/a/b", "codex/..", "/x", "a b/x"] {
+            assert_eq!(split_shared(bad), None, "{bad}");
+        }
+    }
 }

@@ -32,7 +32,7 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Result, Switch as SwitchError};
 use crate::store::{Profile, Store};
 
 mod admission;
@@ -54,7 +54,7 @@ pub const HOME_VAR: &str = "SWOP_HOME";
 pub const SAVED_LIMIT: usize = 64 * 1024;
 
 /// One change: set to a value, or unset.
-pub type Change = (String, Option<OsString>);
+pub use crate::shell::Change;
 
 /// What a switch prints, and what it had to leave out of the record it read.
 #[derive(Debug, Default)]
@@ -238,16 +238,14 @@ fn new_record<'n>(
         .collect();
     let token = match secret.is_empty() {
         true => None,
-        false => Some(kept.save(&secret).map_err(|err| {
-            let names: Vec<&str> = secret.iter().map(|(name, _)| *name).collect();
-            Error::user(format!(
-                "cannot switch: swop keeps the values of {} out of the environment, in a private file, \
-                 and could not write one in {}: {err}; fix that folder (it must be yours and 0700), \
-                 or switch with swop exec",
-                names.join(", "),
-                kept.folder().display()
-            ))
-        })?),
+        false => Some(
+            kept.save(&secret)
+                .map_err(|source| SwitchError::CannotKeep {
+                    names: secret.iter().map(|(name, _)| name.to_string()).collect(),
+                    folder: kept.folder().to_path_buf(),
+                    source,
+                })?,
+        ),
     };
     Ok(originals
         .into_iter()
@@ -274,18 +272,15 @@ fn encode_checked(entries: &[(&str, Saved)]) -> Result<OsString> {
         })
         .collect();
     long.sort_by_key(|(_, len)| std::cmp::Reverse(*len));
-    let named: Vec<String> = long
-        .iter()
-        .take(3)
-        .map(|(name, len)| format!("{name} ({len} bytes)"))
-        .collect();
-    Err(Error::user(format!(
-        "cannot switch: swop would have to remember {}, more than the {} KiB it keeps in {SAVED_VAR} \
-         (a larger environment makes every program launch fail); shorten or unset {} first",
-        named.join(", "),
-        SAVED_LIMIT / 1024,
-        long.first().map_or("them", |(name, _)| name)
-    )))
+    Err(SwitchError::RecordTooLong {
+        longest: long
+            .into_iter()
+            .map(|(name, len)| (name.to_string(), len))
+            .collect(),
+        var: SAVED_VAR,
+        limit: SAVED_LIMIT,
+    }
+    .into())
 }
 
 /// The entries of the current record that may be restored, with their
@@ -398,6 +393,8 @@ mod tests {
             values: BTreeMap::new(),
             missing: vec![],
             shared: vec![],
+            seal: false,
+            allow_write: Vec::new(),
         }
     }
 
@@ -519,7 +516,7 @@ mod tests {
     fn removed_and_replaced_values_stay_out_of_the_record() {
         let tmp = tempfile::tempdir().unwrap();
         let runtime = tmp.path().join("run");
-        crate::util::create_private_dir(&runtime).unwrap();
+        crate::files::create_private_dir(&runtime).unwrap();
         let mut env: BTreeMap<String, OsString> = BTreeMap::new();
         env.insert("XDG_RUNTIME_DIR".into(), runtime.clone().into());
         env.insert("HOME".into(), "/home/me".into());
@@ -554,8 +551,15 @@ mod tests {
         let mut env: BTreeMap<String, OsString> = BTreeMap::new();
         env.insert("HOME".into(), OsString::from("x".repeat(SAVED_LIMIT + 1)));
         let a = profile("a", &["HOME"]);
-        let err = plan_in(&env, Some(&a), &[]).unwrap_err().to_string();
-        assert!(err.contains("HOME (65537 bytes)"), "{err}");
+        let err = plan_in(&env, Some(&a), &[]).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                crate::Error::Switch(crate::error::Switch::RecordTooLong { longest, .. })
+                    if longest.first() == Some(&("HOME".to_string(), SAVED_LIMIT + 1))
+            ),
+            "{err:?}"
+        );
         env.insert(
             SAVED_VAR.into(),
             OsString::from("x".repeat(SAVED_LIMIT + 1)),

@@ -4,7 +4,7 @@
 
 use super::Run;
 use crate::cli::AddArgs;
-use crate::error::Result;
+use crate::error::{Command, Result};
 use crate::recipe::Recipe;
 use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store, parse_assignment};
 
@@ -17,8 +17,11 @@ impl Run for AddArgs {
             .map(|v| ("--bind", v))
             .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
         {
-            crate::names::check_binding_name(var)
-                .map_err(|e| crate::Error::user(format!("{e}; leave out {flag} {var}")))?;
+            crate::names::check_binding_name(var).map_err(|name| Command::BindName {
+                var: var.clone(),
+                name,
+                flag,
+            })?;
             check_kind(flag, var)?;
         }
         let values = self
@@ -29,8 +32,13 @@ impl Run for AddArgs {
         let store = Store::open_or_create()?;
         let mut spec = ProfileSpec {
             values,
+            seal: self.seal,
             ..ProfileSpec::default()
         };
+        let mut files: Vec<String> = Vec::new();
+        if self.seal {
+            crate::seal::require()?;
+        }
         for tool in &self.tools {
             let (recipe, verified) = Recipe::lookup(&store, tool)?;
             // Only a command that runs as printed is worth a line: the
@@ -49,27 +57,32 @@ impl Run for AddArgs {
                 && recipe.files.is_empty()
                 && let Some(known) = crate::recipe::entry(tool).filter(|_| !verified)
             {
-                return Err(crate::Error::user(format!(
-                    "{tool} has no variable that moves its state, so no profile can keep its accounts apart: {}",
-                    known.shared
-                )));
+                return Err(Command::NoStateVariable {
+                    tool: tool.clone(),
+                    shared: known.shared,
+                }
+                .into());
             }
             if recipe.bindings.is_empty() && recipe.files.is_empty() {
-                return Err(crate::Error::user(format!(
-                    "the {tool} recipe binds nothing: swop discover found no state of {tool} in files, \
-                     so a profile cannot keep its accounts apart; see its report, or bind variables yourself with --bind VAR"
-                )));
+                return Err(Command::RecipeBindsNothing(tool.clone()).into());
             }
             spec.tools.push(recipe.tool.clone());
             push_unique(&mut spec.bindings, &recipe.bindings);
-            push_unique(&mut spec.files, &recipe.files);
+            push_unique(&mut files, &recipe.files);
             push_unique(&mut spec.unset, &recipe.unset);
         }
         push_unique(&mut spec.bindings, &self.binds);
-        push_unique(&mut spec.files, &self.bind_files);
-        if self.tools.is_empty() && spec.bindings.is_empty() && spec.files.is_empty() {
+        push_unique(&mut files, &self.bind_files);
+        if self.tools.is_empty() && spec.bindings.is_empty() && files.is_empty() {
             push_unique(&mut spec.bindings, &DEFAULT_BINDINGS.map(String::from));
         }
+        spec.files = files
+            .into_iter()
+            .map(|var| {
+                let name = crate::recipe::file_name_for(&var);
+                (var, name)
+            })
+            .collect();
         // Refused before anything is made: a login, or no such entry.
         let shares = self
             .shares
@@ -116,7 +129,7 @@ fn share_all(
     let _lock = crate::lock::ProfileLock::acquire_exclusive_now(
         &profile,
         "swop add",
-        "let it finish, then share with swop set NAME --share ENTRY",
+        crate::error::BusyAdvice::ShareLater,
     )?;
     store.ensure_binding_dirs(&profile)?;
     for entry in entries {
@@ -136,24 +149,22 @@ fn share_all(
 /// A variable the catalog knows as a file is bound with `--bind-file`, one
 /// it knows as a folder with `--bind`: the other way the tool would find a
 /// folder where it opens a file, or the reverse.
-pub(super) fn check_kind(flag: &str, var: &str) -> Result<()> {
+pub(super) fn check_kind(flag: &'static str, var: &str) -> Result<()> {
     let file = crate::recipe::file_variable(var);
     let folder = crate::recipe::folder_variable(var) || DEFAULT_BINDINGS.contains(&var);
     let wrong = match flag {
-        "--bind" => file.map(|name| format!("{var} names a file ({name})")),
-        _ => folder.then(|| format!("{var} names a folder")),
+        "--bind" => file.is_some(),
+        _ => folder,
     };
-    match wrong {
-        Some(what) => Err(crate::Error::user(format!(
-            "{what}: bind it with {} {var} instead of {flag} {var}",
-            if flag == "--bind" {
-                "--bind-file"
-            } else {
-                "--bind"
-            }
-        ))),
-        None => Ok(()),
+    if !wrong {
+        return Ok(());
     }
+    Err(Command::WrongKind {
+        var: var.to_string(),
+        flag,
+        file: file.filter(|_| flag == "--bind"),
+    }
+    .into())
 }
 
 fn push_unique(into: &mut Vec<String>, items: &[String]) {

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::Run;
 use crate::cli::{AllowArgs, DenyArgs};
-use crate::error::{Error, Result};
+use crate::error::{Command, Dotfile, Error, Result};
+use crate::output::printable_line;
 use crate::store::Store;
 use crate::trust::{self, DOTFILE};
-use crate::util::printable_line;
 
 impl Run for AllowArgs {
     fn run(&self) -> Result<()> {
@@ -49,7 +49,7 @@ impl Run for DenyArgs {
 
 /// The `.swop` a command is about: PATH itself, the `.swop` of a folder, or
 /// the one that applies to the working folder.
-fn target(path: Option<&Path>, command: &str) -> Result<PathBuf> {
+fn target(path: Option<&Path>, command: &'static str) -> Result<PathBuf> {
     if let Some(path) = path {
         let names_dotfile = path.file_name().is_some_and(|n| n == DOTFILE);
         return Ok(match !names_dotfile && path.is_dir() {
@@ -59,10 +59,11 @@ fn target(path: Option<&Path>, command: &str) -> Result<PathBuf> {
     }
     let here = working_folder()?;
     trust::applying_to(&here).ok_or_else(|| {
-        Error::user(format!(
-            "there is no {DOTFILE} in {} or any folder above it; name one: swop {command} PATH",
-            shown(&here)
-        ))
+        Command::Dotfile(Dotfile::Missing {
+            here: shown(&here),
+            command,
+        })
+        .into()
     })
 }
 
@@ -72,7 +73,8 @@ fn target(path: Option<&Path>, command: &str) -> Result<PathBuf> {
 fn working_folder() -> Result<PathBuf> {
     use std::os::unix::fs::MetadataExt;
     let here = std::env::current_dir().map_err(|e| Error::Io {
-        context: "cannot find the working folder".into(),
+        action: "cannot find the working folder",
+        path: None,
         source: e,
     })?;
     let same = |a: &Path, b: &Path| match (std::fs::metadata(a), std::fs::metadata(b)) {

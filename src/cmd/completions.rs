@@ -6,15 +6,12 @@
 //! where an argument names an existing profile, from the store. Nothing is
 //! generated from a copy of the grammar, so nothing can drift from it.
 
-use std::ffi::OsStr;
-
-use clap_complete::CompletionCandidate;
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::{CompletionsArgs, command};
 use crate::error::Result;
-use crate::util::print_bytes;
 
 /// The environment variable that turns a run of swop into a completion.
 pub const COMPLETE_VAR: &str = "COMPLETE";
@@ -96,91 +93,6 @@ pub fn script(shell: clap_complete::Shell) -> String {
         );
     }
     text
-}
-
-/// The profiles whose names start with what is typed so far.
-pub fn profile_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some(typed) = current.to_str() else {
-        return Vec::new();
-    };
-    let Ok(store) = crate::store::Store::open() else {
-        return Vec::new();
-    };
-    store
-        .names()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|name| name.starts_with(typed))
-        .map(|name| {
-            // What the profile binds, shown beside its name where the shell can.
-            let about = store.load(&name).ok().map(|p| {
-                p.bindings
-                    .iter()
-                    .map(|b| b.var.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            });
-            let about = about
-                .filter(|a| !a.is_empty())
-                .unwrap_or_else(|| "profile".into());
-            CompletionCandidate::new(name).help(Some(about.into()))
-        })
-        .collect()
-}
-
-/// The entries profiles may share, by the tools that have them.
-pub fn shareable_entries(current: &OsStr) -> Vec<CompletionCandidate> {
-    let typed = current.to_str().unwrap_or_default();
-    let mut out: Vec<CompletionCandidate> = Vec::new();
-    for known in crate::recipe::CATALOG {
-        for (_, entry) in known.shareable {
-            let entry = entry.trim_end_matches('/');
-            if entry.starts_with(typed) {
-                out.push(CompletionCandidate::new(entry).help(Some(known.tool.into())));
-            }
-        }
-    }
-    out
-}
-
-/// `--pick`'s values: the names of profiles and of groups, and after a
-/// comma, the names of the profiles not listed yet.
-pub fn pick_names(current: &OsStr) -> Vec<CompletionCandidate> {
-    let Some(typed) = current.to_str() else {
-        return Vec::new();
-    };
-    let (listed, last) = match typed.rsplit_once(',') {
-        Some((listed, last)) => (Some(listed), last),
-        None => (None, typed),
-    };
-    let Ok(store) = crate::store::Store::open() else {
-        return Vec::new();
-    };
-    let taken: Vec<&str> = listed.map(|l| l.split(',').collect()).unwrap_or_default();
-    let mut out: Vec<CompletionCandidate> = store
-        .names()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|name| name.starts_with(last) && !taken.contains(&name.as_str()))
-        .map(|name| {
-            let word = match listed {
-                Some(listed) => format!("{listed},{name}"),
-                None => name,
-            };
-            CompletionCandidate::new(word).help(Some("profile".into()))
-        })
-        .collect();
-    if listed.is_none()
-        && let Ok(config) = crate::config::Config::load()
-    {
-        for (group, members) in config.groups {
-            if group.starts_with(last) {
-                let about = format!("group: {}", members.join(", "));
-                out.push(CompletionCandidate::new(group).help(Some(about.into())));
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

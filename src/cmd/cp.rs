@@ -1,8 +1,9 @@
 //! `swop cp SRC NEW`: a second account made like the first. The new profile
-//! gets SRC's tools, bindings, values and shared entries (links to the same
-//! shared copies), and the settings files the catalog names for its tools;
-//! never a login: the catalog's and the recorded recipes' credential files
-//! are left out even where a settings entry would name one.
+//! gets SRC's tools, bindings, values, sealing (`seal`, `allow_write`) and
+//! shared entries (links to the same shared copies), and the settings files
+//! the catalog names for its tools; never a login: the catalog's and the
+//! recorded recipes' credential files are left out even where a settings
+//! entry would name one.
 
 use std::fs;
 use std::path::Path;
@@ -10,9 +11,9 @@ use std::path::Path;
 use super::Run;
 use crate::cli::CpArgs;
 use crate::error::Result;
+use crate::files;
 use crate::recipe::Recipe;
 use crate::store::{Profile, Store};
-use crate::util;
 
 impl Run for CpArgs {
     fn run(&self) -> Result<()> {
@@ -27,7 +28,7 @@ impl Run for CpArgs {
             for (folder, rel, from) in &settings {
                 let to = tmp.join(folder).join(rel);
                 if let Some(parent) = to.parent() {
-                    util::create_private_dir_all(parent)?;
+                    files::create_private_dir_all(parent)?;
                 }
                 fs::copy(from, &to)?;
                 fs::set_permissions(&to, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
@@ -53,6 +54,9 @@ impl Run for CpArgs {
         }
         if !profile.shared.is_empty() {
             what.push(format!("shares {}", profile.shared.join(", ")));
+        }
+        if profile.seal {
+            what.push("seals every command".to_string());
         }
         if !copied.is_empty() {
             what.push(format!("settings copied: {}", copied.join(", ")));
@@ -115,7 +119,7 @@ fn shared_links(
     let bound: Vec<String> = src.bindings.iter().map(|b| b.var.clone()).collect();
     let mut links = Vec::new();
     file.shared.retain(|named| {
-        let Some((tool, entry)) = crate::share::split(named) else {
+        let Some((tool, entry)) = crate::store::split_shared(named) else {
             return false;
         };
         let Ok(shareable) = crate::share::resolve(

@@ -3,9 +3,10 @@
 //! whether two profiles hold one login, which fails later and for both.
 
 use super::Run;
-use crate::error::{Error, Result};
+use super::print_bytes;
+use crate::error::Result;
+use crate::output::printable_text;
 use crate::store::Store;
-use crate::util::{print_bytes, printable_text};
 
 pub struct Doctor;
 
@@ -28,9 +29,9 @@ impl Run for Doctor {
                 };
                 let store = Store::open();
                 let problem = match &store {
-                    Ok(s) if exists => s.check_owned(s.root()).err(),
+                    Ok(s) if exists => s.check_owned(s.root()).err().map(|e| e.to_string()),
                     Ok(_) => None,
-                    Err(e) => Some(Error::user(e.to_string())),
+                    Err(e) => Some(e.to_string()),
                 };
                 let count = store.and_then(|s| s.names()).map(|n| n.len()).unwrap_or(0);
                 if let Some(problem) = problem {
@@ -63,14 +64,22 @@ impl Run for Doctor {
                 found.map_or("not found".into(), |p| p.display().to_string()),
             );
         }
-        for tracer in crate::discover::tracer::describe_tracers() {
+        match crate::seal::strength() {
+            crate::seal::Strength::Full { detail } => line(
+                true,
+                "seal",
+                format!("swop exec --seal works here ({detail}): every rule holds"),
+            ),
+            crate::seal::Strength::Unavailable(why) => line(
+                false,
+                "seal",
+                format!("swop exec --seal refuses to run here: {why}"),
+            ),
+        }
+        for tracer in crate::discover::describe_tracers() {
             line(tracer.usable, &tracer.name, tracer.detail);
         }
-        line(
-            true,
-            "platform",
-            crate::discover::system::platform_summary(),
-        );
+        line(true, "platform", crate::sys::machine::platform_summary());
         if let Ok(store) = Store::open() {
             let profiles: Vec<_> = store
                 .names()

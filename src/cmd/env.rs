@@ -5,64 +5,19 @@ use std::ffi::OsString;
 
 use clap::ValueEnum;
 
-use super::Run;
+use super::{Run, print_bytes};
 use crate::cli::EnvArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::shell::ShellKind;
-use crate::store::Store;
-use crate::switch;
-use crate::util::print_bytes;
 
 impl Run for EnvArgs {
     fn run(&self) -> Result<()> {
         let name = self.name.as_deref().filter(|_| !self.off);
         match &self.folder {
             Some(file) => super::folder::switch(name, file, self.told, self.shell),
-            None => switch_as(name, self.shell, None),
+            None => print_bytes(&crate::entry::switch_text(name, self.shell, None)?),
         }
     }
-}
-
-/// Print the exports that switch a shell to `name`, or back (`None`): for
-/// `shell`, else the shell that runs swop (asked once the switch is known
-/// to be possible, so that a missing profile is said first), in the syntax
-/// `syntax` gives for it (the nushell function reads JSON, as nushell cannot
-/// evaluate text it is handed).
-pub fn switch_as(
-    name: Option<&str>,
-    shell: Option<ShellKind>,
-    syntax: Option<fn(ShellKind) -> ShellKind>,
-) -> Result<()> {
-    let store = Store::open()?;
-    let profile = match name {
-        Some(name) => {
-            let profile = store.load(name)?;
-            store.ensure_binding_dirs(&profile)?;
-            Some(profile)
-        }
-        _ => None,
-    };
-    let plan = switch::plan(
-        &switch::Current::process(&store),
-        profile.as_ref(),
-        store.root(),
-    )?;
-    let shell = match shell {
-        Some(kind) => kind,
-        None => crate::shell::detect()?,
-    };
-    for warning in &plan.warnings {
-        eprintln!("swop: warning: {warning}");
-    }
-    crate::shell::check(shell, &plan.changes).map_err(Error::user)?;
-    if let Some(notice) = profile
-        .as_ref()
-        .and_then(|p| switch::removal_notice(&plan.removed, p, true))
-    {
-        eprintln!("swop: {notice}");
-    }
-    let syntax = syntax.map_or(shell, |syntax| syntax(shell));
-    print_bytes(&crate::shell::render(syntax, &plan.changes))
 }
 
 /// `swop env NAME`, `swop env --off` and their `--shell X` forms, parsed without

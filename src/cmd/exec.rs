@@ -6,49 +6,20 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use super::Run;
-use crate::cli::{ExecArgs, LockArgs};
-use crate::error::{Error, Result};
+use crate::cli::{ExecArgs, LockArgs, SealArgs};
+use crate::entry::{Entry, Holder, Options};
+use crate::error::{Error, Launch, Result, Usage};
 use crate::lock::LockMode;
-use crate::lock::{CommandLock, LOCK_FD_VAR, ProfileLock};
 use crate::store::Store;
-use crate::switch;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
         match (&self.name, &self.pick) {
-            (Some(name), _) => exec_in_profile(name, &self.lock, &self.command, None),
-            (None, Some(pick)) => exec_picked(pick, &self.lock, &self.command),
-            (None, None) => Err(Error::usage(
-                "name a profile or --pick some; usage: swop exec NAME -- CMD [ARGS]...",
-            )),
+            (Some(name), _) => exec_in_profile(name, &self.lock, &self.seal, &self.command, None),
+            (None, Some(pick)) => exec_picked(pick, &self.lock, &self.seal, &self.command),
+            (None, None) => Err(Usage::ExecWhere.into()),
         }
     }
-}
-
-/// `swop exec --pick A,B -- CMD`: the first free profile with the most
-/// headroom (see [`crate::pick`]), said on stderr.
-fn exec_picked(pick: &str, lock: &LockArgs, argv: &[OsString]) -> Result<()> {
-    if argv.is_empty() {
-        return Err(Error::usage(
-            "no command given; usage: swop exec --pick A,B -- CMD [ARGS]...",
-        ));
-    }
-    let store = Store::open()?;
-    let config = crate::config::Config::load()?;
-    let profiles = crate::pick::candidates(&store, pick, &config)?;
-    let what = redacted_command_line(argv);
-    let mode_of = |profile: &crate::store::Profile| {
-        lock.lock
-            .unwrap_or_else(|| default_lock(&store, profile, argv))
-    };
-    let picked = crate::pick::choose(profiles, mode_of, lock.wait, &what)?;
-    run_locked(
-        &store,
-        &picked.profile,
-        picked.lock,
-        argv,
-        Some(&picked.reason),
-    )
 }
 
 /// Replace swop with `argv` inside the profile, holding its lock, saying
@@ -59,87 +30,97 @@ fn exec_picked(pick: &str, lock: &LockArgs, argv: &[OsString]) -> Result<()> {
 pub fn exec_in_profile(
     name: &str,
     lock: &LockArgs,
+    seal: &SealArgs,
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
     if argv.is_empty() {
-        return Err(Error::usage(
-            "no command given; usage: swop exec NAME -- CMD [ARGS]...",
-        ));
+        return Err(Usage::NoCommand.into());
     }
     let store = Store::open()?;
     let profile = store.load(name)?;
+    // Fail closed, before anything waits or runs.
+    if sealed(seal, &profile) {
+        crate::seal::require()?;
+    }
     let what = redacted_command_line(argv);
-    let mode = lock
-        .lock
-        .unwrap_or_else(|| default_lock(&store, &profile, argv));
-    // A command already running under this profile's lock (a wrapped tool in
-    // `swop shell`, a script run by `swop exec`) is part of the holder: it
-    // goes on under the lock it inherited instead of waiting for itself.
-    let held = ProfileLock::for_command(&profile, mode, lock.wait, &what)?;
-    run_locked(&store, &profile, held, argv, announce)
+    let options = Options {
+        mode: lock
+            .lock
+            .unwrap_or_else(|| default_lock(&store, &profile, argv)),
+        wait: lock.wait,
+        what: &what,
+        holder: Holder::Command,
+    };
+    let entry = Entry::command(&store, &profile, &options)?;
+    exec_entered(&store, &entry, seal, argv, announce)
 }
 
-/// Replace swop with `argv` in `profile`, whose lock is `held`.
-fn run_locked(
+/// `swop exec --pick A,B -- CMD`: the first free profile with the most
+/// headroom (see [`crate::pick`]), said on stderr, entered as a named one
+/// is: sealed when it is, or when `--seal` asks.
+fn exec_picked(pick: &str, lock: &LockArgs, seal: &SealArgs, argv: &[OsString]) -> Result<()> {
+    if argv.is_empty() {
+        return Err(Usage::NoPickedCommand.into());
+    }
+    let store = Store::open()?;
+    let config = crate::config::Config::load()?;
+    let candidates = crate::pick::candidates(&store, pick, &config)?;
+    // Fail closed, before anything waits or runs: whichever is picked.
+    if candidates.iter().any(|profile| sealed(seal, profile)) {
+        crate::seal::require()?;
+    }
+    let what = redacted_command_line(argv);
+    let options = Options {
+        mode: lock.lock.unwrap_or_default(),
+        wait: lock.wait,
+        what: &what,
+        holder: Holder::Command,
+    };
+    let mode_of = |profile: &crate::store::Profile| {
+        lock.lock
+            .unwrap_or_else(|| default_lock(&store, profile, argv))
+    };
+    let (entry, reason) = Entry::pick(&store, &candidates, &options, mode_of)?;
+    exec_entered(&store, &entry, seal, argv, Some(&reason))
+}
+
+/// Whether a command of `profile` runs sealed: when the profile is, or
+/// `--seal` asks, unless `--no-seal` says otherwise.
+fn sealed(seal: &SealArgs, profile: &crate::store::Profile) -> bool {
+    (seal.seal || profile.seal) && !seal.no_seal
+}
+
+/// Replace swop with `argv` in the profile `entry` entered, sealed when
+/// [`sealed`], saying `announce` once everything is ready.
+fn exec_entered(
     store: &Store,
-    profile: &crate::store::Profile,
-    held: CommandLock,
+    entry: &Entry,
+    seal: &SealArgs,
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
     let Some((program, args)) = argv.split_first() else {
-        return Err(Error::usage(
-            "no command given; usage: swop exec NAME -- CMD [ARGS]...",
-        ));
+        return Err(Usage::NoCommand.into());
     };
-    store.ensure_binding_dirs(profile)?;
-    let plan = switch::plan(
-        &switch::Current::process(store),
-        Some(profile),
-        store.root(),
-    )?;
-    for warning in &plan.warnings {
-        eprintln!("swop: warning: {warning}");
-    }
-    if let Some(notice) = switch::removal_notice(&plan.removed, profile, false) {
-        eprintln!("swop: {notice}");
-    }
+    let sealed = entry.profile().is_some_and(|profile| sealed(seal, profile));
+    entry.warn();
+    entry.notice(false);
     let mut command = Command::new(program);
     command.args(args);
-    for (var, value) in &plan.changes {
-        match value {
-            Some(value) => command.env(var, value),
-            None => command.env_remove(var),
-        };
-    }
-    match &held {
-        CommandLock::Own(held) => {
-            held.inherit_across_exec()?;
-            command.env(LOCK_FD_VAR, held.fd().to_string());
-        }
-        CommandLock::Inherited(fd) => {
-            command.env(LOCK_FD_VAR, fd.to_string());
-        }
-        // A variable left from another profile's lock would name a descriptor
-        // that means nothing here.
-        CommandLock::Unlocked => {
-            command.env_remove(LOCK_FD_VAR);
-        }
-    }
+    entry.apply(&mut command)?;
     if let Some(announce) = announce {
         eprintln!("swop: {announce}");
     }
+    if sealed {
+        entry.seal(store, &mut command, seal.allow_write.clone())?;
+    }
     let err = command.exec();
-    let shown = crate::redact::redact_text(&program.to_string_lossy());
-    Err(match err.kind() {
-        std::io::ErrorKind::NotFound => Error::Exec {
-            code: 127,
-            message: format!("{shown}: command not found"),
-        },
-        _ => Error::Exec {
-            code: 126,
-            message: format!("{shown}: cannot run: {err}"),
+    Err(Error::Exec {
+        program: crate::redact::redact_text(&program.to_string_lossy()),
+        failure: match err.kind() {
+            std::io::ErrorKind::NotFound => Launch::NotFound,
+            _ => Launch::NotRunnable(err),
         },
     })
 }
@@ -161,7 +142,7 @@ fn redacted_command_line(argv: &[OsString]) -> String {
         .iter()
         .map(|w| OsStr::to_string_lossy(w).into_owned())
         .collect();
-    crate::redact::redact_command(&words).join(" ")
+    crate::redact::command_line(&words)
 }
 
 /// `swop exec NAME [--lock MODE] [--wait [SECS]] -- CMD...` parsed without
@@ -224,6 +205,7 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
         }
     }
     Some(ExecArgs {
+        seal: SealArgs::default(),
         name: Some(name?),
         pick: None,
         lock,

@@ -7,13 +7,14 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use super::env::switch_as;
+use super::print_bytes;
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::entry::switch_text;
+use crate::error::{Command, Dotfile, Error, Note, Result};
+use crate::output::printable_line;
 use crate::shell::ShellKind;
 use crate::store::Store;
 use crate::trust::{self, Decision};
-use crate::util::printable_line;
 
 /// Switch to `name` as the `.swop` at `file` asks, or back (`None`) on
 /// leaving its folders.
@@ -21,7 +22,7 @@ pub fn switch(name: Option<&str>, file: &Path, told: bool, shell: Option<ShellKi
     let shown = printable_line(&file.display().to_string()).into_owned();
     let Some(name) = name else {
         let left = std::env::var_os(crate::switch::PROFILE_VAR);
-        switch_as(None, shell, None)?;
+        print_bytes(&switch_text(None, shell, None)?)?;
         if let Some(left) = left.filter(|_| !quiet()) {
             let folder = file.parent().unwrap_or(file);
             eprintln!(
@@ -32,27 +33,26 @@ pub fn switch(name: Option<&str>, file: &Path, told: bool, shell: Option<ShellKi
         }
         return Ok(());
     };
-    let nothing = format!("{shown} switched nothing");
-    crate::names::check_profile_name(name).map_err(|e| e.noted(&nothing))?;
+    let nothing = || Note::SwitchedNothing(shown.clone());
+    crate::names::check_profile_name(name).map_err(|e| Error::from(e).noted(nothing()))?;
     let store = Store::open()?;
-    let dotfile = match trust::decide(&store, file).map_err(|e| e.noted(&nothing))? {
+    let dotfile = match trust::decide(&store, file).map_err(|e| e.noted(nothing()))? {
         Decision::Allowed(dotfile) => dotfile,
         Decision::Unsafe(_) | Decision::NotAllowed(_) if told => return Err(Error::Said),
-        Decision::Unsafe(why) => return Err(Error::user(why)),
+        Decision::Unsafe(why) => return Err(Command::Dotfile(why).into()),
         Decision::NotAllowed(dotfile) => {
-            let command = allow_command(shell, file);
-            return Err(Error::user(format!(
-                "{shown} asks for profile {:?}; it switches nothing until you allow it: {command}",
-                dotfile.name
-            )));
+            return Err(Command::Dotfile(Dotfile::NotAllowed {
+                file: shown,
+                name: dotfile.name,
+                allow: allow_command(shell, file),
+            })
+            .into());
         }
     };
     if dotfile.name != name {
-        return Err(Error::user(format!(
-            "{shown} changed while the shell read it; {nothing}"
-        )));
+        return Err(Command::Dotfile(Dotfile::Changed(shown)).into());
     }
-    switch_as(Some(name), shell, None).map_err(|e| e.noted(&nothing))?;
+    print_bytes(&switch_text(Some(name), shell, None).map_err(|e| e.noted(nothing()))?)?;
     if !quiet() {
         eprintln!("swop: switched to profile {name:?} ({shown})");
     }

@@ -10,11 +10,11 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::{InitArgs, InitShell};
 use crate::config::{Config, check_tool_name};
-use crate::error::{Error, Result};
+use crate::error::{Command, Error, Result, Shell};
 use crate::shell::ShellKind;
-use crate::util::print_bytes;
 
 const BASH: &str = include_str!("../../shell/swop.bash");
 const ZSH: &str = include_str!("../../shell/swop.zsh");
@@ -49,42 +49,24 @@ impl Run for InitArgs {
     }
 }
 
-/// What to do when `swop use` or `swop off` runs without the integration in
-/// a shell of `kind`: how to load it, and how to switch by hand with
-/// `swop env ENV_ARGS` (a profile name, or `--off`).
-pub fn without_integration(kind: ShellKind, env_args: &str) -> String {
-    let by_hand = match kind {
-        ShellKind::Fish => format!("swop env {env_args} | source"),
-        ShellKind::Elvish => format!("eval (swop env {env_args} | slurp)"),
-        ShellKind::Xonsh => format!("execx($(swop env {env_args}))"),
-        ShellKind::Tcsh => format!("eval \"`swop env {env_args}`\""),
-        // nushell cannot evaluate text: by hand, one command at a time.
-        ShellKind::Nu => "swop exec NAME -- CMD runs one command as a profile".to_string(),
-        ShellKind::Bash | ShellKind::Zsh | ShellKind::Sh | ShellKind::Json => {
-            format!("eval \"$(swop env {env_args})\"")
-        }
+/// `swop use` and `swop off` run by the binary: they change the calling
+/// shell, which only the shell function of `swop init` can do.
+pub fn needs_shell_integration(word: &str, name: Option<&str>) -> Error {
+    let env_args = match (word, name) {
+        ("off", _) => "--off",
+        (_, Some(name)) if crate::names::is_profile_name(name) => name,
+        _ => "NAME",
     };
-    let (line, rc) = match kind {
-        ShellKind::Bash => (r#"eval "$(swop init bash)""#, "~/.bashrc"),
-        ShellKind::Zsh => (r#"eval "$(swop init zsh)""#, "~/.zshrc"),
-        ShellKind::Fish => ("swop init fish | source", "~/.config/fish/config.fish"),
-        ShellKind::Elvish => ("eval (swop init elvish | slurp)", "~/.config/elvish/rc.elv"),
-        ShellKind::Xonsh => ("execx($(swop init xonsh))", "~/.xonshrc"),
-        ShellKind::Tcsh => (r#"eval "`swop init tcsh`""#, "~/.tcshrc"),
-        ShellKind::Nu => {
-            return format!(
-                "save it once with swop init nu | save -f ($nu.default-config-dir | path join \
-                 swop.nu), then source swop.nu in config.nu; without it: {by_hand}"
-            );
-        }
-        // sh has no integration, but an unknown shell is most often bash.
-        ShellKind::Sh | ShellKind::Json => {
-            return format!(
-                r#"run eval "$(swop init bash)" here and in your shell's rc file (zsh: swop init zsh; fish: swop init fish | source; others: swop init --help); without it: {by_hand}"#
-            );
-        }
-    };
-    format!("run {line} here and in {rc}; without it: {by_hand}")
+    let kind = crate::shell::detect()
+        .ok()
+        .or_else(|| crate::shell::login_shell(std::env::var_os("SHELL").as_deref()))
+        .unwrap_or(ShellKind::Sh);
+    Shell::NeedsIntegration {
+        word: word.to_string(),
+        shell: kind,
+        env_args: env_args.to_string(),
+    }
+    .into()
 }
 
 /// The integration script for `shell`, calling the binary at `exe` and wrapping `tools`.
@@ -105,7 +87,7 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
     };
     let mut wrappers = String::new();
     for tool in tools {
-        check_tool_name(tool).map_err(Error::user)?;
+        check_tool_name(tool)?;
         wrappers.push_str(&wrapper.replace(TOOL, tool));
     }
     let mut script = String::with_capacity(template.len() + wrappers.len());
@@ -146,12 +128,8 @@ pub fn render(shell: InitShell, exe: &[u8], tools: &[String]) -> Result<Vec<u8>>
 
 /// swop's path, quoted for a script of `kind`.
 fn quote_exe(kind: ShellKind, exe: &[u8]) -> Result<Vec<u8>> {
-    crate::shell::quote(kind, OsStr::from_bytes(exe)).map_err(|why| {
-        Error::user(format!(
-            "cannot write swop's path into the {} script: {why}",
-            kind.name()
-        ))
-    })
+    crate::shell::quote(kind, OsStr::from_bytes(exe))
+        .map_err(|why| Command::InitPath { shell: kind, why }.into())
 }
 
 /// A csh script as one line of commands, without its comments: inside
@@ -243,6 +221,9 @@ mod tests {
     #[test]
     fn a_bad_tool_name_is_refused() {
         let err = render(InitShell::Bash, b"swop", &["a;b".to_string()]).unwrap_err();
-        assert!(err.to_string().contains("not a tool name"), "{err}");
+        assert!(
+            matches!(&err, Error::Name(crate::error::Name::NotWrappable(name)) if name == "a;b"),
+            "{err:?}"
+        );
     }
 }

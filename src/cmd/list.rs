@@ -2,11 +2,12 @@
 //! it is in use.
 
 use super::Run;
+use super::print_bytes;
 use super::view::ProfileView;
 use crate::cli::ListArgs;
 use crate::error::Result;
+use crate::output::{printable_line, printable_text};
 use crate::store::Store;
-use crate::util::{print_bytes, printable_line, printable_text};
 
 impl Run for ListArgs {
     fn run(&self) -> Result<()> {

@@ -29,6 +29,16 @@ pub use exec::fast_path as exec_fast_path;
 use crate::cli::Command;
 use crate::error::Result;
 
+/// Print to stdout in one write; a closed pipe surfaces as an error the caller
+/// turns into a quiet exit.
+pub fn print_bytes(bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(crate::error::doing("writing to stdout"))
+}
+
 /// A subcommand.
 pub trait Run {
     fn run(&self) -> Result<()>;
@@ -55,23 +65,31 @@ pub fn run(command: Command) -> Result<()> {
         Command::Recipes(args) => args.run(),
         Command::Status(args) => args.run(),
         Command::Use(args) => match shell_function() {
-            Some(shell) => env::switch_as(Some(&args.name), Some(shell), Some(function_syntax)),
-            None => Err(crate::needs_shell_integration("use", Some(&args.name))),
+            Some(shell) => print_bytes(&crate::entry::switch_text(
+                Some(&args.name),
+                Some(shell),
+                Some(function_syntax),
+            )?),
+            None => Err(needs_shell_integration("use", Some(&args.name))),
         },
         Command::Off => match shell_function() {
-            Some(shell) => env::switch_as(None, Some(shell), Some(function_syntax)),
-            None => Err(crate::needs_shell_integration("off", None)),
+            Some(shell) => print_bytes(&crate::entry::switch_text(
+                None,
+                Some(shell),
+                Some(function_syntax),
+            )?),
+            None => Err(needs_shell_integration("off", None)),
         },
         Command::Discover(args) => args.run(),
         Command::Doctor => doctor::Doctor.run(),
     }
 }
 
+pub use init::needs_shell_integration;
+
 /// Set by the shell function of `swop init` for `use` and `off`: the shell
 /// whose syntax to print. The function evaluates what swop prints, so swop
 /// reads the words (one grammar, clap's) and the function reads none.
-pub use init::without_integration;
-
 pub const SHELL_FUNCTION_VAR: &str = "SWOP_SHELL_FUNCTION";
 
 /// The shell a `use` or `off` runs for, when the shell function runs it.
@@ -173,6 +191,9 @@ mod grammar {
         "--pick=a,b",
         "a,b",
         "agents",
+        "--seal",
+        "--no-seal",
+        "--allow-write",
     ];
 
     /// `exec` lines in the shapes people type: options around the name,
@@ -251,6 +272,11 @@ mod grammar {
                 prop_assert_eq!(
                     (fast.name, fast.pick, fast.lock.lock, fast.lock.wait, fast.command),
                     (clap.name, clap.pick, clap.lock.lock, clap.lock.wait, clap.command),
+                    "{:?}", words
+                );
+                prop_assert_eq!(
+                    (fast.seal.seal, fast.seal.no_seal, fast.seal.allow_write),
+                    (clap.seal.seal, clap.seal.no_seal, clap.seal.allow_write),
                     "{:?}", words
                 );
             }

@@ -4,7 +4,7 @@
 
 use super::Run;
 use crate::cli::MvArgs;
-use crate::error::Result;
+use crate::error::{Change, Result, Usage};
 use crate::store::Store;
 
 impl Run for MvArgs {
@@ -13,16 +13,15 @@ impl Run for MvArgs {
         let store = Store::open()?;
         let profile = store.load(&self.old)?;
         if self.old == self.new {
-            return Err(crate::Error::usage(format!(
-                "{:?} is the profile's name already",
-                self.new
-            )));
+            return Err(Usage::SameName(self.new.clone()).into());
         }
         let _lock = super::idle::claim(
             &store,
             &profile,
             "swop mv",
-            &format!("swop mv {} {}", self.old, self.new),
+            Change::Rename {
+                to: self.new.clone(),
+            },
         )?;
         let dir = store.rename(&profile, &self.new)?;
         eprintln!(

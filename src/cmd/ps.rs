@@ -6,9 +6,10 @@ use crate::cli::PsArgs;
 use crate::error::Result;
 use serde::Serialize;
 
+use super::print_bytes;
+use crate::output::printable_line;
 use crate::residents::{Census, Kind, Resident, Unreadable};
 use crate::store::Store;
-use crate::util::{print_bytes, printable_line};
 
 impl Run for PsArgs {
     fn run(&self) -> Result<()> {
@@ -64,6 +65,7 @@ struct Row<'a> {
     profile: Option<&'a str>,
     pid: u32,
     kind: Kind,
+    sealed: bool,
     started: Option<u64>,
     command: &'a str,
 }
@@ -74,6 +76,7 @@ impl<'a> Row<'a> {
             profile: Some(&r.profile),
             pid: r.pid,
             kind: r.kind,
+            sealed: r.sealed,
             started: r.started,
             command: &r.command,
         }
@@ -84,6 +87,7 @@ impl<'a> Row<'a> {
             profile: None,
             pid: u.pid,
             kind: Kind::Unreadable,
+            sealed: false,
             started: u.started,
             command: &u.command,
         }
@@ -128,7 +132,11 @@ fn table(rows: &[Row]) -> String {
                 r.pid.to_string(),
                 r.started
                     .map_or_else(|| "?".into(), |s| started_label(s, now)),
-                r.kind.describe().to_string(),
+                if r.sealed {
+                    format!("{}, sealed", r.kind.describe())
+                } else {
+                    r.kind.describe().to_string()
+                },
                 printable_line(r.command).into_owned(),
             ]
         })

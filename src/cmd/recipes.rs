@@ -6,11 +6,12 @@
 use serde::Serialize;
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::RecipesArgs;
 use crate::error::Result;
+use crate::output::{printable_line, printable_text};
 use crate::recipe::{CATALOG, Recipe, Verified};
 use crate::store::Store;
-use crate::util::{print_bytes, printable_line, printable_text};
 
 /// One line of the list, and one object of the JSON array.
 #[derive(Debug, Serialize)]

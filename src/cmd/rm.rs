@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal};
 
 use super::Run;
 use crate::cli::RmArgs;
-use crate::error::{Error, Result};
+use crate::error::{Change, Error, Result};
 use crate::store::{Profile, Store};
 
 impl Run for RmArgs {
@@ -14,12 +14,7 @@ impl Run for RmArgs {
         let store = Store::open()?;
         // Not `load`: a profile whose file is damaged must still be removable.
         let profile = store.load_for_removal(&self.name)?;
-        let _lock = super::idle::claim(
-            &store,
-            &profile,
-            "swop rm",
-            &format!("swop rm {}", profile.name),
-        )?;
+        let _lock = super::idle::claim(&store, &profile, "swop rm", Change::Remove)?;
         let shared = store
             .profile_file(&profile.name)
             .map(|f| f.shared)
@@ -76,6 +71,6 @@ fn confirmed(store: &Store, profile: &Profile, shared: &[String]) -> Result<bool
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(crate::error::io_context(|| "reading the answer".into()))?;
+        .map_err(crate::error::doing("cannot read the answer"))?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }

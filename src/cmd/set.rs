@@ -1,12 +1,12 @@
 //! `swop set NAME ...`: change a profile after `add`. Values
-//! (`VAR=VALUE`, `--unset-value`) change at once; tools, bindings and shared
-//! entries (`--tool`, `--bind`, `--bind-file`, `--unbind`, `--share`,
+//! (`VAR=VALUE`, `--unset-value`) and sealing (`--seal`, `--no-seal`) change
+//! at once; tools, bindings and shared entries (`--tool`, `--bind`, `--bind-file`, `--unbind`, `--share`,
 //! `--unshare`) only while nothing runs in the profile, as they move its
 //! folders under its tools. Bound folders are made; an unbound one stays.
 
 use super::Run;
 use crate::cli::SetArgs;
-use crate::error::{Error, Result};
+use crate::error::{Change, Command, Error, Profile as ProfileError, Result, Share};
 use crate::recipe::Recipe;
 use crate::store::{ProfileFile, Store, parse_assignment};
 
@@ -24,8 +24,11 @@ impl Run for SetArgs {
             .map(|v| ("--bind", v))
             .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
         {
-            crate::names::check_binding_name(var)
-                .map_err(|e| Error::user(format!("{e}; leave out {flag} {var}")))?;
+            crate::names::check_binding_name(var).map_err(|name| Command::BindName {
+                var: var.clone(),
+                name,
+                flag,
+            })?;
             super::add::check_kind(flag, var)?;
         }
         let store = Store::open()?;
@@ -41,7 +44,7 @@ impl Run for SetArgs {
                 &store,
                 &profile,
                 "swop set",
-                &format!("swop set {}", self.name),
+                Change::Edit,
             )?),
             false => None,
         };
@@ -61,8 +64,18 @@ impl Run for SetArgs {
             })?;
             store.make_binding_dirs(&changed)?;
         }
-        if !set.is_empty() || !self.unset_values.is_empty() {
-            store.update_values(&self.name, &set, &self.unset_values)?;
+        let seal = match (self.seal, self.no_seal) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        if !set.is_empty() || !self.unset_values.is_empty() || seal.is_some() {
+            store.update_values(&self.name, &set, &self.unset_values, seal)?;
+            match seal {
+                Some(true) => done.push("seals every command".to_string()),
+                Some(false) => done.push("no longer seals its commands".to_string()),
+                None => {}
+            }
             if !set.is_empty() {
                 let names: Vec<&str> = set.iter().map(|(var, _)| var.as_str()).collect();
                 done.push(format!("set {}", names.join(", ")));
@@ -132,10 +145,7 @@ impl SetArgs {
             done.push(format!("no longer binds {var} (its folder stays)"));
         }
         if file.bindings.is_empty() && file.files.is_empty() {
-            return Err(Error::user(format!(
-                "a profile needs at least one binding; profile {:?} would have none",
-                self.name
-            )));
+            return Err(Error::profile(&self.name, ProfileError::WouldBindNothing));
         }
         Ok(())
     }
@@ -203,17 +213,13 @@ fn is_bound(file: &ProfileFile, var: &str) -> bool {
 
 fn bind(file: &mut ProfileFile, var: &str, as_file: bool) -> Result<()> {
     if file.bindings.contains_key(var) || file.files.contains_key(var) {
-        return Err(Error::user(format!("the profile binds {var} already")));
+        return Err(Command::AlreadyBound(var.to_string()).into());
     }
     if is_bound(file, var) {
-        return Err(Error::user(format!(
-            "{var} differs from a binding of the profile only in case; bind one of them"
-        )));
+        return Err(Command::BoundInOtherCase(var.to_string()).into());
     }
     if file.values.contains_key(var) {
-        return Err(Error::user(format!(
-            "the profile sets {var} to a value; drop it first (--unset-value {var})"
-        )));
+        return Err(Command::SetToValue(var.to_string()).into());
     }
     file.unset.retain(|v| v != var);
     if as_file {
@@ -226,11 +232,11 @@ fn bind(file: &mut ProfileFile, var: &str, as_file: bool) -> Result<()> {
 }
 
 fn unbind(file: &mut ProfileFile, var: &str) -> Result<()> {
-    let under: Vec<&String> = file
+    let under: Vec<String> = file
         .shared
         .iter()
         .filter(|named| {
-            crate::share::split(named)
+            crate::store::split_shared(named)
                 .and_then(|(tool, entry)| {
                     let known = crate::recipe::entry(tool)?;
                     known
@@ -241,17 +247,17 @@ fn unbind(file: &mut ProfileFile, var: &str) -> Result<()> {
                 })
                 .unwrap_or(false)
         })
+        .cloned()
         .collect();
     if !under.is_empty() {
-        let names: Vec<&str> = under.iter().map(|s| s.as_str()).collect();
-        return Err(Error::user(format!(
-            "{var} holds the shared {}; unshare {} first (--unshare)",
-            names.join(", "),
-            if names.len() == 1 { "it" } else { "them" }
-        )));
+        return Err(Share::HoldsShared {
+            var: var.to_string(),
+            entries: under,
+        }
+        .into());
     }
     if file.bindings.remove(var).is_none() && file.files.remove(var).is_none() {
-        return Err(Error::user(format!("the profile does not bind {var}")));
+        return Err(Command::NotBound(var.to_string()).into());
     }
     Ok(())
 }

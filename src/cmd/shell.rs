@@ -29,6 +29,6 @@ impl Run for ShellArgs {
             lock: Some(mode),
             wait: self.lock.wait,
         };
-        exec_in_profile(&self.name, &lock, &[shell], Some(&announce))
+        exec_in_profile(&self.name, &lock, &self.seal, &[shell], Some(&announce))
     }
 }

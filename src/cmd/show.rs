@@ -1,13 +1,13 @@
 //! `swop show NAME [--json]`.
 
 use super::Run;
+use super::print_bytes;
 use super::view::ProfileView;
 use crate::cli::ShowArgs;
 use crate::error::Result;
 use crate::lock::KernelLocks;
 use crate::residents::Census;
 use crate::store::Store;
-use crate::util::print_bytes;
 
 impl Run for ShowArgs {
     fn run(&self) -> Result<()> {
@@ -26,7 +26,7 @@ impl Run for ShowArgs {
                 };
                 text.push_str(&format!(
                     "    {}: {with}\n",
-                    crate::util::printable_line(named)
+                    crate::output::printable_line(named)
                 ));
             }
             text

@@ -4,13 +4,14 @@
 use serde::Serialize;
 
 use super::Run;
+use super::print_bytes;
 use crate::cli::StatusArgs;
 use crate::error::Result;
+use crate::output::{printable_line, printable_text};
 use crate::recipe::StatusCommand;
 use crate::status::{ProfileStatus, ToolStatus, probe};
 use crate::store::{Profile, Store};
 use crate::usage::{Reading, clock};
-use crate::util::{print_bytes, printable_line, printable_text};
 
 /// A profile and what its tools answered, with the tools that cannot be asked.
 struct Answered {

@@ -9,9 +9,10 @@ use std::time::Duration;
 use super::Run;
 use super::ps::known_or_running;
 use crate::cli::StopArgs;
-use crate::error::{Error, Result};
-use crate::residents::{self, Census, Ending, Resident, Stopped, Unreadable};
+use crate::error::{Command, Result, Stop, Usage};
+use crate::residents::{self, Census, Resident, Stopped, Unreadable};
 use crate::store::Store;
+use crate::sys::signal::{Ending, Unstopped};
 
 /// Censuses after the first catch processes started while swop was stopping
 /// (a child forked on SIGTERM, a supervisor's restart); this many at most.
@@ -20,13 +21,10 @@ const ROUNDS: usize = 3;
 impl Run for StopArgs {
     fn run(&self) -> Result<()> {
         if self.name.is_none() && !self.all {
-            return Err(Error::usage(
-                "name the profile whose processes to end (swop stop NAME), \
-                 or end those of every profile with swop stop --all",
-            ));
+            return Err(Usage::StopWhat.into());
         }
         let store = Store::open()?;
-        let ancestors = residents::ancestors();
+        let ancestors = crate::sys::process::ancestors();
         let grace = self.timeout;
         let mut census = Census::take(&store);
         if let Some(name) = &self.name {
@@ -62,7 +60,7 @@ impl Run for StopArgs {
             None => super::ps::oldest_profile(&store),
         };
         let unreached: Vec<&Unreadable> = census.unreadable(created);
-        let reported = report(self, &outcomes, &spared, &left, grace);
+        let reported = report(self, outcomes, &spared, &left, grace);
         say_unreached(self, &unreached);
         reported
     }
@@ -88,7 +86,7 @@ fn say_unreached(args: &StopArgs, unreached: &[&Unreadable]) {
     for u in unreached {
         eprintln!(
             "swop: could not reach {}; if it does, end it yourself: kill {}",
-            crate::util::printable_line(&u.describe(&scope)),
+            crate::output::printable_line(&u.describe(&scope)),
             u.pid
         );
     }
@@ -97,7 +95,7 @@ fn say_unreached(args: &StopArgs, unreached: &[&Unreadable]) {
 /// Say what was ended and what was left; an error if anything could not be ended.
 fn report(
     args: &StopArgs,
-    outcomes: &[Stopped],
+    outcomes: Vec<Stopped>,
     spared: &[Resident],
     left: &[Resident],
     grace: Duration,
@@ -113,7 +111,7 @@ fn report(
     let mut failures = Vec::new();
     for outcome in outcomes {
         let r = &outcome.resident;
-        match &outcome.ending {
+        match outcome.ending {
             Ok(Ending::Gone) => eprintln!("swop: {r} of profile {:?} had ended", r.profile),
             Ok(Ending::Terminated) => eprintln!("swop: stopped {r} of profile {:?}", r.profile),
             Ok(Ending::Killed) => eprintln!(
@@ -121,7 +119,8 @@ fn report(
                 r.profile,
                 grace.as_secs_f64()
             ),
-            Err(why) => failures.push(format!("{r}: {why}")),
+            Err(Unstopped::Refused(err)) => failures.push((r.holder(), Stop::Refused(err))),
+            Err(Unstopped::Stuck) => failures.push((r.holder(), Stop::Stuck)),
         }
     }
     for r in spared {
@@ -131,15 +130,14 @@ fn report(
         );
     }
     for r in left {
-        failures.push(format!(
-            "{r}: it started while swop ended the others (something restarts them?)"
-        ));
+        failures.push((r.holder(), Stop::Restarted));
     }
     if failures.is_empty() {
         return Ok(());
     }
-    Err(Error::user(format!(
-        "could not end every process in {scope}: {}; end them yourself (kill PID) and check with swop ps",
-        failures.join("; ")
-    )))
+    Err(Command::NotStopped {
+        profile: args.name.clone(),
+        failures,
+    }
+    .into())
 }

@@ -4,9 +4,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::lock::KernelLocks;
+use crate::output::printable_line;
 use crate::residents::Census;
 use crate::store::Profile;
-use crate::util::printable_line;
 
 /// A profile as `show --json` and `list --json` print it.
 #[derive(Debug, Serialize)]

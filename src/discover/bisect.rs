@@ -210,7 +210,7 @@ mod tests {
         let result = breakers(&suspects, |_| {
             calls += 1;
             if calls == 2 {
-                Err(crate::error::Error::user("strace went away"))
+                Err(crate::error::Discover::ConcurrentRun.into())
             } else {
                 Ok(true)
             }

@@ -5,10 +5,12 @@ use std::path::{Component, Path, PathBuf};
 use memchr::memmem;
 use serde::Serialize;
 
+use super::model::PathInfo;
+use super::privacy::anonymize_path;
 use super::scratch::{Location, RunLayout, var_form};
-use super::tracer::PathInfo;
 use super::world::Evidence;
 use crate::trace::OpSet;
+pub use crate::trace::path::under;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -307,7 +309,7 @@ impl Classifier<'_> {
                 None => var_form(&var, rest),
             },
             Placed::Var(var, rest) => var_form(&var, rest),
-            Placed::Fragment => anonymize_fragment(path),
+            Placed::Fragment => anonymize_path(path),
             Placed::Plain => path.display().to_string(),
             Placed::Home => match self
                 .real_home
@@ -315,7 +317,7 @@ impl Classifier<'_> {
                 .and_then(|h| path.strip_prefix(h).ok())
             {
                 Some(rest) => var_form("HOME", rest),
-                None => anonymize(path),
+                None => anonymize_path(path),
             },
         }
     }
@@ -324,17 +326,6 @@ impl Classifier<'_> {
 fn bytes(path: &Path) -> &[u8] {
     use std::os::unix::ffi::OsStrExt;
     path.as_os_str().as_bytes()
-}
-
-/// Whether `path` is `dir` or lies under it, comparing bytes (both are
-/// normalised): `Path::starts_with` walks components, too slow for traces of
-/// a million paths.
-pub fn under(path: &Path, dir: &Path) -> bool {
-    let (path, dir) = (bytes(path), bytes(dir));
-    match path.strip_prefix(dir) {
-        Some(rest) => rest.is_empty() || rest[0] == b'/' || dir.ends_with(b"/"),
-        None => false,
-    }
 }
 
 fn is_device(path: &Path) -> bool {
@@ -415,42 +406,6 @@ pub fn is_system(path: &Path) -> bool {
     candidate && SYSTEM_PREFIXES.iter().any(|p| under(path, Path::new(p)))
 }
 
-/// `/home/alice/x` -> `/home/<user>/x`: reports never carry a user name.
-pub fn anonymize(path: &Path) -> String {
-    let mut parts = path.components();
-    let mut out = PathBuf::new();
-    let mut prev: Option<std::ffi::OsString> = None;
-    for c in parts.by_ref() {
-        let is_home_parent = matches!(
-            prev.as_deref().and_then(|p| p.to_str()),
-            Some("home" | "Users")
-        ) && out.components().count() == 2;
-        if is_home_parent {
-            out.push("<user>");
-        } else {
-            out.push(c.as_os_str());
-        }
-        prev = Some(c.as_os_str().to_os_string());
-    }
-    out.display().to_string()
-}
-
-/// [`anonymize`] for a path that does not start at `/`: any `home/NAME` or
-/// `Users/NAME` in it loses the name.
-fn anonymize_fragment(path: &Path) -> String {
-    let mut out = PathBuf::new();
-    let mut after_home = false;
-    for c in path.components() {
-        if after_home {
-            out.push("<user>");
-        } else {
-            out.push(c.as_os_str());
-        }
-        after_home = matches!(c.as_os_str().to_str(), Some("home" | "Users"));
-    }
-    out.display().to_string()
-}
-
 /// In a trace taken under swop's own folders, a folder named after a variable
 /// is that variable's folder: `.../{A,B,shared}/VAR/rest` (discover's scratch
 /// accounts) or `.../profiles/NAME/VAR/rest` (a profile). Gives the variable,
@@ -493,30 +448,7 @@ fn scratch_location(path: &Path) -> Option<(String, (bool, &Path))> {
 }
 
 /// Where tools keep state when no variable says otherwise, relative to the home.
-pub const DEFAULT_LOCATIONS: &[(&str, &str)] = &[
-    ("CODEX_HOME", ".codex"),
-    ("CLAUDE_CONFIG_DIR", ".claude"),
-    ("GH_CONFIG_DIR", ".config/gh"),
-    ("CLOUDSDK_CONFIG", ".config/gcloud"),
-    ("DOCKER_CONFIG", ".docker"),
-    ("XDG_CONFIG_HOME", ".config"),
-    ("XDG_STATE_HOME", ".local/state"),
-    ("XDG_DATA_HOME", ".local/share"),
-    ("XDG_CACHE_HOME", ".cache"),
-];
-
-/// Folders in the home that a tool uses when they exist, before any XDG
-/// folder, with the variable that moves them (each checked in the tool's
-/// source: kaggle's `KAGGLE_CONFIG_DIR`, httpie's `HTTPIE_CONFIG_DIR`).
-pub const LEGACY_FOLDERS: &[(&str, &str)] = &[
-    ("KAGGLE_CONFIG_DIR", ".kaggle"),
-    ("HTTPIE_CONFIG_DIR", ".httpie"),
-    ("GNUPGHOME", ".gnupg"),
-    ("CARGO_HOME", ".cargo"),
-    ("AWS_CONFIG_FILE", ".aws/config"),
-    ("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
-    ("NPM_CONFIG_USERCONFIG", ".npmrc"),
-];
+pub use crate::recipe::places::PLACES as DEFAULT_LOCATIONS;
 
 /// For shared writes shown as `$HOME/...`, the variables not yet among the
 /// candidates that are known to move them: `$HOME/.kaggle/kaggle.json:
@@ -528,9 +460,8 @@ pub fn movers(shown: &[String], set: &super::candidates::CandidateSet) -> Vec<St
             continue;
         };
         let rest = Path::new(rest);
-        let known = LEGACY_FOLDERS
+        let known = DEFAULT_LOCATIONS
             .iter()
-            .chain(DEFAULT_LOCATIONS)
             .find(|(var, dir)| rest.starts_with(dir) && !set.contains(var));
         if let Some((var, _)) = known {
             out.push(format!("{path}: {var}"));
@@ -541,16 +472,7 @@ pub fn movers(shown: &[String], set: &super::candidates::CandidateSet) -> Vec<St
 
 /// Where a variable's folder is when it is unset, relative to the home
 /// (`""` for HOME itself), where that is known.
-pub fn default_location(var: &str) -> Option<&'static str> {
-    if var == "HOME" {
-        return Some("");
-    }
-    LEGACY_FOLDERS
-        .iter()
-        .chain(DEFAULT_LOCATIONS)
-        .find(|(v, _)| *v == var)
-        .map(|(_, dir)| *dir)
-}
+pub use crate::recipe::places::default_place as default_location;
 
 /// The most specific variable whose default folder holds `rest` (relative to the home).
 pub fn default_var_for(rest: &Path) -> &'static str {

@@ -154,7 +154,7 @@ impl CleanRoom {
             roots.push(home.clone());
         }
         // The home of the passwd entry: ssh writes there whatever HOME says.
-        roots.extend(passwd_home().filter(|h| h.parent().is_some()));
+        roots.extend(crate::sys::machine::passwd_home().filter(|h| h.parent().is_some()));
         let values = self
             .base
             .iter()
@@ -204,29 +204,11 @@ impl CleanRoom {
     }
 }
 
-/// The home folder of the caller's passwd entry.
-fn passwd_home() -> Option<PathBuf> {
-    use std::os::unix::ffi::OsStrExt;
-    // SAFETY: getpwuid_r with a buffer of the size passed; the result points
-    // into `buf`, read before it goes.
-    unsafe {
-        let mut pwd: libc::passwd = std::mem::zeroed();
-        let mut buf = vec![0 as libc::c_char; 4096];
-        let mut result: *mut libc::passwd = std::ptr::null_mut();
-        let found = libc::getpwuid_r(
-            libc::getuid(),
-            &mut pwd,
-            buf.as_mut_ptr(),
-            buf.len(),
-            &mut result,
-        );
-        if found != 0 || result.is_null() || pwd.pw_dir.is_null() {
-            return None;
-        }
-        let dir = std::ffi::CStr::from_ptr(pwd.pw_dir);
-        let dir = PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes()));
-        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
-    }
+/// The caller's home, canonical: the user's own place.
+pub fn real_home() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty())?;
+    let home = PathBuf::from(home);
+    Some(std::fs::canonicalize(&home).unwrap_or(home))
 }
 
 /// The environment the tool would have outside swop: a switched shell's
@@ -237,7 +219,7 @@ fn caller_env() -> BTreeMap<OsString, OsString> {
     let current = match &store {
         Some(store) => crate::switch::Current::process(store),
         None => crate::switch::Current {
-            var: Box::new(crate::switch::process_env),
+            var: Box::new(|name| std::env::var_os(name)),
             profile: Box::new(|_| None),
             vars: Box::new(Vec::new),
         },

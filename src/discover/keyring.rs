@@ -14,9 +14,8 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::markdown;
-use super::privacy;
-use super::tracer::Observation;
+use super::model::Observation;
+use super::{markdown, privacy};
 
 /// Where the session bus listens, as far as the environment says.
 #[derive(Debug, Default, Clone)]

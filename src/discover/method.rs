@@ -7,28 +7,25 @@
 //! each make the result not verified, with the reason (see [`Problem`]).
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
+use super::Tracer;
 use super::candidates::{CandidateSet, Kind, Rank};
 use super::classify::{ClassifiedPath, Classifier, merge_by_path};
-use super::cleanroom::{CleanRoom, CleanRoomView};
-use super::runner::{Concurrency, Run, Runner, describe_end};
-use super::scratch::{Location, Scratch};
-use super::supervise::{self, StopSignals};
-use super::tracer::{Output, StepTracer};
+use super::cleanroom::{CleanRoom, CleanRoomView, real_home};
+use super::concurrent::Concurrency;
+use super::model::Step;
+use super::programs::{check_runnable, run_by, tool_name, tool_program};
+use super::runner::Runner;
+use super::scratch::Scratch;
+use super::step::{Output, StepTracer};
+use super::supervise;
+use super::trial::{Trial, changed_exits_since, describe_end};
 pub use super::verdict::Problem;
 use super::world::{World, WorldKind};
+use crate::discover::progress;
 use crate::error::{Error, Result};
-
-/// One command of the discovery, in order.
-#[derive(Debug, Clone)]
-pub struct Step {
-    pub argv: Vec<OsString>,
-    /// For reports: redacted.
-    pub shown: String,
-}
 
 pub struct Options {
     pub steps: Vec<Step>,
@@ -44,7 +41,7 @@ pub struct Options {
 
 pub struct Discovery {
     pub candidates: CandidateSet,
-    pub runs: Vec<Run>,
+    pub runs: Vec<Trial>,
     /// Index of the run that proves the result.
     pub verification: Option<usize>,
     pub minimal: Vec<String>,
@@ -67,6 +64,7 @@ pub struct Discovery {
     pub tool: Option<String>,
     pub tool_version: Option<String>,
     pub tracer: String,
+    pub tracer_kind: Tracer,
     pub cwd: PathBuf,
     /// The programs the exploration saw run, by name (`hf`, `git`, `node`).
     pub programs: Vec<String>,
@@ -80,7 +78,7 @@ impl Discovery {
         self.verification.is_some() && self.concurrency.passed && self.problems.is_empty()
     }
 
-    pub fn classifier<'a>(&'a self, run: &'a Run) -> Classifier<'a> {
+    pub fn classifier<'a>(&'a self, run: &'a Trial) -> Classifier<'a> {
         Classifier {
             layout: Some(&run.layout),
             real_home: real_home(),
@@ -92,7 +90,7 @@ impl Discovery {
     }
 
     /// The classified paths of one step of a run, most interesting first.
-    pub fn classified(&self, run: &Run, step: usize) -> Vec<ClassifiedPath> {
+    pub fn classified(&self, run: &Trial, step: usize) -> Vec<ClassifiedPath> {
         let classifier = self.classifier(run);
         let Some(result) = run.steps.get(step) else {
             return Vec::new();
@@ -107,21 +105,16 @@ impl Discovery {
     }
 }
 
-pub fn real_home() -> Option<PathBuf> {
-    let home = crate::switch::process_env("HOME").filter(|h| !h.is_empty())?;
-    let home = PathBuf::from(home);
-    Some(std::fs::canonicalize(&home).unwrap_or(home))
-}
-
 /// Most explorations: one, one more when the trace shows programs with
 /// candidates of their own, one more without mined names that broke a step.
 const MAX_EXPLORATIONS: usize = 3;
 
 pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
-    let _signals = StopSignals::catch();
-    supervise::become_subreaper();
+    let _signals = crate::sys::handlers::StopSignals::catch();
+    crate::sys::signal::become_subreaper();
     let cwd = std::env::current_dir().map_err(|e| Error::Io {
-        context: "cannot read the current folder".into(),
+        action: "cannot read the current folder",
+        path: None,
         source: e,
     })?;
     for step in &opts.steps {
@@ -160,8 +153,7 @@ pub fn discover(tracer: &dyn StepTracer, opts: &Options) -> Result<Discovery> {
         output: opts.output,
         cwd: cwd.clone(),
         timeout: opts.timeout,
-        // SAFETY: isatty has no preconditions.
-        attended: unsafe { libc::isatty(0) } == 1,
+        attended: crate::sys::process::stdin_is_terminal(),
     };
     let mut m = Method {
         runner,
@@ -196,7 +188,7 @@ struct Outcome {
 struct Method<'a> {
     runner: Runner<'a>,
     set: CandidateSet,
-    runs: Vec<Run>,
+    runs: Vec<Trial>,
     /// Index of the exploration that the other runs are compared with.
     explore: usize,
     /// Whether the steps proved repeatable, once a control run was needed.
@@ -214,8 +206,8 @@ impl Method<'_> {
             return Ok(out);
         }
         let explore = &self.runs[self.explore];
-        out.used = touched_vars(explore);
-        let stateful = stateful_vars(explore);
+        out.used = explore.touched_vars();
+        let stateful = explore.stateful_vars();
         let before = self.set.all().len();
         let used = out.used.clone();
         self.set
@@ -316,7 +308,7 @@ impl Method<'_> {
                 .iter()
                 .flat_map(|s| s.obs.execs.iter().cloned())
                 .collect();
-            let roots = program_roots(explore);
+            let roots = explore.program_roots();
             let read = explore
                 .steps
                 .iter()
@@ -416,7 +408,7 @@ impl Method<'_> {
     }
 
     /// Why an exploration cannot stand as the reference, if it cannot.
-    fn failure(&self, run: &Run) -> Option<Problem> {
+    fn failure(&self, run: &Trial) -> Option<Problem> {
         for (i, result) in run.steps.iter().enumerate() {
             let command = self.opts.steps[i].shown.clone();
             let ended = &result.ended;
@@ -438,7 +430,7 @@ impl Method<'_> {
                 return Some(Problem::EmptyTrace {
                     step: i + 1,
                     command,
-                    hint: super::macos::empty_trace_hint(&self.runner.tracer.describe()),
+                    hint: crate::error::empty_trace_hint(self.runner.tracer.kind()).to_string(),
                 });
             }
         }
@@ -541,7 +533,7 @@ impl Method<'_> {
 
     fn finish(self, out: Outcome, tool_version: Option<String>, cwd: PathBuf) -> Discovery {
         let explore = self.runs.get(self.explore);
-        let written = explore.map(written_vars).unwrap_or_default();
+        let written = explore.map(Trial::written_vars).unwrap_or_default();
         let unset: Vec<String> = out
             .used
             .iter()
@@ -555,7 +547,7 @@ impl Method<'_> {
             .into_iter()
             .rev()
             .collect();
-        let program_roots = explore.map(program_roots).unwrap_or_default();
+        let program_roots = explore.map(Trial::program_roots).unwrap_or_default();
         let programs: BTreeSet<String> = explore
             .iter()
             .flat_map(|run| run.steps.iter().flat_map(|s| &s.obs.execs))
@@ -596,6 +588,7 @@ impl Method<'_> {
             tool: self.tool,
             tool_version,
             tracer: self.runner.tracer.describe(),
+            tracer_kind: self.runner.tracer.kind(),
             cwd,
             programs: programs.into_iter().collect(),
             world: self.runner.world.kind(),
@@ -620,7 +613,7 @@ fn initial_candidates(
         set.add_catalog(name);
     }
     for step in &opts.steps {
-        for word in step_programs(step) {
+        for word in run_by(step) {
             set.add_catalog(&word);
             if let Ok(path) = which::which(&word) {
                 set.add_mined(&path, tool);
@@ -634,223 +627,8 @@ fn initial_candidates(
     Ok(set)
 }
 
-/// How the steps of `now` ended otherwise than those of `then`.
-fn changed_exits_since(then: &Run, now: &Run) -> Vec<String> {
-    then.steps
-        .iter()
-        .zip(&now.steps)
-        .enumerate()
-        .filter(|(_, (a, b))| a.ended.exit != b.ended.exit || b.ended.timed_out)
-        .map(|(i, (a, b))| {
-            format!(
-                "step {} ended with {} instead of {}",
-                i + 1,
-                describe_end(&b.ended),
-                describe_end(&a.ended)
-            )
-        })
-        .collect()
-}
-
 fn all_vars(set: &CandidateSet) -> BTreeSet<String> {
     set.all().iter().map(|c| c.var.clone()).collect()
-}
-
-/// Variables whose account folder saw any access.
-fn touched_vars(run: &Run) -> BTreeSet<String> {
-    let mut vars = BTreeSet::new();
-    for step in &run.steps {
-        for path in step.obs.paths.keys() {
-            if let Location::Account { var, .. } = run.layout.locate(path) {
-                vars.insert(var);
-            }
-        }
-    }
-    vars
-}
-
-/// Variables whose account folder holds state after the exploration: a
-/// write under it that outlived the run, or a use of something that
-/// exists there (the folders start empty). A folder the tool only looked
-/// at, or used for throwaway files, holds nothing to isolate.
-fn stateful_vars(run: &Run) -> BTreeSet<String> {
-    let mut vars = BTreeSet::new();
-    for step in &run.steps {
-        for (path, info) in &step.obs.paths {
-            let Location::Account { var, rest, .. } = run.layout.locate(path) else {
-                continue;
-            };
-            let wrote = run.evidence.wrote(path, info.written());
-            let used = info.ok
-                && !rest.as_os_str().is_empty()
-                && !info.written()
-                && !run.evidence.throwaway(path);
-            if wrote || used {
-                vars.insert(var);
-            }
-        }
-    }
-    vars
-}
-
-/// Variables whose account folder got state: a write under it that
-/// outlived the run.
-fn written_vars(run: &Run) -> BTreeSet<String> {
-    let mut vars = BTreeSet::new();
-    for step in &run.steps {
-        for (path, info) in &step.obs.paths {
-            if let Location::Account { var, .. } = run.layout.locate(path)
-                && run.evidence.wrote(path, info.written())
-            {
-                vars.insert(var);
-            }
-        }
-    }
-    vars
-}
-
-/// Folders holding the programs the tool executed.
-fn program_roots(run: &Run) -> Vec<PathBuf> {
-    let mut roots = BTreeSet::new();
-    for step in &run.steps {
-        for exe in &step.obs.execs {
-            for p in [Some(exe.clone()), std::fs::canonicalize(exe).ok()]
-                .into_iter()
-                .flatten()
-            {
-                if let Some(parent) = p.parent()
-                    && !super::classify::is_system(parent)
-                    && parent != Path::new("/")
-                {
-                    roots.insert(parent.to_path_buf());
-                }
-            }
-        }
-    }
-    roots.into_iter().collect()
-}
-
-/// A step whose program cannot be found would be traced as a tool that touches
-/// nothing, and "proved" to need nothing.
-fn check_runnable(step: &Step) -> Result<()> {
-    let Some(program) = step.argv.first() else {
-        return Err(Error::usage("an empty step"));
-    };
-    let found = if Path::new(program).components().count() > 1 {
-        Path::new(program).is_file()
-    } else {
-        which::which(program).is_ok()
-    };
-    if found {
-        Ok(())
-    } else {
-        Err(Error::Exec {
-            code: 127,
-            message: format!(
-                "{}: command not found",
-                crate::redact::redact_text(&program.to_string_lossy())
-            ),
-        })
-    }
-}
-
-/// Shells whose `-c` script names the programs that matter.
-fn is_shell(word: &str) -> bool {
-    matches!(
-        base_name(word),
-        "sh" | "bash" | "dash" | "zsh" | "fish" | "ksh" | "mksh"
-    )
-}
-
-fn base_name(word: &str) -> &str {
-    word.rsplit('/').next().unwrap_or(word)
-}
-
-/// Commands that feed or wrap a tool in a script rather than being it.
-const HELPERS: &[&str] = &[
-    "printf", "echo", "cat", "true", "false", "test", "[", "exec", "env", "sleep", "cd", "export",
-    "read", "yes", "command", "builtin", "set", "unset", "timeout", "nohup", "nice", "time",
-    "head", "tail", "tee", "grep", "sed", "awk", "xargs", "sh", "bash", "dash", "zsh", "fish",
-];
-
-/// The command words of a shell script: the first word of each simple command.
-fn script_commands(script: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for segment in script.split(['|', ';', '&', '\n', '(', ')', '`']) {
-        let words = shell_words::split(segment)
-            .unwrap_or_else(|_| segment.split_whitespace().map(str::to_string).collect());
-        // Skip assignments and commands that only run the next word.
-        let first = words.into_iter().find(|w| {
-            let assignment =
-                w.contains('=') && w.split('=').next().is_some_and(crate::names::is_var_name);
-            !assignment && !matches!(w.as_str(), "exec" | "command" | "nohup" | "env" | "time")
-        });
-        if let Some(word) = first {
-            out.push(word);
-        }
-    }
-    out
-}
-
-/// The programs a step runs: its own, and those named inside `sh -c '...'`.
-fn step_programs(step: &Step) -> Vec<String> {
-    let words: Vec<String> = step
-        .argv
-        .iter()
-        .map(|w| w.to_string_lossy().into_owned())
-        .collect();
-    let mut out: Vec<String> = words.first().cloned().into_iter().collect();
-    if words.first().is_some_and(|w| is_shell(w))
-        && let Some(pos) = words.iter().position(|w| w == "-c")
-        && let Some(script) = words.get(pos + 1)
-    {
-        out.extend(
-            script_commands(script)
-                .into_iter()
-                .filter(|w| !HELPERS.contains(&base_name(w))),
-        );
-    } else if words.first().is_some_and(|w| base_name(w) == "env") {
-        out.extend(
-            words
-                .iter()
-                .skip(1)
-                .find(|w| !w.starts_with('-') && !w.contains('='))
-                .cloned(),
-        );
-    }
-    out
-}
-
-/// The tool a discovery is about: the recorded name, else the program the
-/// user's command runs (inside `sh -c` or `env` when it is one). Never a
-/// program the tool itself ran.
-pub fn tool_name(record: Option<&str>, steps: &[Step]) -> Option<String> {
-    if let Some(tool) = record {
-        return Some(tool.to_string());
-    }
-    let first = steps.first()?;
-    step_programs(first)
-        .into_iter()
-        .map(|w| base_name(&w).to_string())
-        .find(|w| !is_shell(w) && !HELPERS.contains(&w.as_str()) && !w.is_empty())
-}
-
-/// The program to ask for `--version`: the step's own path when it names the
-/// tool (or, for a catalog name such as `huggingface`, one of its programs,
-/// `hf`), else the tool found on PATH.
-fn tool_program(tool: &str, steps: &[Step]) -> Option<PathBuf> {
-    steps
-        .iter()
-        .flat_map(step_programs)
-        .find(|w| base_name(w) == tool || crate::recipe::known(w).is_some_and(|k| k.tool == tool))
-        .and_then(|w| {
-            if w.contains('/') {
-                Some(PathBuf::from(w))
-            } else {
-                which::which(&w).ok()
-            }
-        })
-        .or_else(|| which::which(tool).ok())
 }
 
 fn join(set: &BTreeSet<String>) -> String {
@@ -858,50 +636,5 @@ fn join(set: &BTreeSet<String>) -> String {
         "(nothing bound)".into()
     } else {
         set.iter().cloned().collect::<Vec<_>>().join(" ")
-    }
-}
-
-pub fn progress(message: &str) {
-    eprintln!("swop: {}", crate::redact::redact_text(message));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn step(words: &[&str]) -> Step {
-        Step {
-            argv: words.iter().map(OsString::from).collect(),
-            shown: words.join(" "),
-        }
-    }
-
-    #[test]
-    fn the_tool_is_what_the_user_ran() {
-        let cases: &[(&[&str], Option<&str>)] = &[
-            (&["gemini", "mcp", "add", "x"], Some("gemini")),
-            (&["/opt/bin/codex", "login"], Some("codex")),
-            (
-                &["sh", "-c", "printf 'sk-x\\n' | codex login --with-api-key"],
-                Some("codex"),
-            ),
-            (
-                &["sh", "-c", "FOO=1 exec mytool sync; echo done"],
-                Some("mytool"),
-            ),
-            (&["env", "A=1", "aws", "configure"], Some("aws")),
-            (&["sh", "-c", "echo hi"], None),
-        ];
-        for (words, want) in cases {
-            assert_eq!(
-                tool_name(None, &[step(words)]).as_deref(),
-                *want,
-                "{words:?}"
-            );
-        }
-        assert_eq!(
-            tool_name(Some("gh"), &[step(&["sh"])]).as_deref(),
-            Some("gh")
-        );
     }
 }

@@ -1,5 +1,5 @@
 //! What may leave the machine in a report, its JSON or a recipe: no secret
-//! ([`super::redact`]) and no user name. The user's home is written `$HOME`,
+//! ([`crate::redact`]) and no user name. The user's home is written `$HOME`,
 //! anyone else's `/home/<user>` (or `/Users/<user>`), whether the path came
 //! from a trace, an argument (`--trace-file ~/Downloads/x.strace`) or a
 //! tool's message. The host name is never collected (see `system::uname`).
@@ -80,6 +80,32 @@ fn replace_home(text: &str, home: &Path) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A path as a report may show it: `/home/alice/x` as `/home/<user>/x`
+/// (likewise `/Users`), and in a path that does not start at `/` (a cut or
+/// relative one) any `home/NAME` or `Users/NAME` without the name. Paths are
+/// taken apart by their components; text is done by [`anonymize_homes`].
+pub fn anonymize_path(path: &Path) -> String {
+    let absolute = path.has_root();
+    let mut out = PathBuf::new();
+    let mut after_home = false;
+    for c in path.components() {
+        // Absolute: only the folder right under `/home` names a user.
+        let names_user = after_home && (!absolute || out.components().count() == 2);
+        if names_user {
+            out.push("<user>");
+        } else {
+            out.push(c.as_os_str());
+        }
+        after_home = is_home_folder(c.as_os_str());
+    }
+    out.display().to_string()
+}
+
+/// `home` or `Users`: the folders that hold users' homes.
+fn is_home_folder(name: &std::ffi::OsStr) -> bool {
+    matches!(name.to_str(), Some("home" | "Users"))
 }
 
 /// Characters that continue a path (so a match inside one is not a path start).

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::candidates::{Candidate, Kind, Shape};
 use crate::error::{Result, at_path};
-use crate::util;
+use crate::files;
 
 pub struct Scratch {
     root: PathBuf,
@@ -33,7 +33,7 @@ impl Scratch {
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0)
         ));
-        util::create_private_dir(&root).map_err(at_path("cannot create scratch folder", &root))?;
+        files::create_private_dir(&root).map_err(at_path("cannot create scratch folder", &root))?;
         sweep_abandoned(&base);
         Ok(Scratch {
             root,
@@ -61,7 +61,7 @@ impl Scratch {
     ) -> Result<RunLayout> {
         self.runs += 1;
         let dir = self.root.join(format!("{:02}-{label}", self.runs));
-        let mk = |p: &Path| util::create_private_dir_all(p).map_err(at_path("cannot create", p));
+        let mk = |p: &Path| files::create_private_dir_all(p).map_err(at_path("cannot create", p));
         mk(&dir)?;
         mk(&dir.join("traces"))?;
         let stand_ins = unbound.is_none();
@@ -104,8 +104,7 @@ fn sweep_abandoned(base: &Path) {
     let Ok(entries) = fs::read_dir(base) else {
         return;
     };
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::geteuid() };
+    let uid = crate::files::euid();
     for entry in entries.filter_map(|e| e.ok()) {
         let name = entry.file_name();
         let Some(pid) = name
@@ -118,8 +117,8 @@ fn sweep_abandoned(base: &Path) {
         };
         let path = entry.path();
         let ours = fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && m.uid() == uid);
-        if ours && !util::pid_alive(pid) && !path.join(KEPT).exists() {
-            let _ = super::world::remove_dir(&path);
+        if ours && !crate::sys::process::alive(pid) && !path.join(KEPT).exists() {
+            let _ = crate::sys::cow::remove_layer_dir(&path);
         }
     }
 }
@@ -127,13 +126,13 @@ fn sweep_abandoned(base: &Path) {
 impl Drop for Scratch {
     fn drop(&mut self) {
         if self.keep {
-            let _ = util::write_private_file(&self.root.join(KEPT), b"");
+            let _ = files::write_private_file(&self.root.join(KEPT), b"");
             eprintln!(
                 "swop: kept the scratch folder and raw traces: {}",
                 self.root.display()
             );
         } else {
-            let _ = super::world::remove_dir(&self.root);
+            let _ = crate::sys::cow::remove_layer_dir(&self.root);
         }
     }
 }

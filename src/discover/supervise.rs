@@ -10,11 +10,13 @@
 
 use std::path::Path;
 use std::process::Child;
-use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use super::tracer::Exit;
+use super::model::Ended;
 use crate::error::{Error, Result};
+use crate::sys::process;
+use crate::sys::signal::{self, Stoppable};
 
 /// The environment variable that marks a step's processes.
 pub const MARKER_VAR: &str = "SWOP_DISCOVER_STEP";
@@ -29,69 +31,12 @@ pub fn new_marker() -> String {
     )
 }
 
-/// The signal that told swop to stop, 0 for none.
-static PENDING: AtomicI32 = AtomicI32::new(0);
-
-extern "C" fn note_signal(signal: libc::c_int) {
-    PENDING.store(signal, Ordering::SeqCst);
-}
-
-const STOP_SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
-
-/// While alive, Ctrl-C, SIGTERM, SIGHUP and SIGQUIT are noted instead of
-/// killing swop, so that it can stop what it started and delete its scratch
-/// folder first. The traced tool gets the default handlers back at exec.
-pub struct StopSignals {
-    old: Vec<(libc::c_int, libc::sigaction)>,
-}
-
-impl StopSignals {
-    pub fn catch() -> StopSignals {
-        let mut old = Vec::new();
-        for signal in STOP_SIGNALS {
-            // SAFETY: a zeroed sigaction is a valid value; the handler only
-            // stores into an atomic, which is async-signal-safe. No SA_RESTART:
-            // a blocking call returns early and the flag is seen.
-            unsafe {
-                let mut action: libc::sigaction = std::mem::zeroed();
-                action.sa_sigaction = note_signal as extern "C" fn(libc::c_int) as usize;
-                libc::sigemptyset(&mut action.sa_mask);
-                let mut previous: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(signal, &action, &mut previous) == 0 {
-                    old.push((signal, previous));
-                }
-            }
-        }
-        StopSignals { old }
-    }
-}
-
-impl Drop for StopSignals {
-    fn drop(&mut self) {
-        for (signal, previous) in &self.old {
-            // SAFETY: restoring the action saved in catch().
-            unsafe {
-                libc::sigaction(*signal, previous, std::ptr::null_mut());
-            }
-        }
-    }
-}
-
-/// Fail with [`Error::Interrupted`] if swop was told to stop.
+/// Fail with [`Error::Interrupted`] if swop was told to stop (see
+/// [`crate::sys::handlers::StopSignals`]).
 pub fn check_stop() -> Result<()> {
-    match PENDING.load(Ordering::SeqCst) {
-        0 => Ok(()),
-        signal => Err(Error::Interrupted(signal)),
-    }
-}
-
-/// Make orphaned descendants (double-forked daemons) children of swop, so that
-/// they can be found and reaped. Linux only; elsewhere the marker suffices.
-pub fn become_subreaper() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl with integer arguments only.
-    unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    match crate::sys::handlers::stop_pending() {
+        None => Ok(()),
+        Some(signal) => Err(Error::Interrupted(signal)),
     }
 }
 
@@ -100,18 +45,6 @@ pub fn become_subreaper() {
 pub struct Limits {
     pub timeout: Option<Duration>,
     pub grace: Duration,
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ended {
-    pub exit: Exit,
-    /// Stopped at the time limit.
-    pub timed_out: bool,
-    /// Processes still running after the step ended, which swop stopped:
-    /// their command lines, redacted.
-    pub stopped: Vec<String>,
-    pub duration: Duration,
 }
 
 /// Which processes belong to one step.
@@ -177,7 +110,8 @@ pub fn supervise(mut child: Child, step: &StepProcesses, limits: Limits) -> Resu
 
 fn wait_error(source: std::io::Error) -> Error {
     Error::Io {
-        context: "cannot wait for the traced command".into(),
+        action: "cannot wait for the traced command",
+        path: None,
         source,
     }
 }
@@ -254,85 +188,55 @@ fn step_processes(step: &StepProcesses, main: u32) -> Vec<u32> {
 }
 
 /// Stop the step's main process (a child swop waits for through `child`)
-/// together with `others`.
+/// together with `others`; how the main process ended.
 fn stop_with_main(
     child: &mut Child,
     others: &[u32],
     patience: Duration,
 ) -> std::io::Result<std::process::ExitStatus> {
-    signal_all(&[child.id()], libc::SIGTERM);
-    terminate(others, patience);
-    let deadline = Instant::now() + patience;
-    while Instant::now() < deadline {
-        if let Some(status) = child.try_wait()? {
-            return Ok(status);
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let _ = child.kill();
+    let mut targets: Vec<Box<dyn Stoppable + '_>> = vec![Box::new(&mut *child)];
+    targets.extend(
+        others
+            .iter()
+            .map(|&pid| Box::new(pid_target(pid)) as Box<dyn Stoppable>),
+    );
+    signal::terminate(&mut targets, patience);
+    drop(targets);
+    reap(others);
     child.wait()
 }
 
 /// TERM, then KILL after `patience`; reap those that are swop's children.
 fn terminate(pids: &[u32], patience: Duration) {
-    signal_all(pids, libc::SIGTERM);
-    let deadline = Instant::now() + patience;
-    while Instant::now() < deadline {
-        reap(pids);
-        if pids.iter().all(|p| !alive(*p)) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    signal_all(pids, libc::SIGKILL);
-    let deadline = Instant::now() + Duration::from_secs(1);
-    while Instant::now() < deadline {
-        reap(pids);
-        if pids.iter().all(|p| !alive(*p)) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    let mut targets: Vec<signal::Process> = pids.iter().map(|&pid| pid_target(pid)).collect();
+    signal::terminate(&mut targets, patience);
+    reap(pids);
 }
 
-fn signal_all(pids: &[u32], signal: libc::c_int) {
-    for &pid in pids {
-        if let Ok(pid) = libc::pid_t::try_from(pid) {
-            // SAFETY: kill with a valid signal number.
-            unsafe {
-                libc::kill(pid, signal);
-            }
-        }
-    }
+/// A process of the step, by pid: found a moment ago, it is signalled while
+/// it runs.
+fn pid_target(pid: u32) -> signal::Process {
+    signal::Process { pid, stamp: None }
 }
 
-/// Collect the exit of those of `pids` that are swop's children, so that they
-/// do not linger as zombies.
 fn reap(pids: &[u32]) {
-    for &pid in pids {
-        if let Ok(pid) = libc::pid_t::try_from(pid) {
-            let mut status = 0;
-            // SAFETY: waitpid on one pid, WNOHANG; ECHILD for non-children is fine.
-            unsafe {
-                libc::waitpid(pid, &mut status, libc::WNOHANG);
-            }
-        }
-    }
+    signal::reap(pids);
 }
 
 fn alive(pid: u32) -> bool {
-    crate::residents::alive(pid)
+    process::alive(pid)
 }
 
 /// A process's command line for the report, redacted.
 fn command_line(pid: u32) -> String {
-    crate::residents::command_line(pid)
+    process::argv(pid)
+        .map(|words| crate::redact::command_line(&words))
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| format!("process {pid}"))
 }
 
 fn is_program(pid: u32, program: &Path) -> bool {
-    std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program)
+    process::executable(pid).is_some_and(|exe| exe == program)
 }
 
 /// Stop every child swop still has: after steps that ran side by side, none
@@ -345,24 +249,12 @@ pub fn stop_own_children() {
 
 /// The pids of the user's processes whose environment holds the marker.
 pub fn processes_marked(marker: &str) -> Vec<u32> {
-    crate::residents::processes_with(MARKER_VAR, marker)
+    process::with_entry(MARKER_VAR, marker)
 }
 
 /// Children of swop (orphans land here once swop is a subreaper; Linux).
 fn own_children() -> Vec<u32> {
-    let me = std::process::id();
-    let mut out = Vec::new();
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{me}/task")) else {
-        return out;
-    };
-    for task in tasks.flatten() {
-        let text = std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
-        out.extend(
-            text.split_whitespace()
-                .filter_map(|p| p.parse::<u32>().ok()),
-        );
-    }
-    out
+    process::own_children()
 }
 
 #[cfg(test)]

@@ -17,10 +17,10 @@ use std::process::Command;
 
 use serde::Serialize;
 
-use super::classify::under;
-use super::sandbox::ReadOnlyHome;
 use crate::error::{Result, at_path};
 use crate::sys::cow::{self, Change, Layer, Plan};
+use crate::sys::read_only::{ReadOnlyHome, Unprotected};
+use crate::trace::path::under;
 
 /// Which world the runs saw (`"world"` in the JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,7 +42,7 @@ pub struct World {
     /// Why the copy-on-write world could not be had.
     pub why_stand_in: Option<String>,
     /// In the stand-in world: the user's own files made read-only, or why not.
-    read_only: Option<std::result::Result<ReadOnlyHome, String>>,
+    read_only: Option<std::result::Result<ReadOnlyHome, Unprotected>>,
 }
 
 impl World {
@@ -92,7 +92,7 @@ impl World {
     /// Why the user's own files were not read-only in the stand-in world.
     pub fn unprotected(&self) -> Option<String> {
         match &self.read_only {
-            Some(Err(why)) => Some(why.clone()),
+            Some(Err(why)) => Some(why.to_string()),
             _ => None,
         }
     }
@@ -250,11 +250,6 @@ impl Evidence {
         }
         path.strip_prefix(temp).ok()
     }
-}
-
-/// Remove a folder that may hold copy-on-write layers.
-pub fn remove_dir(dir: &Path) -> std::io::Result<()> {
-    cow::remove_layer_dir(dir)
 }
 
 #[cfg(test)]

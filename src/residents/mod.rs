@@ -1,5 +1,5 @@
 //! Residents: every process that runs in a profile, found from the mark swop
-//! leaves in its environment (see [`environ`]), whether or not it still holds
+//! leaves in its environment (see [`mark`]), whether or not it still holds
 //! the profile's lock. A daemon a tool starts and that closes every inherited
 //! descriptor (codex's app-server, gpg-agent, a language server) leaves the
 //! lock behind but keeps its environment, and runs from the profile's folders
@@ -25,19 +25,8 @@
 //! profile made before it started ([`Unreadable`]): `ps` lists it, `stop`
 //! says it could not reach it, and `rm` refuses while it runs.
 
-mod environ;
-#[cfg(target_os = "linux")]
-mod linux;
-#[cfg(target_os = "macos")]
-mod macos;
-#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
-mod procargs;
+mod mark;
 mod stop;
-
-#[cfg(target_os = "linux")]
-use linux as platform;
-#[cfg(target_os = "macos")]
-use macos as platform;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -47,17 +36,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::error::Holder;
 use crate::store::Store;
+use crate::sys::process::{self, Environ};
 
-pub use stop::{Ending, Stopped, stop};
-
-/// The environment of one process, as the system gives it.
-pub enum Environ<'a> {
-    /// Its `NAME=value` entries, NUL-separated.
-    Block(&'a [u8]),
-    /// The process does not let it be read.
-    Unreadable,
-}
+pub use stop::{Stopped, stop};
 
 /// How a resident runs in its profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -97,6 +80,8 @@ pub struct Resident {
     pub started: Option<u64>,
     /// Its command line, with anything that looks like a secret redacted.
     pub command: String,
+    /// It runs sealed (`swop exec --seal`): it cannot reach other accounts.
+    pub sealed: bool,
     /// Its start as precisely as the system tells: with the pid, what makes
     /// sure a signal reaches this process and not a later one with its pid.
     #[serde(skip)]
@@ -105,20 +90,8 @@ pub struct Resident {
 
 impl std::fmt::Display for Resident {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "pid {} ({})", self.pid, self.command)
+        self.holder().fmt(f)
     }
-}
-
-/// What the system tells about one process.
-#[derive(Debug, Clone, Copy)]
-struct ProcInfo {
-    ppid: u32,
-    /// Start time in the system's own unit, for identity.
-    stamp: u64,
-    /// Start time in seconds since the epoch.
-    started: Option<u64>,
-    /// Dead and not yet reaped.
-    ended: bool,
 }
 
 /// A process of the user whose environment cannot be read and that descends
@@ -134,7 +107,7 @@ pub struct Unreadable {
 
 impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "pid {} ({})", self.pid, self.command)
+        self.holder().fmt(f)
     }
 }
 
@@ -151,10 +124,15 @@ impl Unreadable {
 
     /// The line that says so, for `ps`, `stop` and `rm`.
     pub fn describe(&self, scope: &str) -> String {
-        format!(
-            "{self} could not be read: it hides its environment from other processes, \
-             so swop cannot tell whether it runs in {scope}"
-        )
+        crate::error::hides_environment(&self.holder(), scope)
+    }
+
+    /// The process, as messages name it.
+    pub fn holder(&self) -> Holder {
+        Holder {
+            pid: self.pid,
+            command: Some(self.command.clone()),
+        }
     }
 }
 
@@ -174,12 +152,14 @@ impl Census {
         let mut residents: Vec<Resident> = seen
             .marked
             .into_iter()
-            .filter_map(|(pid, profile, fd)| {
+            .filter_map(|(pid, profile, fd, sealed)| {
                 let lock = locks.entry(profile.clone()).or_insert_with(|| {
                     let path = store.profile_dir(&profile).join(crate::store::LOCK_FILE);
                     fs::symlink_metadata(path).ok()
                 });
-                resident(pid, profile, fd, lock.as_ref())
+                let mut resident = resident(pid, profile, fd, lock.as_ref())?;
+                resident.sealed = sealed;
+                Some(resident)
             })
             .collect();
         let profiles: HashMap<u32, String> = residents
@@ -188,7 +168,7 @@ impl Census {
             .collect();
         let mut unreadable = Vec::new();
         for pid in seen.unreadable {
-            let Some(info) = platform::info(pid).filter(|i| !i.ended) else {
+            let Some(info) = process::info(pid).filter(|i| !i.ended) else {
                 continue;
             };
             let command = command_line(pid).unwrap_or_default();
@@ -199,6 +179,7 @@ impl Census {
                     kind: Kind::Unreadable,
                     started: info.started,
                     command,
+                    sealed: false,
                     stamp: info.stamp,
                 }),
                 None => unreadable.push(Unreadable {
@@ -254,7 +235,7 @@ pub fn created(store: &Store, profile: &str) -> Option<u64> {
 
 /// The profile of the nearest ancestor of `pid` that runs in one.
 fn ancestor_in(pid: u32, profiles: &HashMap<u32, String>) -> Option<String> {
-    let mut pid = platform::info(pid)?.ppid;
+    let mut pid = process::parent(pid)?;
     for _ in 0..4096 {
         if let Some(profile) = profiles.get(&pid) {
             return Some(profile.clone());
@@ -262,7 +243,7 @@ fn ancestor_in(pid: u32, profiles: &HashMap<u32, String>) -> Option<String> {
         if pid <= 1 {
             return None;
         }
-        pid = platform::info(pid)?.ppid;
+        pid = process::parent(pid)?;
     }
     None
 }
@@ -270,10 +251,14 @@ fn ancestor_in(pid: u32, profiles: &HashMap<u32, String>) -> Option<String> {
 /// What one pass over the user's processes found.
 struct Seen {
     /// Pid, profile, and the lock descriptor `exec` named, if any.
-    marked: Vec<(u32, String, Option<i32>)>,
+    marked: Vec<Marked>,
     /// Processes whose environment cannot be read.
     unreadable: Vec<u32>,
 }
+
+/// A process whose mark names a profile of the store: its pid, the
+/// profile, the lock descriptor it was given, whether it runs sealed.
+type Marked = (u32, String, Option<i32>, bool);
 
 /// The processes marked as running in a profile of `store`, and those that
 /// cannot be read.
@@ -283,7 +268,7 @@ fn seen(store: &Store) -> Seen {
         unreadable: Vec::new(),
     };
     let mut stores = StoreMatch::new(store.root());
-    platform::each_process(&mut |pid, environ| {
+    process::each_environ(mark::STORE, &mut |pid, environ| {
         let block = match environ {
             Environ::Block(block) => block,
             Environ::Unreadable => {
@@ -291,7 +276,7 @@ fn seen(store: &Store) -> Seen {
                 return;
             }
         };
-        let Some(mark) = environ::mark(block) else {
+        let Some(mark) = mark::mark(block) else {
             return;
         };
         let Ok(profile) = std::str::from_utf8(mark.profile) else {
@@ -301,7 +286,8 @@ fn seen(store: &Store) -> Seen {
             let fd = mark
                 .lock_fd
                 .and_then(|fd| std::str::from_utf8(fd).ok()?.parse().ok());
-            seen.marked.push((pid, profile.to_string(), fd));
+            seen.marked
+                .push((pid, profile.to_string(), fd, mark.sealed));
         }
     });
     seen
@@ -314,9 +300,9 @@ fn resident(
     fd: Option<i32>,
     lock: Option<&fs::Metadata>,
 ) -> Option<Resident> {
-    let info = platform::info(pid).filter(|i| !i.ended)?;
+    let info = process::info(pid).filter(|i| !i.ended)?;
     let kind = match (fd, lock) {
-        (Some(fd), Some(lock)) if platform::holds_lock(pid, fd, lock) => Kind::Lock,
+        (Some(fd), Some(lock)) if crate::sys::flock::holds_lock(pid, fd, lock) => Kind::Lock,
         (Some(_), _) => Kind::Resident,
         (None, _) => Kind::Switched,
     };
@@ -326,6 +312,7 @@ fn resident(
         kind,
         started: info.started,
         command: command_line(pid).unwrap_or_default(),
+        sealed: false,
         stamp: info.stamp,
     })
 }
@@ -360,53 +347,25 @@ impl<'a> StoreMatch<'a> {
     }
 }
 
-/// The user's processes (this one excepted) whose environment holds the
-/// entry `name=value`: what a process inherits however it detaches.
-pub fn processes_with(name: &str, value: &str) -> Vec<u32> {
-    let entry = format!("{name}={value}");
-    let mut pids = Vec::new();
-    platform::each_process(&mut |pid, environ| {
-        if let Environ::Block(block) = environ
-            && environ::has_entry(block, entry.as_bytes())
-        {
-            pids.push(pid);
-        }
-    });
-    pids
-}
-
-/// Whether a process runs (exists and has not ended).
-pub fn alive(pid: u32) -> bool {
-    platform::info(pid).is_some_and(|i| !i.ended)
-}
-
 /// The command line of a process, redacted, for messages.
 pub fn command_line(pid: u32) -> Option<String> {
-    let words = platform::argv(pid)?;
-    Some(crate::redact::redact_command(&words).join(" "))
+    process::argv(pid).map(|words| crate::redact::command_line(&words))
 }
 
-/// The parent of a process, while it runs.
-pub fn parent(pid: u32) -> Option<u32> {
-    platform::info(pid).map(|info| info.ppid)
-}
-
-/// This process's parent, its parent's parent, and so on up to init.
-pub fn ancestors() -> Vec<u32> {
-    let mut chain = Vec::new();
-    let mut pid = std::os::unix::process::parent_id();
-    // A cycle cannot happen, but a bound costs nothing.
-    while pid > 1 && chain.len() < 4096 {
-        chain.push(pid);
-        match platform::info(pid) {
-            Some(info) => pid = info.ppid,
-            None => break,
+impl Resident {
+    /// The process, as messages name it.
+    pub fn holder(&self) -> Holder {
+        Holder {
+            pid: self.pid,
+            command: Some(self.command.clone()),
         }
     }
-    chain
-}
 
-/// Whether this very process (same pid, same start) still runs.
-fn still_running(resident: &Resident) -> bool {
-    platform::info(resident.pid).is_some_and(|i| !i.ended && i.stamp == resident.stamp)
+    /// The process to signal: this very one, never a later one with its pid.
+    fn process(&self) -> crate::sys::signal::Process {
+        crate::sys::signal::Process {
+            pid: self.pid,
+            stamp: Some(self.stamp),
+        }
+    }
 }

@@ -11,8 +11,8 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, at_path};
-use crate::util;
+use crate::error::{Result, Share, at_path};
+use crate::files;
 
 /// Move everything of `src` into `dst` (folders merged, files of one name
 /// equal), then remove `src`.
@@ -22,33 +22,22 @@ pub fn into(src: &Path, dst: &Path) -> Result<()> {
         if same_file_contents(src, dst) || src_meta.len() == 0 {
             return fs::remove_file(src).map_err(at_path("cannot remove", src));
         }
-        return Err(Error::user(format!(
-            "{} and the shared copy {} differ; to keep both, add one to the other \
-             (cat {} >> {}), delete {}, then share it again",
-            src.display(),
-            dst.display(),
-            src.display(),
-            dst.display(),
-            src.display()
-        )));
+        return Err(Share::FilesDiffer {
+            own: src.to_path_buf(),
+            copy: dst.to_path_buf(),
+        }
+        .into());
     }
     let mut clashes = Vec::new();
     find_clashes(src, dst, &mut clashes);
     if !clashes.is_empty() {
-        let shown: Vec<String> = clashes
-            .iter()
-            .take(3)
-            .map(|p| p.display().to_string())
-            .collect();
-        return Err(Error::user(format!(
-            "{} cannot be merged into the shared copy {}: {} file(s) of the same name differ ({}{}); \
-             move them away, then share it again",
-            src.display(),
-            dst.display(),
-            clashes.len(),
-            shown.join(", "),
-            if clashes.len() > 3 { ", ..." } else { "" }
-        )));
+        return Err(Share::Clashes {
+            own: src.to_path_buf(),
+            copy: dst.to_path_buf(),
+            count: clashes.len(),
+            first: clashes.into_iter().take(3).collect(),
+        }
+        .into());
     }
     move_into(src, dst)?;
     fs::remove_dir_all(src).map_err(at_path("cannot remove", src))
@@ -81,8 +70,7 @@ fn move_into(src: &Path, dst: &Path) -> Result<()> {
     {
         let (from, to) = (entry.path(), dst.join(entry.file_name()));
         match fs::symlink_metadata(&to) {
-            Err(_) => fs::rename(&from, &to)
-                .map_err(|e| at_path("cannot move", &from)(util::advised(e)))?,
+            Err(_) => fs::rename(&from, &to).map_err(at_path("cannot move", &from))?,
             Ok(meta) if meta.is_dir() => move_into(&from, &to)?,
             Ok(_) => {}
         }
@@ -121,14 +109,14 @@ fn same_file_contents(a: &Path, b: &Path) -> bool {
 pub fn copy(src: &Path, dst: &Path) -> Result<()> {
     let meta = fs::symlink_metadata(src).map_err(at_path("cannot read", src))?;
     if meta.is_file() {
-        fs::copy(src, dst).map_err(|e| at_path("cannot copy to", dst)(util::advised(e)))?;
+        fs::copy(src, dst).map_err(at_path("cannot copy to", dst))?;
         return fs::set_permissions(dst, std::os::unix::fs::PermissionsExt::from_mode(0o600))
             .map_err(at_path("cannot write", dst));
     }
     if !meta.is_dir() {
         return Ok(());
     }
-    util::create_private_dir(dst).map_err(at_path("cannot create", dst))?;
+    files::create_private_dir(dst).map_err(at_path("cannot create", dst))?;
     for entry in fs::read_dir(src)
         .map_err(at_path("cannot read", src))?
         .flatten()

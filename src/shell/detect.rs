@@ -1,8 +1,8 @@
 //! Which shell will read `swop env`'s output when `--shell` does not say.
 //!
 //! The shell that evaluates the output is the one that started swop, so swop
-//! asks for its parent process's program (Linux: `/proc/PID/comm`, then
-//! `/proc/PID/exe`; macOS: `proc_pidpath`). A program that only runs another
+//! asks for its parent process's program (its names, see
+//! [`crate::sys::process::names`]). A program that only runs another
 //! one (`timeout 5 swop env A | source`, `env`, `nice`, `sudo`, `xargs`,
 //! `nohup`, `time`) stands between them: swop walks up past it to the
 //! program that started it. The login shell (`$SHELL`) is never asked: it is
@@ -87,33 +87,47 @@ pub fn guess(program: &OsStr) -> Guess {
     }
 }
 
+/// Why the shell to print for cannot be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undetected {
+    /// A shell swop has no syntax for.
+    Unsupported(String),
+    /// No shell found: the runners walked past, and the program (no shell)
+    /// the walk ended at, or `None` when a parent could not be read.
+    Unknown {
+        runners: Vec<String>,
+        program: Option<String>,
+    },
+}
+
 /// The shell to print for: the first shell among swop's parent and the
-/// programs that started it, walking past runners. An error that names
-/// `--shell` when that is a shell swop cannot print for, or no shell at all.
-pub fn detect() -> crate::Result<ShellKind> {
+/// programs that started it, walking past runners; or why there is none
+/// (its words are in `crate::error`: name the syntax with `--shell`).
+pub fn detect() -> Result<ShellKind, Undetected> {
     let mut pid = std::os::unix::process::parent_id();
     let mut runners: Vec<String> = Vec::new();
     loop {
         let (guess, name) = process_guess(pid);
         match guess {
             Guess::Known(kind) => return Ok(kind),
-            Guess::Unsupported(shell) => {
-                return Err(crate::Error::usage(format!(
-                    "swop env is run by {shell}, which swop cannot print for; name the syntax with \
-                     --shell ({})",
-                    names()
-                )));
-            }
+            Guess::Unsupported(shell) => return Err(Undetected::Unsupported(shell)),
             Guess::Runner if runners.len() < MAX_RUNNERS => {
                 runners.push(name);
-                match crate::residents::parent(pid) {
+                match crate::sys::process::parent(pid) {
                     Some(parent) if parent > 1 => pid = parent,
-                    _ => return Err(cannot_tell(&runners, None)),
+                    _ => {
+                        return Err(Undetected::Unknown {
+                            runners,
+                            program: None,
+                        });
+                    }
                 }
             }
             Guess::Runner | Guess::Other => {
-                let shown = (!name.is_empty()).then_some(name);
-                return Err(cannot_tell(&runners, shown.as_deref()));
+                return Err(Undetected::Unknown {
+                    runners,
+                    program: (!name.is_empty()).then_some(name),
+                });
             }
         }
     }
@@ -128,34 +142,11 @@ pub fn login_shell(shell_var: Option<&OsStr>) -> Option<ShellKind> {
     }
 }
 
-/// The syntaxes `--shell` takes, for messages.
-fn names() -> String {
-    let names: Vec<&str> = ShellKind::ALL.iter().map(|k| k.name()).collect();
-    names.join(", ")
-}
-
-fn cannot_tell(runners: &[String], program: Option<&str>) -> crate::Error {
-    let by = match (runners.is_empty(), program) {
-        (true, Some(program)) => format!("it runs under {program}, which is no shell"),
-        (false, Some(program)) => format!(
-            "it runs under {}, started by {program}, which is no shell",
-            runners.join(" under ")
-        ),
-        (_, None) => "its parent process cannot be read".to_string(),
-    };
-    crate::Error::usage(format!(
-        "cannot tell which shell will read what swop env prints ({}); name it with --shell \
-         ({}), e.g. eval \"$(swop env NAME --shell bash)\"",
-        crate::util::printable_line(&by),
-        names()
-    ))
-}
-
 /// The guess for one process, from every name the system gives for it, and
 /// the name to show for it.
 fn process_guess(pid: u32) -> (Guess, String) {
     let mut fallback = Guess::Other;
-    let names = process_names(pid as libc::pid_t);
+    let names = crate::sys::process::names(pid);
     let shown = names
         .first()
         .map(|n| n.to_string_lossy().into_owned())
@@ -169,44 +160,6 @@ fn process_guess(pid: u32) -> (Guess, String) {
         }
     }
     (fallback, shown)
-}
-
-/// A process's command name, then its executable's path.
-#[cfg(target_os = "linux")]
-fn process_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
-    use std::os::unix::ffi::OsStringExt;
-    let mut names = Vec::with_capacity(2);
-    if let Ok(mut comm) = std::fs::read(format!("/proc/{ppid}/comm")) {
-        if comm.last() == Some(&b'\n') {
-            comm.pop();
-        }
-        names.push(std::ffi::OsString::from_vec(comm));
-    }
-    if let Ok(exe) = std::fs::read_link(format!("/proc/{ppid}/exe")) {
-        names.push(exe.into_os_string());
-    }
-    names
-}
-
-/// A process's executable's path.
-#[cfg(target_os = "macos")]
-fn process_names(ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
-    use std::os::unix::ffi::OsStringExt;
-    let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
-    // SAFETY: the buffer holds the size passed.
-    let len = unsafe { libc::proc_pidpath(ppid, buf.as_mut_ptr().cast(), buf.len() as u32) };
-    match usize::try_from(len) {
-        Ok(len) if len > 0 => {
-            buf.truncate(len);
-            vec![std::ffi::OsString::from_vec(buf)]
-        }
-        _ => Vec::new(),
-    }
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "macos")))]
-fn process_names(_ppid: libc::pid_t) -> Vec<std::ffi::OsString> {
-    Vec::new()
 }
 
 #[cfg(test)]

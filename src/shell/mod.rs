@@ -12,11 +12,12 @@ mod posix;
 mod tcsh;
 mod xonsh;
 
-pub use detect::{Guess, detect, guess, login_shell};
+pub use detect::{Guess, Undetected, detect, guess, login_shell};
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 
-use crate::switch::Change;
+/// One change of a switch: set to a value, or unset.
+pub type Change = (String, Option<OsString>);
 
 /// The syntaxes swop prints a switch in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,17 +93,28 @@ fn syntax(kind: ShellKind) -> &'static dyn ShellSyntax {
 }
 
 /// Refuse a switch that `kind` cannot be given byte for byte.
-pub fn check(kind: ShellKind, changes: &[Change]) -> Result<(), String> {
+pub fn check(kind: ShellKind, changes: &[Change]) -> Result<(), Refusal> {
     let shell = syntax(kind);
     for (name, value) in changes {
         if let Some(why) = value.as_deref().and_then(|v| shell.refuse(v)) {
-            return Err(format!(
-                "cannot switch a {} shell: {why} (in {name}); use another shell, or swop exec",
-                kind.name()
-            ));
+            return Err(Refusal {
+                shell: kind,
+                why,
+                var: name.clone(),
+            });
         }
     }
     Ok(())
+}
+
+/// A value a shell cannot be given byte for byte (its words are in
+/// `crate::error`: use another shell, or swop exec).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub shell: ShellKind,
+    pub why: &'static str,
+    /// The variable whose value it is.
+    pub var: String,
 }
 
 /// Render a list of changes for a shell. JSON is one object: a variable

@@ -6,9 +6,9 @@ use std::io;
 use std::path::PathBuf;
 
 use super::{PROFILE_FILE, Profile, ProfileFile, Store, rename_noreplace, values};
-use crate::error::{Error, Result, at_path};
+use crate::error::{Error, Profile as ProfileError, Result, at_path};
+use crate::files;
 use crate::names;
-use crate::util;
 
 impl Store {
     /// The profile's file as written, checked.
@@ -32,9 +32,10 @@ impl Store {
         values::check_file(&file)?;
         let profile = self.profile_from_file(name, dir.clone(), file.clone())?;
         let path = dir.join(PROFILE_FILE);
-        let text = toml::to_string(&file).map_err(|e| Error::user(e.to_string()))?;
-        util::replace_private_file(&path, text.as_bytes())
-            .map_err(|e| at_path("cannot write", &path)(util::advised(e)))?;
+        toml::to_string(&file)
+            .map_err(io::Error::other)
+            .and_then(|text| files::replace_private_file(&path, text.as_bytes()))
+            .map_err(at_path("cannot write", &path))?;
         Ok(profile)
     }
 
@@ -44,15 +45,13 @@ impl Store {
         names::check_profile_name(to)?;
         let target = self.profile_dir(to);
         if fs::symlink_metadata(&target).is_ok() {
-            return Err(Error::Exists(format!(
-                "profile {to:?} already exists (swop show {to}); pick another name"
-            )));
+            return Err(Error::profile(to, ProfileError::Exists));
         }
         rename_noreplace(&profile.dir, &target).map_err(|e| {
             if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
-                Error::Exists(format!("profile {to:?} already exists (swop show {to})"))
+                Error::profile(to, ProfileError::Exists)
             } else {
-                at_path("cannot rename", &profile.dir)(util::advised(e))
+                at_path("cannot rename", &profile.dir)(e)
             }
         })?;
         if let Ok(d) = fs::File::open(self.profiles_dir()) {
@@ -64,7 +63,7 @@ impl Store {
     /// Make the folders of `profile`'s bindings that do not exist yet.
     pub fn make_binding_dirs(&self, profile: &Profile) -> Result<()> {
         for binding in &profile.bindings {
-            match util::create_private_dir(&binding.path) {
+            match files::create_private_dir(&binding.path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     self.check_binding(binding)?;

@@ -8,9 +8,10 @@
 //! storage.
 
 use super::{PROFILE_FILE, ProfileFile, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, Profile, Result, Usage, Value};
+use crate::files;
 use crate::names;
-use crate::util;
+use crate::output;
 
 /// A value is one line of configuration or a URL, never a file's content.
 const VALUE_LIMIT: usize = 16 * 1024;
@@ -18,47 +19,39 @@ const VALUE_LIMIT: usize = 16 * 1024;
 /// Whether `value` may be the value of `var`: the name passes the value
 /// rule, and the text holds no NUL (which no environment can carry) and is
 /// not larger than configuration gets.
-pub fn check_value(var: &str, value: &str) -> Result<()> {
+pub fn check_value(var: &str, value: &str) -> Result<(), Value> {
     names::check_value_name(var)?;
     if value.contains('\0') {
-        return Err(Error::user(format!(
-            "the value of {var} holds a NUL byte, which no environment variable can carry"
-        )));
+        return Err(Value::HasNul(var.to_string()));
     }
     if value.len() > VALUE_LIMIT {
-        return Err(Error::user(format!(
-            "the value of {var} is {} bytes; a profile keeps values up to {} KiB (put longer data in a file the tool reads)",
-            value.len(),
-            VALUE_LIMIT / 1024
-        )));
+        return Err(Value::TooLong {
+            var: var.to_string(),
+            len: value.len(),
+            limit: VALUE_LIMIT,
+        });
     }
     Ok(())
 }
 
 /// `VAR=VALUE` from the command line, checked: the value must be text.
 pub fn parse_assignment(arg: &std::ffi::OsStr) -> Result<(String, String)> {
-    let shown = util::quoted(&arg.to_string_lossy());
-    let text = arg.to_str().ok_or_else(|| {
-        Error::user(format!(
-            "{shown} is not valid UTF-8; values are text (profile.toml holds nothing else)"
-        ))
-    })?;
+    let shown = output::quoted(&arg.to_string_lossy());
+    let text = arg.to_str().ok_or_else(|| Value::NotText(shown.clone()))?;
     let (var, value) = text
         .split_once('=')
-        .ok_or_else(|| Error::usage(format!("expected VAR=VALUE, got {shown}")))?;
+        .ok_or_else(|| Usage::NotAnAssignment(shown.clone()))?;
     check_value(var, value)?;
     Ok((var.to_string(), value.to_string()))
 }
 
 /// Every value of a profile file is valid and names a variable that is not
 /// also bound.
-pub(super) fn check_file(file: &ProfileFile) -> Result<()> {
+pub(super) fn check_file(file: &ProfileFile) -> Result<(), Value> {
     for (var, value) in &file.values {
         check_value(var, value)?;
         if file.bindings.contains_key(var) || file.files.contains_key(var) {
-            return Err(Error::user(format!(
-                "{var} is bound to a place of the profile and cannot also be set to a value; keep one"
-            )));
+            return Err(Value::BoundAndSet(var.clone()));
         }
     }
     Ok(())
@@ -73,15 +66,17 @@ impl Store {
         name: &str,
         set: &[(String, String)],
         remove: &[String],
+        seal: Option<bool>,
     ) -> Result<()> {
         let (dir, mut file) = self.read_profile_file(name)?;
+        if let Some(seal) = seal {
+            file.seal = seal;
+        }
         // The profile as it is must be sound before it is changed.
         self.profile_from_file(name, dir.clone(), file.clone())?;
         for var in remove {
             if file.values.remove(var).is_none() {
-                return Err(Error::user(format!(
-                    "profile {name:?} sets no value for {var} (swop show {name})"
-                )));
+                return Err(Error::profile(name, Profile::NoValue { var: var.clone() }));
             }
         }
         for (var, value) in set {
@@ -91,8 +86,8 @@ impl Store {
         }
         check_file(&file)?;
         let path = dir.join(PROFILE_FILE);
-        let text = toml::to_string(&file).map_err(|e| Error::user(e.to_string()))?;
-        util::replace_private_file(&path, text.as_bytes())
+        let text = toml::to_string(&file).map_err(std::io::Error::other);
+        text.and_then(|text| files::replace_private_file(&path, text.as_bytes()))
             .map_err(crate::error::at_path("cannot write", &path))
     }
 }

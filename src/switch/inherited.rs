@@ -15,8 +15,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::{Current, HOME_VAR, PROFILE_VAR, SAVED_VAR};
+use crate::output::printable_line;
 use crate::store::Profile;
-use crate::util::printable_line;
 
 /// What [`find`] found.
 #[derive(Debug, Default)]
@@ -168,6 +168,8 @@ mod tests {
             values: BTreeMap::from([("AWS_PROFILE".to_string(), "work".to_string())]),
             missing: vec![],
             shared: vec![],
+            seal: false,
+            allow_write: Vec::new(),
         }
     }
 

@@ -115,12 +115,12 @@ impl Kept {
         );
         let contents = std::os::unix::ffi::OsStrExt::as_bytes(contents.as_os_str());
         let key = key(dir)?;
-        let hex = crate::util::sha256_hex(&[&key, contents]);
+        let hex = crate::files::sha256_hex(&[&key, contents]);
         let token = Token::parse(&hex[..Token::LEN]).ok_or_else(|| io::Error::other("token"))?;
         let path = dir.join(token.as_str());
         // The same token is the same contents: a file already there is this one.
         if read_private(&path).is_err() {
-            crate::util::replace_private_file(&path, contents)?;
+            crate::files::replace_private_file(&path, contents)?;
         }
         Ok((token, path))
     }
@@ -133,11 +133,11 @@ impl Kept {
 
 /// A folder only its owner, this user, may enter.
 fn private_dir(meta: &fs::Metadata) -> bool {
-    meta.is_dir() && meta.uid() == crate::util::euid() && meta.mode() & 0o077 == 0
+    meta.is_dir() && meta.uid() == crate::files::euid() && meta.mode() & 0o077 == 0
 }
 
 fn ensure_private_dir(dir: &Path) -> io::Result<()> {
-    match crate::util::create_private_dir(dir) {
+    match crate::files::create_private_dir(dir) {
         Ok(()) => return Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(e),
@@ -161,7 +161,7 @@ fn read_private(path: &Path) -> io::Result<Vec<u8>> {
         .open(path)?;
     let meta = file.metadata()?;
     let private = meta.is_file()
-        && meta.uid() == crate::util::euid()
+        && meta.uid() == crate::files::euid()
         && meta.mode() & 0o077 == 0
         && meta.nlink() == 1
         && meta.len() <= KEPT_LIMIT;
@@ -192,7 +192,7 @@ fn key(dir: &Path) -> io::Result<Vec<u8>> {
     }
     let mut key = vec![0u8; KEY_LEN];
     fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
-    match crate::util::write_private_file(&path, &key) {
+    match crate::files::write_private_file(&path, &key) {
         Ok(()) => Ok(key),
         // Another swop made it meanwhile: that one is the key.
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_private(&path),
@@ -213,9 +213,9 @@ mod tests {
     fn kept_values_round_trip_through_one_private_file() {
         let tmp = tempfile::tempdir().expect("tempdir");
         let runtime = tmp.path().join("run");
-        crate::util::create_private_dir(&runtime).expect("runtime");
+        crate::files::create_private_dir(&runtime).expect("runtime");
         let store = tmp.path().join("store");
-        crate::util::create_private_dir(&store).expect("store");
+        crate::files::create_private_dir(&store).expect("store");
         let kept = Kept::new(&lookup(&runtime), &store);
         let values = [("AWS_SECRET_ACCESS_KEY", OsString::from("s3cr3t:%\n"))];
         let (token, path) = kept.save(&values).expect("save");
@@ -223,7 +223,7 @@ mod tests {
         assert_eq!(fs::metadata(&path).expect("file").mode() & 0o777, 0o600);
         // The same values, the same file; the token is not the values' hash.
         assert_eq!(kept.save(&values).expect("again").0, token);
-        let plain = crate::util::sha256_hex(&[&fs::read(&path).expect("read")]);
+        let plain = crate::files::sha256_hex(&[&fs::read(&path).expect("read")]);
         assert!(!plain.starts_with(token.as_str()));
         let loaded = kept.load(&token).expect("load");
         assert_eq!(loaded["AWS_SECRET_ACCESS_KEY"], values[0].1);
@@ -237,7 +237,7 @@ mod tests {
         fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .expect("chmod");
         let store = tmp.path().join("store");
-        crate::util::create_private_dir(&store).expect("store");
+        crate::files::create_private_dir(&store).expect("store");
         let kept = Kept::new(&lookup(&open), &store);
         assert_eq!(kept.folder(), store.join("kept"));
         let (token, _) = kept

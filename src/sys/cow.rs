@@ -144,8 +144,8 @@ impl Plan {
         for (i, target) in targets.iter().enumerate() {
             let upper = dir.join(i.to_string()).join("upper");
             let work = dir.join(i.to_string()).join("work");
-            crate::util::create_private_dir_all(&upper)?;
-            crate::util::create_private_dir_all(&work)?;
+            crate::files::create_private_dir_all(&upper)?;
+            crate::files::create_private_dir_all(&work)?;
             let data = format!(
                 "lowerdir={},upperdir={},workdir={},userxattr",
                 escape(&target.path),
@@ -358,11 +358,7 @@ impl Layer {
         for folder in DEVICE_FOLDERS {
             rules.allow_folder(Path::new(folder));
         }
-        // Standard descriptors that are files of the user's (`2> log`) may
-        // be opened again through /dev/stderr.
-        for fd in 0..3 {
-            rules.allow_optional_file(Path::new(&format!("/proc/self/fd/{fd}")));
-        }
+        rules.allow_standard_files();
         let prepared = Prepared {
             overlays: self.overlays.clone(),
             spines: self.spines.clone(),
@@ -441,7 +437,13 @@ fn enter_view(p: &mut Prepared) -> io::Result<()> {
             libc::close(*fd);
         }
         for spine in p.spines.iter() {
-            namespace::read_only(&spine.c, spine.kept, false)?;
+            // A mount gone since the view was planned (another program's
+            // tmpfs, unmounted) leaves nothing to make read-only; Landlock
+            // still refuses writes there.
+            match namespace::read_only(&spine.c, spine.kept, false) {
+                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EINVAL)) => {}
+                other => other?,
+            }
         }
         p.rules.apply()?;
         if let Some(cwd) = &p.cwd
@@ -531,12 +533,20 @@ fn is_whiteout(path: &Path, meta: &fs::Metadata) -> bool {
     meta.is_file() && meta.len() == 0 && has_xattr(path, c"user.overlay.whiteout")
 }
 
+/// Whether `path` itself (not a link's target) has the attribute `name`;
+/// overlayfs and its attributes are Linux's only.
 fn has_xattr(path: &Path, name: &std::ffi::CStr) -> bool {
     let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
         return false;
     };
+    #[cfg(target_os = "linux")]
     // SAFETY: a size query: no buffer.
     let size = unsafe { libc::lgetxattr(c.as_ptr(), name.as_ptr(), std::ptr::null_mut(), 0) };
+    #[cfg(not(target_os = "linux"))]
+    let size = {
+        let _ = (c, name);
+        -1
+    };
     size >= 0
 }
 

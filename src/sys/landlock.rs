@@ -1,11 +1,14 @@
 //! Landlock, the Linux security module that lets an unprivileged process
 //! restrict what it and its children may do to the file system. swop uses
-//! it to allow writes only beneath chosen folders: a rule is tied to the
-//! folder's inode, so no other path (a bind mount, `/proc/PID/root`, a
-//! remount) reaches a file outside for writing.
+//! it to allow writes only beneath chosen folders (a discovery's
+//! copy-on-write view, a sealed profile) and, for a sealed profile, reads
+//! everywhere but in other accounts' places: a rule is tied to the folder's
+//! inode, so no other path (a bind mount, `/proc/PID/root`, a remount)
+//! reaches a file outside it.
 //!
-//! The rules are prepared before a fork and applied between fork and exec,
-//! where nothing may allocate: [`WriteRules::apply`] makes system calls only.
+//! The rules can be prepared before a fork and applied between fork and
+//! exec, where nothing may allocate: [`Rules::apply`] makes system calls
+//! only.
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
@@ -68,6 +71,15 @@ pub fn abi() -> Option<u32> {
     None
 }
 
+/// The rights that read: a file's bytes, a folder's names.
+const READ_RIGHTS: u64 = READ_FILE | READ_DIR;
+const READ_DIR: u64 = 1 << 3;
+
+/// The oldest ABI that can express every write: ABI 2 lets a file move
+/// between two allowed folders (before it, never), ABI 3 refuses truncating
+/// a file that may not be written (before it, always allowed).
+pub const FULL_WRITE_ABI: u32 = 3;
+
 /// Every right that changes the file system, as far as `abi` knows them.
 fn write_rights(abi: u32) -> u64 {
     let mut rights = WRITE_FILE
@@ -89,10 +101,10 @@ fn write_rights(abi: u32) -> u64 {
     rights
 }
 
-/// Writes allowed beneath some paths only; everything else may be read and
-/// run as before.
+/// What a process may do beneath some paths; what the rules handle is
+/// refused everywhere else.
 #[derive(Debug, Clone)]
-pub struct WriteRules {
+pub struct Rules {
     handled: u64,
     /// Paths, the rights allowed beneath them, and whether a path the
     /// kernel refuses a rule for is skipped (else it is an error). A path
@@ -100,17 +112,37 @@ pub struct WriteRules {
     allowed: Vec<(CString, u64, bool)>,
 }
 
-impl WriteRules {
-    pub fn new(abi: u32) -> WriteRules {
-        WriteRules {
+/// An alias kept for the views, which only ever restrict writes.
+pub type WriteRules = Rules;
+
+impl Rules {
+    /// Rules that handle writes only: anything may be read and run.
+    pub fn new(abi: u32) -> Rules {
+        Rules {
             handled: write_rights(abi),
             allowed: Vec::new(),
         }
     }
 
-    /// Allow every write beneath the folder `path`.
+    /// Rules that handle reads as well: a path nobody allowed can be
+    /// neither read nor written (programs still run).
+    pub fn reads_and_writes(abi: u32) -> Rules {
+        Rules {
+            handled: write_rights(abi) | READ_RIGHTS,
+            allowed: Vec::new(),
+        }
+    }
+
+    /// Allow every handled right (reads too, where handled) beneath the
+    /// folder `path`.
     pub fn allow_folder(&mut self, path: &Path) {
         self.push(path, self.handled, false);
+    }
+
+    /// Allow reading beneath the folder (or the file) `path`, nothing else.
+    pub fn allow_reading(&mut self, path: &Path, is_folder: bool) {
+        let rights = if is_folder { READ_RIGHTS } else { READ_FILE };
+        self.push(path, self.handled & rights, false);
     }
 
     /// Allow writing to the file `path` (a device such as /dev/null), not
@@ -125,7 +157,34 @@ impl WriteRules {
         self.push(path, self.handled & FILE_RIGHTS, true);
     }
 
+    /// Allow writing to the standard descriptors where they are files of
+    /// the user's (`2> log`), so that /dev/stderr can be opened again; a
+    /// pipe or a terminal is skipped (terminals have rules of their own).
+    pub fn allow_standard_files(&mut self) {
+        for fd in 0..3 {
+            self.allow_optional_file(Path::new(&format!("/proc/self/fd/{fd}")));
+        }
+    }
+
+    /// Restrict this process, which is about to exec, and everything it
+    /// starts: `no_new_privs` (a setuid program could not be held to the
+    /// rules otherwise), then the rules.
+    #[cfg(target_os = "linux")]
+    pub fn restrict_this_process(&self) -> std::io::Result<()> {
+        // SAFETY: prctl with constant arguments; `apply` makes system calls
+        // on data this process owns.
+        unsafe {
+            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            self.apply()
+        }
+    }
+
     fn push(&mut self, path: &Path, rights: u64, optional: bool) {
+        if rights == 0 {
+            return;
+        }
         if let Ok(c) = CString::new(path.as_os_str().as_bytes()) {
             self.allowed.push((c, rights, optional));
         }
@@ -158,7 +217,8 @@ impl WriteRules {
         let ruleset = ruleset as libc::c_int;
         let result = (|| {
             for (path, rights, optional) in &self.allowed {
-                // SAFETY: a NUL-terminated path.
+                // SAFETY: a NUL-terminated path. A symbolic link is followed:
+                // callers give no link whose target must stay out of reach.
                 let fd = unsafe { libc::open(path.as_ptr(), libc::O_PATH | libc::O_CLOEXEC) };
                 if fd < 0 {
                     continue;

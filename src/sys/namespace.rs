@@ -8,7 +8,9 @@
 //! Everything here that runs in the child is async-signal-safe: the paths
 //! and texts are prepared before the fork.
 
-use std::ffi::{CStr, CString};
+#[cfg(target_os = "linux")]
+use std::ffi::CStr;
+use std::ffi::CString;
 use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -47,6 +49,22 @@ pub unsafe fn enter(ids: &IdMap) -> io::Result<()> {
         write_proc(c"/proc/self/setgroups", b"deny")?;
         write_proc(c"/proc/self/uid_map", &ids.uid_map)?;
         write_proc(c"/proc/self/gid_map", &ids.gid_map)?;
+        mount(None, c"/", None, libc::MS_REC | libc::MS_PRIVATE, None)
+    }
+}
+
+/// Enter a new mount namespace only (root, who needs no user namespace to
+/// mount), and make every mount private.
+///
+/// # Safety
+/// Between fork and exec only: it changes the calling process.
+#[cfg(target_os = "linux")]
+pub unsafe fn enter_mounts_only() -> io::Result<()> {
+    // SAFETY: plain system calls with valid, NUL-terminated arguments.
+    unsafe {
+        if libc::unshare(libc::CLONE_NEWNS) != 0 {
+            return Err(io::Error::last_os_error());
+        }
         mount(None, c"/", None, libc::MS_REC | libc::MS_PRIVATE, None)
     }
 }
@@ -97,6 +115,26 @@ pub unsafe fn read_only(path: &CStr, kept: libc::c_ulong, bind: bool) -> io::Res
         }
         let flags = libc::MS_REMOUNT | libc::MS_BIND | libc::MS_RDONLY | kept;
         mount(None, path, None, flags, None)
+    }
+}
+
+/// Bind the folder `path` onto itself, writable, inside a folder made
+/// read-only: a hole that stays writable (`kept` as for [`read_only`]).
+///
+/// # Safety
+/// Plain system calls; async-signal-safe.
+#[cfg(target_os = "linux")]
+pub unsafe fn writable(path: &CStr, kept: libc::c_ulong) -> io::Result<()> {
+    // SAFETY: see the function's contract.
+    unsafe {
+        mount(Some(path), path, None, libc::MS_BIND | libc::MS_REC, None)?;
+        mount(
+            None,
+            path,
+            None,
+            libc::MS_REMOUNT | libc::MS_BIND | kept,
+            None,
+        )
     }
 }
 

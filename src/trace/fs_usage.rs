@@ -67,7 +67,10 @@
 //! Paths are normalised lexically (`.` and `..` removed without looking at
 //! the file system).
 
-use super::bytes::{trim_end, trim_start};
+use super::bytes::{
+    all_digits, find_byte, find_within, parse_i64, parse_u64, skip_spaces, skip_spaces_back,
+    strip_suffix, trim, trim_end, trim_start,
+};
 use super::{
     Op, ParseStats, Printed, TraceEvent, lines, normalize_firmlink, path, path_from_bytes,
 };
@@ -263,7 +266,7 @@ fn parse_line(line: &[u8], comm: &mut LastText) -> Parsed {
     }
     let path = resolve(printed, truncated);
     let result = match fields.errno {
-        Some(errno) => Err(errno_name(errno)),
+        Some(errno) => Err(errno_name(errno).into()),
         None => Ok(if matches!(kind, Kind::Open) {
             fields.fd.unwrap_or(0)
         } else {
@@ -695,85 +698,6 @@ fn errno_name(errno: i64) -> String {
     name.to_owned()
 }
 
-const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
-
-/// The first position at or after `from` that does not hold a space, or the
-/// length of `bytes`.
-fn skip_spaces(bytes: &[u8], mut from: usize) -> usize {
-    while let Some(chunk) = bytes.get(from..from + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([b' '; 8]));
-        let diff = word ^ SPACES;
-        if diff != 0 {
-            return from + (diff.trailing_zeros() / 8) as usize;
-        }
-        from += 8;
-    }
-    while from < bytes.len() && bytes[from] == b' ' {
-        from += 1;
-    }
-    from
-}
-
-/// The position after the last byte before `end` that is not a space, or 0.
-fn skip_spaces_back(bytes: &[u8], mut end: usize) -> usize {
-    while end >= 8 {
-        let word = u64::from_le_bytes(bytes[end - 8..end].try_into().unwrap_or([b' '; 8]));
-        let diff = word ^ SPACES;
-        if diff != 0 {
-            return end - (diff.leading_zeros() / 8) as usize;
-        }
-        end -= 8;
-    }
-    while end > 0 && bytes[end - 1] == b' ' {
-        end -= 1;
-    }
-    end
-}
-
-fn trim(bytes: &[u8]) -> &[u8] {
-    let bytes = trim_start(bytes);
-    let end = bytes.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
-    &bytes[..end]
-}
-
-fn strip_suffix<'a>(bytes: &'a [u8], suffix: &[u8]) -> &'a [u8] {
-    bytes.strip_suffix(suffix).unwrap_or(bytes)
-}
-
-fn find_within(bytes: &[u8], needle: u8, limit: usize) -> Option<usize> {
-    find_byte(&bytes[..bytes.len().min(limit)], needle)
-}
-
-/// `memchr` for the short slices of one line, where a plain loop is faster.
-fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    bytes.iter().position(|&b| b == needle)
-}
-
-fn all_digits(bytes: &[u8]) -> bool {
-    bytes.iter().all(u8::is_ascii_digit)
-}
-
-fn parse_u64(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || !all_digits(digits) {
-        return None;
-    }
-    digits.iter().try_fold(0u64, |n, &d| {
-        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
-}
-
-fn parse_i64(text: &[u8]) -> Option<i64> {
-    let (negative, digits) = match text.strip_prefix(b"-") {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    if digits.len() > 18 {
-        return None;
-    }
-    let n = i64::try_from(parse_u64(digits)?).ok()?;
-    Some(if negative { -n } else { n })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -900,7 +824,7 @@ mod tests {
         );
         let event =
             one("14:48:07.350811  stat64  [  2]  /Users/test  0.000034   opendirectoryd.80");
-        assert_eq!(event.result, Err("ENOENT".to_owned()));
+        assert_eq!(event.result, Err("ENOENT".into()));
     }
 
     #[test]
@@ -989,7 +913,7 @@ mod tests {
             "codex",
         );
         let event = one(&line);
-        assert_eq!(event.result, Err("ENOENT".to_owned()));
+        assert_eq!(event.result, Err("ENOENT".into()));
         assert_eq!(event.op, Op::Read);
         let cases = [
             (1, "EPERM"),
@@ -1009,7 +933,7 @@ mod tests {
                 false,
                 "rm",
             );
-            assert_eq!(one(&line).result, Err(name.to_owned()));
+            assert_eq!(one(&line).result, Err(name.into()));
         }
         // An error after a descriptor, glued when the descriptor is wide.
         let line = wide(
@@ -1021,12 +945,9 @@ mod tests {
             "codex",
         );
         let event = one(&line);
-        assert_eq!(
-            (event.op, event.result),
-            (Op::Write, Err("EPERM".to_owned()))
-        );
+        assert_eq!((event.op, event.result), (Op::Write, Err("EPERM".into())));
         let line = wide("chmod", " [ 13] <rw------->", "/x/y", false, false, "codex");
-        assert_eq!(one(&line).result, Err("EACCES".to_owned()));
+        assert_eq!(one(&line).result, Err("EACCES".into()));
     }
 
     #[test]
@@ -1041,7 +962,7 @@ mod tests {
         );
         let event = one(&line);
         assert_eq!(event.path, Path::new("/Users/me/project/.codex"));
-        assert_eq!(event.result, Err("ENOENT".to_owned()));
+        assert_eq!(event.result, Err("ENOENT".into()));
         // Padding up to the end of the column.
         let padded = format!("/Users/me/.codex{}", ">".repeat(400));
         let line = wide(
@@ -1110,7 +1031,7 @@ mod tests {
             true,
             "codex",
         );
-        assert_eq!(one(&line).result, Err("EIO".to_owned()));
+        assert_eq!(one(&line).result, Err("EIO".into()));
     }
 
     #[test]
@@ -1134,10 +1055,7 @@ mod tests {
         );
         let event = one(&line);
         assert_eq!(event.path, Path::new("AGENTS.md"));
-        assert_eq!(
-            (event.op, event.result),
-            (Op::Stat, Err("ENOENT".to_owned()))
-        );
+        assert_eq!((event.op, event.result), (Op::Stat, Err("ENOENT".into())));
         let line = wide(
             "unlinkat",
             &" ".repeat(18),
@@ -1460,7 +1378,7 @@ mod tests {
             (
                 Op::Write,
                 Path::new("/Users/me/.codex/log/codex-tui.log"),
-                Err("ENOSPC".to_owned())
+                Err("ENOSPC".into())
             )
         );
         let line = wide(
@@ -1633,7 +1551,7 @@ mod tests {
         let (out, stats) = events(&fixture());
         assert_eq!(stats.unknown, 0, "{stats:?}");
         let home = "/Users/me/.swop-scratch/A/CODEX_HOME";
-        let codex: Vec<(Op, String, Result<i64, String>)> = out
+        let codex: Vec<(Op, String, Result<i64, crate::trace::Errno>)> = out
             .iter()
             .filter(|e| e.comm.as_deref() == Some("codex"))
             .map(|e| {
@@ -1645,7 +1563,11 @@ mod tests {
             })
             .collect();
         let expect = |op: Op, path: &str, result: Result<i64, &str>| {
-            let wanted = (op, path.to_owned(), result.map_err(str::to_owned));
+            let wanted = (
+                op,
+                path.to_owned(),
+                result.map_err(crate::trace::Errno::from),
+            );
             assert!(codex.contains(&wanted), "missing {wanted:?} in {codex:#?}");
         };
         expect(Op::Stat, home, Ok(0));

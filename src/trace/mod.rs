@@ -159,8 +159,8 @@ pub struct TraceEvent {
     pub op: Op,
     /// Absolute when the tracer or the parser could resolve it; else as printed.
     pub path: PathBuf,
-    /// `Ok(return value)` or `Err(errno name or number as printed)`.
-    pub result: Result<i64, String>,
+    /// `Ok(return value)` or the error the call failed with.
+    pub result: Result<i64, Errno>,
     /// The process name when the tracer prints one (fs_usage's COMM, eslogger's
     /// executable path); `None` for strace.
     pub comm: Option<String>,
@@ -169,6 +169,47 @@ pub struct TraceEvent {
 impl TraceEvent {
     pub fn ok(&self) -> bool {
         self.result.is_ok()
+    }
+}
+
+/// The error a traced call failed with, as the tracer printed it: its name
+/// (`ENOENT`), else its number, or `?` when the tracer gave neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errno(pub String);
+
+impl Errno {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Errno {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Errno {
+    fn from(name: &str) -> Self {
+        Errno(name.to_string())
+    }
+}
+
+impl From<String> for Errno {
+    fn from(name: String) -> Self {
+        Errno(name)
+    }
+}
+
+impl PartialEq<str> for Errno {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Errno {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 
@@ -241,6 +282,52 @@ pub enum Format {
     Strace,
     FsUsage,
     Eslogger,
+}
+
+impl Format {
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Strace => "strace",
+            Format::FsUsage => "fs_usage",
+            Format::Eslogger => "eslogger",
+        }
+    }
+}
+
+/// The OS a trace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    Macos,
+}
+
+/// A tracer swop can drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracer {
+    Strace,
+    FsUsage,
+    Eslogger,
+}
+
+impl Tracer {
+    /// Its program's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tracer::Strace => "strace",
+            Tracer::FsUsage => "fs_usage",
+            Tracer::Eslogger => "eslogger",
+        }
+    }
+
+    /// The tracer whose output a trace of `format` is.
+    pub fn of(format: Format) -> Tracer {
+        match format {
+            Format::Strace => Tracer::Strace,
+            Format::FsUsage => Tracer::FsUsage,
+            Format::Eslogger => Tracer::Eslogger,
+        }
+    }
 }
 
 /// Totals a parser keeps about what it read, for the report.

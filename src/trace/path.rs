@@ -74,6 +74,18 @@ fn normalize_slow(path: &[u8]) -> Vec<u8> {
 
 // ---------------------------------------------------------------------------
 
+/// Whether `path` is `dir` or lies under it, comparing bytes (both are
+/// normalised): `Path::starts_with` walks components, too slow for traces of
+/// a million paths.
+pub fn under(path: &std::path::Path, dir: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (path, dir) = (path.as_os_str().as_bytes(), dir.as_os_str().as_bytes());
+    match path.strip_prefix(dir) {
+        Some(rest) => rest.is_empty() || rest[0] == b'/' || dir.ends_with(b"/"),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use super::Dotfile;
-use crate::error::{Error, Result, at_path};
+use crate::error::{Result, at_path};
 use crate::store::Store;
 
 const ALLOWED_DIR: &str = "allowed";
@@ -41,7 +41,7 @@ impl<'a> Allowed<'a> {
                 return Err(crate::store::store_file_error(
                     &path,
                     e,
-                    "remove it and allow the .swop again (swop allow)",
+                    crate::error::Next::AllowAgain,
                 ));
             }
         };
@@ -51,14 +51,14 @@ impl<'a> Allowed<'a> {
     /// Allow `dotfile` as it is now, in place of what was allowed for its
     /// path before.
     pub fn insert(&self, dotfile: &Dotfile) -> Result<()> {
-        match crate::util::create_private_dir(&self.dir) {
+        match crate::files::create_private_dir(&self.dir) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(at_path("cannot create", &self.dir)(e)),
         }
         self.check_dir()?;
         let path = self.entry(&dotfile.real);
-        crate::util::replace_private_file(&path, &entry_text(dotfile))
+        crate::files::replace_private_file(&path, &entry_text(dotfile))
             .map_err(at_path("cannot write", &path))
     }
 
@@ -76,19 +76,19 @@ impl<'a> Allowed<'a> {
     fn check_dir(&self) -> Result<()> {
         self.store
             .check_owned(&self.dir)
-            .map_err(|e| Error::user(format!("{e} (the folder of allowed .swop files)")))
+            .map_err(|e| e.noted(crate::error::Note::AllowedFolder))
     }
 
     /// The entry file of the `.swop` at `real`.
     fn entry(&self, real: &Path) -> PathBuf {
-        let hash = crate::util::sha256_hex(&[real.as_os_str().as_bytes()]);
+        let hash = crate::files::sha256_hex(&[real.as_os_str().as_bytes()]);
         self.dir.join(&hash[..32])
     }
 }
 
 /// What an entry holds: the contents' hash, a newline, the real path.
 fn entry_text(dotfile: &Dotfile) -> Vec<u8> {
-    let mut text = crate::util::sha256_hex(&[&dotfile.contents]).into_bytes();
+    let mut text = crate::files::sha256_hex(&[&dotfile.contents]).into_bytes();
     text.push(b'\n');
     text.extend_from_slice(dotfile.real.as_os_str().as_bytes());
     text
@@ -97,7 +97,7 @@ fn entry_text(dotfile: &Dotfile) -> Vec<u8> {
 /// An entry's bytes, read as any store file is (no link, no FIFO, the
 /// user's, not writable by others, small).
 fn read_entry(path: &Path) -> io::Result<Vec<u8>> {
-    let file = crate::util::open_store_file(path, ENTRY_LIMIT)?;
+    let file = crate::files::open_store_file(path, ENTRY_LIMIT)?;
     let mut bytes = Vec::new();
     file.take(ENTRY_LIMIT).read_to_end(&mut bytes)?;
     Ok(bytes)

@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Command, Dotfile as Refused, Error, Result, at_path};
 
 /// The file's name.
 pub const DOTFILE: &str = ".swop";
@@ -38,6 +38,9 @@ impl Dotfile {
             .open(&path)
             .map_err(at_path("cannot read", &path))?;
         let meta = file.metadata().map_err(at_path("cannot read", &path))?;
+        if meta.is_dir() {
+            return Err(Command::Dotfile(Refused::AFolder(shown(&path))).into());
+        }
         if !meta.is_file() {
             return Err(junk(&path));
         }
@@ -46,11 +49,11 @@ impl Dotfile {
             .read_to_end(&mut contents)
             .map_err(at_path("cannot read", &path))?;
         let name = name_in(&contents).ok_or_else(|| junk(&path))?;
-        crate::names::check_profile_name(&name).map_err(|e| {
-            Error::user(format!(
-                "{e}; {} switches nothing",
-                crate::util::printable_line(&path.display().to_string())
-            ))
+        crate::names::check_profile_name(&name).map_err(|name| {
+            Command::Dotfile(Refused::BadName {
+                file: shown(&path),
+                name,
+            })
         })?;
         let real = fs::canonicalize(&path).map_err(at_path("cannot resolve", &path))?;
         Ok(Dotfile {
@@ -67,23 +70,27 @@ impl Dotfile {
     }
 }
 
-/// The name in a file's contents: one line, maybe ended by `\n` or `\r\n`.
+/// The name in a file's contents: one line, maybe ended by `\n` or `\r\n`,
+/// spaces and tabs around it left out (an editor's or `echo`'s, never part
+/// of a name).
 fn name_in(contents: &[u8]) -> Option<String> {
     if contents.len() as u64 > DOTFILE_LIMIT {
         return None;
     }
     let line = contents.strip_suffix(b"\n").unwrap_or(contents);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let name = std::str::from_utf8(line).ok()?;
+    let name = std::str::from_utf8(line).ok()?.trim_matches([' ', '\t']);
     let junk = name.is_empty() || name.starts_with('-') || name.contains(['\n', '\r', '\0']);
     (!junk).then(|| name.to_string())
 }
 
 fn junk(path: &Path) -> Error {
-    Error::user(format!(
-        "{} must hold one line, a profile name (see swop list): it switches nothing",
-        crate::util::printable_line(&path.display().to_string())
-    ))
+    Command::Dotfile(Refused::NotOneName(shown(path))).into()
+}
+
+/// A path as messages show it: on one line.
+fn shown(path: &Path) -> String {
+    crate::output::printable_line(&path.display().to_string()).into_owned()
 }
 
 /// `path` made absolute against the working folder.
@@ -92,7 +99,8 @@ fn absolute(path: &Path) -> Result<PathBuf> {
         return Ok(path.to_path_buf());
     }
     let here = std::env::current_dir().map_err(|e| Error::Io {
-        context: "cannot find the working folder".into(),
+        action: "cannot find the working folder",
+        path: None,
         source: e,
     })?;
     Ok(here.join(path))
@@ -124,6 +132,8 @@ mod tests {
         assert_eq!(name_in(b"work\n").as_deref(), Some("work"));
         assert_eq!(name_in(b"work\r\n").as_deref(), Some("work"));
         assert_eq!(name_in(b"work").as_deref(), Some("work"));
+        assert_eq!(name_in(b"work \n").as_deref(), Some("work"));
+        assert_eq!(name_in(b"\twork\t\r\n").as_deref(), Some("work"));
         for junk in [
             &b""[..],
             b"\n",
@@ -132,6 +142,7 @@ mod tests {
             b"--help\n",
             &[b'a'; 67],
             b"\xff\n",
+            b"  \n",
         ] {
             assert_eq!(name_in(junk), None, "{junk:?}");
         }

@@ -17,7 +17,7 @@ mod safety;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::Store;
 
 pub use allowed::Allowed;
@@ -31,7 +31,7 @@ pub enum Decision {
     /// Not allowed (never, or not since it was edited).
     NotAllowed(Dotfile),
     /// Never followed: why.
-    Unsafe(String),
+    Unsafe(crate::error::Dotfile),
 }
 
 /// Read `path` (a `.swop`), and decide.
@@ -49,7 +49,7 @@ pub fn decide(store: &Store, path: &Path) -> Result<Decision> {
 /// Allow `path` as it is now; the `.swop` read.
 pub fn allow(store: &Store, path: &Path) -> Result<Dotfile> {
     let dotfile = Dotfile::read(path)?;
-    safety::check(&dotfile).map_err(Error::user)?;
+    safety::check(&dotfile).map_err(crate::error::Command::Dotfile)?;
     Allowed::new(store).insert(&dotfile)?;
     Ok(dotfile)
 }

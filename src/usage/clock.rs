@@ -99,28 +99,23 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-/// The local wall-clock time of `secs`: (weekday 0 = Sunday, hour, minute).
-fn local(secs: i64) -> Option<(i32, i32, i32)> {
-    let t = libc::time_t::try_from(secs).ok()?;
-    // SAFETY: an all-zero tm is a valid value for localtime_r to overwrite.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: both pointers are valid for the call; localtime_r is reentrant.
-    let done = unsafe { libc::localtime_r(&t, &mut tm) };
-    (!done.is_null()).then_some((tm.tm_wday, tm.tm_hour, tm.tm_min))
-}
-
 /// When `at` is, for a person at `now`: `14:10` within a day, `Mon 09:00`
 /// within a week, else the date.
 pub fn when(at: i64, now: i64) -> String {
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    let Some((weekday, hour, minute)) = local(at) else {
+    let Some(crate::sys::machine::LocalTime {
+        weekday,
+        hour,
+        minute,
+    }) = crate::sys::machine::local_time(at)
+    else {
         return rfc3339(at);
     };
     let ahead = (at - now).abs();
     if ahead < 86_400 - 3600 {
         format!("{hour:02}:{minute:02}")
     } else if ahead < 6 * 86_400 {
-        let day = DAYS[usize::try_from(weekday).unwrap_or(0) % 7];
+        let day = DAYS[weekday as usize % 7];
         format!("{day} {hour:02}:{minute:02}")
     } else {
         rfc3339(at)[..10].to_string()

@@ -136,7 +136,8 @@ pub fn which_program(program: &str) -> PathBuf {
     find_program(program).unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
-fn find_program(program: &str) -> Option<PathBuf> {
+/// The path of `program` on the PATH the tests were given, if it is there.
+pub fn find_program(program: &str) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

@@ -102,8 +102,16 @@ impl Sandbox {
         ]
     }
 
+    /// `program` with the sandbox's environment; a bare name is looked up
+    /// on the PATH the tests were given (a shell installed under an npm
+    /// prefix, say), not on the sandbox's own short PATH.
     fn command(&self, program: impl AsRef<OsStr>) -> Command {
-        let mut command = Command::new(program);
+        let program = program.as_ref();
+        let found = program
+            .to_str()
+            .filter(|p| !p.contains('/'))
+            .and_then(crate::common::find_program);
+        let mut command = Command::new(found.as_deref().map_or(program, |p| p.as_os_str()));
         command
             .env_clear()
             .envs(self.base_env())

@@ -83,10 +83,13 @@ fn the_first_run_command_then_the_quick_start_run_as_written_in_a_fresh_store() 
     let rest = run
         .strip_prefix("cargo build --release && ")
         .unwrap_or_else(|| panic!("the run command no longer starts with the build: {run}"));
-    let release = swop.work().join("target/release");
-    fs::create_dir_all(&release).expect("mkdir target/release");
-    std::os::unix::fs::symlink(swop_exe(), release.join("swop")).expect("link swop");
-    let out = bash(&swop, rest).success();
+    // `cargo run --release -q -- ARGS` runs the binary under test, wherever
+    // CARGO_TARGET_DIR put it.
+    let cargo = format!(
+        "cargo() {{ [ \"$1 $2 $3 $4\" = 'run --release -q --' ] || return 99; shift 4; '{}' \"$@\"; }}\n",
+        swop_exe().display()
+    );
+    let out = bash(&swop, &format!("{cargo}{rest}")).success();
     let home = swop.profile_dir("demo").join("HOME");
     assert!(
         out.stdout_str().contains(&home.display().to_string()),
@@ -432,4 +435,43 @@ fn troubleshooting_quotes_what_swop_says() {
     let all = format!("{}{}", out.stdout_str(), out.stderr_str());
     assert!(all.contains("Not logged in"), "{all}");
     quoted("Not logged in");
+}
+
+#[test]
+fn installing_a_build_of_ones_own_runs_as_written() {
+    if !require("rustc") {
+        return;
+    }
+    let blocks = sh_blocks(&section("Install"));
+    let block = blocks
+        .iter()
+        .find(|b| b.iter().any(|l| l.contains("scripts/package.sh")))
+        .expect("the block that packs a build of one's own");
+    // The build is what `cargo test` just did; the block's paths are the
+    // repository's, in a folder of the test's own.
+    let swop = Swop::new();
+    let here = swop.work();
+    for name in ["scripts", "completions", "README.md"] {
+        std::os::unix::fs::symlink(repo().join(name), here.join(name)).expect("link");
+    }
+    fs::create_dir_all(here.join("target/release")).expect("mkdir");
+    std::os::unix::fs::symlink(swop_exe(), here.join("target/release/swop")).expect("link");
+    let script = format!(
+        "cargo() {{ [ \"$*\" = 'build --release' ] || return 99; }}\n{}",
+        block.join("\n")
+    );
+    // rustup's rustc finds its toolchain through the real home.
+    let rustup = std::env::var_os("RUSTUP_HOME").unwrap_or_else(|| {
+        let home = std::env::var_os("HOME").unwrap_or_default();
+        Path::new(&home).join(".rustup").into_os_string()
+    });
+    let out = bash(&swop, &script).env("RUSTUP_HOME", rustup).success();
+    let installed = swop.user_home().join(".local/bin/swop");
+    assert!(installed.is_file(), "{}", out.stderr_str());
+    let version = swop
+        .command(&installed)
+        .arg("--version")
+        .success()
+        .stdout_str();
+    assert!(version.starts_with("swop "), "{version}");
 }

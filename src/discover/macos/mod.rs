@@ -29,101 +29,27 @@
 //!
 //! Either way the observation's `stats.events` counts the tool's own events
 //! only: 0 means the tracer saw nothing of the tool, which is a tracer
-//! failure ([`empty_trace_hint`]), not a tool that touches nothing.
+//! failure ([`crate::error::empty_trace_hint`]), not a tool that touches nothing.
 
 mod names;
 mod observation;
-mod process;
-mod signals;
+mod running;
 mod snapshots;
 mod tool;
-mod tracers;
+mod tracer;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::inputs::Source;
-use super::system;
-use super::tracer::Observation;
-use crate::error::{Error, Result};
+use super::Tracer;
+use super::model::Observation;
+use super::model::Source;
+use crate::error::{Discover, Error, Result, Trace};
 use crate::trace::{self, Format, Op};
 use names::fs_usage_read;
 use observation::eslogger_observation;
 
-pub use tracers::MacTracer;
-
-/// Makes swop take the running OS for `macos` or `linux`, so that the live
-/// macOS path can run against stand-in tracers elsewhere.
-const HOST_OS_VAR: &str = "SWOP_TEST_HOST_OS";
-
-/// Whether swop is running on macOS (or told to act as if, see [`HOST_OS_VAR`]).
-pub fn host_is_macos() -> bool {
-    match std::env::var_os(HOST_OS_VAR) {
-        Some(v) if v == "macos" => true,
-        Some(v) if v == "linux" => false,
-        _ => cfg!(target_os = "macos"),
-    }
-}
-
-/// The release as `sw_vers` names it: `macOS 14.5 (23F79)`.
-pub fn os_release() -> Option<String> {
-    parse_sw_vers(&system::command_output("sw_vers", &[])?)
-}
-
-fn parse_sw_vers(text: &str) -> Option<String> {
-    let field = |key: &str| {
-        text.lines()
-            .find_map(|l| l.trim().strip_prefix(key)?.strip_prefix(':'))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    match (field("ProductName"), field("ProductVersion")) {
-        (Some(name), Some(version)) => Some(match field("BuildVersion") {
-            Some(build) => format!("{name} {version} ({build})"),
-            None => format!("{name} {version}"),
-        }),
-        _ => {
-            let lines: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .collect();
-            (!lines.is_empty()).then(|| lines.join("; "))
-        }
-    }
-}
-
-/// The major release number, from `sw_vers -productVersion`.
-fn major_version() -> Option<u32> {
-    system::command_output("sw_vers", &["-productVersion"])?
-        .trim()
-        .split('.')
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// What to check when a traced run shows no file event of the tool's own
-/// processes, for the tracer that [`StepTracer::describe`] described.
-///
-/// [`StepTracer::describe`]: super::tracer::StepTracer::describe
-pub fn empty_trace_hint(tracer_description: &str) -> String {
-    if tracer_description.starts_with("eslogger") {
-        "eslogger reported no file event of the tool's processes. Check that the terminal you run swop from has Full Disk Access (System Settings > Privacy & Security > Full Disk Access; quit and reopen it after granting), that `sudo eslogger open` prints events in that terminal, and that the tool is not started inside eslogger's own process group (eslogger mutes it); or trace with --tracer fs_usage".to_string()
-    } else if tracer_description.starts_with("fs_usage") {
-        "fs_usage reported no file event of the tool's processes. Check that `sudo fs_usage -w -f filesys` prints lines in this terminal, that the tool keeps the name of the program swop started (fs_usage keeps a process by its name, cut to 16 or 32 bytes), and that fs_usage did not drop events (\"buffer overrun\" in its output); or trace with --tracer eslogger (macOS 13 and later)".to_string()
-    } else {
-        "the tracer reported no file call of the tool's processes. Check that strace can trace here (kernel.yama.ptrace_scope; in a container, CAP_SYS_PTRACE) and that the step really runs the tool".to_string()
-    }
-}
-
-/// The Limitation of a trace whose tracer printed renames without their
-/// destination (fs_usage).
-pub fn rename_limitation(renames: u64) -> String {
-    format!(
-        "fs_usage prints only the source of a rename ({renames} in this trace), never its destination: the renamed-to files are missing unless snapshots of the folders before and after were compared (swop discover on the Mac does that for its scratch folders)."
-    )
-}
+pub use tracer::MacTracer;
 
 /// Read a trace captured by hand on a Mac, keeping only the processes of the
 /// catalogued tool it ran (`codex`, `gh`, ...) when it ran one: fs_usage by
@@ -133,17 +59,15 @@ pub fn rename_limitation(renames: u64) -> String {
 pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Result<Observation> {
     let known = |p: &Path| crate::recipe::known(&p.to_string_lossy()).is_some();
     let name = trace.name();
-    let (obs, filtered, hint) = match format {
+    let (obs, filtered, tracer) = match format {
         Format::FsUsage => {
             let read = fs_usage_read(trace, None, BTreeSet::new(), &known)?;
             if read.narrow > 0 && read.wide == 0 {
-                return Err(Error::user(format!(
-                    "{name} is fs_usage output in the narrow layout (no microseconds, no thread ids): its lines cannot be told apart by process. Capture again with `sudo fs_usage -w -e -f filesys > fs_usage.log`"
-                )));
+                return Err(Discover::Trace(Trace::Narrow(name)).into());
             }
             let mut obs = read.obs;
             obs.stats.unknown += read.narrow;
-            (obs, read.filtered, empty_trace_hint("fs_usage"))
+            (obs, read.filtered, Tracer::FsUsage)
         }
         Format::Eslogger => {
             let mut root = None;
@@ -153,33 +77,29 @@ pub fn observe_trace_file<S: Source + ?Sized>(format: Format, trace: &S) -> Resu
                 }
             })
             .map_err(|e| Error::Io {
-                context: format!("cannot read trace {name}"),
+                action: "cannot read trace",
+                path: Some(name.clone().into()),
                 source: e,
             })?;
             (
                 eslogger_observation(trace, root)?,
                 root.is_some(),
-                empty_trace_hint("eslogger"),
+                Tracer::Eslogger,
             )
         }
         Format::Strace => {
-            return Err(Error::user(
-                "strace traces are read by the strace session, not here",
-            ));
+            return Err(Discover::Trace(Trace::NotMacos).into());
         }
     };
     // The tool was seen starting, and then nothing it did.
     if filtered && obs.paths.keys().all(|p| obs.execs.contains(&**p)) {
-        let started: Vec<String> = obs.execs.iter().map(|e| e.display().to_string()).collect();
-        return Err(Error::user(format!(
-            "{name} shows {} starting but no file event of its processes ({} lines read): not a trace of the tool at work, nothing can be concluded from it. {hint}",
-            if started.is_empty() {
-                "the tool".to_string()
-            } else {
-                started.join(", ")
-            },
-            obs.stats.lines,
-        )));
+        return Err(Discover::Trace(Trace::OnlyStarting {
+            name,
+            started: obs.execs.iter().cloned().collect(),
+            lines: obs.stats.lines,
+            tracer,
+        })
+        .into());
     }
     Ok(obs)
 }
@@ -239,24 +159,6 @@ mod tests {
     }
 
     #[test]
-    fn hints_say_what_to_check_for_each_tracer() {
-        let es = empty_trace_hint(
-            "eslogger open create write rename unlink close exec fork exit (through sudo)",
-        );
-        for needed in ["Full Disk Access", "sudo eslogger", "process group"] {
-            assert!(es.contains(needed), "{needed}: {es}");
-        }
-        let fs = empty_trace_hint("fs_usage -w -e -f filesys (through sudo)");
-        for needed in ["sudo fs_usage", "name", "buffer overrun"] {
-            assert!(fs.contains(needed), "{needed}: {fs}");
-        }
-        assert!(!fs.contains("Full Disk Access"), "{fs}");
-        let strace = empty_trace_hint("strace -- version 6.1 (-f -y -e trace=%file)");
-        assert!(strace.contains("ptrace"), "{strace}");
-        assert!(rename_limitation(3).contains("3 in this trace"));
-    }
-
-    #[test]
     fn a_narrow_capture_is_refused_with_the_command_to_take_a_wide_one() {
         let dir = tempfile::tempdir().unwrap();
         let trace = write_trace(
@@ -264,11 +166,11 @@ mod tests {
             "narrow.log",
             "13:20:43  getattrlist       /Users/me/x              0.000011   mds\n\n",
         );
-        let err = observe_trace_file(Format::FsUsage, &trace)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("narrow layout"), "{err}");
-        assert!(err.contains("fs_usage -w"), "{err}");
+        let err = observe_trace_file(Format::FsUsage, &trace).unwrap_err();
+        assert!(
+            matches!(err, Error::Discover(Discover::Trace(Trace::Narrow(_)))),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -281,11 +183,15 @@ mod tests {
         ]
         .concat();
         let trace = write_trace(dir.path(), "fs.log", &foreign);
-        let err = observe_trace_file(Format::FsUsage, &trace)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("/usr/local/bin/codex starting"), "{err}");
-        assert!(err.contains("sudo fs_usage -w"), "{err}");
+        let err = observe_trace_file(Format::FsUsage, &trace).unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Discover(Discover::Trace(Trace::OnlyStarting { started, tracer: Tracer::FsUsage, .. }))
+                    if started == &[std::path::PathBuf::from("/usr/local/bin/codex")]
+            ),
+            "{err:?}"
+        );
         // The same with one file event of codex is read.
         let busy = format!(
             "{foreign}{}",
@@ -308,28 +214,16 @@ mod tests {
             "\n"
         );
         let trace = write_trace(dir.path(), "es.jsonl", es);
-        let err = observe_trace_file(Format::Eslogger, &trace)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("Full Disk Access"), "{err}");
-    }
-
-    #[test]
-    fn sw_vers_reads_as_one_release() {
-        assert_eq!(
-            parse_sw_vers(
-                "ProductName:\t\tmacOS\nProductVersion:\t\t14.5\nBuildVersion:\t\t23F79\n"
-            )
-            .as_deref(),
-            Some("macOS 14.5 (23F79)")
-        );
-        assert_eq!(
-            parse_sw_vers("ProductName: Mac OS X\nProductVersion: 10.15.7\n").as_deref(),
-            Some("Mac OS X 10.15.7")
-        );
-        assert_eq!(
-            parse_sw_vers("something else").as_deref(),
-            Some("something else")
+        let err = observe_trace_file(Format::Eslogger, &trace).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Discover(Discover::Trace(Trace::OnlyStarting {
+                    tracer: Tracer::Eslogger,
+                    ..
+                }))
+            ),
+            "{err:?}"
         );
     }
 }

@@ -6,8 +6,8 @@ use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use super::super::inputs::Source;
-use super::super::tracer::{Observation, PathHasher};
+use super::super::model::Source;
+use super::super::model::{Observation, PathHasher};
 use super::observation::{add, rename_without_destination, resolve_relative};
 use crate::error::Result;
 use crate::trace::{self, Op, TraceEvent};
@@ -211,7 +211,8 @@ pub(super) fn fs_usage_read<S: Source + ?Sized>(
         add(&mut group.obs, e, printed);
     })
     .map_err(|e| crate::error::Error::Io {
-        context: format!("cannot read trace {}", trace.name()),
+        action: "cannot read trace",
+        path: Some(trace.name().into()),
         source: e,
     })?;
     let mut obs = Observation::default();

@@ -6,8 +6,8 @@
 use std::fs;
 use std::path::Path;
 
-use super::super::inputs::Source;
-use super::super::tracer::Observation;
+use super::super::model::Observation;
+use super::super::model::Source;
 use crate::error::Result;
 use crate::trace::{self, Op, ParseStats, Printed, TraceEvent};
 
@@ -61,7 +61,8 @@ pub(super) fn eslogger_observation<S: Source + ?Sized>(
         add(&mut obs, event, printed)
     })
     .map_err(|e| crate::error::Error::Io {
-        context: format!("cannot read trace {}", trace.name()),
+        action: "cannot read trace",
+        path: Some(trace.name().into()),
         source: e,
     })?;
     obs.stats = stats;

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::super::model::Observation;
 use super::super::snapshot::Snapshot;
-use super::super::tracer::Observation;
 use crate::trace::{Op, TraceEvent};
 
 /// Add what the snapshots show and the trace does not: files that appeared

@@ -7,10 +7,12 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
-use super::super::supervise::{self, Ended, StepProcesses};
-use super::super::tracer::{Exit, StepRun};
-use super::signals::SignalHandlers;
-use crate::error::{Error, Result};
+use super::super::model::Ended;
+use super::super::model::Exit;
+use super::super::step::StepRun;
+use super::super::supervise::{self, StepProcesses};
+use crate::error::{Discover, Error, Result};
+use crate::sys::signal::{self, Group};
 
 /// Run the tool in a process group of its own (eslogger mutes the group it
 /// runs in, which is swop's) and wait for it under the step's limits; how it
@@ -36,7 +38,7 @@ pub(super) fn run_tool(mut cmd: Command, step: &StepRun) -> Result<(Ended, u32)>
             Ok(())
         });
     }
-    let _ignored = SignalHandlers::ignore(&[libc::SIGTTOU]);
+    let _ignored = crate::sys::handlers::Ignored::signals(&[libc::SIGTTOU]);
     let take_back = || {
         if let Some(fd) = tty_fd {
             // SAFETY: fd is open (tty lives until the end of this function).
@@ -49,7 +51,7 @@ pub(super) fn run_tool(mut cmd: Command, step: &StepRun) -> Result<(Ended, u32)>
         Ok(child) => child,
         Err(e) => {
             take_back();
-            return Err(Error::user(format!("cannot run {program}: {e}")));
+            return Err(Discover::CannotRun { program, source: e }.into());
         }
     };
     let pid = child.id() as libc::pid_t;
@@ -115,7 +117,8 @@ fn wait_keeping_running(
                 continue;
             }
             return Err(Error::Io {
-                context: "cannot wait for the traced tool".into(),
+                action: "cannot wait for the traced tool",
+                path: None,
                 source: e,
             });
         }
@@ -126,7 +129,9 @@ fn wait_keeping_running(
             }
             if !timed_out && timeout.is_some_and(|t| started.elapsed() >= t) {
                 timed_out = true;
-                stop_group(pid);
+                if let Some(status) = stop_group(pid) {
+                    return Ok((status, timed_out));
+                }
             }
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(25));
@@ -143,27 +148,17 @@ fn wait_keeping_running(
                     None => std::thread::sleep(Duration::from_millis(200)),
                 }
             }
-            // SAFETY: signalling our own child's process group.
-            unsafe { libc::kill(-pid, libc::SIGCONT) };
+            let _ = Group::new(pid as u32).send(libc::SIGCONT);
             continue;
         }
         return Ok((ExitStatus::from_raw(status), timed_out));
     }
 }
 
-/// TERM to the tool's process group, then KILL if it is still there; the
-/// caller reaps the tool.
-fn stop_group(pid: libc::pid_t) {
-    // SAFETY: signalling our own child's process group.
-    unsafe { libc::kill(-pid, libc::SIGTERM) };
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while Instant::now() < deadline {
-        // SAFETY: kill with signal 0 only checks for existence.
-        if unsafe { libc::kill(-pid, 0) } != 0 {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    // SAFETY: as above.
-    unsafe { libc::kill(-pid, libc::SIGKILL) };
+/// Stop the tool's process group; the tool's exit, when it was collected
+/// on the way (else the caller collects it).
+fn stop_group(pid: libc::pid_t) -> Option<ExitStatus> {
+    let mut group = Group::new(pid as u32);
+    signal::terminate(std::slice::from_mut(&mut group), Duration::from_secs(2));
+    group.leader_status()
 }

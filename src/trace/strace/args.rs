@@ -139,12 +139,12 @@ impl<'a> Ret<'a> {
 }
 
 impl Ret<'_> {
-    pub(super) fn result(&self) -> Result<i64, String> {
+    pub(super) fn result(&self) -> Result<i64, Errno> {
         match self.res {
             Res::Val(n) => Ok(n),
-            Res::Errno(name) => Err(String::from_utf8_lossy(name).into_owned()),
-            Res::ErrNum(n) => Err(n.to_string()),
-            Res::Unknown => Err("?".to_owned()),
+            Res::Errno(name) => Err(String::from_utf8_lossy(name).into_owned().into()),
+            Res::ErrNum(n) => Err(n.to_string().into()),
+            Res::Unknown => Err("?".into()),
         }
     }
 }

@@ -27,7 +27,7 @@ use memchr::{memchr, memchr2, memchr3, memmem};
 use super::bytes::*;
 use super::lines;
 use super::path::{join, normalize};
-use super::{Op, ParseStats, TraceEvent, path_from_bytes};
+use super::{Errno, Op, ParseStats, TraceEvent, path_from_bytes};
 
 mod args;
 mod line;

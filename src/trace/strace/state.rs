@@ -510,7 +510,7 @@ impl Parser {
         name: &[u8],
         op: Op,
         path: Vec<u8>,
-        result: &Result<i64, String>,
+        result: &Result<i64, Errno>,
     ) {
         self.stats.events += 1;
         sink(TraceEvent {

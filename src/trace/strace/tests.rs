@@ -4,7 +4,7 @@ use super::*;
 use std::io::{BufReader, Cursor};
 use std::path::PathBuf;
 
-type Ev = (u32, String, Op, String, Result<i64, String>);
+type Ev = (u32, String, Op, String, Result<i64, Errno>);
 
 fn run_bytes(input: &[u8], pid: Option<u32>) -> (Vec<TraceEvent>, ParseStats) {
     let mut out = Vec::new();
@@ -45,7 +45,7 @@ fn ev(pid: u32, sc: &str, op: Op, path: &str, result: Result<i64, &str>) -> Ev {
         sc.to_owned(),
         op,
         path.to_owned(),
-        result.map_err(str::to_owned),
+        result.map_err(Errno::from),
     )
 }
 
@@ -304,7 +304,7 @@ fn return_values() {
         "1 openat(AT_FDCWD, \"/i\", O_RDONLY) = 0x3\n",
     );
     let results: Vec<_> = run(input).0.into_iter().map(|e| e.4).collect();
-    let want: Vec<Result<i64, String>> = vec![
+    let want: Vec<Result<i64, Errno>> = vec![
         Ok(3),
         Ok(4),
         Err("ENOENT".into()),
@@ -1119,7 +1119,7 @@ fn unix_socket_connections_name_the_socket() {
 /// link lands at its target.
 #[test]
 fn a_symlinks_target_is_not_written() {
-    use crate::discover::tracer::Observation;
+    use crate::discover::model::Observation;
     if !strace_usable() {
         return;
     }

@@ -321,3 +321,119 @@ fn completions_offer_profile_names_in_xonsh_nu_and_tcsh() {
         }
     }
 }
+
+/// Drive an interactive nushell through a pseudo-terminal: each of `lines`
+/// is typed at a prompt, the terminal's cursor questions are answered (as a
+/// terminal would: nushell's line editor waits for them), and everything
+/// the shell wrote comes back.
+fn interactive_nu(sandbox: &Sandbox, config: &std::path::Path, lines: &[&str]) -> String {
+    use std::io::{Read, Write};
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::time::{Duration, Instant};
+
+    let (mut master, slave) = {
+        let (mut m, mut s) = (-1, -1);
+        // SAFETY: openpty fills two descriptors it opened.
+        let ok = unsafe {
+            libc::openpty(
+                &mut m,
+                &mut s,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(ok, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned here.
+        unsafe { (std::fs::File::from_raw_fd(m), OwnedFd::from_raw_fd(s)) }
+    };
+    let mut command = sandbox.command("nu");
+    command
+        .args(["--no-std-lib", "--env-config", "/dev/null", "--config"])
+        .arg(config)
+        .stdin(slave.try_clone().expect("pty"))
+        .stdout(slave.try_clone().expect("pty"))
+        .stderr(slave);
+    // SAFETY: setsid and TIOCSCTTY make the pty the shell's terminal.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("start nu");
+    // SAFETY: O_NONBLOCK on a descriptor this test owns.
+    unsafe {
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&master);
+        libc::fcntl(
+            fd,
+            libc::F_SETFL,
+            libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
+        );
+    }
+    let mut seen = Vec::new();
+    let pump = |master: &mut std::fs::File, seen: &mut Vec<u8>, time: Duration| {
+        let end = Instant::now() + time;
+        let mut buf = [0u8; 65536];
+        while Instant::now() < end {
+            match master.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let asked = buf[..n].windows(4).filter(|w| w == b"\x1b[6n").count();
+                    for _ in 0..asked {
+                        let _ = master.write_all(b"\x1b[1;1R");
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(20)),
+            }
+        }
+    };
+    pump(&mut master, &mut seen, Duration::from_secs(3));
+    for line in lines.iter().chain(&["exit"]) {
+        master.write_all(line.as_bytes()).expect("type");
+        master.write_all(b"\r").expect("type");
+        pump(&mut master, &mut seen, Duration::from_millis(1500));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    String::from_utf8_lossy(&seen).replace('\r', "")
+}
+
+#[test]
+fn nushell_restores_exactly_across_repeated_use_and_off_at_its_prompt() {
+    if !require("nu") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    sandbox.add("work", &["CODEX_HOME"]);
+    let init = sandbox.swop(&["init", "nu"]);
+    let script = sandbox.write("swop.nu", success(&init).as_str());
+    let config = sandbox.write(
+        "config.nu",
+        &format!(
+            "$env.config.show_banner = false\nsource {:?}\n",
+            script.display().to_string()
+        ),
+    );
+    let report = "print ('STATE:' + ($env.SWOP_PROFILE? | default none) + ':' + (if ('CODEX_HOME' in $env) { 'set' } else { 'unset' }) + ':' + (if ('SWOP_SAVED' in $env) { 'set' } else { 'unset' }))";
+    // One switch and back on their own lines, then both on one line: the
+    // shell must end with exactly what it had.
+    let out = interactive_nu(
+        &sandbox,
+        &config,
+        &[
+            "swop use work",
+            "swop off",
+            "swop use work; swop off",
+            report,
+        ],
+    );
+    let states: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.split("STATE:").nth(1))
+        .filter(|s| !s.starts_with('\''))
+        .collect();
+    assert_eq!(states.last(), Some(&"none:unset:unset"), "{out}");
+}

@@ -259,3 +259,29 @@ fn allow_and_deny_keep_the_real_path_and_the_contents() {
         out.stderr_str()
     );
 }
+
+#[test]
+fn a_space_after_the_name_is_forgiven_and_a_folder_named_swop_is_told_apart() {
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    // `echo 'A ' > .swop`: the space is an editor's, not part of a name, as
+    // a CRLF line end is Windows'.
+    let spaced = swop.dir().join("spaced");
+    fs::create_dir(&spaced).expect("mkdir");
+    fs::write(spaced.join(".swop"), "A \n").expect("write");
+    let out = swop.args(["allow"]).current_dir(&spaced).success();
+    assert!(
+        out.stderr_str().contains("profile \"A\""),
+        "{}",
+        out.stderr_str()
+    );
+
+    let folder = swop.dir().join("folder");
+    fs::create_dir_all(folder.join(".swop")).expect("mkdir");
+    let out = swop
+        .args(["allow", folder.join(".swop").to_str().expect("utf-8")])
+        .failure(1);
+    let err = out.stderr_str();
+    assert!(err.contains("is a folder"), "{err}");
+    assert!(!err.contains("one line"), "{err}");
+}

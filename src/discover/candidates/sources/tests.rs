@@ -250,7 +250,7 @@ fn a_traced_python_tool_yields_its_own_variable() {
         .status()
         .unwrap();
     assert!(status.success());
-    let obs = crate::discover::tracer::Observation::from_trace(
+    let obs = crate::discover::model::Observation::from_trace(
         crate::trace::Format::Strace,
         &trace,
         &v.root,

@@ -10,9 +10,12 @@
 //! report says so.
 
 use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
+use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
+
+use super::namespace::{self, IdMap};
 
 /// One path to mount again, with the flags its mount must keep.
 #[derive(Debug)]
@@ -29,17 +32,46 @@ pub struct ReadOnlyHome {
     /// Read-only first, then the writable holes inside them.
     mounts: Vec<Mount>,
     as_root: bool,
-    uid_map: Vec<u8>,
-    gid_map: Vec<u8>,
+    ids: IdMap,
+}
+
+/// Why the user's files cannot be made read-only here.
+#[derive(Debug)]
+pub enum Unprotected {
+    /// Not Linux: no namespaces.
+    NoNamespaces,
+    /// A path holds a NUL byte, which no system call takes.
+    NulByte(PathBuf),
+    /// A path the mounts need cannot be read or named.
+    Mount { path: PathBuf, source: io::Error },
+    /// The test run inside the namespace failed.
+    ProbeFailed(ExitStatus),
+    /// The system refused the namespace.
+    NotAllowed(io::Error),
+}
+
+impl fmt::Display for Unprotected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unprotected::NoNamespaces => {
+                write!(f, "read-only mounts need Linux namespaces; macOS has none")
+            }
+            Unprotected::NulByte(path) => write!(f, "{} holds a NUL byte", path.display()),
+            Unprotected::Mount { path, source } => {
+                write!(f, "cannot read the mount of {}: {source}", path.display())
+            }
+            Unprotected::ProbeFailed(status) => write!(f, "a test run inside ended with {status}"),
+            Unprotected::NotAllowed(e) => write!(f, "namespaces are not allowed here ({e})"),
+        }
+    }
 }
 
 impl ReadOnlyHome {
     /// Protect `protect` (paths that exist), leaving `writable` (the scratch
-    /// folder, the working folder) writable. `Err` says why it cannot be done
-    /// here.
-    pub fn new(protect: &[PathBuf], writable: &[PathBuf]) -> Result<ReadOnlyHome, String> {
+    /// folder, the working folder) writable; or why that cannot be done here.
+    pub fn new(protect: &[PathBuf], writable: &[PathBuf]) -> Result<ReadOnlyHome, Unprotected> {
         if !cfg!(target_os = "linux") {
-            return Err("read-only mounts need Linux namespaces; macOS has none".into());
+            return Err(Unprotected::NoNamespaces);
         }
         let mut mounts = Vec::new();
         for path in protect.iter().filter(|p| p.exists()) {
@@ -50,20 +82,17 @@ impl ReadOnlyHome {
                 mounts.push(mount_of(path, false)?);
             }
         }
-        // SAFETY: getuid and getgid cannot fail.
-        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
         let sandbox = ReadOnlyHome {
             mounts,
-            as_root: uid == 0,
-            uid_map: format!("{uid} {uid} 1").into_bytes(),
-            gid_map: format!("{gid} {gid} 1").into_bytes(),
+            as_root: super::process::real_ids().0 == 0,
+            ids: IdMap::of_caller(),
         };
         sandbox.probe()?;
         Ok(sandbox)
     }
 
     /// Whether namespaces and mounts work here: run `true` inside.
-    fn probe(&self) -> Result<(), String> {
+    fn probe(&self) -> Result<(), Unprotected> {
         let mut cmd = Command::new("true");
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -71,8 +100,8 @@ impl ReadOnlyHome {
         self.apply(&mut cmd);
         match cmd.status() {
             Ok(status) if status.success() => Ok(()),
-            Ok(status) => Err(format!("a test run inside ended with {status}")),
-            Err(e) => Err(format!("namespaces are not allowed here ({e})")),
+            Ok(status) => Err(Unprotected::ProbeFailed(status)),
+            Err(e) => Err(Unprotected::NotAllowed(e)),
         }
     }
 
@@ -84,130 +113,47 @@ impl ReadOnlyHome {
             .map(|m| (m.path.clone(), m.kept, m.read_only))
             .collect();
         let as_root = self.as_root;
-        let uid_map = self.uid_map.clone();
-        let gid_map = self.gid_map.clone();
+        let ids = self.ids.clone();
         // SAFETY: between fork and exec only system calls on memory prepared
         // before the fork (no allocation, no locks).
         #[cfg(target_os = "linux")]
         unsafe {
             use std::os::unix::process::CommandExt;
-            cmd.pre_exec(move || enter(&mounts, as_root, &uid_map, &gid_map));
+            cmd.pre_exec(move || enter(&mounts, as_root, &ids));
         }
         #[cfg(not(target_os = "linux"))]
-        let _ = (cmd, mounts, as_root, uid_map, gid_map);
+        let _ = (cmd, mounts, as_root, ids);
     }
 }
 
 /// In the child: a new mount namespace (and user namespace unless root),
 /// then the bind mounts.
 #[cfg(target_os = "linux")]
-fn enter(
-    mounts: &[(CString, libc::c_ulong, bool)],
-    as_root: bool,
-    uid_map: &[u8],
-    gid_map: &[u8],
-) -> std::io::Result<()> {
-    let fail = || Err(std::io::Error::last_os_error());
-    // SAFETY: plain system calls with valid, NUL-terminated arguments.
+fn enter(mounts: &[(CString, libc::c_ulong, bool)], as_root: bool, ids: &IdMap) -> io::Result<()> {
+    // SAFETY: between fork and exec, on memory prepared before the fork.
     unsafe {
-        let flags = if as_root {
-            libc::CLONE_NEWNS
+        if as_root {
+            namespace::enter_mounts_only()?;
         } else {
-            libc::CLONE_NEWUSER | libc::CLONE_NEWNS
-        };
-        if libc::unshare(flags) != 0 {
-            return fail();
-        }
-        if !as_root
-            && (write_proc(c"/proc/self/setgroups", b"deny").is_err()
-                || write_proc(c"/proc/self/uid_map", uid_map).is_err()
-                || write_proc(c"/proc/self/gid_map", gid_map).is_err())
-        {
-            return fail();
-        }
-        let none = std::ptr::null();
-        if libc::mount(
-            none,
-            c"/".as_ptr(),
-            none,
-            libc::MS_REC | libc::MS_PRIVATE,
-            std::ptr::null(),
-        ) != 0
-        {
-            return fail();
+            namespace::enter(ids)?;
         }
         for (path, kept, read_only) in mounts {
-            if libc::mount(
-                path.as_ptr(),
-                path.as_ptr(),
-                none,
-                libc::MS_BIND | libc::MS_REC,
-                std::ptr::null(),
-            ) != 0
-            {
-                return fail();
-            }
-            let mut remount = libc::MS_REMOUNT | libc::MS_BIND | kept;
             if *read_only {
-                remount |= libc::MS_RDONLY;
-            }
-            if libc::mount(none, path.as_ptr(), none, remount, std::ptr::null()) != 0 {
-                return fail();
+                namespace::read_only(path, *kept, true)?;
+            } else {
+                namespace::writable(path, *kept)?;
             }
         }
     }
     Ok(())
 }
 
-/// Write `bytes` to a /proc file, without allocating.
-///
-/// # Safety
-/// Plain system calls; `path` is NUL-terminated.
-#[cfg(target_os = "linux")]
-unsafe fn write_proc(path: &std::ffi::CStr, bytes: &[u8]) -> std::io::Result<()> {
-    // SAFETY: see the function's contract.
-    unsafe {
-        let fd = libc::open(path.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let written = libc::write(fd, bytes.as_ptr().cast(), bytes.len());
-        libc::close(fd);
-        if written != bytes.len() as isize {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
-    Ok(())
-}
-
-fn mount_of(path: &Path, read_only: bool) -> Result<Mount, String> {
-    let c = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| format!("{} holds a NUL byte", path.display()))?;
-    // SAFETY: a zeroed statvfs is valid; statvfs fills it.
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: valid path and out pointer.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
-        return Err(format!(
-            "cannot read the mount of {}: {}",
-            path.display(),
-            std::io::Error::last_os_error()
-        ));
-    }
-    #[cfg(target_os = "linux")]
-    let pairs = [
-        (libc::ST_NOSUID, libc::MS_NOSUID),
-        (libc::ST_NODEV, libc::MS_NODEV),
-        (libc::ST_NOEXEC, libc::MS_NOEXEC),
-        (libc::ST_NOATIME, libc::MS_NOATIME),
-        (libc::ST_NODIRATIME, libc::MS_NODIRATIME),
-        (libc::ST_RELATIME, libc::MS_RELATIME),
-    ];
-    #[cfg(not(target_os = "linux"))]
-    let pairs: [(libc::c_ulong, libc::c_ulong); 0] = [];
-    let kept = pairs
-        .iter()
-        .filter(|(st_flag, _)| st.f_flag & *st_flag != 0)
-        .fold(0, |acc, (_, ms)| acc | ms);
+fn mount_of(path: &Path, read_only: bool) -> Result<Mount, Unprotected> {
+    let c = namespace::c_path(path).map_err(|_| Unprotected::NulByte(path.to_path_buf()))?;
+    let kept = namespace::mount_flags(path).map_err(|source| Unprotected::Mount {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(Mount {
         path: c,
         kept,

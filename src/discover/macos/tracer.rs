@@ -6,19 +6,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use super::super::method::progress;
+use super::super::model::Ended;
+use super::super::model::Observation;
 use super::super::snapshot::Snapshot;
-use super::super::supervise::{self, Ended};
-use super::super::tracer::{
-    Exit, Observation, StepRun, StepTracer, create_trace_file, working_dir,
-};
-use super::major_version;
+use super::super::step::{StepRun, StepTracer, create_trace_file, working_dir};
+use super::super::supervise;
 use super::names::{comm_of, fs_usage_observation};
 use super::observation::eslogger_observation;
 use super::snapshots::add_snapshot_changes;
 use super::tool::run_tool;
-use crate::discover::Tracer;
-use crate::error::{Error, Result, at_path};
+use crate::discover::progress;
+use crate::error::{Discover, Result, Usage, at_path};
+use crate::trace::Tracer;
 
 /// The eslogger events a trace needs: file calls, and the process tree.
 pub(super) const ESLOGGER_EVENTS: [&str; 9] = [
@@ -40,9 +39,14 @@ pub(super) enum Kind {
 
 impl Kind {
     pub(super) fn name(self) -> &'static str {
+        self.tracer().name()
+    }
+
+    /// The tracer it is, as discover names them.
+    pub(super) fn tracer(self) -> Tracer {
         match self {
-            Kind::FsUsage => "fs_usage",
-            Kind::Eslogger => "eslogger",
+            Kind::FsUsage => Tracer::FsUsage,
+            Kind::Eslogger => Tracer::Eslogger,
         }
     }
 }
@@ -61,38 +65,24 @@ impl MacTracer {
     pub fn select(requested: Option<Tracer>) -> Result<MacTracer> {
         let kind = match requested {
             Some(Tracer::Strace) => {
-                return Err(Error::usage(
-                    "strace traces Linux only; on macOS swop uses eslogger (macOS 13+) or fs_usage",
-                ));
+                return Err(Usage::StraceOnMacos.into());
             }
             Some(Tracer::Eslogger) => Kind::Eslogger,
             Some(Tracer::FsUsage) => Kind::FsUsage,
             None if which::which("eslogger").is_ok()
-                && major_version().is_some_and(|v| v >= 13) =>
+                && crate::sys::machine::macos_major_version().is_some_and(|v| v >= 13) =>
             {
                 Kind::Eslogger
             }
             None => Kind::FsUsage,
         };
-        let program = which::which(kind.name()).map_err(|_| {
-            Error::user(match kind {
-                Kind::Eslogger => {
-                    "eslogger was not found: it ships with macOS 13 and later as /usr/bin/eslogger; on older releases use --tracer fs_usage"
-                }
-                Kind::FsUsage => {
-                    "fs_usage was not found: it ships with macOS as /usr/bin/fs_usage; check PATH"
-                }
-            })
-        })?;
+        let program =
+            which::which(kind.name()).map_err(|_| Discover::TracerMissing(kind.tracer()))?;
         let sudo = match which::which("sudo") {
             Ok(sudo) => Some(sudo),
-            // SAFETY: geteuid has no preconditions.
-            Err(_) if unsafe { libc::geteuid() } == 0 => None,
+            Err(_) if crate::files::euid() == 0 => None,
             Err(_) => {
-                return Err(Error::user(format!(
-                    "{} needs root, and sudo was not found; run swop discover as root or install sudo",
-                    kind.name()
-                )));
+                return Err(Discover::NoSudo(kind.tracer()).into());
             }
         };
         let tracer = MacTracer {
@@ -136,16 +126,20 @@ impl MacTracer {
         if status.success() {
             Ok(())
         } else {
-            Err(Error::user(format!(
-                "{} needs root and `sudo -v` failed ({}); run swop discover from a terminal where sudo works for you",
-                self.kind.name(),
-                Exit::from(status)
-            )))
+            Err(Discover::SudoFailed {
+                tracer: self.kind.tracer(),
+                status,
+            }
+            .into())
         }
     }
 }
 
 impl StepTracer for MacTracer {
+    fn kind(&self) -> Tracer {
+        self.kind.tracer()
+    }
+
     fn describe(&self) -> String {
         match self.kind {
             Kind::Eslogger => format!(

@@ -12,18 +12,22 @@ pub struct Mark<'a> {
     pub profile: &'a [u8],
     pub store: &'a [u8],
     pub lock_fd: Option<&'a [u8]>,
+    /// `SWOP_SEALED=1`: it runs sealed (`swop exec --seal`).
+    pub sealed: bool,
 }
 
 const PROFILE: &[u8] = b"SWOP_PROFILE=";
-const STORE: &[u8] = b"SWOP_HOME=";
+/// The entry every marked environment holds: what a search looks for first.
+pub const STORE: &[u8] = b"SWOP_HOME=";
 const LOCK_FD: &[u8] = b"SWOP_LOCK_FD=";
+const SEALED: &[u8] = b"SWOP_SEALED=";
 
 /// The mark in `block`, if it has both `SWOP_PROFILE` and `SWOP_HOME`. The first
 /// of repeated entries wins, as for getenv(3).
 pub fn mark(block: &[u8]) -> Option<Mark<'_>> {
     // Most processes have no mark: one fast search rules them out.
     memmem::find(block, STORE)?;
-    let (mut profile, mut store, mut lock_fd) = (None, None, None);
+    let (mut profile, mut store, mut lock_fd, mut sealed) = (None, None, None, None);
     for entry in block.split(|&b| b == 0) {
         if let Some(value) = entry.strip_prefix(PROFILE) {
             profile.get_or_insert(value);
@@ -31,18 +35,16 @@ pub fn mark(block: &[u8]) -> Option<Mark<'_>> {
             store.get_or_insert(value);
         } else if let Some(value) = entry.strip_prefix(LOCK_FD) {
             lock_fd.get_or_insert(value);
+        } else if let Some(value) = entry.strip_prefix(SEALED) {
+            sealed.get_or_insert(value);
         }
     }
     Some(Mark {
         profile: profile.filter(|p| !p.is_empty())?,
         store: store.filter(|s| !s.is_empty())?,
         lock_fd,
+        sealed: sealed == Some(b"1"),
     })
-}
-
-/// Whether `block` holds the entry `NAME=value` exactly.
-pub fn has_entry(block: &[u8], entry: &[u8]) -> bool {
-    block.split(|&b| b == 0).any(|e| e == entry)
 }
 
 #[cfg(test)]
@@ -59,18 +61,11 @@ mod tests {
                 profile: b"work",
                 store: b"/s",
                 lock_fd: Some(b"3"),
+                sealed: false,
             })
         );
         let first = b"SWOP_HOME=/s\0SWOP_PROFILE=a";
         assert_eq!(mark(first).map(|m| m.profile), Some(&b"a"[..]));
-    }
-
-    #[test]
-    fn an_entry_is_matched_whole() {
-        let block = b"A=1\0SWOP_DISCOVER_STEP=7-1\0B=2";
-        assert!(has_entry(block, b"SWOP_DISCOVER_STEP=7-1"));
-        assert!(!has_entry(block, b"SWOP_DISCOVER_STEP=7-"));
-        assert!(!has_entry(block, b"DISCOVER_STEP=7-1"));
     }
 
     #[test]

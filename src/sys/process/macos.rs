@@ -1,16 +1,18 @@
 //! Processes on macOS: the user's pids from proc_listpids, each one's
 //! arguments and environment from sysctl(KERN_PROCARGS2), its start, parent
-//! and state from proc_pidinfo, and its descriptors from proc_pidfdinfo.
-//! macOS does not say which open file holds a flock, so a descriptor open on
-//! the lock file counts as holding it.
+//! and state from proc_pidinfo, its executable from proc_pidpath, and its
+//! descriptors from proc_pidfdinfo.
 
-use std::ffi::c_int;
+use std::ffi::{OsString, c_int};
 use std::fs;
 use std::mem::size_of;
+use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::{Environ, ProcInfo, procargs};
+use super::procargs;
+use super::{Environ, Info};
 
 /// `PROC_UID_ONLY` of <sys/proc_info.h>: the processes of one effective uid.
 const PROC_UID_ONLY: u32 = 4;
@@ -36,11 +38,12 @@ struct VnodeFdInfoWithPath {
     pvip: libc::vnode_info_path,
 }
 
-/// Call `found` with the pid and environment of every process of this user,
-/// this one excepted: the environment block, or [`Environ::Unreadable`] for
-/// a process whose arguments and environment the system does not give out.
-pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
+/// The user's pids come from the kernel by effective uid; a process whose
+/// arguments and environment the system does not give out is
+/// [`Environ::Unreadable`].
+pub fn each_environ(needle: &[u8], found: &mut dyn FnMut(u32, Environ<'_>)) {
     let me = std::process::id();
+    let finder = memchr::memmem::Finder::new(needle);
     let mut buf = Vec::new();
     for pid in user_pids() {
         if pid == me {
@@ -50,15 +53,16 @@ pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
             found(pid, Environ::Unreadable);
             continue;
         }
-        if let Some((_, env)) = procargs::split(&buf).filter(|(_, env)| !env.is_empty()) {
+        if let Some((_, env)) = procargs::split(&buf).filter(|(_, env)| !env.is_empty())
+            && finder.find(env).is_some()
+        {
             found(pid, Environ::Block(env));
         }
     }
 }
 
 fn user_pids() -> Vec<u32> {
-    // SAFETY: geteuid cannot fail.
-    let uid = unsafe { libc::geteuid() };
+    let uid = crate::files::euid();
     // SAFETY: a null buffer asks for the size the list needs.
     let needed = unsafe { libc::proc_listpids(PROC_UID_ONLY, uid, std::ptr::null_mut(), 0) };
     let Ok(needed) = usize::try_from(needed) else {
@@ -126,7 +130,7 @@ fn arg_max() -> usize {
 }
 
 /// Parent, start and state of a process.
-pub fn info(pid: u32) -> Option<ProcInfo> {
+pub fn info(pid: u32) -> Option<Info> {
     let pid = c_int::try_from(pid).ok()?;
     // SAFETY: all-zero is a valid proc_bsdinfo, to be overwritten.
     let mut bsd: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
@@ -141,7 +145,7 @@ pub fn info(pid: u32) -> Option<ProcInfo> {
             size,
         )
     };
-    (got == size).then(|| ProcInfo {
+    (got == size).then(|| Info {
         ppid: bsd.pbi_ppid,
         stamp: bsd.pbi_start_tvsec * 1_000_000 + bsd.pbi_start_tvusec,
         started: Some(bsd.pbi_start_tvsec),
@@ -149,8 +153,8 @@ pub fn info(pid: u32) -> Option<ProcInfo> {
     })
 }
 
-/// Whether descriptor `fd` of process `pid` is open on the lock file `lock`.
-pub fn holds_lock(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
+/// Whether descriptor `fd` of process `pid` is open on the file `lock`.
+pub fn open_on(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
     let Ok(pid) = c_int::try_from(pid) else {
         return false;
     };
@@ -173,7 +177,6 @@ pub fn holds_lock(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
     got == size && u64::from(stat.vst_dev) == lock.dev() && stat.vst_ino == lock.ino()
 }
 
-/// The command line of a process, one string per argument.
 pub fn argv(pid: u32) -> Option<Vec<String>> {
     let mut buf = Vec::new();
     if !procargs2(pid, &mut buf) {
@@ -185,4 +188,32 @@ pub fn argv(pid: u32) -> Option<Vec<String>> {
         .map(|w| String::from_utf8_lossy(w).into_owned())
         .collect();
     (!words.is_empty()).then_some(words)
+}
+
+/// The executable's path: the one name macOS gives.
+pub fn names(pid: u32) -> Vec<OsString> {
+    executable(pid)
+        .map(PathBuf::into_os_string)
+        .into_iter()
+        .collect()
+}
+
+pub fn executable(pid: u32) -> Option<PathBuf> {
+    let pid = c_int::try_from(pid).ok()?;
+    let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
+    // SAFETY: the buffer holds the size passed.
+    let len = unsafe { libc::proc_pidpath(pid, buf.as_mut_ptr().cast(), buf.len() as u32) };
+    match usize::try_from(len) {
+        Ok(len) if len > 0 => {
+            buf.truncate(len);
+            Some(PathBuf::from(OsString::from_vec(buf)))
+        }
+        _ => None,
+    }
+}
+
+/// macOS does not list a process's children, and swop cannot be a
+/// subreaper there: the marker in the environment finds what a step left.
+pub fn own_children() -> Vec<u32> {
+    Vec::new()
 }

@@ -4,16 +4,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use super::Os;
+mod inputs;
+
+pub use inputs::TraceInputs;
+
 use super::classify::{self, Class, ClassifiedPath, Classifier};
-use super::findings::{global_writes, redacted_invocation, tracing_limitations};
-use super::inputs::{TraceInputs, format_name};
+use super::cleanroom::real_home;
+use super::concurrent::Concurrency;
 use super::macos;
-use super::method::real_home;
-use super::report::{Findings, PathCounts, Requirement, TestedOn};
-use super::runner::Concurrency;
-use super::tracer::Observation;
-use crate::error::{Error, Result};
+use super::model::Observation;
+use super::report::{
+    Findings, PathCounts, Requirement, TestedOn, global_writes, redacted_invocation,
+    rename_limitation, tracing_limitations,
+};
+use super::{Os, Tracer};
+use crate::error::{Discover, Error, Result, Trace};
 use crate::recipe;
 use crate::trace::{self, Format};
 
@@ -34,31 +39,6 @@ pub fn capture_command(os: Os, command: &[OsString]) -> String {
     match os {
         Os::Linux => format!("{STRACE_CAPTURE} {shown}"),
         Os::Macos => "sudo fs_usage -w -e -f filesys > fs_usage.log".to_string(),
-    }
-}
-
-/// What to run on another OS to capture a trace for --trace-file.
-pub fn capture_instructions(os: Os, command: &[OsString]) -> String {
-    let capture = capture_command(os, command);
-    match os {
-        Os::Macos => format!(
-            "macOS tracing runs on macOS. Capture a trace there and analyse it here with --trace-file:\n\
-             \n  # fs_usage (any macOS; root): start it, run the tool in another terminal, then Ctrl-C\n\
-             \x20 {capture}\n\
-             \x20 swop discover --os macos --trace-file fs_usage.log --json\n\
-             \n  # eslogger (macOS 13+; root and Full Disk Access for the terminal)\n\
-             \x20 sudo eslogger open create write rename unlink close exec fork exit > eslogger.jsonl\n\
-             \x20 swop discover --trace-file eslogger.jsonl --json\n\
-             \nOr run swop discover itself on the Mac."
-        ),
-        Os::Linux => format!(
-            "Capture a trace with strace (Linux, WSL2) and analyse it with --trace-file:\n\
-             \n  {capture}\n\
-             \x20 swop discover --os linux --trace-file tool.strace --json\n\
-             \nWith -ff instead of -f, strace writes one file per process: give the prefix\n\
-             (--trace-file tool.strace), the files, or their folder.\n\
-             \nOr run swop discover itself on a Linux machine with strace."
-        ),
     }
 }
 
@@ -85,7 +65,7 @@ fn observe_strace(inputs: &TraceInputs) -> Result<Observation> {
             }
         }
     }
-    let mut order: Vec<&super::inputs::TraceInput> = files.iter().collect();
+    let mut order: Vec<&inputs::TraceInput> = files.iter().collect();
     // Parents first: by the depth of each file's process in the fork tree.
     let depth = |pid: Option<u32>| {
         let mut d = 0;
@@ -130,12 +110,13 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
     // A capture taken by hand holds every process of the machine: keep the tool's.
     let obs = observe(inputs)?;
     if obs.paths.is_empty() {
-        return Err(Error::user(format!(
-            "no file events in {name} ({} lines read, {} not understood): is it a truncated or a different trace? {}",
-            obs.stats.lines,
-            obs.stats.unknown,
-            macos::empty_trace_hint(format_name(format)),
-        )));
+        return Err(Discover::Trace(Trace::NoEvents {
+            name,
+            lines: obs.stats.lines,
+            unknown: obs.stats.unknown,
+            tracer: Tracer::of(format),
+        })
+        .into());
     }
     // The trace's home: this machine's, when the trace ran under it, else the
     // home folder its paths point at most.
@@ -208,7 +189,7 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
         "Analysed a trace taken elsewhere: the variables are suggested from where the state was written, not proved. Run swop discover on that machine to verify them.".to_string(),
     ];
     if obs.renames_without_destination > 0 {
-        limitations.push(macos::rename_limitation(obs.renames_without_destination));
+        limitations.push(rename_limitation(obs.renames_without_destination));
     }
     if cut > 0 {
         limitations.push(format!(
@@ -246,7 +227,7 @@ pub fn analyse_trace_file(inputs: &TraceInputs, os: Os, all_paths: bool) -> Resu
             os_release: None,
             uname: None,
             wsl: false,
-            tracer: format!("{} trace from {name}", format_name(format)),
+            tracer: format!("{} trace from {name}", format.name()),
         },
         world: None,
         commands: Vec::new(),

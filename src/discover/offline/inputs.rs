@@ -8,9 +8,9 @@ use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, at_path};
+use crate::error::{Discover, Result, Trace, at_path};
+use crate::files;
 use crate::trace::{self, Format};
-use crate::util;
 
 /// One file of a trace.
 #[derive(Debug, Clone)]
@@ -70,10 +70,7 @@ impl TraceInputs {
             .files
             .retain(|f| fs::metadata(&f.path).is_ok_and(|m| m.len() > 0));
         if inputs.files.is_empty() {
-            return Err(Error::user(format!(
-                "{} holds no trace: the files are empty",
-                shown_list(given)
-            )));
+            return Err(Discover::Trace(Trace::Empty(shown_list(given))).into());
         }
         inputs.format = match format {
             Some(format) => format,
@@ -94,23 +91,19 @@ impl TraceInputs {
             fs::File::open(&file.path)
                 .and_then(|f| f.take(HEAD).read_to_end(&mut head))
                 .map_err(at_path("cannot read", &file.shown))?;
-            let format = trace::detect_format(&head).ok_or_else(|| {
-                Error::user(format!(
-                    "cannot tell the format of {}: it looks like no strace, fs_usage or eslogger output; pass --format if it is one",
-                    file.shown.display()
-                ))
-            })?;
+            let format = trace::detect_format(&head)
+                .ok_or_else(|| Discover::Trace(Trace::UnknownFormat(file.shown.clone())))?;
             found.push((format, &file.shown));
         }
         let first = found[0].0;
         if let Some((other, path)) = found.iter().find(|(f, _)| *f != first) {
-            return Err(Error::user(format!(
-                "the trace files are of different formats: {} is {}, {} is {}; give the files of one capture",
-                found[0].1.display(),
-                format_name(first),
-                path.display(),
-                format_name(*other)
-            )));
+            return Err(Discover::Trace(Trace::Mixed {
+                first: found[0].1.to_path_buf(),
+                first_format: first,
+                other: path.to_path_buf(),
+                other_format: *other,
+            })
+            .into());
         }
         Ok(first)
     }
@@ -128,7 +121,7 @@ impl TraceInputs {
                         .map(|d| d.subsec_nanos())
                         .unwrap_or(0)
                 ));
-                util::create_private_dir(&dir).map_err(at_path("cannot create", &dir))?;
+                files::create_private_dir(&dir).map_err(at_path("cannot create", &dir))?;
                 self.spool = Some(dir.clone());
                 dir
             }
@@ -161,50 +154,13 @@ impl TraceInputs {
     }
 }
 
-/// Something a trace can be read from, as often as needed: one file, or all
-/// the files of a [`TraceInputs`] one after the other.
-pub trait Source {
-    fn open(&self) -> Result<Box<dyn BufRead>>;
-    /// How it is named in messages.
-    fn name(&self) -> String;
-}
-
-impl Source for Path {
-    fn open(&self) -> Result<Box<dyn BufRead>> {
-        let file = fs::File::open(self).map_err(at_path("cannot read trace", self))?;
-        Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
-    }
-
-    fn name(&self) -> String {
-        self.display().to_string()
-    }
-}
-
-impl Source for PathBuf {
-    fn open(&self) -> Result<Box<dyn BufRead>> {
-        self.as_path().open()
-    }
-
-    fn name(&self) -> String {
-        self.as_path().name()
-    }
-}
-
-impl Source for TraceInputs {
+impl super::super::model::Source for TraceInputs {
     fn open(&self) -> Result<Box<dyn BufRead>> {
         self.chained()
     }
 
     fn name(&self) -> String {
         self.describe()
-    }
-}
-
-pub fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Strace => "strace",
-        Format::FsUsage => "fs_usage",
-        Format::Eslogger => "eslogger",
     }
 }
 
@@ -230,10 +186,7 @@ fn expand(value: &Path) -> Result<Vec<PathBuf>> {
                 .collect();
             files.sort_by_key(|p| sort_key(p));
             if files.is_empty() {
-                return Err(Error::user(format!(
-                    "{} is a folder with no trace files in it",
-                    value.display()
-                )));
+                return Err(Discover::Trace(Trace::EmptyFolder(value.to_path_buf())).into());
             }
             Ok(files)
         }
@@ -241,12 +194,7 @@ fn expand(value: &Path) -> Result<Vec<PathBuf>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             let files = prefixed(value);
             if files.is_empty() {
-                return Err(Error::user(format!(
-                    "{} does not exist, and no {}.<pid> files either (the names `strace -ff -o {}` writes)",
-                    value.display(),
-                    value.display(),
-                    value.display()
-                )));
+                return Err(Discover::Trace(Trace::Missing(value.to_path_buf())).into());
             }
             Ok(files)
         }

@@ -10,17 +10,16 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::super::method::progress;
-use super::super::tracer::Exit;
-use super::tracers::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
-use crate::error::{Error, Result, at_path};
+use super::super::model::Exit;
+use super::tracer::{ESLOGGER_EVENTS, FS_USAGE_ARGS, Kind, MacTracer};
+use crate::discover::progress;
+use crate::error::{Discover, Error, Result, TracerFailure, at_path};
+use crate::sys::signal::{self, Group, Signal, Stoppable};
 
 /// Longest wait for the tracer's first line.
 const READY_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long a signalled tracer gets to exit before a harder signal.
 const STOP_GRACE: Duration = Duration::from_secs(5);
-
-const FULL_DISK_ACCESS: &str = "grant Full Disk Access to the terminal app you run swop from (System Settings > Privacy & Security > Full Disk Access), quit and reopen it, and run swop again with sudo access";
 
 impl MacTracer {
     /// Start the tracer with its output going to `trace`.
@@ -54,9 +53,10 @@ impl MacTracer {
                 Ok(())
             });
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| Error::user(format!("cannot start {}: {e}", self.kind.name())))?;
+        let mut child = cmd.spawn().map_err(|source| Discover::TracerStart {
+            tracer: self.kind.tracer(),
+            source,
+        })?;
         let stderr = Arc::new(Mutex::new(Vec::new()));
         let reader = child.stderr.take().map(|mut pipe| {
             let sink = Arc::clone(&stderr);
@@ -104,7 +104,7 @@ impl RunningTracer {
             // Told to stop: dropping self stops the tracer.
             super::super::supervise::check_stop()?;
             if let Some(status) = self.try_wait()? {
-                return Err(self.failure(status, "could not start"));
+                return Err(self.failure(status, true));
             }
             if fs::metadata(trace).is_ok_and(|m| m.len() > 0) {
                 return Ok(());
@@ -124,7 +124,7 @@ impl RunningTracer {
     /// Stop the tracer; an error when it had already ended by itself.
     pub(super) fn stop(mut self) -> Result<()> {
         if let Some(status) = self.try_wait()? {
-            return Err(self.failure(status, "stopped before the tool finished"));
+            return Err(self.failure(status, false));
         }
         self.halt();
         Ok(())
@@ -132,60 +132,35 @@ impl RunningTracer {
 
     fn try_wait(&mut self) -> Result<Option<ExitStatus>> {
         let status = self.child.try_wait().map_err(|e| Error::Io {
-            context: format!("cannot check on {}", self.kind.name()),
+            action: match self.kind {
+                Kind::FsUsage => "cannot check on fs_usage",
+                Kind::Eslogger => "cannot check on eslogger",
+            },
+            path: None,
             source: e,
         })?;
         self.ended |= status.is_some();
         Ok(status)
     }
 
-    /// SIGINT (fs_usage and eslogger flush and exit), then SIGTERM, both
-    /// relayed by sudo; then SIGKILL to the tracer's whole process group.
+    /// SIGINT (fs_usage and eslogger flush and exit), then SIGTERM and
+    /// SIGKILL the way swop stops anything ([`signal::terminate`]).
     fn halt(&mut self) {
-        for (signal, group) in [
-            (libc::SIGINT, false),
-            (libc::SIGTERM, false),
-            (libc::SIGKILL, true),
-        ] {
-            if self.ended {
-                return;
-            }
-            self.signal(signal, group);
-            let deadline = Instant::now() + STOP_GRACE;
-            while Instant::now() < deadline {
-                if self.try_wait().ok().flatten().is_some() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        progress(&format!(
-            "{} (pid {}) did not stop; end it with: sudo kill {}",
-            self.kind.name(),
-            self.child.id(),
-            self.child.id()
-        ));
-    }
-
-    /// Signal the sudo process, which relays the signal to the tracer, or the
-    /// tracer's whole process group (led by sudo); through sudo when the kernel
-    /// refuses, as it does for the root members of the group.
-    fn signal(&self, signal: libc::c_int, group: bool) {
-        let Ok(pid) = libc::pid_t::try_from(self.child.id()) else {
-            return;
-        };
-        let target = if group { -pid } else { pid };
-        // SAFETY: kill has no memory preconditions; pid is our own child.
-        if unsafe { libc::kill(target, signal) } == 0 && !group {
+        if self.ended {
             return;
         }
-        if let Some(sudo) = &self.sudo {
-            let _ = Command::new(sudo)
-                .args(["-n", "kill", &format!("-{signal}"), &target.to_string()])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
+        let _ = Stoppable::signal(self, libc::SIGINT);
+        if signal::wait_until_ended(self, STOP_GRACE) {
+            return;
+        }
+        let stopped = signal::terminate(std::slice::from_mut(&mut &mut *self), STOP_GRACE);
+        if !matches!(stopped.first(), Some(Ok(_))) {
+            progress(&format!(
+                "{} (pid {}) did not stop; end it with: sudo kill {}",
+                self.kind.name(),
+                self.child.id(),
+                self.child.id()
+            ));
         }
     }
 
@@ -202,9 +177,49 @@ impl RunningTracer {
             .unwrap_or_default()
     }
 
-    fn failure(&mut self, status: ExitStatus, what: &str) -> Error {
+    fn failure(&mut self, status: ExitStatus, starting: bool) -> Error {
         let stderr = self.stderr_text();
-        explain_failure(self.kind, status, &stderr, what)
+        explain_failure(self.kind, status, &stderr, starting)
+    }
+}
+
+/// The tracer runs as root under sudo: a signal goes to the sudo process,
+/// which relays it to the tracer, and SIGKILL to the tracer's whole process
+/// group (led by sudo); through `sudo kill` when the kernel refuses, as it
+/// does for the root members of the group.
+impl Stoppable for RunningTracer {
+    fn signal(&mut self, signal: Signal) -> std::io::Result<bool> {
+        if self.ended() {
+            return Ok(false);
+        }
+        let group = signal == libc::SIGKILL;
+        let pid = self.child.id();
+        let sent = if group {
+            Group::new(pid).send(signal)
+        } else {
+            Stoppable::signal(&mut signal::Process { pid, stamp: None }, signal)
+        };
+        if matches!(sent, Ok(true)) && !group {
+            return Ok(true);
+        }
+        if let Some(sudo) = &self.sudo {
+            let target = if group {
+                format!("-{pid}")
+            } else {
+                pid.to_string()
+            };
+            let _ = Command::new(sudo)
+                .args(["-n", "kill", &format!("-{signal}"), &target])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
+        Ok(true)
+    }
+
+    fn ended(&mut self) -> bool {
+        self.try_wait().ok().flatten().is_some() || self.ended
     }
 }
 
@@ -216,9 +231,9 @@ impl Drop for RunningTracer {
     }
 }
 
-/// What to tell the user when the tracer ended on its own.
-fn explain_failure(kind: Kind, status: ExitStatus, stderr: &str, what: &str) -> Error {
-    let name = kind.name();
+/// What to tell the user when the tracer ended on its own, `starting` or
+/// later: its complaint, told by the words it printed, and its first lines.
+fn explain_failure(kind: Kind, status: ExitStatus, stderr: &str, starting: bool) -> Error {
     let lines: Vec<&str> = stderr
         .lines()
         .map(str::trim)
@@ -231,37 +246,30 @@ fn explain_failure(kind: Kind, status: ExitStatus, stderr: &str, what: &str) -> 
         lines.join(" / ")
     };
     let upper = stderr.to_ascii_uppercase();
-    let text = if upper.contains("NOT_PERMITTED")
+    let failure = if upper.contains("NOT_PERMITTED")
         || upper.contains("FULL DISK ACCESS")
         || upper.contains("TCC")
     {
-        format!(
-            "{name} {what}: it is not permitted to watch file events ({detail}). To fix it, {FULL_DISK_ACCESS}; or use --tracer fs_usage"
-        )
+        TracerFailure::NotPermitted
     } else if upper.contains("NOT_PRIVILEGED")
         || upper.contains("MUST BE RUN AS ROOT")
         || upper.contains("MUST BE ROOT")
     {
-        let fda = if kind == Kind::Eslogger {
-            format!("; eslogger also needs Full Disk Access: {FULL_DISK_ACCESS}")
-        } else {
-            String::new()
-        };
-        format!(
-            "{name} {what}: it must run as root ({detail}); run swop discover where `sudo {name}` works (sudo -v){fda}"
-        )
+        TracerFailure::NotRoot
     } else if upper.contains("PASSWORD IS REQUIRED") || upper.starts_with("SUDO:") {
-        format!(
-            "{name} {what}: sudo would not run it without a password ({detail}); run `sudo -v` in this terminal, then swop discover again"
-        )
+        TracerFailure::Password
     } else if upper.contains("TOO_MANY_CLIENTS") {
-        format!(
-            "{name} {what}: too many Endpoint Security clients are running ({detail}); stop another eslogger or security tool, or use --tracer fs_usage"
-        )
+        TracerFailure::TooManyClients
     } else {
-        format!("{name} {what} ({detail})")
+        TracerFailure::Other
     };
-    Error::user(text)
+    Discover::TracerEnded {
+        tracer: kind.tracer(),
+        starting,
+        failure,
+        detail,
+    }
+    .into()
 }
 
 #[cfg(test)]
@@ -270,37 +278,32 @@ mod tests {
     use std::os::unix::process::ExitStatusExt;
 
     #[test]
-    fn tracer_failures_say_what_to_grant() {
+    fn tracer_failures_are_told_by_what_the_tracer_printed() {
         let status = ExitStatus::from_raw(1 << 8);
-        let fda = explain_failure(
-            Kind::Eslogger,
-            status,
-            "ERROR: Failed to create ES client: ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED\n",
-            "could not start",
-        )
-        .to_string();
-        assert!(fda.contains("Full Disk Access"), "{fda}");
-        assert!(fda.contains("Privacy & Security"), "{fda}");
-        assert!(fda.contains("sudo"), "{fda}");
-        let root = explain_failure(
-            Kind::Eslogger,
-            status,
-            "ES_NEW_CLIENT_RESULT_ERR_NOT_PRIVILEGED",
-            "could not start",
-        )
-        .to_string();
-        assert!(
-            root.contains("root") && root.contains("Full Disk Access"),
-            "{root}"
+        let failure = |kind, stderr| match explain_failure(kind, status, stderr, true) {
+            Error::Discover(Discover::TracerEnded { failure, .. }) => failure,
+            other => panic!("not a tracer failure: {other:?}"),
+        };
+        let es = Kind::Eslogger;
+        assert_eq!(
+            failure(
+                es,
+                "ERROR: Failed to create ES client: ES_NEW_CLIENT_RESULT_ERR_NOT_PERMITTED\n"
+            ),
+            TracerFailure::NotPermitted
         );
-        let fs_root = explain_failure(
-            Kind::FsUsage,
-            status,
-            "'fs_usage' must be run as root...",
-            "could not start",
-        )
-        .to_string();
-        assert!(fs_root.contains("must run as root"), "{fs_root}");
-        assert!(!fs_root.contains("Full Disk Access"), "{fs_root}");
+        assert_eq!(
+            failure(es, "ES_NEW_CLIENT_RESULT_ERR_NOT_PRIVILEGED"),
+            TracerFailure::NotRoot
+        );
+        assert_eq!(
+            failure(Kind::FsUsage, "'fs_usage' must be run as root..."),
+            TracerFailure::NotRoot
+        );
+        assert_eq!(
+            failure(es, "sudo: a password is required"),
+            TracerFailure::Password
+        );
+        assert_eq!(failure(es, "something else"), TracerFailure::Other);
     }
 }

@@ -1,24 +1,24 @@
-//! Processes on Linux, from /proc: each one's environment, start, parent,
-//! command line, and the lock its descriptors hold.
+//! Processes on Linux, from /proc: each one's state, parent and start
+//! (`stat`), command line, names and executable, environment, and swop's
+//! own children.
 
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::Read;
+use std::os::unix::ffi::OsStringExt;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use super::{Environ, ProcInfo};
+use super::{Environ, Info};
 
-/// Call `found` with the pid and environment of every process of this user
-/// (its effective uid is ours) that carries swop's variables, this one
-/// excepted, and with [`Environ::Unreadable`] for one of this user's that
-/// hides its environment. Other users' processes are skipped even when
-/// swop could read them (as root).
-pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
+pub fn each_environ(needle: &[u8], found: &mut dyn FnMut(u32, Environ<'_>)) {
     use std::os::unix::fs::MetadataExt;
     let Ok(dir) = fs::read_dir("/proc") else {
         return;
     };
     let me = std::process::id();
-    let uid = crate::util::euid();
+    let uid = crate::files::euid();
+    let finder = memchr::memmem::Finder::new(needle);
     let mut block = Vec::with_capacity(16 * 1024);
     for entry in dir.flatten() {
         let Some(pid) = entry
@@ -39,8 +39,8 @@ pub fn each_process(found: &mut dyn FnMut(u32, Environ<'_>)) {
         }
         let ours = || (owner == uid && uid != 0) || effective_uid(pid) == Some(uid);
         match read_environ(pid, &mut block) {
-            // A block without swop's variables is nobody's business here.
-            Ok(true) if memchr::memmem::find(&block, b"SWOP_").is_some() && ours() => {
+            // A block without the needle is nobody's business here.
+            Ok(true) if finder.find(&block).is_some() && ours() => {
                 found(pid, Environ::Block(&block));
             }
             Ok(_) => {}
@@ -71,21 +71,21 @@ fn read_environ(pid: u32, block: &mut Vec<u8>) -> std::io::Result<bool> {
 }
 
 /// Parent, start and state of a process, from /proc/PID/stat.
-pub fn info(pid: u32) -> Option<ProcInfo> {
+pub fn info(pid: u32) -> Option<Info> {
     let stat = fs::read(format!("/proc/{pid}/stat")).ok()?;
     parse_stat(&stat)
 }
 
 /// `pid (comm) S ppid ...`: the command name may hold anything, so the fields
 /// are counted from its last `)`. starttime is field 22, in clock ticks after boot.
-fn parse_stat(stat: &[u8]) -> Option<ProcInfo> {
+fn parse_stat(stat: &[u8]) -> Option<Info> {
     let after = stat.iter().rposition(|&b| b == b')')?;
     let text = std::str::from_utf8(&stat[after + 1..]).ok()?;
     let fields: Vec<&str> = text.split_whitespace().collect();
     let state = *fields.first()?;
     let ppid = fields.get(1)?.parse().ok()?;
     let stamp: u64 = fields.get(19)?.parse().ok()?;
-    Some(ProcInfo {
+    Some(Info {
         ppid,
         stamp,
         started: boot_time().map(|boot| boot + stamp / clock_ticks()),
@@ -112,15 +112,6 @@ fn clock_ticks() -> u64 {
     u64::try_from(ticks).ok().filter(|t| *t > 0).unwrap_or(100)
 }
 
-/// Whether descriptor `fd` of process `pid` holds a flock on the lock file
-/// `lock`: the kernel lists in /proc/PID/fdinfo/FD the locks of that open file.
-pub fn holds_lock(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
-    let key = crate::lock::lock_key(lock);
-    fs::read_to_string(format!("/proc/{pid}/fdinfo/{fd}"))
-        .is_ok_and(|info| crate::lock::fdinfo_flock(&info, Some(&key)).is_some())
-}
-
-/// The command line of a process, one string per argument.
 pub fn argv(pid: u32) -> Option<Vec<String>> {
     let raw = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
     let words: Vec<String> = raw
@@ -129,6 +120,41 @@ pub fn argv(pid: u32) -> Option<Vec<String>> {
         .map(|w| String::from_utf8_lossy(w).into_owned())
         .collect();
     (!words.is_empty()).then_some(words)
+}
+
+/// The command name (`comm`), then the executable's path.
+pub fn names(pid: u32) -> Vec<OsString> {
+    let mut names = Vec::with_capacity(2);
+    if let Ok(mut comm) = fs::read(format!("/proc/{pid}/comm")) {
+        if comm.last() == Some(&b'\n') {
+            comm.pop();
+        }
+        names.push(OsString::from_vec(comm));
+    }
+    if let Some(exe) = executable(pid) {
+        names.push(exe.into_os_string());
+    }
+    names
+}
+
+pub fn executable(pid: u32) -> Option<PathBuf> {
+    fs::read_link(format!("/proc/{pid}/exe")).ok()
+}
+
+/// The children of every thread of swop (/proc/self/task/TID/children).
+pub fn own_children() -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(tasks) = fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let text = fs::read_to_string(task.path().join("children")).unwrap_or_default();
+        out.extend(
+            text.split_whitespace()
+                .filter_map(|p| p.parse::<u32>().ok()),
+        );
+    }
+    out
 }
 
 #[cfg(test)]
@@ -146,12 +172,5 @@ mod tests {
         let zombie = b"7 (z) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0";
         assert!(parse_stat(zombie).expect("parses").ended);
         assert!(parse_stat(b"7 (cut").is_none());
-    }
-
-    #[test]
-    fn this_process_is_found_with_its_parent() {
-        let me = info(std::process::id()).expect("own stat");
-        assert_eq!(me.ppid, std::os::unix::process::parent_id());
-        assert!(!me.ended);
     }
 }

@@ -1,14 +1,24 @@
-//! The findings, as Markdown in the runbook's shape and as one JSON object.
+//! The findings of a discovery, as Markdown in the runbook's shape and as one
+//! JSON object; made from a discovery (`findings`) or from a trace taken
+//! elsewhere, and kept private on the way out ([`super::privacy`],
+//! `private_json`): no secret and no user name leaves the machine.
+
+mod findings;
+mod private_json;
 
 use serde::Serialize;
 
-use super::markdown;
-use super::privacy::private;
-use super::private_json::Private;
+pub use findings::{
+    findings_from, global_writes, redacted_invocation, rename_limitation, shown_command, today,
+    tracing_limitations,
+};
+use private_json::Private;
 
 use super::classify::{Class, ClassifiedPath};
 use super::cleanroom::CleanRoomView;
-use super::runner::Concurrency;
+use super::concurrent::Concurrency;
+use super::markdown;
+use super::privacy::private;
 use super::verdict::Problem;
 use super::world::WorldKind;
 

@@ -1,5 +1,5 @@
 //! Serializing anything with every string in it made private (see
-//! [`super::privacy::private`]) on the way out, without building the whole
+//! [`super::super::privacy::private`]) on the way out, without building the whole
 //! value first: a big trace's findings are written as they are made, and no
 //! field, present or added later, can skip the privacy pass.
 
@@ -8,7 +8,7 @@ use serde::ser::{
     SerializeTupleStruct, SerializeTupleVariant, Serializer,
 };
 
-use super::privacy::private;
+use super::super::privacy::private;
 
 /// `value`, serialized with its strings private.
 pub struct Private<'a, T: ?Sized>(pub &'a T);

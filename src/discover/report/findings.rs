@@ -1,16 +1,14 @@
 //! Turning a discovery into findings: what the report and the JSON say.
 
-use super::candidates::Shape;
-use super::classify::{self, Class, ClassifiedPath};
-use super::macos;
-use super::markdown;
-use super::method::{Discovery, Step};
-use super::privacy;
-use super::report::{
-    CandidateView, Findings, PathCounts, Requirement, RunView, StepView, TestedOn,
-};
-use super::runner::describe_end;
-use super::system;
+use super::super::Tracer;
+use super::super::candidates::Shape;
+use super::super::classify::{self, Class, ClassifiedPath};
+use super::super::markdown;
+use super::super::method::Discovery;
+use super::super::model::Step;
+use super::super::privacy;
+use super::super::trial::describe_end;
+use super::{CandidateView, Findings, PathCounts, Requirement, RunView, StepView, TestedOn};
 use crate::recipe;
 use crate::redact;
 
@@ -123,7 +121,7 @@ pub fn findings_from(
     Findings {
         tool: d.tool.clone(),
         tool_version: d.tool_version.clone(),
-        os: if macos::host_is_macos() {
+        os: if crate::sys::machine::host_is_macos() {
             "macos".into()
         } else {
             "linux".into()
@@ -267,15 +265,18 @@ fn limitations(d: &Discovery, paths: &[ClassifiedPath]) -> Vec<String> {
     let steps = || d.runs.iter().flat_map(|r| &r.steps);
     let renames: u64 = steps().map(|s| s.obs.renames_without_destination).sum();
     if renames > 0 {
-        out.push(macos::rename_limitation(renames));
+        out.push(rename_limitation(renames));
     }
-    let bus = super::keyring::SessionBus::from_env(crate::switch::process_env);
-    let keyrings = super::keyring::seen(steps().map(|s| &s.obs), &bus);
-    out.extend(super::keyring::limitation(&keyrings, d.tool.as_deref()));
+    let bus = super::super::keyring::SessionBus::from_env(|name| std::env::var_os(name));
+    let keyrings = super::super::keyring::seen(steps().map(|s| &s.obs), &bus);
+    out.extend(super::super::keyring::limitation(
+        &keyrings,
+        d.tool.as_deref(),
+    ));
     let unknown: u64 = steps().map(|s| s.obs.stats.unknown).sum();
     out.extend(tracing_limitations(
-        d.tracer.contains("fs_usage"),
-        macos::host_is_macos(),
+        d.tracer_kind == Tracer::FsUsage,
+        crate::sys::machine::host_is_macos(),
         unknown,
         d.tool.as_deref(),
     ));
@@ -329,15 +330,11 @@ pub fn tracing_limitations(
 }
 
 pub fn tested_on(tracer: &str) -> TestedOn {
-    let on_macos = macos::host_is_macos();
+    let on_macos = crate::sys::machine::host_is_macos();
     TestedOn {
-        os_release: if on_macos {
-            macos::os_release()
-        } else {
-            system::os_release()
-        },
-        uname: system::uname(),
-        wsl: !on_macos && system::is_wsl(),
+        os_release: crate::sys::machine::os_release(),
+        uname: crate::sys::machine::uname(),
+        wsl: !on_macos && crate::sys::machine::is_wsl(),
         tracer: tracer.to_string(),
     }
 }
@@ -380,4 +377,12 @@ pub fn today() -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The Limitation of a trace whose tracer printed renames without their
+/// destination (fs_usage).
+pub fn rename_limitation(renames: u64) -> String {
+    format!(
+        "fs_usage prints only the source of a rename ({renames} in this trace), never its destination: the renamed-to files are missing unless snapshots of the folders before and after were compared (swop discover on the Mac does that for its scratch folders)."
+    )
 }

@@ -10,8 +10,8 @@
 //! lock. Asking for another mode than the one held is no question but a
 //! conversion, which the kernel does by dropping the old lock first, so a
 //! failed one leaves the caller with none. The mode held is therefore read
-//! first (/proc/self/fdinfo on Linux, a probe elsewhere) and only that mode is
-//! asked for.
+//! first (as the kernel tells on Linux, a probe elsewhere) and only that mode
+//! is asked for.
 
 use std::fs::{self, File, OpenOptions};
 use std::os::fd::RawFd;
@@ -20,17 +20,12 @@ use std::time::{Duration, Instant};
 
 use super::Wait;
 use super::table::{self, Holder};
-use crate::error::{Error, Result};
+use crate::error::{Error, Profile as ProfileError, Result};
 use crate::store::Profile;
+use crate::sys::flock::{self, Held, KernelLocks};
 
 /// The variable that names the descriptor a command inherited.
 pub const LOCK_FD_VAR: &str = "SWOP_LOCK_FD";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Held {
-    Shared,
-    Exclusive,
-}
 
 /// What a command's caller handed down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,8 +45,8 @@ pub fn inherited(profile: &Profile, exclusive: bool) -> Inherited {
         return Inherited::Nothing;
     };
     match held_mode(fd, profile) {
-        Some(Held::Exclusive) if flock_now(fd, libc::LOCK_EX) => Inherited::Enough(fd),
-        Some(Held::Shared) if flock_now(fd, libc::LOCK_SH) => {
+        Some(Held::Exclusive) if flock::try_flock(fd, Held::Exclusive) => Inherited::Enough(fd),
+        Some(Held::Shared) if flock::try_flock(fd, Held::Shared) => {
             if exclusive {
                 Inherited::SharedOnly(fd)
             } else {
@@ -70,40 +65,14 @@ pub fn lock_file_fd(profile: &Profile) -> Option<RawFd> {
         .ok()
         .filter(|fd| *fd > 2)?;
     let ours = fs::symlink_metadata(profile.lock_path()).ok()?;
-    let (dev, ino) = fd_identity(fd)?;
+    let (dev, ino) = flock::fd_identity(fd)?;
     (dev == ours.dev() && ino == ours.ino()).then_some(fd)
 }
 
-/// Device and inode of the file open on `fd`.
-fn fd_identity(fd: RawFd) -> Option<(u64, u64)> {
-    // SAFETY: an all-zero stat is a valid value to be overwritten by fstat.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: fstat writes only into the stat we own; a closed fd is EBADF.
-    if unsafe { libc::fstat(fd, &mut st) } != 0 {
-        return None;
-    }
-    #[allow(clippy::unnecessary_cast)] // dev_t is i32 on macOS, u64 on Linux
-    Some((st.st_dev as u64, st.st_ino as u64))
-}
-
-/// The mode of the flock the open file on `fd` holds, if any.
-#[cfg(target_os = "linux")]
+/// The mode of the flock the open file on `fd` holds, if any: as the kernel
+/// tells, else as a probe finds.
 fn held_mode(fd: RawFd, profile: &Profile) -> Option<Held> {
-    match fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) {
-        Ok(info) => table::fdinfo_flock(&info, None).map(|exclusive| {
-            if exclusive {
-                Held::Exclusive
-            } else {
-                Held::Shared
-            }
-        }),
-        Err(_) => probe(profile),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn held_mode(_fd: RawFd, profile: &Profile) -> Option<Held> {
-    probe(profile)
+    flock::held(fd).unwrap_or_else(|_| probe(profile))
 }
 
 /// Without fdinfo: a shared lock tried on a fresh open file of the lock tells
@@ -130,19 +99,6 @@ fn open_fresh(profile: &Profile) -> Option<File> {
         .ok()
 }
 
-/// flock(2) without blocking: whether the open file on `fd` holds `op` now.
-fn flock_now(fd: RawFd, op: libc::c_int) -> bool {
-    loop {
-        // SAFETY: flock on a descriptor number; a bad one is an error, not UB.
-        if unsafe { libc::flock(fd, op | libc::LOCK_NB) } == 0 {
-            return true;
-        }
-        if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-            return false;
-        }
-    }
-}
-
 /// Make the caller's shared lock on `fd` exclusive: at once when no other open
 /// file holds the profile, else once the others are gone, waiting as `wait`
 /// allows; without `wait`, refuse at once.
@@ -159,20 +115,12 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
         return Ok(());
     }
     let others = fresh.as_ref().map(other_holders).unwrap_or_default();
-    let others = if others.is_empty() {
-        "another process".to_string()
-    } else {
-        table::describe_holders(&others)
-    };
+    let shown = table::describe_holders(&others);
     let Some(wait) = wait else {
-        return Err(Error::in_use(format!(
-            "profile {name:?} is locked shared by the command that started this one and also by \
-             {others}; an exclusive command inside it needs the profile alone: add --wait [SECS] \
-             to wait for them, or run it with --lock shared"
-        )));
+        return Err(Error::profile(name, ProfileError::SharedAlsoBy { others }));
     };
     eprintln!(
-        "swop: waiting for profile {name:?} ({others}) to make this shared lock exclusive{}",
+        "swop: waiting for profile {name:?} ({shown}) to make this shared lock exclusive{}",
         match wait {
             Wait::Seconds(s) => format!(", up to {s} s"),
             Wait::Forever => String::new(),
@@ -186,10 +134,7 @@ pub fn take_over(profile: &Profile, fd: RawFd, wait: Option<Wait>) -> Result<()>
     loop {
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
-            return Err(Error::in_use(format!(
-                "profile {name:?} is still locked shared by others after waiting; try again or \
-                 use --wait without a limit"
-            )));
+            return Err(Error::profile(name, ProfileError::StillShared));
         }
         std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
         pause = (pause * 2).min(Duration::from_millis(100));
@@ -205,18 +150,16 @@ fn try_take_over(profile: &Profile, fd: RawFd, fresh: Option<&File>) -> Result<b
     if !last_holder(fresh) {
         return Ok(false);
     }
-    if flock_now(fd, libc::LOCK_EX) {
+    if flock::try_flock(fd, Held::Exclusive) {
         return Ok(true);
     }
-    if flock_now(fd, libc::LOCK_SH) {
+    if flock::try_flock(fd, Held::Shared) {
         return Ok(false);
     }
-    Err(Error::user(format!(
-        "profile {:?}: another command took the profile while swop made the shared lock \
-         exclusive, so the command that started this one holds no lock any more; end it and \
-         start again",
-        profile.name
-    )))
+    Err(Error::profile(
+        &profile.name,
+        ProfileError::TakenWhileConverting,
+    ))
 }
 
 /// The lock is the caller's too: say that it changed for the caller's whole life.
@@ -231,13 +174,13 @@ fn announce_exclusive(name: &str) {
 /// tell; elsewhere only a try tells.
 fn last_holder(fresh: Option<&File>) -> bool {
     fresh
-        .and_then(|f| table::KernelLocks::read().holding_files(f))
+        .and_then(|f| KernelLocks::read().holding_files(f))
         .is_none_or(|files| files <= 1)
 }
 
 /// The holders of the profile's lock other than this process's own ancestors.
 fn other_holders(file: &File) -> Vec<Holder> {
-    let ancestors = crate::residents::ancestors();
+    let ancestors = crate::sys::process::ancestors();
     table::holders(file)
         .into_iter()
         .filter(|h| !ancestors.contains(&h.pid) && h.pid != std::process::id())

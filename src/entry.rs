@@ -1,0 +1,223 @@
+//! Entering a profile: the one way `env`, `exec`, `shell`, `status` and
+//! what comes next go into one. The profile is loaded and checked, its lock
+//! taken as the command asks (a shell's switch takes none), its folders
+//! made, and the switch planned from this process's environment; then the
+//! plan is applied to a command, or printed for a shell.
+//!
+//! The order is the lock's: a command takes the profile before it makes
+//! anything in it, so that `swop rm`, which holds it exclusively while it
+//! deletes, never sees a folder made behind its back.
+
+use std::process::Command;
+
+use crate::error::Result;
+use crate::lock::{CommandLock, LOCK_FD_VAR, LockMode, ProfileLock, Wait};
+use crate::shell::ShellKind;
+use crate::store::{Profile, Store};
+use crate::switch::{self, Plan};
+
+/// How a command enters a profile: the lock it runs under, and who holds it.
+/// What a command may ask of its entry grows here (sealing, a profile
+/// picked among several) rather than in each command.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'w> {
+    pub mode: LockMode,
+    pub wait: Option<Wait>,
+    /// The command, redacted: for the holder record and messages.
+    pub what: &'w str,
+    /// Who holds the lock while the command runs: the command itself, which
+    /// inherits it across exec and keeps it as long as any of its processes
+    /// runs (`exec`, `shell`); or swop, which lets go when the command is done
+    /// (`status`).
+    pub holder: Holder,
+}
+
+/// Who holds a command's lock, see [`Options::holder`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Command,
+    Swop,
+}
+
+/// A profile entered (or every profile left): what to change, under which
+/// lock, held for as long as the entry lives.
+pub struct Entry<'a> {
+    profile: Option<&'a Profile>,
+    lock: CommandLock,
+    holder: Holder,
+    plan: Plan,
+}
+
+impl<'a> Entry<'a> {
+    /// A shell's switch to `profile`, or out of every profile (`None`): no lock.
+    pub fn switch(store: &Store, profile: Option<&'a Profile>) -> Result<Entry<'a>> {
+        if let Some(profile) = profile {
+            store.ensure_binding_dirs(profile)?;
+        }
+        Ok(Entry {
+            profile,
+            lock: CommandLock::Unlocked,
+            holder: Holder::Swop,
+            plan: plan(store, profile)?,
+        })
+    }
+
+    /// A command's entry into `profile`, as `options` ask.
+    pub fn command(store: &Store, profile: &'a Profile, options: &Options) -> Result<Entry<'a>> {
+        // A command already running under this profile's lock (a wrapped tool
+        // in `swop shell`, a script run by `swop exec`) is part of the holder:
+        // it goes on under the lock it inherited instead of waiting for itself.
+        let lock = ProfileLock::for_command(profile, options.mode, options.wait, options.what)?;
+        Self::locked(store, profile, lock, options.holder)
+    }
+
+    /// A command's entry into the first of `candidates` that can take it
+    /// (see [`crate::pick`]), and the line that says why it was chosen.
+    /// `options` ask as for [`Entry::command`], but for the lock's mode,
+    /// which `mode_of` gives each candidate: without `--lock` it depends on
+    /// the profile's tools.
+    pub fn pick(
+        store: &Store,
+        candidates: &'a [Profile],
+        options: &Options,
+        mode_of: impl Fn(&Profile) -> LockMode,
+    ) -> Result<(Entry<'a>, String)> {
+        let picked = crate::pick::choose(candidates, mode_of, options.wait, options.what)?;
+        let entry = Self::locked(
+            store,
+            &candidates[picked.index],
+            picked.lock,
+            options.holder,
+        )?;
+        Ok((entry, picked.reason))
+    }
+
+    /// The entry into `profile`, whose lock is taken already.
+    fn locked(
+        store: &Store,
+        profile: &'a Profile,
+        lock: CommandLock,
+        holder: Holder,
+    ) -> Result<Entry<'a>> {
+        store.ensure_binding_dirs(profile)?;
+        Ok(Entry {
+            profile: Some(profile),
+            lock,
+            holder,
+            plan: plan(store, Some(profile))?,
+        })
+    }
+
+    /// The profile entered; `None` for a switch out of every profile.
+    pub fn profile(&self) -> Option<&'a Profile> {
+        self.profile
+    }
+
+    /// Say on stderr what the plan had to leave out of the record it read,
+    /// and which inherited variables point a profile's tools back home.
+    pub fn warn(&self) {
+        for warning in &self.plan.warnings {
+            eprintln!("swop: warning: {warning}");
+        }
+    }
+
+    /// Say once which inherited variables the switch removes; `in_shell`
+    /// adds how a shell gets them back.
+    pub fn notice(&self, in_shell: bool) {
+        if let Some(notice) = self
+            .profile
+            .and_then(|p| switch::removal_notice(&self.plan.removed, p, in_shell))
+        {
+            eprintln!("swop: {notice}");
+        }
+    }
+
+    /// Refuse a switch that a shell of `kind` cannot make: a value it
+    /// cannot say in its syntax.
+    pub fn check_shell(&self, kind: ShellKind) -> Result<()> {
+        Ok(crate::shell::check(kind, &self.plan.changes)?)
+    }
+
+    /// What a shell evaluates to make the switch, in the syntax of `kind`.
+    pub fn shell_text(&self, kind: ShellKind) -> Vec<u8> {
+        crate::shell::render(kind, &self.plan.changes)
+    }
+
+    /// Seal `cmd` (see [`crate::seal`]), with the places `allow_write`
+    /// allows too: the last step before exec, as on Linux it seals this
+    /// very process, which the command replaces.
+    pub fn seal(
+        &self,
+        store: &Store,
+        cmd: &mut Command,
+        allow_write: Vec<std::path::PathBuf>,
+    ) -> Result<()> {
+        match self.profile {
+            Some(profile) => {
+                crate::seal::seal_command(store, profile, &self.plan.changes, allow_write, cmd)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Give `cmd` the profile's environment and, when the command holds
+    /// it, the lock: a lock this swop took goes with the command across
+    /// exec, one inherited is named again. Otherwise no name of a lock is
+    /// left, which would name a descriptor that means nothing there.
+    pub fn apply(&self, cmd: &mut Command) -> Result<()> {
+        for (var, value) in &self.plan.changes {
+            match value {
+                Some(value) => cmd.env(var, value),
+                None => cmd.env_remove(var),
+            };
+        }
+        match (&self.lock, self.holder) {
+            (CommandLock::Own(held), Holder::Command) => {
+                held.inherit_across_exec()?;
+                cmd.env(LOCK_FD_VAR, held.fd().to_string());
+            }
+            (CommandLock::Inherited(fd), Holder::Command) => {
+                cmd.env(LOCK_FD_VAR, fd.to_string());
+            }
+            _ => {
+                cmd.env_remove(LOCK_FD_VAR);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn plan(store: &Store, profile: Option<&Profile>) -> Result<Plan> {
+    switch::plan(&switch::Current::process(store), profile, store.root())
+}
+
+/// The exports that switch a shell to `name`, or back (`None`): for
+/// `shell`, else the shell that runs swop (asked once the switch is known
+/// to be possible, so that a missing profile is said first), in the syntax
+/// `syntax` gives for it (the nushell function reads JSON, as nushell cannot
+/// evaluate text it is handed).
+pub fn switch_text(
+    name: Option<&str>,
+    shell: Option<ShellKind>,
+    syntax: Option<fn(ShellKind) -> ShellKind>,
+) -> Result<Vec<u8>> {
+    let store = Store::open()?;
+    let profile = name.map(|name| store.load(name)).transpose()?;
+    let entry = Entry::switch(&store, profile.as_ref())?;
+    let shell = match shell {
+        Some(kind) => kind,
+        None => crate::shell::detect()?,
+    };
+    entry.warn();
+    entry.check_shell(shell)?;
+    entry.notice(true);
+    if let Some(p) = profile.as_ref().filter(|p| p.seal) {
+        eprintln!(
+            "swop: profile {0:?} is sealed, but a shell already running cannot be sealed after the fact: \
+             its commands run unsealed, except wrapped tools; for a sealed shell, run swop shell {0}",
+            p.name
+        );
+    }
+    let syntax = syntax.map_or(shell, |syntax| syntax(shell));
+    Ok(entry.shell_text(syntax))
+}
