@@ -6,7 +6,6 @@
 //! digest; their contents are never kept, shown or compared otherwise.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -97,9 +96,15 @@ pub fn login_files(store: &Store, profile: &Profile) -> Vec<(String, String, Pat
     files
 }
 
-/// The SHA-256 of a regular, non-empty file of bounded size.
+/// The SHA-256 of a regular, non-empty file of bounded size; opened without
+/// blocking, so that a FIFO in its place cannot hang `status` or `doctor`.
 fn digest(path: &std::path::Path) -> Option<String> {
-    let file = File::open(path).ok()?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() || meta.len() == 0 || meta.len() > LOGIN_FILE_LIMIT {
         return None;
@@ -125,5 +130,18 @@ mod tests {
         assert!(text.contains("revokes"), "{text}");
         assert!(text.contains("swop exec work -- codex"), "{text}");
         assert!(text.contains("do not log out"), "{text}");
+    }
+
+    #[test]
+    fn a_fifo_where_a_login_belongs_is_passed_over_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("auth.json");
+        let path = std::ffi::CString::new(fifo.to_str().expect("utf-8")).expect("path");
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        assert_eq!(digest(&fifo), None);
+        let file = dir.path().join("hosts.yml");
+        std::fs::write(&file, "token").expect("write");
+        assert_eq!(digest(&file).map(|d| d.len()), Some(64));
     }
 }
