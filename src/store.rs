@@ -488,14 +488,23 @@ impl Store {
     /// Make the bound folders that were missing when the profile was loaded;
     /// the others were checked by [`Store::load`].
     pub fn ensure_binding_dirs(&self, profile: &Profile) -> Result<()> {
-        for binding in profile
-            .bindings
-            .iter()
-            .filter(|b| profile.missing.contains(&b.path))
-        {
+        self.make_bound_folders(
+            profile
+                .bindings
+                .iter()
+                .filter(|b| profile.missing.contains(&b.path)),
+        )
+    }
+
+    /// Make the folders of `bindings`; one that exists already (made
+    /// meanwhile, by a concurrent swop) must pass as any other does.
+    fn make_bound_folders<'b>(
+        &self,
+        bindings: impl IntoIterator<Item = &'b Binding>,
+    ) -> Result<()> {
+        for binding in bindings {
             match files::create_private_dir(&binding.path) {
                 Ok(()) => {}
-                // Made meanwhile (by a concurrent swop): it must pass like any other.
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     self.check_binding(binding)?;
                 }

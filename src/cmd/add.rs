@@ -11,19 +11,7 @@ use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store, parse_assignment};
 impl Run for AddArgs {
     fn run(&self) -> Result<()> {
         crate::names::check_profile_name(&self.name)?;
-        for (flag, var) in self
-            .binds
-            .iter()
-            .map(|v| ("--bind", v))
-            .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
-        {
-            crate::names::check_binding_name(var).map_err(|name| Command::BindName {
-                var: var.clone(),
-                name,
-                flag,
-            })?;
-            check_kind(flag, var)?;
-        }
+        check_bindings(&self.binds, &self.bind_files)?;
         let values = self
             .values
             .iter()
@@ -146,10 +134,28 @@ fn share_all(
     })
 }
 
+/// `--bind VAR` and `--bind-file VAR` of variables a profile may bind, each
+/// with the flag that fits it (see [`check_kind`]).
+pub(super) fn check_bindings(binds: &[String], bind_files: &[String]) -> Result<()> {
+    for (flag, var) in binds
+        .iter()
+        .map(|v| ("--bind", v))
+        .chain(bind_files.iter().map(|v| ("--bind-file", v)))
+    {
+        crate::names::check_binding_name(var).map_err(|name| Command::BindName {
+            var: var.clone(),
+            name,
+            flag,
+        })?;
+        check_kind(flag, var)?;
+    }
+    Ok(())
+}
+
 /// A variable the catalog knows as a file is bound with `--bind-file`, one
 /// it knows as a folder with `--bind`: the other way the tool would find a
 /// folder where it opens a file, or the reverse.
-pub(super) fn check_kind(flag: &'static str, var: &str) -> Result<()> {
+fn check_kind(flag: &'static str, var: &str) -> Result<()> {
     let file = crate::recipe::file_variable(var);
     let folder = crate::recipe::folder_variable(var) || DEFAULT_BINDINGS.contains(&var);
     let wrong = match flag {

@@ -18,19 +18,7 @@ impl Run for SetArgs {
             .iter()
             .map(|arg| parse_assignment(arg))
             .collect::<Result<Vec<_>>>()?;
-        for (flag, var) in self
-            .binds
-            .iter()
-            .map(|v| ("--bind", v))
-            .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
-        {
-            crate::names::check_binding_name(var).map_err(|name| Command::BindName {
-                var: var.clone(),
-                name,
-                flag,
-            })?;
-            super::add::check_kind(flag, var)?;
-        }
+        super::add::check_bindings(&self.binds, &self.bind_files)?;
         let store = Store::open()?;
         let profile = store.load(&self.name)?;
         let structural = !(self.tools.is_empty()

@@ -62,15 +62,6 @@ impl Store {
 
     /// Make the folders of `profile`'s bindings that do not exist yet.
     pub fn make_binding_dirs(&self, profile: &Profile) -> Result<()> {
-        for binding in &profile.bindings {
-            match files::create_private_dir(&binding.path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    self.check_binding(binding)?;
-                }
-                Err(e) => return Err(at_path("cannot create", &binding.path)(e)),
-            }
-        }
-        Ok(())
+        self.make_bound_folders(&profile.bindings)
     }
 }

@@ -13,11 +13,7 @@ fn a_copied_codex_login_is_found_by_its_digest() {
     let Some(bin) = codex_bin(swop.dir()) else {
         return;
     };
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        swop.base_env()[&std::ffi::OsString::from("PATH")].to_string_lossy()
-    );
+    let path = swop.path_with(&bin);
     for name in ["work", "personal", "client"] {
         swop.add(name, &["--tool", "codex"]);
     }

@@ -246,16 +246,12 @@ fn a_group_of_config_toml_is_a_list_to_pick_from() {
 /// follows: work at 100% of its 5-hour window, personal at 20%.
 #[test]
 fn the_pick_follows_what_the_real_codex_recorded() {
-    use super::provider::{Limits, Provider};
+    use super::provider::{CODEX_EXEC, Limits, Provider};
     let swop = Swop::new();
     let Some(bin) = crate::common::codex_bin(swop.dir()) else {
         return;
     };
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        swop.base_env()[&std::ffi::OsString::from("PATH")].to_string_lossy()
-    );
+    let path = swop.path_with(&bin);
     let t = now();
     let limits = |used: f64| Limits {
         primary: (used, 300, t + 3600),
@@ -266,33 +262,16 @@ fn the_pick_follows_what_the_real_codex_recorded() {
         swop.add(name, &["--tool", "codex"]);
         provider.configure(&swop.profile_dir(name).join("CODEX_HOME"));
         provider.set_limits(limits(used));
-        swop.args([
-            "exec",
-            name,
-            "--",
-            "timeout",
-            "60",
-            "codex",
-            "exec",
-            "--skip-git-repo-check",
-            "hi",
-        ])
-        .env("PATH", &path)
-        .success();
+        swop.args(["exec", name, "--"])
+            .args(CODEX_EXEC)
+            .arg("hi")
+            .env("PATH", &path)
+            .success();
     }
     let out = swop
-        .args([
-            "exec",
-            "--pick",
-            "work,personal",
-            "--",
-            "timeout",
-            "60",
-            "codex",
-            "exec",
-            "--skip-git-repo-check",
-            "which account?",
-        ])
+        .args(["exec", "--pick", "work,personal", "--"])
+        .args(CODEX_EXEC)
+        .arg("which account?")
         .env("PATH", &path)
         .success();
     let err = out.stderr_str();

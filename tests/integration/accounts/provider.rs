@@ -13,6 +13,10 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+/// One turn of the real codex against the provider, ended if it hangs: the
+/// words after `swop exec NAME --`, before the prompt.
+pub const CODEX_EXEC: [&str; 5] = ["timeout", "60", "codex", "exec", "--skip-git-repo-check"];
+
 /// The windows the provider reports: (used percent, window minutes, reset at).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::provider::{Limits, Provider};
+use super::provider::{CODEX_EXEC, Limits, Provider};
 use super::sessions::now;
 use crate::common::{Holder, IN_USE, OutputExt, Swop, codex_bin, walk};
 
@@ -167,11 +167,7 @@ fn the_real_codex_continues_in_one_profile_a_session_begun_in_another() {
     let Some(bin) = codex_bin(swop.dir()) else {
         return;
     };
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        swop.base_env()[&std::ffi::OsString::from("PATH")].to_string_lossy()
-    );
+    let path = swop.path_with(&bin);
     let t = now();
     let provider = Provider::start(Limits {
         primary: (5.0, 300, t + 3600),
@@ -182,18 +178,10 @@ fn the_real_codex_continues_in_one_profile_a_session_begun_in_another() {
         provider.configure(&codex_home(&swop, name));
     }
     let codex = |name: &str, args: &[&str]| {
-        swop.args([
-            "exec",
-            name,
-            "--",
-            "timeout",
-            "60",
-            "codex",
-            "exec",
-            "--skip-git-repo-check",
-        ])
-        .args(args)
-        .env("PATH", &path)
+        swop.args(["exec", name, "--"])
+            .args(CODEX_EXEC)
+            .args(args)
+            .env("PATH", &path)
     };
     // Two sessions at once, one per account, both writing into the one
     // shared sessions folder.

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::provider::{Limits, Provider};
+use super::provider::{CODEX_EXEC, Limits, Provider};
 use super::sessions::{self, now, write_rollout, write_session};
 use crate::common::{OutputExt, Swop, codex_bin, require};
 
@@ -42,11 +42,7 @@ fn status_shows_the_rate_limits_the_real_codex_recorded() {
     let Some(bin) = codex_bin(swop.dir()) else {
         return;
     };
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        swop.base_env()[&std::ffi::OsString::from("PATH")].to_string_lossy()
-    );
+    let path = swop.path_with(&bin);
     let t = now();
     let (five, week) = (t + 3600, t + 3 * 86_400);
     let provider = Provider::start(Limits {
@@ -56,19 +52,11 @@ fn status_shows_the_rate_limits_the_real_codex_recorded() {
     swop.add("work", &["--tool", "codex"]);
     swop.add("idle", &["--tool", "codex"]);
     provider.configure(&swop.profile_dir("work").join("CODEX_HOME"));
-    swop.args([
-        "exec",
-        "work",
-        "--",
-        "timeout",
-        "60",
-        "codex",
-        "exec",
-        "--skip-git-repo-check",
-        "say hi",
-    ])
-    .env("PATH", &path)
-    .success();
+    swop.args(["exec", "work", "--"])
+        .args(CODEX_EXEC)
+        .arg("say hi")
+        .env("PATH", &path)
+        .success();
     assert_eq!(
         provider.requests().len(),
         1,
