@@ -68,13 +68,49 @@ impl<'a> Entry<'a> {
         // in `swop shell`, a script run by `swop exec`) is part of the holder:
         // it goes on under the lock it inherited instead of waiting for itself.
         let lock = ProfileLock::for_command(profile, options.mode, options.wait, options.what)?;
+        Self::locked(store, profile, lock, options.holder)
+    }
+
+    /// A command's entry into the first of `candidates` that can take it
+    /// (see [`crate::pick`]), and the line that says why it was chosen.
+    /// `options` ask as for [`Entry::command`], but for the lock's mode,
+    /// which `mode_of` gives each candidate: without `--lock` it depends on
+    /// the profile's tools.
+    pub fn pick(
+        store: &Store,
+        candidates: &'a [Profile],
+        options: &Options,
+        mode_of: impl Fn(&Profile) -> LockMode,
+    ) -> Result<(Entry<'a>, String)> {
+        let picked = crate::pick::choose(candidates, mode_of, options.wait, options.what)?;
+        let entry = Self::locked(
+            store,
+            &candidates[picked.index],
+            picked.lock,
+            options.holder,
+        )?;
+        Ok((entry, picked.reason))
+    }
+
+    /// The entry into `profile`, whose lock is taken already.
+    fn locked(
+        store: &Store,
+        profile: &'a Profile,
+        lock: CommandLock,
+        holder: Holder,
+    ) -> Result<Entry<'a>> {
         store.ensure_binding_dirs(profile)?;
         Ok(Entry {
             profile: Some(profile),
             lock,
-            holder: options.holder,
+            holder,
             plan: plan(store, Some(profile))?,
         })
+    }
+
+    /// The profile entered; `None` for a switch out of every profile.
+    pub fn profile(&self) -> Option<&'a Profile> {
+        self.profile
     }
 
     /// Say on stderr what the plan had to leave out of the record it read,

@@ -392,6 +392,7 @@ mod tests {
             tools: vec![],
             values: BTreeMap::new(),
             missing: vec![],
+            shared: vec![],
             seal: false,
             allow_write: Vec::new(),
         }

@@ -1,9 +1,11 @@
 //! `swop doctor`: where the store is and which shells and tracers this
-//! machine has, so a user sees what will work before something fails.
+//! machine has, so a user sees what will work before something fails; and
+//! whether two profiles hold one login, which fails later and for both.
 
 use super::Run;
 use super::print_bytes;
 use crate::error::Result;
+use crate::output::printable_text;
 use crate::store::Store;
 
 pub struct Doctor;
@@ -78,6 +80,29 @@ impl Run for Doctor {
             line(tracer.usable, &tracer.name, tracer.detail);
         }
         line(true, "platform", crate::sys::machine::platform_summary());
+        if let Ok(store) = Store::open() {
+            let profiles: Vec<_> = store
+                .names()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|name| store.load(name).ok())
+                .collect();
+            let shared = crate::logins::shared_logins(&store, &profiles);
+            if shared.is_empty() {
+                line(
+                    true,
+                    "logins",
+                    "no two profiles hold the same login (compared by digest)".into(),
+                );
+            }
+            for login in shared {
+                line(
+                    false,
+                    "logins",
+                    printable_text(&login.warning()).into_owned(),
+                );
+            }
+        }
         print_bytes(out.as_bytes())
     }
 }

@@ -17,7 +17,19 @@ impl Run for ShowArgs {
         let text = if self.json {
             serde_json::to_string_pretty(&view).unwrap_or_default() + "\n"
         } else {
-            view.to_text()
+            let mut text = view.to_text();
+            for named in &profile.shared {
+                let users = crate::share::users(&store, named, &profile.name);
+                let with = match users.profiles.is_empty() {
+                    true => "no other profile shares it yet".to_string(),
+                    false => format!("with {}", users.profiles.join(", ")),
+                };
+                text.push_str(&format!(
+                    "    {}: {with}\n",
+                    crate::output::printable_line(named)
+                ));
+            }
+            text
         };
         print_bytes(text.as_bytes())
     }

@@ -18,6 +18,8 @@ pub struct ProfileView {
     pub values: BTreeMap<String, String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
+    /// Entries that are links to a shared copy, as `tool/entry`.
+    pub shared: Vec<String>,
     /// Its lock is held, or a process runs in it (see `residents`).
     pub in_use: bool,
     /// The pids of the processes running in the profile, lock or no lock.
@@ -40,6 +42,7 @@ impl ProfileView {
             values: profile.values.clone(),
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),
+            shared: profile.shared.clone(),
             in_use: !residents.is_empty() || crate::lock::in_use_with(locks, profile),
             residents,
         }
@@ -79,6 +82,12 @@ impl ProfileView {
             out.push_str(&format!(
                 "  tools {}\n",
                 printable_line(&self.tools.join(" "))
+            ));
+        }
+        if !self.shared.is_empty() {
+            out.push_str(&format!(
+                "  shared {}\n",
+                printable_line(&self.shared.join(" "))
             ));
         }
         if !self.residents.is_empty() {

@@ -167,6 +167,7 @@ mod tests {
             tools: vec!["aws".into()],
             values: BTreeMap::from([("AWS_PROFILE".to_string(), "work".to_string())]),
             missing: vec![],
+            shared: vec![],
             seal: false,
             allow_write: Vec::new(),
         }

@@ -393,6 +393,12 @@ fn troubleshooting_quotes_what_swop_says() {
     let hint = "add --wait [SECS] to wait for it;";
     assert!(busy.contains(hint), "{busy}");
     quoted(hint);
+    let none = said(&["exec", "--pick", "work", "--", "true"], IN_USE);
+    assert!(
+        none.starts_with("swop: none of work can be used now: work is in use by pid"),
+        "{none}"
+    );
+    quoted("can be used now: work is in use by pid");
     let mut holder = holder;
     let _ = holder.kill();
     let _ = holder.wait();
