@@ -31,7 +31,10 @@ def _swop(args, stdin=None, stdout=None, stderr=None):
         if run.returncode == 0:
             execx(run.stdout.decode('utf-8', 'surrogateescape'))
         return run.returncode
-    return _swop_run([_swop_exe, *args], stdin, stdout, stderr).returncode
+    # Which integration runs swop (swop doctor says so).
+    env = ${...}.detype()
+    env['SWOP_INTEGRATION'] = 'xonsh'
+    return _swop_run([_swop_exe, *args], stdin, stdout, stderr, env).returncode
 
 
 aliases['swop'] = _swop

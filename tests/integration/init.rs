@@ -578,7 +578,7 @@ fn init_scripts_pass_the_shells_syntax_checks_and_shellcheck() {
 }
 
 #[test]
-fn a_bad_config_stops_init_with_a_clear_message() {
+fn a_bad_config_loads_the_integration_without_wrappers_and_says_why() {
     let sandbox = Sandbox::new();
     for (text, message) in [
         ("wrap = [\"codex\"\n", "line "),
@@ -593,10 +593,13 @@ fn a_bad_config_stops_init_with_a_clear_message() {
         sandbox.write("store/config.toml", text);
         let output = sandbox.swop(&["init", "bash"]);
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{text}: {stderr}");
-        assert!(output.stdout.is_empty(), "{text}");
+        assert_eq!(output.status.code(), Some(0), "{text}: {stderr}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains("function swop"), "{text}");
+        assert!(!script.contains("function codex"), "{text}");
         assert!(stderr.contains("config.toml: "), "{text}: {stderr}");
         assert!(stderr.contains(message), "{text}: {stderr}");
+        assert!(stderr.contains("without wrapped tools"), "{text}: {stderr}");
     }
 }
 
