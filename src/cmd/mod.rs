@@ -3,6 +3,7 @@
 mod add;
 mod allow;
 pub(crate) mod completions;
+mod current;
 mod discover;
 mod doctor;
 mod env;

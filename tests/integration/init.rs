@@ -622,7 +622,10 @@ fn a_typo_in_the_configuration_leaves_the_integration_loaded() {
     }
     let sandbox = Sandbox::new();
     sandbox.add("A", &[]);
-    sandbox.write("store/config.toml", "wrap = [\"faketool\"]\nwrapp = [\"gh\"]\n");
+    sandbox.write(
+        "store/config.toml",
+        "wrap = [\"faketool\"]\nwrapp = [\"gh\"]\n",
+    );
     let out = sandbox.run(
         Shell::Bash,
         r#"eval "$("$SWOP_TEST_EXE" init bash)"

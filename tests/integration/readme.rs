@@ -462,6 +462,10 @@ fn installing_a_build_of_ones_own_runs_as_written() {
     let out = bash(&swop, &script).env("RUSTUP_HOME", rustup).success();
     let installed = swop.user_home().join(".local/bin/swop");
     assert!(installed.is_file(), "{}", out.stderr_str());
-    let version = swop.command(&installed).arg("--version").success().stdout_str();
+    let version = swop
+        .command(&installed)
+        .arg("--version")
+        .success()
+        .stdout_str();
     assert!(version.starts_with("swop "), "{version}");
 }
