@@ -65,7 +65,7 @@ impl Chosen {
 /// profile is as `SWOP_PROFILE` names it; `load` turns it into one of the
 /// store's, to find its lock.
 pub fn current(load: impl Fn(&str) -> Option<Profile>) -> Option<(String, Chosen)> {
-    let name = std::env::var(PROFILE_VAR).ok().filter(|n| !n.is_empty())?;
+    let name = std::env::var_os(PROFILE_VAR)?.into_string().ok().filter(|n| !n.is_empty())?;
     let choice = std::env::var_os(CHOICE_VAR).unwrap_or_default();
     let choice = choice.as_encoded_bytes();
     if choice == b"use" {
@@ -84,12 +84,12 @@ pub fn current(load: impl Fn(&str) -> Option<Profile>) -> Option<(String, Chosen
 /// lock through the descriptor `SWOP_LOCK_FD` names: the process `swop
 /// exec` or `swop shell` became.
 fn lock_holder(profile: &Profile) -> Option<Chosen> {
-    let fd: i32 = std::env::var(LOCK_FD_VAR).ok()?.parse().ok()?;
+    let fd: i32 = std::env::var_os(LOCK_FD_VAR)?.to_str()?.parse().ok()?;
     let lock = std::fs::metadata(profile.lock_path()).ok()?;
     let pid = std::iter::once(std::process::id())
         .chain(crate::sys::process::ancestors())
         .filter(|pid| crate::sys::flock::holds_lock(*pid, fd, &lock))
-        .last()?;
+        .next_back()?;
     let argv = crate::sys::process::argv(pid).unwrap_or_default();
     let shell = argv.first().is_some_and(|program| {
         matches!(

@@ -73,8 +73,8 @@ impl Run for Doctor {
             ),
             _ => line(true, "config", "none: the defaults".into()),
         }
-        match std::env::var(INTEGRATION_VAR) {
-            Ok(shell) if !shell.is_empty() => line(
+        match std::env::var_os(INTEGRATION_VAR).map(|s| s.to_string_lossy().into_owned()) {
+            Some(shell) if !shell.is_empty() => line(
                 true,
                 "integration",
                 format!(
