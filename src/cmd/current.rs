@@ -88,8 +88,7 @@ fn lock_holder(profile: &Profile) -> Option<Chosen> {
     let lock = std::fs::metadata(profile.lock_path()).ok()?;
     let pid = std::iter::once(std::process::id())
         .chain(crate::sys::process::ancestors())
-        .filter(|pid| crate::sys::flock::holds_lock(*pid, fd, &lock))
-        .next_back()?;
+        .rfind(|pid| crate::sys::flock::holds_lock(*pid, fd, &lock))?;
     let argv = crate::sys::process::argv(pid).unwrap_or_default();
     let shell = argv.first().is_some_and(|program| {
         matches!(
