@@ -79,7 +79,9 @@ def _swop_wrapper(tool):
     def wrapper(args, stdin=None, stdout=None, stderr=None):
         if 'SWOP_PROFILE' in ${...}:
             argv = [_swop_exe, 'exec', $SWOP_PROFILE, '--', tool, *args]
-            return _swop_run(argv, stdin, stdout, stderr).returncode
+            env = ${...}.detype()
+            env['SWOP_WRAPPED'] = '1'
+            return _swop_run(argv, stdin, stdout, stderr, env).returncode
         # The program itself, past this alias.
         program = _swop_shutil.which(tool, path=':'.join($PATH))
         if program is None:

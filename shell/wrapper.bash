@@ -4,7 +4,7 @@ function @TOOL@ {
     # repo && @TOOL@`), not only from the next prompt on.
     __swop_folder_hook
     if [[ -n ${SWOP_PROFILE-} ]]; then
-        @SWOP_EXE@ exec "${SWOP_PROFILE}" -- @TOOL@ "$@"
+        SWOP_WRAPPED=1 @SWOP_EXE@ exec "${SWOP_PROFILE}" -- @TOOL@ "$@"
     else
         \command @TOOL@ "$@"
     fi

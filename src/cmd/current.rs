@@ -16,10 +16,7 @@ use crate::lock::LOCK_FD_VAR;
 use crate::store::Profile;
 use crate::switch::PROFILE_VAR;
 
-/// The variable the integrations set when they run swop: which shell.
-pub const INTEGRATION_VAR: &str = "SWOP_INTEGRATION";
-/// The variable bash, zsh and fish set: how the shell chose its profile.
-pub const CHOICE_VAR: &str = "SWOP_CHOICE";
+pub use crate::switch::{CHOICE_VAR, INTEGRATION_VAR};
 
 /// How the current profile was chosen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,7 +62,10 @@ impl Chosen {
 /// profile is as `SWOP_PROFILE` names it; `load` turns it into one of the
 /// store's, to find its lock.
 pub fn current(load: impl Fn(&str) -> Option<Profile>) -> Option<(String, Chosen)> {
-    let name = std::env::var_os(PROFILE_VAR)?.into_string().ok().filter(|n| !n.is_empty())?;
+    let name = std::env::var_os(PROFILE_VAR)?
+        .into_string()
+        .ok()
+        .filter(|n| !n.is_empty())?;
     let choice = std::env::var_os(CHOICE_VAR).unwrap_or_default();
     let choice = choice.as_encoded_bytes();
     if choice == b"use" {

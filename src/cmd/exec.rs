@@ -7,7 +7,7 @@ use std::process::Command;
 
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs, SealArgs};
-use crate::entry::{Entry, Holder, Options};
+use crate::entry::{Entry, Holder, Options, Say};
 use crate::error::{Error, Launch, Result, Usage};
 use crate::lock::LockMode;
 use crate::store::Store;
@@ -51,7 +51,7 @@ pub fn exec_in_profile(
     };
     let entry = Entry::command(&store, &profile, &options)?;
     entry.warn();
-    entry.notice(false);
+    entry.notice(false, typed_by_hand());
     let mut command = Command::new(program);
     command.args(args);
     entry.apply(&mut command)?;
@@ -69,6 +69,19 @@ pub fn exec_in_profile(
             _ => Launch::NotRunnable(err),
         },
     })
+}
+
+/// Whether this `swop exec` was typed by hand, which hears every notice:
+/// not run by a wrapped tool's function, nor inside another command's
+/// profile (which handed its lock down), which hear them once per shell.
+fn typed_by_hand() -> Say {
+    let wrapped = std::env::var_os(crate::switch::WRAPPED_VAR).is_some();
+    let nested = std::env::var_os(crate::lock::LOCK_FD_VAR).is_some();
+    if wrapped || nested {
+        Say::Once
+    } else {
+        Say::Always
+    }
 }
 
 /// The lock of a command run without `--lock`: none for a command that the

@@ -129,3 +129,20 @@ fn doctor_says_whether_the_integration_is_loaded_and_the_configuration_parses() 
         "{config}"
     );
 }
+
+#[test]
+fn what_the_integration_tells_swop_stays_out_of_the_command() {
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    let out = swop
+        .args(["exec", "A", "--", "env"])
+        .env("SWOP_INTEGRATION", "bash")
+        .env("SWOP_CHOICE", "use")
+        .env("SWOP_WRAPPED", "1")
+        .success();
+    let env = out.stdout_str();
+    assert!(env.contains("SWOP_PROFILE=A"), "{env}");
+    for marker in ["SWOP_INTEGRATION", "SWOP_CHOICE", "SWOP_WRAPPED"] {
+        assert!(!env.contains(marker), "{marker} reached the command: {env}");
+    }
+}
