@@ -33,6 +33,10 @@
 # terminal). The cost per prompt is the slope between 2,000 and 12,000 lines,
 # so starting the shell and loading the integration cancel out.
 #
+# The environment is this machine's as it is: a variable exported into the
+# home (TF_CLI_CONFIG_FILE=~/.terraformrc, say) costs `swop env A` a notice,
+# said once per shell, and the look-up of whether it was said.
+#
 # Needs hyperfine and direnv (apt-get install hyperfine direnv), and zsh and
 # fish for their rows. All figures of one table come from one hyperfine run,
 # so they share the machine's noise.

@@ -315,9 +315,10 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Profile to show
+    /// Profile to show; without it, the profile this shell is on and how
+    /// it was chosen
     #[arg(value_name = "NAME", add = profile_names())]
-    pub name: String,
+    pub name: Option<String>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,

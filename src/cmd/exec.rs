@@ -7,7 +7,7 @@ use std::process::Command;
 
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs, SealArgs};
-use crate::entry::{Entry, Holder, Options};
+use crate::entry::{Entry, Holder, Options, Say};
 use crate::error::{Error, Launch, Result, Usage};
 use crate::lock::LockMode;
 use crate::store::Store;
@@ -105,7 +105,7 @@ fn exec_entered(
     };
     let sealed = entry.profile().is_some_and(|profile| sealed(seal, profile));
     entry.warn();
-    entry.notice(false);
+    entry.notice(false, typed_by_hand());
     let mut command = Command::new(program);
     command.args(args);
     entry.apply(&mut command)?;
@@ -123,6 +123,19 @@ fn exec_entered(
             _ => Launch::NotRunnable(err),
         },
     })
+}
+
+/// Whether this `swop exec` was typed by hand, which hears every notice:
+/// not run by a wrapped tool's function, nor inside another command's
+/// profile (which handed its lock down), which hear them once per shell.
+fn typed_by_hand() -> Say {
+    let wrapped = std::env::var_os(crate::switch::WRAPPED_VAR).is_some();
+    let nested = std::env::var_os(crate::lock::LOCK_FD_VAR).is_some();
+    if wrapped || nested {
+        Say::Once
+    } else {
+        Say::Always
+    }
 }
 
 /// The lock of a command run without `--lock`: none for a command that the

@@ -4,6 +4,7 @@ mod add;
 mod allow;
 pub(crate) mod completions;
 mod cp;
+mod current;
 mod discover;
 mod doctor;
 mod env;
