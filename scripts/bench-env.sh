@@ -6,6 +6,14 @@
 #   swop exec A -- true   against env HOME=... true     (target: <= 1.2x)
 #   swop exec --seal A -- true  against swop exec A -- true  (target: <= 1.3x)
 #
+# the two commands of several agent accounts, with 50 codex session files
+# in each profile and 10 profiles asked for their status:
+#
+#   swop exec --pick A,B -- true   against swop exec A -- true   (target: <= 1.5x)
+#   swop status (10 git profiles, no usage) against the same command of a
+#                         baseline build given as BASELINE=/path/to/swop
+#                         (target: < 1.2x; the row is left out without it)
+#
 # and, with 1,000 extra processes on the machine (sleeps started here and
 # killed at the end), the one command that reads every process:
 #
@@ -24,6 +32,10 @@
 # for each, fish is sent `emit fish_prompt` (it draws no prompt without a
 # terminal). The cost per prompt is the slope between 2,000 and 12,000 lines,
 # so starting the shell and loading the integration cancel out.
+#
+# The environment is this machine's as it is: a variable exported into the
+# home (TF_CLI_CONFIG_FILE=~/.terraformrc, say) costs `swop env A` a notice,
+# said once per shell, and the look-up of whether it was said.
 #
 # Needs hyperfine and direnv (apt-get install hyperfine direnv), and zsh and
 # fish for their rows. All figures of one table come from one hyperfine run,
@@ -58,6 +70,43 @@ hyperfine -N --warmup 50 --min-runs 300 --export-json "$json" \
     -n "swop exec A -- true" "$swop exec A -- true" \
     -n "swop exec --seal A -- true" "$swop exec --seal A -- true" \
     -n "swop exec A -- true (static)" "$static exec A -- true" >&2
+
+# Several agent accounts: two codex profiles with 50 sessions each (one
+# rate-limit snapshot per session, in codex's shape), and ten git profiles,
+# whose status swop asks of git and which record no usage.
+agents="$work/agents"
+mkdir -p "$agents"
+SWOP_HOME="$agents" "$swop" add P1 --tool codex 2>/dev/null
+SWOP_HOME="$agents" "$swop" add P2 --tool codex 2>/dev/null
+now=$(date +%s)
+for p in P1 P2; do
+    for i in $(seq 50); do
+        at=$((now - i * 3600))
+        day="$agents/profiles/$p/CODEX_HOME/sessions/$(date -u -d "@$at" +%Y/%m/%d)"
+        mkdir -p "$day"
+        stamp=$(date -u -d "@$at" +%Y-%m-%dT%H:%M:%S.000Z)
+        {
+            printf '{"timestamp":"%s","type":"session_meta","payload":{"id":"s%s","cwd":"/tmp","cli_version":"0.171.0"}}\n' "$stamp" "$i"
+            for _ in $(seq 20); do
+                printf '{"timestamp":"%s","type":"response_item","payload":{"type":"message","role":"assistant","content":[{"type":"output_text","text":"%s"}]}}\n' "$stamp" "$(head -c 2000 /dev/zero | tr '\0' x)"
+            done
+            printf '{"timestamp":"%s","type":"event_msg","payload":{"type":"token_count","info":null,"rate_limits":{"limit_id":"codex","primary":{"used_percent":%d.0,"window_minutes":300,"resets_at":%d},"secondary":{"used_percent":20.0,"window_minutes":10080,"resets_at":%d}}}}\n' "$stamp" "$((i % 90))" "$((now + 3600))" "$((now + 86400))"
+        } > "$day/rollout-$(date -u -d "@$at" +%Y-%m-%dT%H-%M-%S)-$p-$i.jsonl"
+    done
+done
+statuses="$work/statuses"
+for i in $(seq 10); do
+    SWOP_HOME="$statuses" "$swop" add "S$i" --tool git 2>/dev/null
+done
+accounts="$work/accounts.json"
+status_runs=(-n "swop status" "env SWOP_HOME=$statuses $swop status")
+if [ -n "${BASELINE:-}" ]; then
+    status_runs+=(-n "swop status (baseline)" "env SWOP_HOME=$statuses $BASELINE status")
+fi
+hyperfine -N --warmup 20 --min-runs 200 --export-json "$accounts" \
+    -n "swop exec A -- true (agents)" "env SWOP_HOME=$agents $swop exec P1 -- true" \
+    -n "swop exec --pick A,B -- true" "env SWOP_HOME=$agents $swop exec --pick P1,P2 -- true" \
+    "${status_runs[@]}" >&2
 
 for _ in $(seq 1000); do
     sleep 3600 &
@@ -114,7 +163,7 @@ done
 prompt="$work/prompt.json"
 hyperfine --warmup 2 --min-runs 10 --export-json "$prompt" "${prompt_runs[@]}" >&2
 
-python3 - "$json" "$crowd" "$prompt" <<'PY'
+python3 - "$json" "$crowd" "$prompt" "$accounts" <<'PY'
 import json, sys
 r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
 def ratio(a, b, target, cmp):
@@ -135,6 +184,14 @@ print("with 1,000 extra processes:")
 print(f"means: " + ", ".join(f"{k} {v*1e3:.3f} ms" for k, v in r.items()))
 ratio("swop ps", "ps -e", 1.0, None)
 ratio("swop exec A -- true", "env HOME=... true", 1.2, None)
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[4]))["results"]}
+print("several agent accounts (50 sessions per profile; 10 profiles for status):")
+print(f"means: " + ", ".join(f"{k} {v*1e3:.3f} ms" for k, v in r.items()))
+ratio("swop exec --pick A,B -- true", "swop exec A -- true (agents)", 1.5, None)
+if "swop status (baseline)" in r:
+    ratio("swop status", "swop status (baseline)", 1.2, None)
+else:
+    print("swop status against a baseline: set BASELINE=/path/to/an/older/swop")
 r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[3]))["results"]}
 print("the .swop hook, per prompt (slope from 2,000 to 12,000 prompts):")
 for shell in ("bash", "zsh", "fish"):

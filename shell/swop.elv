@@ -30,6 +30,8 @@ fn swop {|@args|
         var exports = (@SWOP_EXE@ $@args | slurp)
         eval $exports
     } else {
+        # Which integration runs swop (swop doctor says so).
+        tmp E:SWOP_INTEGRATION = elvish
         @SWOP_EXE@ $@args
     }
 }

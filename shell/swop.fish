@@ -34,7 +34,15 @@ function swop --description 'Run swop; `swop use NAME` and `swop off` switch thi
             set -g __swop_folder_again 1
             set -g __swop_folder_pwd
         case '*'
-            @SWOP_EXE@ $argv
+            # Which integration runs swop, and how this shell chose its
+            # profile (swop show and swop doctor say so).
+            set -l __swop_choice
+            if test -n "$__swop_folder_pin"
+                set __swop_choice use
+            else if test -n "$__swop_folder_auto"
+                set __swop_choice "folder:$__swop_folder_file"
+            end
+            SWOP_INTEGRATION=fish SWOP_CHOICE="$__swop_choice" @SWOP_EXE@ $argv
     end
 end
 

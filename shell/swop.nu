@@ -35,7 +35,8 @@ def --env --wrapped swop [...args: string@"nu-complete swop"] {
         let changes = ($run.stdout | from json | transpose name value)
         load-env ($changes | reduce --fold {} {|it, acc| $acc | upsert $it.name $it.value })
     } else {
-        ^@SWOP_EXE@ ...$args
+        # Which integration runs swop (swop doctor says so).
+        with-env {SWOP_INTEGRATION: nu} { ^@SWOP_EXE@ ...$args }
     }
 }
 

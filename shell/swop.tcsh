@@ -10,7 +10,7 @@
 # wrapped tool, use a subshell, as in `(swop list) > profiles.txt`. swop prints
 # this script on one line, without these comments, for `eval` to read.
 set __swop_exe = @SWOP_EXE@
-alias __swop_run '$__swop_exe:q $__swop_a:q'
+alias __swop_run 'env SWOP_INTEGRATION=tcsh $__swop_exe:q $__swop_a:q'
 alias __swop_print 'env SWOP_SHELL_FUNCTION=tcsh $__swop_exe:q $__swop_a:q'
 alias __swop_switch 'set __swop_o = "`__swop_print`" && eval "$__swop_o"'
 alias swop 'set __swop_a = (\!*); set __swop_s = "$__swop_a"; set __swop_c = __swop_run; if ("$__swop_s" == use || "$__swop_s" =~ "use *" || "$__swop_s" == off || "$__swop_s" =~ "off *") set __swop_c = __swop_switch; eval $__swop_c'

@@ -31,7 +31,10 @@ def _swop(args, stdin=None, stdout=None, stderr=None):
         if run.returncode == 0:
             execx(run.stdout.decode('utf-8', 'surrogateescape'))
         return run.returncode
-    return _swop_run([_swop_exe, *args], stdin, stdout, stderr).returncode
+    # Which integration runs swop (swop doctor says so).
+    env = ${...}.detype()
+    env['SWOP_INTEGRATION'] = 'xonsh'
+    return _swop_run([_swop_exe, *args], stdin, stdout, stderr, env).returncode
 
 
 aliases['swop'] = _swop
@@ -76,7 +79,9 @@ def _swop_wrapper(tool):
     def wrapper(args, stdin=None, stdout=None, stderr=None):
         if 'SWOP_PROFILE' in ${...}:
             argv = [_swop_exe, 'exec', $SWOP_PROFILE, '--', tool, *args]
-            return _swop_run(argv, stdin, stdout, stderr).returncode
+            env = ${...}.detype()
+            env['SWOP_WRAPPED'] = '1'
+            return _swop_run(argv, stdin, stdout, stderr, env).returncode
         # The program itself, past this alias.
         program = _swop_shutil.which(tool, path=':'.join($PATH))
         if program is None:

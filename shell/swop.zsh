@@ -45,7 +45,15 @@
             __swop_folder_pwd=
             ;;
         *)
-            @SWOP_EXE@ "$@"
+            # Which integration runs swop, and how this shell chose its
+            # profile (swop show and swop doctor say so).
+            \builtin local __swop_choice=
+            if [[ -n ${__swop_folder_pin} ]]; then
+                __swop_choice=use
+            elif [[ -n ${__swop_folder_auto} ]]; then
+                __swop_choice=folder:${__swop_folder_file}
+            fi
+            SWOP_INTEGRATION=zsh SWOP_CHOICE=${__swop_choice} @SWOP_EXE@ "$@"
             ;;
         esac
     }

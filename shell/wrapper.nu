@@ -2,7 +2,7 @@
 def --wrapped @TOOL@ [...args] {
     # `swop off` leaves SWOP_PROFILE null until the next prompt.
     if ($env.SWOP_PROFILE? | is-not-empty) {
-        ^@SWOP_EXE@ exec $env.SWOP_PROFILE -- @TOOL@ ...$args
+        with-env {SWOP_WRAPPED: 1} { ^@SWOP_EXE@ exec $env.SWOP_PROFILE -- @TOOL@ ...$args }
     } else {
         ^@TOOL@ ...$args
     }

@@ -2,7 +2,7 @@
     function @TOOL@ {
         \builtin emulate -L zsh
         if [[ -n ${SWOP_PROFILE-} ]]; then
-            @SWOP_EXE@ exec "${SWOP_PROFILE}" -- @TOOL@ "$@"
+            SWOP_WRAPPED=1 @SWOP_EXE@ exec "${SWOP_PROFILE}" -- @TOOL@ "$@"
         else
             \command @TOOL@ "$@"
         fi

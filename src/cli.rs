@@ -64,6 +64,75 @@ fn profile_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::Completio
         .collect()
 }
 
+/// Completes `--share` and `--unshare`: the entries the catalog lets
+/// profiles share.
+fn shareable_entries() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(shareable_candidates)
+}
+
+/// The entries profiles may share that start with what is typed so far,
+/// each with the tool that has it.
+fn shareable_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let typed = current.to_str().unwrap_or_default();
+    let mut out = Vec::new();
+    for known in crate::recipe::CATALOG {
+        for (_, entry) in known.shareable {
+            let entry = entry.trim_end_matches('/');
+            if entry.starts_with(typed) {
+                out.push(
+                    clap_complete::CompletionCandidate::new(entry).help(Some(known.tool.into())),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Completes `--pick`: profile and group names, the last of a list too.
+fn pick_names() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(pick_candidates)
+}
+
+/// `--pick`'s values: the names of profiles and of groups, and after a
+/// comma, the names of the profiles not listed yet.
+fn pick_candidates(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let Some(typed) = current.to_str() else {
+        return Vec::new();
+    };
+    let (listed, last) = match typed.rsplit_once(',') {
+        Some((listed, last)) => (Some(listed), last),
+        None => (None, typed),
+    };
+    let Ok(store) = crate::store::Store::open() else {
+        return Vec::new();
+    };
+    let taken: Vec<&str> = listed.map(|l| l.split(',').collect()).unwrap_or_default();
+    let mut out: Vec<clap_complete::CompletionCandidate> = store
+        .names()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| name.starts_with(last) && !taken.contains(&name.as_str()))
+        .map(|name| {
+            let word = match listed {
+                Some(listed) => format!("{listed},{name}"),
+                None => name,
+            };
+            clap_complete::CompletionCandidate::new(word).help(Some("profile".into()))
+        })
+        .collect();
+    if listed.is_none()
+        && let Ok(config) = crate::config::Config::load()
+    {
+        for (group, members) in config.groups {
+            if group.starts_with(last) {
+                let about = format!("group: {}", members.join(", "));
+                out.push(clap_complete::CompletionCandidate::new(group).help(Some(about.into())));
+            }
+        }
+    }
+    out
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a profile
@@ -73,11 +142,26 @@ pub enum Command {
     List(ListArgs),
     /// Show one profile
     Show(ShowArgs),
-    /// Set or remove a profile's values (VAR=VALUE: AWS_PROFILE, GH_HOST, ...)
+    /// Change a profile: its values (VAR=VALUE), tools, bindings and shared entries
+    ///
+    /// Values change at once; tools, bindings and shared entries are refused
+    /// while the profile is in use. Bound folders are made, and kept when a
+    /// variable is unbound.
     Set(SetArgs),
-    /// Delete a profile (refused while it is in use)
+    /// Delete a profile (refused while it is in use; asks first on a terminal)
     #[command(visible_alias = "remove")]
     Rm(RmArgs),
+    /// Rename a profile (refused while it is in use)
+    #[command(visible_alias = "rename")]
+    Mv(MvArgs),
+    /// Make a profile like another: its tools, bindings, values, shared
+    /// entries and settings, never its login
+    ///
+    /// The new profile's folders start empty but for the settings files the
+    /// catalog names (codex's config.toml, gh's config.yml, ...) and links to
+    /// the shared entries; a login file (auth.json, hosts.yml, credentials,
+    /// ...) is never copied: log in inside the new profile.
+    Cp(CpArgs),
     /// Print the exports that switch a shell to a profile (eval "$(swop env NAME)")
     Env(EnvArgs),
     /// Switch this shell to a profile (needs the shell integration: swop init)
@@ -116,7 +200,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// List the recipes: the tools `swop add --tool` knows, verified here or not
     Recipes(RecipesArgs),
-    /// Show who each profile's tools are logged in as
+    /// Show who each profile's tools are logged in as, and how much of their limits is used
+    ///
+    /// Usage is what the tools recorded in the profile's folders (codex's
+    /// rate-limit snapshots in its session files, Claude Code's tokens of the
+    /// current 5-hour block in its project logs): no network, no credential
+    /// read. Two profiles holding the same login are named on stderr.
     Status(StatusArgs),
     /// Trace a tool, find and prove the smallest set of variables that isolates it
     Discover(Box<DiscoverArgs>),
@@ -143,6 +232,12 @@ pub struct AddArgs {
     /// the clear: not for secrets
     #[arg(long = "set", value_name = "VAR=VALUE")]
     pub values: Vec<OsString>,
+    /// Share this entry of a tool with the other profiles that share it
+    /// (repeatable): codex's sessions, archived_sessions, history.jsonl,
+    /// prompts, AGENTS.md; claude's projects, todos, commands, agents,
+    /// CLAUDE.md. Never a login
+    #[arg(long = "share", value_name = "ENTRY", add = shareable_entries())]
+    pub shares: Vec<String>,
     /// Seal every command of the profile (swop exec, wrapped tools): see
     /// swop exec --seal
     #[arg(long)]
@@ -150,19 +245,44 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("change")
+        .required(true)
+        .multiple(true)
+        .args([
+            "values", "unset_values", "tools", "binds", "bind_files", "unbinds", "shares",
+            "unshares", "seal", "no_seal"
+        ])
+))]
 pub struct SetArgs {
-    /// Profile whose values to change
+    /// Profile to change
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
     /// Variables to set (stored in the clear in profile.toml: not for secrets)
-    #[arg(
-        value_name = "VAR=VALUE",
-        required_unless_present_any = ["unset_values", "seal", "no_seal"]
-    )]
+    #[arg(value_name = "VAR=VALUE")]
     pub values: Vec<OsString>,
     /// Stop setting this variable (repeatable)
     #[arg(long = "unset-value", value_name = "VAR")]
     pub unset_values: Vec<String>,
+    /// Add this tool's recipe: its bindings, and the variables it unsets (repeatable)
+    #[arg(long = "tool", value_name = "TOOL")]
+    pub tools: Vec<String>,
+    /// Bind this variable to a folder of the profile (repeatable)
+    #[arg(long = "bind", value_name = "VAR")]
+    pub binds: Vec<String>,
+    /// Bind this variable to a file of the profile (repeatable)
+    #[arg(long = "bind-file", value_name = "VAR")]
+    pub bind_files: Vec<String>,
+    /// Stop binding this variable; its folder stays in the profile (repeatable)
+    #[arg(long = "unbind", value_name = "VAR")]
+    pub unbinds: Vec<String>,
+    /// Make this entry a link to the one shared copy (repeatable; see swop add --share)
+    #[arg(long = "share", value_name = "ENTRY", add = shareable_entries())]
+    pub shares: Vec<String>,
+    /// Give this entry back to the profile as its own: the shared copy, or a
+    /// copy of it while other profiles share it (repeatable)
+    #[arg(long = "unshare", value_name = "ENTRY", add = shareable_entries())]
+    pub unshares: Vec<String>,
     /// Seal every command of the profile from now on
     #[arg(long, conflicts_with = "no_seal")]
     pub seal: bool,
@@ -176,7 +296,9 @@ pub struct StatusArgs {
     /// Only this profile
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: Option<String>,
-    /// Print JSON: an array of {profile, tools: [{tool, logged_in, detail}]}
+    /// Print JSON: an array of {profile, tools: [{tool, logged_in, detail, usage}]},
+    /// usage being [{window_minutes, used_percent (or used_tokens), resets_at,
+    /// observed_at}] as the tool recorded it
     #[arg(long)]
     pub json: bool,
 }
@@ -196,9 +318,10 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Profile to show
+    /// Profile to show; without it, the profile this shell is on and how
+    /// it was chosen
     #[arg(value_name = "NAME", add = profile_names())]
-    pub name: String,
+    pub name: Option<String>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,
@@ -212,6 +335,29 @@ pub struct RmArgs {
     /// Profile to delete, with everything in its folders
     #[arg(value_name = "NAME", add = profile_names())]
     pub name: String,
+    /// Delete without asking (swop asks only when it runs on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MvArgs {
+    /// The profile to rename
+    #[arg(value_name = "OLD", add = profile_names())]
+    pub old: String,
+    /// Its new name: letters, digits, '.', '_', '-'
+    #[arg(value_name = "NEW")]
+    pub new: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CpArgs {
+    /// The profile to copy
+    #[arg(value_name = "SRC", add = profile_names())]
+    pub src: String,
+    /// The new profile's name: letters, digits, '.', '_', '-'
+    #[arg(value_name = "NEW")]
+    pub new: String,
 }
 
 #[derive(Debug, Args)]
@@ -324,14 +470,26 @@ pub struct SealArgs {
 
 #[derive(Debug, Args)]
 #[command(
+    override_usage = "swop exec <NAME> [OPTIONS] -- <CMD>...\n       swop exec --pick <A,B,...|GROUP> [OPTIONS] -- <CMD>...",
     after_help = "Without --lock, a command that the recipe of the profile's tool marks \
     read-only (codex login status, codex --version, ...) runs without the lock, beside whatever \
-    holds it; swop recipes lists them."
+    holds it; swop recipes lists them.\n\nWith --pick, a profile at 100% of a window that has \
+    not reset (as its tools recorded it: swop status) is left out, and --wait waits for the \
+    first of the others to be free."
 )]
 pub struct ExecArgs {
     /// Profile to run the command as
-    #[arg(value_name = "NAME", add = profile_names())]
-    pub name: String,
+    #[arg(
+        value_name = "NAME", add = profile_names(),
+        required_unless_present = "pick",
+        conflicts_with = "pick"
+    )]
+    pub name: Option<String>,
+    /// Run in the first of these profiles that is free and not at 100% of a
+    /// limit, the one with the most headroom first: names separated by commas,
+    /// or a group of config.toml (`[groups] agents = ["work", "personal"]`)
+    #[arg(long, value_name = "A,B,...|GROUP", add = pick_names())]
+    pub pick: Option<String>,
     #[command(flatten)]
     pub lock: LockArgs,
     #[command(flatten)]

@@ -8,6 +8,9 @@
 //! quiet = true
 //! # Let every sealed command (swop exec --seal) also write these.
 //! allow_write = ["/home/me/.cache/pip"]
+//! # Profiles `swop exec --pick agents` chooses from.
+//! [groups]
+//! agents = ["work", "personal"]
 //! ```
 
 use std::io;
@@ -15,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Command, Name, Next, Result};
+use crate::error::{Command, Group, Name, Next, Result};
 use crate::store::Store;
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -91,6 +94,9 @@ pub struct Config {
     /// No line when a `.swop` switches the shell or switches it back.
     #[serde(default)]
     pub quiet: bool,
+    /// Named lists of profiles, for `swop exec --pick GROUP`.
+    #[serde(default)]
+    pub groups: std::collections::BTreeMap<String, Vec<String>>,
     /// More places every sealed command may write (absolute paths).
     #[serde(default)]
     pub allow_write: Vec<PathBuf>,
@@ -127,6 +133,10 @@ impl Config {
                     path: path.to_path_buf(),
                     name,
                 },
+                Unparsed::Group(problem) => Command::ConfigGroup {
+                    path: path.to_path_buf(),
+                    problem,
+                },
             }
             .into()
         })
@@ -143,6 +153,9 @@ impl Config {
         for tool in &config.wrap {
             check_tool_name(tool).map_err(Unparsed::Wrap)?;
         }
+        for (group, members) in &config.groups {
+            check_group(group, members).map_err(Unparsed::Group)?;
+        }
         Ok(config)
     }
 }
@@ -157,6 +170,8 @@ pub enum Unparsed {
     },
     /// A tool of `wrap` that cannot be wrapped.
     Wrap(Name),
+    /// A group of `[groups]` that is not one.
+    Group(Group),
 }
 
 /// A wrapped tool's name becomes a shell function's: a tool name (see
@@ -172,6 +187,23 @@ pub fn check_tool_name(name: &str) -> std::result::Result<(), Name> {
     Ok(())
 }
 
+/// A group is named like a profile and lists at least one profile name.
+fn check_group(group: &str, members: &[String]) -> std::result::Result<(), Group> {
+    if !crate::names::is_profile_name(group) {
+        return Err(Group::NotAName(group.to_string()));
+    }
+    if members.is_empty() {
+        return Err(Group::Empty(group.to_string()));
+    }
+    match members.iter().find(|m| !crate::names::is_profile_name(m)) {
+        Some(bad) => Err(Group::NotAProfile {
+            group: group.to_string(),
+            member: bad.clone(),
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +217,21 @@ mod tests {
         assert_eq!(Config::parse("").unwrap(), Config::default());
         assert!(Config::parse("quiet = true\n").unwrap().quiet);
         assert!(Config::parse("quiet = \"yes\"\n").is_err());
+    }
+
+    #[test]
+    fn groups_name_profiles() {
+        let config =
+            Config::parse("[groups]\nagents = [\"work\", \"personal\"]\n").expect("groups");
+        assert_eq!(config.groups["agents"], ["work", "personal"]);
+        for bad in [
+            "[groups]\nagents = []\n",
+            "[groups]\nagents = [\"a b\"]\n",
+            "[groups]\n\"-x\" = [\"work\"]\n",
+            "[groups]\nagents = \"work\"\n",
+        ] {
+            assert!(Config::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

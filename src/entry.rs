@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::lock::{CommandLock, LOCK_FD_VAR, LockMode, ProfileLock, Wait};
 use crate::shell::ShellKind;
 use crate::store::{Profile, Store};
+pub use crate::switch::told::Say;
 use crate::switch::{self, Plan};
 
 /// How a command enters a profile: the lock it runs under, and who holds it.
@@ -43,6 +44,8 @@ pub enum Holder {
 /// lock, held for as long as the entry lives.
 pub struct Entry<'a> {
     profile: Option<&'a Profile>,
+    /// The store's root: where what was said in this session is kept.
+    store_root: std::path::PathBuf,
     lock: CommandLock,
     holder: Holder,
     plan: Plan,
@@ -56,6 +59,7 @@ impl<'a> Entry<'a> {
         }
         Ok(Entry {
             profile,
+            store_root: store.root().to_path_buf(),
             lock: CommandLock::Unlocked,
             holder: Holder::Swop,
             plan: plan(store, profile)?,
@@ -68,30 +72,89 @@ impl<'a> Entry<'a> {
         // in `swop shell`, a script run by `swop exec`) is part of the holder:
         // it goes on under the lock it inherited instead of waiting for itself.
         let lock = ProfileLock::for_command(profile, options.mode, options.wait, options.what)?;
+        Self::locked(store, profile, lock, options.holder)
+    }
+
+    /// A command's entry into the first of `candidates` that can take it
+    /// (see [`crate::pick`]), and the line that says why it was chosen.
+    /// `options` ask as for [`Entry::command`], but for the lock's mode,
+    /// which `mode_of` gives each candidate: without `--lock` it depends on
+    /// the profile's tools.
+    pub fn pick(
+        store: &Store,
+        candidates: &'a [Profile],
+        options: &Options,
+        mode_of: impl Fn(&Profile) -> LockMode,
+    ) -> Result<(Entry<'a>, String)> {
+        let picked = crate::pick::choose(candidates, mode_of, options.wait, options.what)?;
+        let entry = Self::locked(
+            store,
+            &candidates[picked.index],
+            picked.lock,
+            options.holder,
+        )?;
+        Ok((entry, picked.reason))
+    }
+
+    /// The entry into `profile`, whose lock is taken already.
+    fn locked(
+        store: &Store,
+        profile: &'a Profile,
+        lock: CommandLock,
+        holder: Holder,
+    ) -> Result<Entry<'a>> {
         store.ensure_binding_dirs(profile)?;
         Ok(Entry {
             profile: Some(profile),
+            store_root: store.root().to_path_buf(),
             lock,
-            holder: options.holder,
+            holder,
             plan: plan(store, Some(profile))?,
         })
     }
 
-    /// Say on stderr what the plan had to leave out of the record it read,
-    /// and which inherited variables point a profile's tools back home.
+    /// The profile entered; `None` for a switch out of every profile.
+    pub fn profile(&self) -> Option<&'a Profile> {
+        self.profile
+    }
+
+    /// Say on stderr what the plan had to leave out of the record it read:
+    /// at every switch, as a forged or stale record is worth hearing of.
     pub fn warn(&self) {
         for warning in &self.plan.warnings {
             eprintln!("swop: warning: {warning}");
         }
     }
 
-    /// Say once which inherited variables the switch removes; `in_shell`
-    /// adds how a shell gets them back.
-    pub fn notice(&self, in_shell: bool) {
-        if let Some(notice) = self
-            .profile
-            .and_then(|p| switch::removal_notice(&self.plan.removed, p, in_shell))
-        {
+    /// Say which inherited variables the switch removes, and which point
+    /// the profile's tools back into the real home: `say` tells whether
+    /// always or once in this shell (see [`switch::told`]); notices are
+    /// silenced by `quiet`. `in_shell` adds how a shell gets the removed
+    /// ones back.
+    pub fn notice(&self, in_shell: bool, say: Say) {
+        let Some(profile) = self.profile else {
+            return;
+        };
+        let removed = self
+            .plan
+            .removed
+            .iter()
+            .map(|var| (format!("removed {var}"), var.clone()));
+        let into_home = self
+            .plan
+            .into_home
+            .iter()
+            .map(|(var, line)| (format!("into home {var}"), line.clone()));
+        let notices = removed.chain(into_home).collect();
+        let said = switch::told::filter(&switch::process_env, &self.store_root, notices, say);
+        let (removed, into_home): (Vec<_>, Vec<_>) = said
+            .into_iter()
+            .partition(|(key, _)| key.starts_with("removed "));
+        for (_, warning) in into_home {
+            eprintln!("swop: warning: {warning}");
+        }
+        let removed: Vec<String> = removed.into_iter().map(|(_, var)| var).collect();
+        if let Some(notice) = switch::removal_notice(&removed, profile, in_shell) {
             eprintln!("swop: {notice}");
         }
     }
@@ -129,6 +192,9 @@ impl<'a> Entry<'a> {
     /// exec, one inherited is named again. Otherwise no name of a lock is
     /// left, which would name a descriptor that means nothing there.
     pub fn apply(&self, cmd: &mut Command) -> Result<()> {
+        for marker in switch::MARKERS {
+            cmd.env_remove(marker);
+        }
         for (var, value) in &self.plan.changes {
             match value {
                 Some(value) => cmd.env(var, value),
@@ -198,7 +264,7 @@ pub fn switch_text(
     };
     entry.warn();
     entry.check_shell(shell)?;
-    entry.notice(true);
+    entry.notice(true, Say::Once);
     if let Some(p) = profile.as_ref().filter(|p| p.seal) {
         eprintln!(
             "swop: profile {0:?} is sealed, but a shell already running cannot be sealed after the fact: \

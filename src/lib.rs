@@ -16,12 +16,15 @@ pub(crate) mod entry;
 pub mod error;
 pub(crate) mod files;
 pub(crate) mod lock;
+pub(crate) mod logins;
 pub mod names;
 pub(crate) mod output;
+pub(crate) mod pick;
 pub mod recipe;
 pub mod redact;
 pub(crate) mod residents;
 pub(crate) mod seal;
+pub(crate) mod share;
 pub mod shell;
 pub(crate) mod slips;
 pub(crate) mod status;
@@ -30,6 +33,7 @@ pub mod switch;
 pub(crate) mod sys;
 pub mod trace;
 pub mod trust;
+pub mod usage;
 
 use clap::Parser;
 

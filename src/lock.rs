@@ -23,7 +23,7 @@ use crate::error::{
     BusyAdvice, Error, Profile as ProfileError, Result, Store as StoreError, at_path,
 };
 use crate::store::Profile;
-use table::describe_holders;
+use table::{Holder, describe_holders};
 
 /// How a command holds its profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -157,6 +157,40 @@ impl ProfileLock {
                 .then_some(())
                 .ok_or_else(|| Error::profile(&profile.name, ProfileError::StillBusy))?;
         }
+        Ok(Some(Self::taken(profile, file, exclusive, what)?))
+    }
+
+    /// The lock for a command of `profile` if it can be had at once, `None`
+    /// while others hold it: what `swop exec --pick` asks of each candidate.
+    /// A lock the caller handed down counts when it is enough as it is.
+    pub fn try_for_command(
+        profile: &Profile,
+        mode: LockMode,
+        what: &str,
+    ) -> Result<Option<CommandLock>> {
+        if mode == LockMode::None {
+            return Ok(Some(
+                handed_down::lock_file_fd(profile)
+                    .map_or(CommandLock::Unlocked, CommandLock::Inherited),
+            ));
+        }
+        let exclusive = mode == LockMode::Exclusive;
+        if let handed_down::Inherited::Enough(fd) = handed_down::inherited(profile, exclusive) {
+            return Ok(Some(CommandLock::Inherited(fd)));
+        }
+        let path = profile.lock_path();
+        let file = open_lock_file(profile, &path)?;
+        if !try_lock(&file, exclusive).map_err(at_path("cannot lock", &path))? {
+            return Ok(None);
+        }
+        Ok(Some(CommandLock::Own(Self::taken(
+            profile, file, exclusive, what,
+        )?)))
+    }
+
+    /// The lock just taken on `file`, once it is sure to be the profile's.
+    fn taken(profile: &Profile, file: File, exclusive: bool, what: &str) -> Result<ProfileLock> {
+        let path = profile.lock_path();
         // The profile may have been removed (or removed and made again) while we
         // waited: a lock on an unlinked file protects nothing.
         let same = fs::metadata(&path)
@@ -175,7 +209,7 @@ impl ProfileLock {
         if exclusive {
             lock.record_holder(what);
         }
-        Ok(Some(lock))
+        Ok(lock)
     }
 
     /// Best effort: who holds the lock, for messages to others.
@@ -314,6 +348,16 @@ fn only_shared_holders(file: &File) -> bool {
         }
         _ => false,
     }
+}
+
+/// Who holds the profile now, as far as they can be told: for a message.
+pub fn holders_of(profile: &Profile) -> Vec<Holder> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(profile.lock_path())
+        .map(|file| holders(&file))
+        .unwrap_or_default()
 }
 
 fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<BusyAdvice>) -> Error {

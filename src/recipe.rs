@@ -33,6 +33,10 @@ pub struct Recipe {
     /// the program), which `swop exec` runs without the lock.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read_only: Vec<String>,
+    /// The files that hold the login, as `VAR/path` under a bound
+    /// variable's folder: never shared, never copied by `swop cp`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<String>,
     /// Present when `swop discover` proved the recipe on this machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<Verified>,
@@ -69,6 +73,11 @@ impl Recipe {
             unset: k.unset.iter().map(|s| s.to_string()).collect(),
             notes: k.notes.iter().map(|s| s.to_string()).collect(),
             read_only: k.read_only.iter().map(|s| s.to_string()).collect(),
+            credentials: k
+                .credential_files
+                .iter()
+                .map(|(var, path)| format!("{var}/{path}"))
+                .collect(),
             verified: None,
         })
     }
@@ -137,6 +146,16 @@ impl Recipe {
                     recipe.read_only.push(command);
                 }
             }
+            // Which files hold a login is a fact about the tool as well.
+            let credentials = catalog_entries(tool, [])
+                .into_iter()
+                .flat_map(|k| k.credential_files.iter())
+                .map(|(var, path)| format!("{var}/{path}"));
+            for named in credentials {
+                if !recipe.credentials.contains(&named) {
+                    recipe.credentials.push(named);
+                }
+            }
             return Ok((recipe, true));
         }
         match Self::built_in(tool) {
@@ -190,7 +209,20 @@ impl Recipe {
         for var in &self.unset {
             crate::names::check_var_name(var)?;
         }
+        for named in &self.credentials {
+            if credential_path(named).is_none() {
+                return Err(crate::error::Name::Credential(named.clone()));
+            }
+        }
         Ok(())
+    }
+
+    /// The recipe's credential files, as (variable, path inside its folder).
+    pub fn credential_files(&self) -> Vec<(&str, &str)> {
+        self.credentials
+            .iter()
+            .filter_map(|named| credential_path(named))
+            .collect()
     }
 
     pub fn save(&self, store: &Store) -> Result<PathBuf> {
@@ -206,9 +238,43 @@ impl Recipe {
     }
 }
 
+/// `VAR/path` split, when VAR may be bound and the path stays inside its
+/// folder (no `..`, not absolute).
+pub fn credential_path(named: &str) -> Option<(&str, &str)> {
+    let (var, path) = named.split_once('/')?;
+    crate::names::check_binding_name(var).ok()?;
+    let plain = path
+        .split('/')
+        .all(|part| !part.is_empty() && part != "." && part != "..");
+    plain.then_some((var, path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_files_stay_inside_a_bound_folder() {
+        assert_eq!(
+            credential_path("CODEX_HOME/auth.json"),
+            Some(("CODEX_HOME", "auth.json"))
+        );
+        assert_eq!(
+            credential_path("HOME/.terraform.d/credentials.tfrc.json"),
+            Some(("HOME", ".terraform.d/credentials.tfrc.json"))
+        );
+        for bad in [
+            "auth.json",
+            "CODEX_HOME/../x",
+            "CODEX_HOME//x",
+            "PATH/x",
+            "X/",
+        ] {
+            assert_eq!(credential_path(bad), None, "{bad}");
+        }
+        let recipe = Recipe::built_in("codex").expect("codex");
+        assert_eq!(recipe.credential_files(), [("CODEX_HOME", "auth.json")]);
+    }
 
     #[test]
     fn a_recipe_that_binds_code_or_unsets_the_shell_is_never_written() {

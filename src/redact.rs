@@ -536,11 +536,13 @@ pub fn redact_command(words: &[String]) -> Vec<String> {
         .map(|word| {
             let consumed = !matches!(walk.next, Next::Plain);
             let shown = walk.word(word);
-            if consumed || shown != *word {
+            if consumed || (shown != *word && !word.contains(char::is_whitespace)) {
                 shown
             } else {
-                // A script or a header: words inside one word.
-                redact_text(word)
+                // A script or a header: words inside one word, after what
+                // the word as a whole gave away (`--token= x`; `Bearer KEY`
+                // whatever KEY holds).
+                redact_text(&shown)
             }
         })
         .collect()
@@ -650,6 +652,15 @@ mod tests {
             ])),
             words(&["curl", "-H", "Authorization:", "Basic", REDACTED])
         );
+        assert_eq!(
+            redact_command(&words(&["x", "Bearer", "abc", "GITHUB_TOKEN=t"])),
+            words(&["x", "Bearer", REDACTED, "GITHUB_TOKEN=<redacted>"])
+        );
+        // One word that holds both, the key with a `/` in it: redacted
+        // whole, and the same when redacted again.
+        let once = redact_command(&words(&["Bearer Ab1aaaA/Aa0a0aAaAA0aaa0aaAaaAaa0aAa00aaa"]));
+        assert!(!once[0].contains("Aa0a0a"), "{once:?}");
+        assert_eq!(redact_command(&once), once);
         assert_eq!(
             redact_command(&words(&["x", "Bearer", "abc", "GITHUB_TOKEN=t"])),
             words(&["x", "Bearer", REDACTED, "GITHUB_TOKEN=<redacted>"])

@@ -103,30 +103,33 @@ fn wait_before_name(args: &[OsString], err: &clap::Error) -> Option<Vec<OsString
 }
 
 /// An unexpected word where `exec` or `discover` has no `--` yet: where `--`
-/// goes for the line to parse. Before that word; else right after a
-/// `--wait` that took the command's first word for its seconds
-/// (`swop exec work --wait codex login`).
+/// goes for the line to parse. For `discover`, before that word. For
+/// `exec`, before the first word that is no option where the line parses:
+/// NAME or `--pick` must come before `--`, so an earlier place never parses
+/// (with `--pick`, clap may take the command's first word for NAME and
+/// refuse it as a conflict, or refuse the word after it).
 fn missing_dashes(args: &[OsString], err: &clap::Error) -> Option<usize> {
-    if err.kind() != ErrorKind::UnknownArgument {
-        return None;
-    }
     let sub = args.get(1)?.to_str()?;
     if !RUN_COMMANDS.contains(&sub) || args.iter().any(|a| a == "--") {
         return None;
     }
-    let word = context(err, ContextKind::InvalidArg)?;
-    let before_word = (2..args.len()).filter(|&i| args[i] == word);
-    let after_wait = (3..args.len()).filter(|&i| {
-        args[i - 1] == "--wait"
-            && args[i]
-                .to_str()
-                .is_none_or(|w| w.parse::<crate::lock::Wait>().is_err())
-    });
-    before_word.chain(after_wait).find(|&i| {
+    let parses = |i: usize| {
         let mut mended = args.to_vec();
         mended.insert(i, "--".into());
         Cli::try_parse_from(&mended).is_ok()
-    })
+    };
+    match (sub, err.kind()) {
+        ("exec", ErrorKind::UnknownArgument | ErrorKind::ArgumentConflict) => (2..args.len())
+            .filter(|&i| !args[i].to_string_lossy().starts_with('-'))
+            .find(|&i| parses(i)),
+        (_, ErrorKind::UnknownArgument) => {
+            let word = context(err, ContextKind::InvalidArg)?;
+            (2..args.len())
+                .filter(|&i| args[i] == word)
+                .find(|&i| parses(i))
+        }
+        _ => None,
+    }
 }
 
 /// `swop exec -- NAME CMD...`: the line with NAME before `--`, if it parses.
@@ -229,7 +232,7 @@ mod tests {
             let Command::Exec(exec) = cli.command else {
                 panic!("not exec");
             };
-            assert_eq!(exec.name, "work");
+            assert_eq!(exec.name.as_deref(), Some("work"));
             assert_eq!(exec.lock.wait, Some(Wait::Forever));
             assert_eq!(exec.command, ["true"]);
             assert!(exec.lock.lock.is_none() || exec.lock.lock == Some(LockMode::Shared));
@@ -254,6 +257,25 @@ mod tests {
             panic!("no reading of both slips");
         };
         assert_eq!(line, "swop exec --wait work -- codex");
+        for (typed, meant) in [
+            (
+                &["exec", "--pick", "a,b", "codex", "login", "status"][..],
+                "swop exec --pick a,b -- codex login status",
+            ),
+            (
+                &["exec", "--pick", "a,b", "codex"],
+                "swop exec --pick a,b -- codex",
+            ),
+            (
+                &["exec", "--pick=a,b", "--wait", "codex"],
+                "swop exec --pick=a,b --wait -- codex",
+            ),
+        ] {
+            let Some(Reading::Slip(Usage::PutDashes(line))) = read(typed) else {
+                panic!("{typed:?}: no reading");
+            };
+            assert_eq!(line, meant);
+        }
         let Some(Reading::Slip(Usage::PutDashes(line))) = read(&["discover", "codex", "login"])
         else {
             panic!("discover: no reading");

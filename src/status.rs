@@ -43,6 +43,9 @@ pub struct ToolStatus {
     /// One line: the identity or state the tool printed (redacted), or why
     /// there is no answer.
     pub detail: String,
+    /// The limit windows the tool last recorded in the profile (empty when
+    /// unknown), see [`crate::usage`].
+    pub usage: Vec<crate::usage::WindowView>,
 }
 
 /// What a finished (or stopped) command left.
@@ -59,6 +62,7 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
         tool: tool.to_string(),
         logged_in,
         detail,
+        usage: Vec::new(),
     };
     let argv: Vec<std::ffi::OsString> = command.argv.iter().map(Into::into).collect();
     let read_only = crate::recipe::read_only_tool(store, &profile.tools, &argv).is_some();

@@ -18,6 +18,7 @@ use crate::error::{
 use crate::files;
 use crate::names;
 
+mod edit;
 mod values;
 
 pub use values::{check_value, parse_assignment};
@@ -75,6 +76,9 @@ pub struct Profile {
     /// Bound folders that were missing when the profile was loaded; made
     /// again by [`Store::ensure_binding_dirs`].
     pub missing: Vec<PathBuf>,
+    /// Entries shared with other profiles, as `tool/entry` (see
+    /// [`crate::share`]).
+    pub shared: Vec<String>,
     /// Every command of the profile runs sealed (see [`crate::seal`]).
     pub seal: bool,
     /// More places a sealed command of the profile may write.
@@ -106,6 +110,10 @@ pub struct ProfileFile {
     /// Variables set to plain values, not places (see [`values`]).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, String>,
+    /// Entries of bound folders that are links to one copy in the store's
+    /// `shared/`, as `tool/entry`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shared: Vec<String>,
     /// Every command of the profile runs sealed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub seal: bool,
@@ -293,6 +301,7 @@ impl Store {
             tools: Vec::new(),
             values: BTreeMap::new(),
             missing: Vec::new(),
+            shared: Vec::new(),
             seal: false,
             allow_write: Vec::new(),
         })
@@ -408,6 +417,9 @@ impl Store {
             names::check_var_name(var).map_err(|e| bad(BadFile::Name(e)))?;
         }
         values::check_file(&file).map_err(|e| bad(BadFile::Value(e)))?;
+        if let Some(entry) = file.shared.iter().find(|e| split_shared(e).is_none()) {
+            return Err(bad(BadFile::NotShared(entry.clone())));
+        }
         if let Some(tool) = file.tools.iter().find(|t| !names::is_tool_name(t)) {
             return Err(bad(BadFile::NotAToolName(tool.clone())));
         }
@@ -422,6 +434,7 @@ impl Store {
             tools: file.tools,
             values: file.values,
             missing: Vec::new(),
+            shared: file.shared,
             seal: file.seal,
             allow_write: file.allow_write,
         })
@@ -475,14 +488,23 @@ impl Store {
     /// Make the bound folders that were missing when the profile was loaded;
     /// the others were checked by [`Store::load`].
     pub fn ensure_binding_dirs(&self, profile: &Profile) -> Result<()> {
-        for binding in profile
-            .bindings
-            .iter()
-            .filter(|b| profile.missing.contains(&b.path))
-        {
+        self.make_bound_folders(
+            profile
+                .bindings
+                .iter()
+                .filter(|b| profile.missing.contains(&b.path)),
+        )
+    }
+
+    /// Make the folders of `bindings`; one that exists already (made
+    /// meanwhile, by a concurrent swop) must pass as any other does.
+    fn make_bound_folders<'b>(
+        &self,
+        bindings: impl IntoIterator<Item = &'b Binding>,
+    ) -> Result<()> {
+        for binding in bindings {
             match files::create_private_dir(&binding.path) {
                 Ok(()) => {}
-                // Made meanwhile (by a concurrent swop): it must pass like any other.
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                     self.check_binding(binding)?;
                 }
@@ -543,10 +565,24 @@ impl Store {
             bindings,
             files,
             values,
+            shared: Vec::new(),
             seal: spec.seal,
             allow_write: Vec::new(),
         };
         values::check_file(&file)?;
+        self.create_with(name, file, |_| Ok(()))
+    }
+
+    /// Create a profile atomically from its file: the folder is built in a
+    /// hidden sibling (its bound folders, `profile.toml`, the lock, and what
+    /// `fill` puts there) and renamed into place in one step.
+    pub fn create_with(
+        &self,
+        name: &str,
+        file: ProfileFile,
+        fill: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<Profile> {
+        names::check_profile_name(name)?;
         let final_dir = self.profile_dir(name);
         if fs::symlink_metadata(&final_dir).is_ok() {
             return Err(Error::profile(name, ProfileError::Exists));
@@ -565,7 +601,7 @@ impl Store {
             let text = toml::to_string(&file).map_err(io::Error::other)?;
             files::write_private_file(&tmp.join(PROFILE_FILE), text.as_bytes())?;
             files::write_private_file(&tmp.join(LOCK_FILE), b"")?;
-            Ok(())
+            fill(&tmp)
         };
         if let Err(e) = build() {
             let _ = fs::remove_dir_all(&tmp);
@@ -764,9 +800,22 @@ fn unique_suffix() -> String {
     format!("{nanos:08x}")
 }
 
+/// `tool/entry`, as `profile.toml` lists a shared entry (see
+/// [`crate::share`]), split: when the tool is a tool name and the entry one
+/// plain file or folder name.
+pub fn split_shared(named: &str) -> Option<(&str, &str)> {
+    let (tool, entry) = named.split_once('/')?;
+    let plain = !entry.is_empty()
+        && entry != "."
+        && entry != ".."
+        && !entry.contains('/')
+        && !entry.chars().any(char::is_control);
+    (names::is_tool_name(tool) && plain).then_some((tool, entry))
+}
+
 /// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the kernel has
 /// it, else plain rename, which refuses a non-empty target folder.
-fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+pub(crate) fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::ffi::CString;
@@ -792,4 +841,21 @@ fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
         }
     }
     fs::rename(from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_entries_are_one_name_under_a_tool() {
+        assert_eq!(split_shared("codex/sessions"), Some(("codex", "sessions")));
+        assert_eq!(
+            split_shared("claude/CLAUDE.md"),
+            Some(("claude", "CLAUDE.md"))
+        );
+        for bad in ["codex", "codex/", "codex/a/b", "codex/..", "/x", "a b/x"] {
+            assert_eq!(split_shared(bad), None, "{bad}");
+        }
+    }
 }

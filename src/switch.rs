@@ -39,6 +39,7 @@ mod admission;
 mod inherited;
 mod kept;
 mod record;
+pub mod told;
 
 pub use admission::{Admission, Refusal, touches};
 pub use inherited::removal_notice;
@@ -47,6 +48,17 @@ pub use record::{Saved, Token, decode_record, decode_saved, encode_record, encod
 pub const PROFILE_VAR: &str = "SWOP_PROFILE";
 pub const SAVED_VAR: &str = "SWOP_SAVED";
 pub const HOME_VAR: &str = "SWOP_HOME";
+/// Set by the shell integrations when they run swop: which shell. A marker
+/// for swop itself, never passed on to a command.
+pub const INTEGRATION_VAR: &str = "SWOP_INTEGRATION";
+/// Set by bash, zsh and fish: how the shell chose its profile (`use`, or
+/// `folder:` and the `.swop` it followed). Never passed on to a command.
+pub const CHOICE_VAR: &str = "SWOP_CHOICE";
+/// Set by a wrapped tool's function on the `swop exec` it runs: an exec
+/// not typed by hand. Never passed on to a command.
+pub const WRAPPED_VAR: &str = "SWOP_WRAPPED";
+/// What the integrations tell swop about the call, and nothing else.
+pub const MARKERS: [&str; 3] = [INTEGRATION_VAR, CHOICE_VAR, WRAPPED_VAR];
 
 /// The longest record swop writes or reads: half the kernel's limit on one
 /// environment string (128 KiB on Linux), which leaves room for the values
@@ -60,10 +72,12 @@ pub use crate::shell::Change;
 #[derive(Debug, Default)]
 pub struct Plan {
     pub changes: Vec<Change>,
-    /// One line each about saved entries that were not restored, and about
-    /// inherited variables that point a HOME-bound profile's tools back into
-    /// the real home.
+    /// One line each about saved entries that were not restored: said at
+    /// every switch, as a record that asks for them is worth it.
     pub warnings: Vec<String>,
+    /// Inherited variables that point a HOME-bound profile's tools back into
+    /// the real home, each with its warning: what to say once.
+    pub into_home: Vec<(String, String)>,
     /// Inherited variables the switch removes that the environment had until
     /// now: what to say once (a repeated switch finds them gone).
     pub removed: Vec<String>,
@@ -140,12 +154,12 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
         return Ok(Plan {
             changes,
             warnings,
+            into_home: Vec::new(),
             removed: Vec::new(),
         });
     };
 
     let found = inherited::find(profile, current, &values, &original);
-    warnings.extend(found.into_home.iter().cloned());
     let mut touched = touched_by(profile);
     touched.extend(found.removed.iter().map(String::as_str));
     let removes: Vec<&str> = profile
@@ -196,6 +210,7 @@ pub fn plan(current: &Current, profile: Option<&Profile>, store_root: &Path) -> 
     Ok(Plan {
         changes,
         warnings,
+        into_home: found.into_home,
         removed: found.reported,
     })
 }
@@ -392,6 +407,7 @@ mod tests {
             tools: vec![],
             values: BTreeMap::new(),
             missing: vec![],
+            shared: vec![],
             seal: false,
             allow_write: Vec::new(),
         }

@@ -11,19 +11,7 @@ use crate::store::{DEFAULT_BINDINGS, ProfileSpec, Store, parse_assignment};
 impl Run for AddArgs {
     fn run(&self) -> Result<()> {
         crate::names::check_profile_name(&self.name)?;
-        for (flag, var) in self
-            .binds
-            .iter()
-            .map(|v| ("--bind", v))
-            .chain(self.bind_files.iter().map(|v| ("--bind-file", v)))
-        {
-            crate::names::check_binding_name(var).map_err(|name| Command::BindName {
-                var: var.clone(),
-                name,
-                flag,
-            })?;
-            check_kind(flag, var)?;
-        }
+        check_bindings(&self.binds, &self.bind_files)?;
         let values = self
             .values
             .iter()
@@ -83,7 +71,14 @@ impl Run for AddArgs {
                 (var, name)
             })
             .collect();
+        // Refused before anything is made: a login, or no such entry.
+        let shares = self
+            .shares
+            .iter()
+            .map(|word| crate::share::resolve(&store, &spec.tools, &spec.bindings, word))
+            .collect::<Result<Vec<_>>>()?;
         let profile = store.create(&self.name, &spec)?;
+        let profile = share_all(&store, profile, &shares)?;
         let vars: Vec<String> = profile
             .bindings
             .iter()
@@ -94,18 +89,71 @@ impl Run for AddArgs {
             .collect();
         let mut vars = vars;
         vars.extend(profile.values.keys().map(|var| format!("{var} (value)")));
+        vars.extend(
+            profile
+                .shared
+                .iter()
+                .map(|named| format!("{named} (shared)")),
+        );
         eprintln!(
             "swop: created profile {:?} ({}) in {}",
             profile.name,
             vars.join(", "),
             profile.dir.display()
         );
-        super::set::say_stored_in_clear(
+        say_stored_in_clear(
             &profile.dir.join(crate::store::PROFILE_FILE),
             profile.values.len(),
         );
         Ok(())
     }
+}
+
+/// Share `entries` in a profile just made, under its lock.
+fn share_all(
+    store: &Store,
+    profile: crate::store::Profile,
+    entries: &[crate::share::Shareable],
+) -> Result<crate::store::Profile> {
+    if entries.is_empty() {
+        return Ok(profile);
+    }
+    let _lock = crate::lock::ProfileLock::acquire_exclusive_now(
+        &profile,
+        "swop add",
+        crate::error::BusyAdvice::ShareLater,
+    )?;
+    store.ensure_binding_dirs(&profile)?;
+    for entry in entries {
+        crate::share::share(store, &profile, entry)?;
+    }
+    let named: Vec<String> = entries.iter().map(|e| e.named()).collect();
+    store.edit(&profile.name, |file| {
+        for n in named {
+            if !file.shared.contains(&n) {
+                file.shared.push(n);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `--bind VAR` and `--bind-file VAR` of variables a profile may bind, each
+/// with the flag that fits it (see [`check_kind`]).
+pub(super) fn check_bindings(binds: &[String], bind_files: &[String]) -> Result<()> {
+    for (flag, var) in binds
+        .iter()
+        .map(|v| ("--bind", v))
+        .chain(bind_files.iter().map(|v| ("--bind-file", v)))
+    {
+        crate::names::check_binding_name(var).map_err(|name| Command::BindName {
+            var: var.clone(),
+            name,
+            flag,
+        })?;
+        check_kind(flag, var)?;
+    }
+    Ok(())
 }
 
 /// A variable the catalog knows as a file is bound with `--bind-file`, one
@@ -134,5 +182,21 @@ fn push_unique(into: &mut Vec<String>, items: &[String]) {
         if !into.contains(item) {
             into.push(item.clone());
         }
+    }
+}
+
+/// Once, after `count` values were set: where they are kept, and how.
+pub(super) fn say_stored_in_clear(file: &std::path::Path, count: usize) {
+    if count > 0 {
+        eprintln!(
+            "swop: note: {} stored in clear in {} (mode 0600, readable by you alone): \
+             not the place for a secret, which belongs in the tool's own login",
+            if count == 1 {
+                "the value is"
+            } else {
+                "the values are"
+            },
+            file.display()
+        );
     }
 }

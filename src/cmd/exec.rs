@@ -7,25 +7,30 @@ use std::process::Command;
 
 use super::Run;
 use crate::cli::{ExecArgs, LockArgs, SealArgs};
-use crate::entry::{Entry, Holder, Options};
+use crate::entry::{Entry, Holder, Options, Say};
 use crate::error::{Asked, Error, Launch, Result, Usage};
 use crate::lock::LockMode;
 use crate::store::Store;
 
 impl Run for ExecArgs {
     fn run(&self) -> Result<()> {
-        exec_in_profile(&self.name, &self.lock, &self.seal, &self.command, None).map_err(|err| {
-            // Only a refusal pays for its advice: this runs for every wrapped tool.
-            let words: Vec<String> = self
-                .command
-                .iter()
-                .map(|w| w.to_string_lossy().into_owned())
-                .collect();
-            err.asked_by(Asked::Exec {
-                lock: self.lock.lock.map(lock_word),
-                command: crate::redact::command_to_type(&words),
-            })
-        })
+        match (&self.name, &self.pick) {
+            (Some(name), _) => exec_in_profile(name, &self.lock, &self.seal, &self.command, None)
+                .map_err(|err| {
+                    // Only a refusal pays for its advice: this runs for every wrapped tool.
+                    let words: Vec<String> = self
+                        .command
+                        .iter()
+                        .map(|w| w.to_string_lossy().into_owned())
+                        .collect();
+                    err.asked_by(Asked::Exec {
+                        lock: self.lock.lock.map(lock_word),
+                        command: crate::redact::command_to_type(&words),
+                    })
+                }),
+            (None, Some(pick)) => exec_picked(pick, &self.lock, &self.seal, &self.command),
+            (None, None) => Err(Usage::ExecWhere.into()),
+        }
     }
 }
 
@@ -48,14 +53,13 @@ pub fn exec_in_profile(
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
-    let Some((program, args)) = argv.split_first() else {
+    if argv.is_empty() {
         return Err(Usage::NoCommand.into());
-    };
+    }
     let store = Store::open()?;
     let profile = store.load(name)?;
-    let sealed = (seal.seal || profile.seal) && !seal.no_seal;
     // Fail closed, before anything waits or runs.
-    if sealed {
+    if sealed(seal, &profile) {
         crate::seal::require()?;
     }
     let what = redacted_command_line(argv);
@@ -68,8 +72,59 @@ pub fn exec_in_profile(
         holder: Holder::Command,
     };
     let entry = Entry::command(&store, &profile, &options)?;
+    exec_entered(&store, &entry, seal, argv, announce)
+}
+
+/// `swop exec --pick A,B -- CMD`: the first free profile with the most
+/// headroom (see [`crate::pick`]), said on stderr, entered as a named one
+/// is: sealed when it is, or when `--seal` asks.
+fn exec_picked(pick: &str, lock: &LockArgs, seal: &SealArgs, argv: &[OsString]) -> Result<()> {
+    if argv.is_empty() {
+        return Err(Usage::NoPickedCommand.into());
+    }
+    let store = Store::open()?;
+    let config = crate::config::Config::load()?;
+    let candidates = crate::pick::candidates(&store, pick, &config)?;
+    // Fail closed, before anything waits or runs: whichever is picked.
+    if candidates.iter().any(|profile| sealed(seal, profile)) {
+        crate::seal::require()?;
+    }
+    let what = redacted_command_line(argv);
+    let options = Options {
+        mode: lock.lock.unwrap_or_default(),
+        wait: lock.wait,
+        what: &what,
+        holder: Holder::Command,
+    };
+    let mode_of = |profile: &crate::store::Profile| {
+        lock.lock
+            .unwrap_or_else(|| default_lock(&store, profile, argv))
+    };
+    let (entry, reason) = Entry::pick(&store, &candidates, &options, mode_of)?;
+    exec_entered(&store, &entry, seal, argv, Some(&reason))
+}
+
+/// Whether a command of `profile` runs sealed: when the profile is, or
+/// `--seal` asks, unless `--no-seal` says otherwise.
+fn sealed(seal: &SealArgs, profile: &crate::store::Profile) -> bool {
+    (seal.seal || profile.seal) && !seal.no_seal
+}
+
+/// Replace swop with `argv` in the profile `entry` entered, sealed when
+/// [`sealed`], saying `announce` once everything is ready.
+fn exec_entered(
+    store: &Store,
+    entry: &Entry,
+    seal: &SealArgs,
+    argv: &[OsString],
+    announce: Option<&str>,
+) -> Result<()> {
+    let Some((program, args)) = argv.split_first() else {
+        return Err(Usage::NoCommand.into());
+    };
+    let sealed = entry.profile().is_some_and(|profile| sealed(seal, profile));
     entry.warn();
-    entry.notice(false);
+    entry.notice(false, typed_by_hand());
     let mut command = Command::new(program);
     command.args(args);
     entry.apply(&mut command)?;
@@ -77,7 +132,7 @@ pub fn exec_in_profile(
         eprintln!("swop: {announce}");
     }
     if sealed {
-        entry.seal(&store, &mut command, seal.allow_write.clone())?;
+        entry.seal(store, &mut command, seal.allow_write.clone())?;
     }
     let err = command.exec();
     Err(Error::Exec {
@@ -87,6 +142,19 @@ pub fn exec_in_profile(
             _ => Launch::NotRunnable(err),
         },
     })
+}
+
+/// Whether this `swop exec` was typed by hand, which hears every notice:
+/// not run by a wrapped tool's function, nor inside another command's
+/// profile (which handed its lock down), which hear them once per shell.
+fn typed_by_hand() -> Say {
+    let wrapped = std::env::var_os(crate::switch::WRAPPED_VAR).is_some();
+    let nested = std::env::var_os(crate::lock::LOCK_FD_VAR).is_some();
+    if wrapped || nested {
+        Say::Once
+    } else {
+        Say::Always
+    }
 }
 
 /// The lock of a command run without `--lock`: none for a command that the
@@ -170,7 +238,8 @@ pub fn fast_path(args: &[OsString]) -> Option<ExecArgs> {
     }
     Some(ExecArgs {
         seal: SealArgs::default(),
-        name: name?,
+        name: Some(name?),
+        pick: None,
         lock,
         command,
     })
@@ -214,8 +283,20 @@ mod tests {
                 panic!("not exec");
             };
             assert_eq!(
-                (got.name, got.lock.lock, got.lock.wait, got.command),
-                (want.name, want.lock.lock, want.lock.wait, want.command),
+                (
+                    got.name,
+                    got.pick,
+                    got.lock.lock,
+                    got.lock.wait,
+                    got.command
+                ),
+                (
+                    want.name,
+                    want.pick,
+                    want.lock.lock,
+                    want.lock.wait,
+                    want.command
+                ),
                 "{case:?}"
             );
         }
@@ -231,6 +312,8 @@ mod tests {
             &["exec", "work", "--help", "--", "true"],
             &["exec", "work", "--wait", "soon", "--", "true"],
             &["exec", "--wait", "30", "work", "--", "true"],
+            &["exec", "--pick", "a,b", "--", "true"],
+            &["exec", "--pick=a,b", "--", "true"],
             &["env", "work"],
         ] {
             assert!(

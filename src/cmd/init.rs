@@ -45,7 +45,15 @@ impl Run for InitArgs {
             Some(shell) => shell,
             None => detected()?,
         };
-        let config = Config::load()?;
+        // A typo in config.toml must not take the integration away from
+        // every new shell: it loads without wrapped tools, and says why.
+        let config = Config::load().unwrap_or_else(|error| {
+            eprintln!(
+                "swop: warning: {}; swop init gives the integration without wrapped tools until it is fixed",
+                crate::output::printable_line(&error.to_string())
+            );
+            Config::default()
+        });
         // Without a path of its own, swop is found on PATH when the shell runs it.
         let exe = std::env::current_exe()
             .map(|p| p.into_os_string().into_vec())

@@ -3,13 +3,17 @@
 mod add;
 mod allow;
 pub(crate) mod completions;
+mod cp;
+mod current;
 mod discover;
 mod doctor;
 mod env;
 mod exec;
 mod folder;
+mod idle;
 mod init;
 mod list;
+mod mv;
 mod ps;
 mod recipes;
 mod rm;
@@ -48,6 +52,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Show(args) => args.run(),
         Command::Set(args) => args.run(),
         Command::Rm(args) => args.run(),
+        Command::Mv(args) => args.run(),
+        Command::Cp(args) => args.run(),
         Command::Env(args) => args.run(),
         Command::Exec(args) => args.run(),
         Command::Shell(args) => args.run(),
@@ -186,6 +192,10 @@ mod grammar {
         "forever",
         "inf",
         "1e19",
+        "--pick",
+        "--pick=a,b",
+        "a,b",
+        "agents",
         "--seal",
         "--no-seal",
         "--allow-write",
@@ -205,6 +215,8 @@ mod grammar {
                 "--wait=2.5",
                 "--lock bogus",
                 "--wait soon",
+                "--pick a,b",
+                "--pick=agents",
             ][..],
         );
         (
@@ -263,8 +275,8 @@ mod grammar {
                     return Err(TestCaseError::fail(format!("{words:?}: not exec")));
                 };
                 prop_assert_eq!(
-                    (fast.name, fast.lock.lock, fast.lock.wait, fast.command),
-                    (clap.name, clap.lock.lock, clap.lock.wait, clap.command),
+                    (fast.name, fast.pick, fast.lock.lock, fast.lock.wait, fast.command),
+                    (clap.name, clap.pick, clap.lock.lock, clap.lock.wait, clap.command),
                     "{:?}", words
                 );
                 prop_assert_eq!(

@@ -48,6 +48,10 @@ pub struct Facts {
     pub shared: &'static str,
     /// The command `swop status` runs.
     pub status: Option<String>,
+    /// The files holding the login, as `VAR/path`: never shared or copied.
+    pub credential_files: Vec<String>,
+    /// What profiles may share (`swop add --share ENTRY`), as `VAR/entry`.
+    pub shareable: Vec<String>,
     /// Where the facts were checked.
     pub sources: Vec<&'static str>,
     /// What the sources did not confirm.
@@ -63,6 +67,16 @@ impl Facts {
             keyring: k.keyring,
             shared: k.shared,
             status: k.status.as_ref().map(|s| s.argv.join(" ")),
+            credential_files: k
+                .credential_files
+                .iter()
+                .map(|(var, path)| format!("{var}/{path}"))
+                .collect(),
+            shareable: k
+                .shareable
+                .iter()
+                .map(|(var, entry)| format!("{var}/{entry}"))
+                .collect(),
             sources: k.sources.to_vec(),
             unconfirmed: k.unconfirmed.to_vec(),
         }

@@ -1,10 +1,12 @@
-//! `swop rm NAME`: delete a profile, refused while anything runs in it.
+//! `swop rm NAME [--yes]`: delete a profile, refused while anything runs in
+//! it, after a question when a person is at the terminal. Shared copies the
+//! profile used stay while another profile uses them.
+
+use std::io::{BufRead, IsTerminal};
 
 use super::Run;
 use crate::cli::RmArgs;
-use crate::error::{BusyAdvice, Error, Profile as ProfileError, Result};
-use crate::lock::ProfileLock;
-use crate::residents::{Census, Resident, Unreadable};
+use crate::error::{Change, Error, Result};
 use crate::store::{Profile, Store};
 
 impl Run for RmArgs {
@@ -12,47 +14,63 @@ impl Run for RmArgs {
         let store = Store::open()?;
         // Not `load`: a profile whose file is damaged must still be removable.
         let profile = store.load_for_removal(&self.name)?;
-        refuse_the_callers_own(&store, &profile)?;
-        let _lock =
-            ProfileLock::acquire_exclusive_now(&profile, "swop rm", BusyAdvice::StopThenRemove)?;
-        // Under the lock no `swop exec` can start; residents that left the
-        // lock (daemons) or never took it (switched shells) are found here.
-        let census = Census::take(&store);
-        let residents: Vec<&Resident> = census.of(&profile.name).collect();
-        if !residents.is_empty() {
-            return Err(in_use_by_residents(&profile, &residents));
-        }
-        let hidden = census.unreadable(crate::residents::created(&store, &profile.name));
-        if !hidden.is_empty() {
-            return Err(maybe_in_use(&profile, &hidden));
+        let _lock = super::idle::claim(&store, &profile, "swop rm", Change::Remove)?;
+        let shared = store
+            .profile_file(&profile.name)
+            .map(|f| f.shared)
+            .unwrap_or_default();
+        if !self.yes && std::io::stdin().is_terminal() && !confirmed(&store, &profile, &shared)? {
+            eprintln!("swop: kept profile {:?}", profile.name);
+            return Err(Error::Said);
         }
         store.remove(&profile)?;
-        eprintln!("swop: removed profile {:?}", profile.name);
+        let deleted = crate::share::sweep(&store, &shared, &profile.name);
+        let kept: Vec<&String> = shared.iter().filter(|s| !deleted.contains(s)).collect();
+        let kept = match kept.is_empty() {
+            true => String::new(),
+            false => format!(
+                "; the shared {} stay{} for the profiles that share {}",
+                kept.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if kept.len() == 1 { "s" } else { "" },
+                if kept.len() == 1 { "it" } else { "them" },
+            ),
+        };
+        eprintln!("swop: removed profile {:?}{kept}", profile.name);
         Ok(())
     }
 }
 
-/// A shell switched to the profile (or a command run in it) must not delete
-/// the folders it stands in: its HOME or CODEX_HOME would vanish under it.
-fn refuse_the_callers_own(store: &Store, profile: &Profile) -> Result<()> {
-    let ours = std::env::var_os(crate::switch::PROFILE_VAR).is_some_and(|p| p == *profile.name)
-        && std::env::var_os(crate::switch::HOME_VAR)
-            .and_then(|home| std::fs::canonicalize(home).ok())
-            .is_some_and(|home| home == store.root());
-    if !ours {
-        return Ok(());
-    }
-    Err(Error::profile(&profile.name, ProfileError::ThisShellIsIn))
-}
-
-fn in_use_by_residents(profile: &Profile, residents: &[&Resident]) -> Error {
-    let who = residents.iter().map(|r| r.holder()).collect();
-    Error::profile(&profile.name, ProfileError::RunsIn(who))
-}
-
-/// A process that hides its environment may be the profile's: its files
-/// must not vanish under it.
-fn maybe_in_use(profile: &Profile, hidden: &[&Unreadable]) -> Error {
-    let hidden = hidden.iter().map(|u| u.holder()).collect();
-    Error::profile(&profile.name, ProfileError::MayRunIn(hidden))
+/// Ask on the terminal; only `y` or `yes` deletes.
+fn confirmed(store: &Store, profile: &Profile, shared: &[String]) -> Result<bool> {
+    let sole: Vec<&String> = shared
+        .iter()
+        .filter(|named| {
+            let users = crate::share::users(store, named, &profile.name);
+            users.profiles.is_empty() && users.unreadable.is_empty()
+        })
+        .collect();
+    let also = match sole.is_empty() {
+        true => String::new(),
+        false => format!(
+            " and the shared {} no other profile uses",
+            sole.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    eprint!(
+        "swop: delete profile {:?}: its logins and everything in {}{also}? This cannot be undone [y/N] ",
+        profile.name,
+        profile.dir.display()
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(crate::error::doing("cannot read the answer"))?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }

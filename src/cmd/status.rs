@@ -11,10 +11,13 @@ use crate::output::{printable_line, printable_text};
 use crate::recipe::StatusCommand;
 use crate::status::{ProfileStatus, ToolStatus, probe};
 use crate::store::{Profile, Store};
+use crate::usage::{Reading, clock};
 
 /// A profile and what its tools answered, with the tools that cannot be asked.
 struct Answered {
     status: ProfileStatus,
+    /// What each tool of `status.tools` recorded of its limits, in order.
+    readings: Vec<Reading>,
     /// Tools of the profile with no status command in the catalog.
     silent: Vec<String>,
 }
@@ -26,7 +29,27 @@ impl Run for StatusArgs {
             Some(name) => vec![store.load(name)?],
             None => loadable(&store)?,
         };
-        let answered = ask_all(&store, &profiles);
+        let mut answered = ask_all(&store, &profiles);
+        let now = clock::now();
+        for (a, profile) in answered.iter_mut().zip(&profiles) {
+            for tool in a.status.tools.iter_mut() {
+                let reading = crate::usage::read(profile, &tool.tool, now);
+                tool.usage = reading.windows().iter().map(Into::into).collect();
+                a.readings.push(reading);
+            }
+        }
+        // Over every profile, whichever was asked about: a copy of this
+        // profile's login may sit in any other.
+        let all = match &self.name {
+            Some(_) => loadable_quietly(&store),
+            None => profiles.clone(),
+        };
+        for shared in crate::logins::shared_logins(&store, &all)
+            .into_iter()
+            .filter(|s| profiles.iter().any(|p| s.profiles.contains(&p.name)))
+        {
+            eprintln!("swop: warning: {}", printable_text(&shared.warning()));
+        }
         let text = if self.json {
             let all: Vec<&ProfileStatus> = answered.iter().map(|a| &a.status).collect();
             json(&all)
@@ -34,7 +57,7 @@ impl Run for StatusArgs {
             eprintln!("swop: no profiles yet; create one with: swop add NAME --tool TOOL");
             String::new()
         } else {
-            table(&answered)
+            table(&answered, now)
         };
         print_bytes(text.as_bytes())
     }
@@ -53,6 +76,12 @@ fn loadable(store: &Store) -> Result<Vec<Profile>> {
         }
     }
     Ok(profiles)
+}
+
+/// Every profile that loads, saying nothing of the others.
+fn loadable_quietly(store: &Store) -> Vec<Profile> {
+    let names = store.names().unwrap_or_default();
+    names.iter().filter_map(|n| store.load(n).ok()).collect()
 }
 
 /// Ask every tool of every profile, all at once: each may wait on a server.
@@ -81,6 +110,7 @@ fn ask_all(store: &Store, profiles: &[Profile]) -> Vec<Answered> {
                         .map(|t| t.join().unwrap_or_else(|_| lost(profile)))
                         .collect(),
                 },
+                readings: Vec::new(),
                 silent,
             })
             .collect()
@@ -93,6 +123,7 @@ fn lost(profile: &Profile) -> ToolStatus {
         tool: String::new(),
         logged_in: None,
         detail: format!("the status of profile {:?} could not be read", profile.name),
+        usage: Vec::new(),
     }
 }
 
@@ -113,7 +144,7 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
 }
 
-fn table(answered: &[Answered]) -> String {
+fn table(answered: &[Answered], now: i64) -> String {
     let mut out = String::new();
     for a in answered {
         out.push_str(&format!("{}\n", printable_line(&a.status.profile)));
@@ -124,7 +155,7 @@ fn table(answered: &[Answered]) -> String {
             .map(|t| t.tool.len())
             .max()
             .unwrap_or(0);
-        for t in &a.status.tools {
+        for (t, reading) in a.status.tools.iter().zip(&a.readings) {
             let state = match t.logged_in {
                 Some(true) => "logged in",
                 Some(false) => "not logged in",
@@ -135,6 +166,9 @@ fn table(answered: &[Answered]) -> String {
                 printable_line(&t.tool),
                 t.detail
             ));
+            for line in usage_lines(reading, &t.tool, now) {
+                out.push_str(&format!("  {:width$}  {line}\n", ""));
+            }
         }
         if !a.silent.is_empty() {
             out.push_str(&format!(
@@ -147,4 +181,25 @@ fn table(answered: &[Answered]) -> String {
         }
     }
     out
+}
+
+/// The lines under a tool that say how much of its limits is used.
+fn usage_lines(reading: &Reading, tool: &str, now: i64) -> Vec<String> {
+    match reading {
+        Reading::Windows(windows) if windows.is_empty() => {
+            vec!["no usage in the current block".to_string()]
+        }
+        Reading::Windows(windows) => {
+            let mut lines: Vec<String> = windows.iter().map(|w| w.describe(now)).collect();
+            let newest = windows.iter().map(|w| w.observed_at).max().unwrap_or(now);
+            lines.push(format!("(recorded by {tool} {})", clock::ago(newest, now)));
+            lines
+        }
+        Reading::NoRecord => vec![format!("no usage recorded by {tool} yet")],
+        Reading::Mixed(why) => vec![format!(
+            "usage unknown: {} is shared with other profiles, so the records of their accounts are mixed",
+            why.entry
+        )],
+        Reading::NotRead => Vec::new(),
+    }
 }

@@ -21,6 +21,8 @@ pub struct ProfileView {
     pub hidden_values: Vec<String>,
     pub unset: Vec<String>,
     pub tools: Vec<String>,
+    /// Entries that are links to a shared copy, as `tool/entry`.
+    pub shared: Vec<String>,
     /// Its lock is held, or a process runs in it (see `residents`).
     pub in_use: bool,
     /// The pids of the processes running in the profile, lock or no lock.
@@ -59,6 +61,7 @@ impl ProfileView {
             hidden_values,
             unset: profile.unset.clone(),
             tools: profile.tools.clone(),
+            shared: profile.shared.clone(),
             in_use: !residents.is_empty() || crate::lock::in_use_with(locks, profile),
             residents,
         }
@@ -104,6 +107,12 @@ impl ProfileView {
             out.push_str(&format!(
                 "  tools {}\n",
                 printable_line(&self.tools.join(" "))
+            ));
+        }
+        if !self.shared.is_empty() {
+            out.push_str(&format!(
+                "  shared {}\n",
+                printable_line(&self.shared.join(" "))
             ));
         }
         if !self.residents.is_empty() {

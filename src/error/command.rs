@@ -30,6 +30,14 @@ pub enum Command {
     },
     /// `add --tool TOOL` of a recorded recipe that binds nothing.
     RecipeBindsNothing(String),
+    /// `set --bind VAR` of a variable the profile binds already.
+    AlreadyBound(String),
+    /// `set --bind VAR` of a variable that differs from a binding only in case.
+    BoundInOtherCase(String),
+    /// `set --bind VAR` of a variable the profile sets to a value.
+    SetToValue(String),
+    /// `set --unbind VAR` of a variable the profile does not bind.
+    NotBound(String),
     /// `stop`: what could not be ended in the profile (`None`: any).
     NotStopped {
         profile: Option<String>,
@@ -51,11 +59,44 @@ pub enum Command {
         path: PathBuf,
         name: Name,
     },
+    /// A group of `[groups]` in `config.toml` that is not one.
+    ConfigGroup {
+        path: PathBuf,
+        problem: Group,
+    },
     /// swop's own path cannot be written in a shell's syntax.
     InitPath {
         shell: ShellKind,
         why: &'static str,
     },
+}
+
+/// How a group of `config.toml` (`[groups] agents = ["work", "personal"]`)
+/// is not one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Group {
+    /// Its name is not named like a profile.
+    NotAName(String),
+    /// It lists no profile.
+    Empty(String),
+    /// It lists a word that is no profile name.
+    NotAProfile { group: String, member: String },
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Group::NotAName(group) => write!(
+                f,
+                "groups: {group:?} is not a group name; use a profile-like name (letters, digits, . _ -)"
+            ),
+            Group::Empty(group) => write!(f, "groups: {group:?} lists no profile"),
+            Group::NotAProfile { group, member } => write!(
+                f,
+                "groups: {group:?} lists {member:?}, which is not a profile name"
+            ),
+        }
+    }
 }
 
 /// Why a process could not be ended.
@@ -158,6 +199,16 @@ impl fmt::Display for Command {
                 "the {tool} recipe binds nothing: swop discover found no state of {tool} in files, \
                  so a profile cannot keep its accounts apart; see its report, or bind variables yourself with --bind VAR"
             ),
+            Command::AlreadyBound(var) => write!(f, "the profile binds {var} already"),
+            Command::BoundInOtherCase(var) => write!(
+                f,
+                "{var} differs from a binding of the profile only in case; bind one of them"
+            ),
+            Command::SetToValue(var) => write!(
+                f,
+                "the profile sets {var} to a value; drop it first (--unset-value {var})"
+            ),
+            Command::NotBound(var) => write!(f, "the profile does not bind {var}"),
             Command::NotStopped { profile, failures } => {
                 let said: Vec<String> = failures
                     .iter()
@@ -229,6 +280,9 @@ impl fmt::Display for Command {
             },
             Command::ConfigName { path, name } => {
                 write!(f, "{}: {name}; fix or remove the file", path.display())
+            }
+            Command::ConfigGroup { path, problem } => {
+                write!(f, "{}: {problem}; fix or remove the file", path.display())
             }
             Command::InitPath { shell, why } => write!(
                 f,

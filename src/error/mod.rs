@@ -15,8 +15,10 @@ mod command;
 mod discover;
 mod io;
 mod names;
+mod pick;
 mod profile;
 mod seal;
+mod share;
 mod store;
 mod switch;
 mod usage;
@@ -24,14 +26,17 @@ mod usage;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use command::{Command, Dotfile, Recipe, Stop};
+pub use command::{Command, Dotfile, Group, Recipe, Stop};
 pub use discover::{Discover, Trace, TracerFailure, empty_trace_hint, exit_text};
 pub use io::{advice, io_text};
 pub use names::{NAME_RULE, Name};
+pub use pick::{Full, Passed, Pick};
 pub use profile::{
-    Asked, BadFile, BusyAdvice, Holder, Profile, Suggestion, describe_holders, hides_environment,
+    Asked, BadFile, BusyAdvice, Change, Holder, Profile, Suggestion, describe_holders,
+    hides_environment,
 };
 pub use seal::{Seal, Weakness};
+pub use share::Share;
 pub use store::{FileProblem, Next, Store};
 pub use switch::{NothingSwitched, Shell, Switch, Value};
 pub use usage::{Seconds, Usage};
@@ -71,6 +76,10 @@ pub enum Error {
     Discover(Discover),
     /// A command cannot be sealed: nothing ran.
     Seal(Seal),
+    /// No profile `swop exec --pick` may choose can be used now.
+    Pick(Pick),
+    /// An entry cannot be shared, or given back.
+    Share(Share),
     /// A system call failed while swop was doing `action` on `path`.
     Io {
         action: &'static str,
@@ -104,6 +113,12 @@ pub enum Note {
     SwitchedNothing(String),
     /// The store folder that failed is the one of allowed `.swop` files.
     AllowedFolder,
+    /// The profile missing is named by a group (shown as given) of `config.toml`.
+    GroupLists(String),
+    /// `--pick` of one name, where no group is defined.
+    PickTakes,
+    /// `--pick` of one name that is neither a profile nor one of these groups.
+    Groups(Vec<String>),
 }
 
 impl Error {
@@ -116,6 +131,7 @@ impl Error {
                 Launch::NotFound | Launch::Failed(_) => 127,
             },
             Error::Noted { error, .. } => error.code(),
+            Error::Pick(_) => IN_USE,
             Error::Interrupted(signal) => 128 + signal,
             Error::Name(_)
             | Error::Store(_)
@@ -124,6 +140,7 @@ impl Error {
             | Error::Command(_)
             | Error::Discover(_)
             | Error::Seal(_)
+            | Error::Share(_)
             | Error::Io { .. }
             | Error::Said => 1,
         }
@@ -175,7 +192,7 @@ macro_rules! subjects {
 }
 
 subjects!(
-    Usage, Name, Store, Value, Switch, Shell, Command, Discover, Seal
+    Usage, Name, Store, Value, Switch, Shell, Command, Discover, Seal, Pick, Share
 );
 
 impl fmt::Display for Error {
@@ -199,6 +216,8 @@ impl fmt::Display for Error {
             Error::Command(command) => command.fmt(f),
             Error::Discover(discover) => discover.fmt(f),
             Error::Seal(seal) => seal.fmt(f),
+            Error::Pick(pick) => pick.fmt(f),
+            Error::Share(share) => share.fmt(f),
             Error::Io {
                 action,
                 path,
@@ -210,6 +229,14 @@ impl fmt::Display for Error {
             Error::Noted { error, note } => match note {
                 Note::SwitchedNothing(file) => write!(f, "{error}; {file} switched nothing"),
                 Note::AllowedFolder => write!(f, "{error} (the folder of allowed .swop files)"),
+                Note::GroupLists(group) => {
+                    write!(f, "{error}; the group {group:?} of config.toml lists it")
+                }
+                Note::PickTakes => write!(
+                    f,
+                    "{error}; --pick takes profiles separated by commas, or a group: [groups] in config.toml"
+                ),
+                Note::Groups(groups) => write!(f, "{error}; the groups are {}", groups.join(", ")),
             },
             Error::Said => Ok(()),
             Error::Interrupted(signal) => write!(

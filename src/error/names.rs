@@ -25,6 +25,8 @@ pub enum Name {
     NotWrappable(String),
     /// A tool named in `wrap` whose name the shells or swop need.
     Reserved(String),
+    /// A recipe's credential file that is not `VAR/path` inside a bound folder.
+    Credential(String),
 }
 
 impl fmt::Display for Name {
@@ -51,6 +53,10 @@ impl fmt::Display for Name {
             Name::Reserved(name) => write!(
                 f,
                 "wrap: {name:?} cannot be wrapped: the shell or swop's integration needs that name"
+            ),
+            Name::Credential(named) => write!(
+                f,
+                "credentials lists {named:?}, which is not VAR/path (a bound variable, then a path inside its folder)"
             ),
         }
     }

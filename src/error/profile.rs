@@ -46,14 +46,40 @@ pub fn hides_environment(process: &Holder, scope: &str) -> String {
 }
 
 /// What to do about a busy profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BusyAdvice {
     /// Only shared holders: wait, or share.
     WaitOrShare,
     /// An exclusive holder: wait, or take no lock to only read.
     WaitOrNoLock,
-    /// `rm`: end the holder, then remove again.
-    StopThenRemove,
+    /// `rm`, `mv`, `set`: end the holder, then make the change again.
+    StopThen(Change),
+    /// `add --share` of a profile something took as soon as it was made:
+    /// share once it is done.
+    ShareLater,
+}
+
+/// A change that needs the profile idle (no lock held, nothing running in
+/// it), for the command to run again once it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `swop rm NAME`.
+    Remove,
+    /// `swop mv NAME TO`.
+    Rename { to: String },
+    /// `swop set NAME` of its tools, bindings or shared entries.
+    Edit,
+}
+
+impl Change {
+    /// The command that makes the change to profile `name`.
+    fn command(&self, name: &str) -> String {
+        match self {
+            Change::Remove => format!("swop rm {name}"),
+            Change::Rename { to } => format!("swop mv {name} {to}"),
+            Change::Edit => format!("swop set {name}"),
+        }
+    }
 }
 
 /// The command that found a profile busy, as the user would type it again:
@@ -114,6 +140,8 @@ pub enum BadFile {
     NotAToolName(String),
     /// `allow_write` lists a path that is not absolute.
     RelativePlace(std::path::PathBuf),
+    /// `shared` lists what is not `tool/entry`.
+    NotShared(String),
     Name(Name),
     Value(Value),
 }
@@ -148,12 +176,19 @@ pub enum Profile {
     /// Another command took the profile while swop converted a shared lock.
     TakenWhileConverting,
     CannotLock,
-    /// `rm` asked from a shell switched to the profile.
-    ThisShellIsIn,
-    /// `rm` of a profile in which processes run.
-    RunsIn(Vec<Holder>),
-    /// `rm` of a profile in which processes that hide their environment may run.
-    MayRunIn(Vec<Holder>),
+    /// A change asked from a shell switched to the profile.
+    ThisShellIsIn(Change),
+    /// A change of a profile in which processes run.
+    RunsIn {
+        residents: Vec<Holder>,
+        change: Change,
+    },
+    /// A change of a profile in which processes that hide their environment
+    /// may run.
+    MayRunIn {
+        hidden: Vec<Holder>,
+        change: Change,
+    },
     NoProfileFile {
         dir: PathBuf,
         file_name: &'static str,
@@ -185,6 +220,8 @@ pub enum Profile {
     NoValue {
         var: String,
     },
+    /// A change that would leave it without a binding.
+    WouldBindNothing,
 }
 
 /// What to try after a profile name that does not exist.
@@ -208,9 +245,9 @@ impl Profile {
             | Profile::StillBusy
             | Profile::SharedAlsoBy { .. }
             | Profile::StillShared
-            | Profile::ThisShellIsIn
-            | Profile::RunsIn(_)
-            | Profile::MayRunIn(_) => IN_USE,
+            | Profile::ThisShellIsIn(_)
+            | Profile::RunsIn { .. }
+            | Profile::MayRunIn { .. } => IN_USE,
             _ => 1,
         }
     }
@@ -242,9 +279,13 @@ impl Profile {
             } => {
                 let again = |lock, wait| asked.as_ref().map(|a| a.again(name, lock, wait));
                 let hint = match (advice, again(None, true)) {
-                    (BusyAdvice::StopThenRemove, _) => format!(
-                        "end it with swop stop {name} (or let it finish), then run swop rm {name} again"
+                    (BusyAdvice::StopThen(change), _) => format!(
+                        "end it with swop stop {name} (or let it finish), then run {} again",
+                        change.command(name)
                     ),
+                    (BusyAdvice::ShareLater, _) => {
+                        "let it finish, then share with swop set NAME --share ENTRY".to_string()
+                    }
                     (BusyAdvice::WaitOrShare, Some(wait)) => format!(
                         "to wait for them: {wait}; to run beside them: {}",
                         again(Some("shared"), false).unwrap_or_default()
@@ -305,24 +346,26 @@ impl Profile {
                  start again"
             ),
             Profile::CannotLock => write!(f, "cannot lock profile {name:?}"),
-            Profile::ThisShellIsIn => write!(
+            Profile::ThisShellIsIn(change) => write!(
                 f,
                 "this shell runs in profile {name:?} (SWOP_PROFILE={name}); switch away first \
-                 (swop off, or exit the swop shell), then run swop rm {name} again"
+                 (swop off, or exit the swop shell), then run {} again",
+                change.command(name)
             ),
-            Profile::RunsIn(residents) => {
+            Profile::RunsIn { residents, change } => {
                 let who: Vec<String> = residents.iter().map(Holder::to_string).collect();
                 let one = residents.len() == 1;
                 write!(
                     f,
                     "profile {name:?} is in use by {}, which run{} with its environment; \
-                     end {} with swop stop {name}, then run swop rm {name} again",
+                     end {} with swop stop {name}, then run {} again",
                     who.join(", "),
                     if one { "s" } else { "" },
                     if one { "it" } else { "them" },
+                    change.command(name)
                 )
             }
-            Profile::MayRunIn(hidden) => {
+            Profile::MayRunIn { hidden, change } => {
                 let scope = format!("profile {name:?}");
                 let said: Vec<String> = hidden
                     .iter()
@@ -331,9 +374,10 @@ impl Profile {
                 let pids: Vec<String> = hidden.iter().map(|h| h.pid.to_string()).collect();
                 write!(
                     f,
-                    "{}; if it runs there, end it (kill {}), then run swop rm {name} again",
+                    "{}; if it runs there, end it (kill {}), then run {} again",
                     said.join("; "),
                     pids.join(" "),
+                    change.command(name)
                 )
             }
             Profile::NoProfileFile { dir, file_name } => write!(
@@ -377,6 +421,10 @@ impl Profile {
                         "allow_write lists {}, which is not an absolute path",
                         place.display()
                     ),
+                    BadFile::NotShared(entry) => write!(
+                        f,
+                        "shared lists {entry:?}, which is not TOOL/ENTRY (a tool name, then one file or folder name)"
+                    ),
                     BadFile::Name(problem) => fmt::Display::fmt(problem, f),
                     BadFile::Value(problem) => fmt::Display::fmt(problem, f),
                 }?;
@@ -401,6 +449,10 @@ impl Profile {
                  delete that folder yourself",
                 trash.display(),
                 super::io_text(source)
+            ),
+            Profile::WouldBindNothing => write!(
+                f,
+                "a profile needs at least one binding; profile {name:?} would have none"
             ),
             Profile::NoValue { var } => {
                 write!(

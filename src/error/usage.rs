@@ -9,6 +9,14 @@ use crate::trace::Tracer;
 pub enum Usage {
     /// `swop exec NAME` with nothing after `--`.
     NoCommand,
+    /// `swop exec --pick A,B` with nothing after `--`.
+    NoPickedCommand,
+    /// `swop exec` with neither a name nor `--pick`.
+    ExecWhere,
+    /// A `--pick` value (as given) with an empty name in its list.
+    PickEmptyName(String),
+    /// `swop mv NAME NAME`.
+    SameName(String),
     /// `swop stop` with neither a name nor `--all`.
     StopWhat,
     /// `swop discover --trace-file ... -- CMD`.
@@ -75,6 +83,20 @@ impl fmt::Display for Usage {
                 f,
                 "no command given; usage: swop exec NAME -- CMD [ARGS]..."
             ),
+            Usage::NoPickedCommand => write!(
+                f,
+                "no command given; usage: swop exec --pick A,B -- CMD [ARGS]..."
+            ),
+            Usage::ExecWhere => write!(
+                f,
+                "name a profile or --pick some; usage: swop exec NAME -- CMD [ARGS]..."
+            ),
+            Usage::PickEmptyName(value) => write!(
+                f,
+                "--pick {value:?} names an empty profile; give names separated by commas \
+                 (--pick work,personal) or a group of config.toml"
+            ),
+            Usage::SameName(name) => write!(f, "{name:?} is the profile's name already"),
             Usage::StopWhat => write!(
                 f,
                 "name the profile whose processes to end (swop stop NAME), \

@@ -60,6 +60,17 @@ pub struct Known {
     pub verify: Option<&'static [&'static str]>,
     /// How `swop status` asks the tool who is logged in.
     pub status: Option<StatusCommand>,
+    /// The files that hold an account's login, each under the folder of a
+    /// variable the recipe binds (a file binding's folder holds its file):
+    /// never shared, never copied by `swop cp`, and compared by digest to
+    /// find two profiles logged in with one login.
+    pub credential_files: &'static [(&'static str, &'static str)],
+    /// Entries under a bound folder that profiles may share (`swop add
+    /// --share`): history and prompts, never a login. A folder's name ends
+    /// in `/`, a file's does not.
+    pub shareable: &'static [(&'static str, &'static str)],
+    /// Settings files `swop cp` copies into the new profile.
+    pub settings: &'static [(&'static str, &'static str)],
     /// Facts above that the sources did not confirm.
     pub unconfirmed: &'static [&'static str],
 }
@@ -126,12 +137,9 @@ pub const CATALOG: &[Known] = &[
     secrets::RCLONE,
 ];
 
-/// Bindings that differ by platform: tools that keep their state in the
+/// Facts that differ by platform: tools that keep their state in the
 /// platform's own folders (`~/Library/...` on macOS, XDG on Linux).
-const fn per_os(
-    linux: &'static [&'static str],
-    macos: &'static [&'static str],
-) -> &'static [&'static str] {
+const fn per_os<T>(linux: &'static [T], macos: &'static [T]) -> &'static [T] {
     if cfg!(target_os = "macos") {
         macos
     } else {
@@ -174,6 +182,49 @@ mod tests {
             for v in k.bindings {
                 let known = k.candidates.contains(v) || k.files.iter().any(|(f, _)| f == v);
                 assert!(known, "{}: {v} is bound but no candidate", k.tool);
+            }
+        }
+    }
+
+    #[test]
+    fn logins_shared_entries_and_settings_lie_in_what_the_tool_binds() {
+        let plain = |path: &str| {
+            !path.is_empty()
+                && !path.starts_with('/')
+                && path
+                    .split('/')
+                    .all(|p| !p.is_empty() && p != "." && p != "..")
+        };
+        for k in CATALOG {
+            let bound = |var: &str| {
+                k.candidates.contains(&var)
+                    || k.bindings.contains(&var)
+                    || k.files.iter().any(|(f, _)| *f == var)
+            };
+            for (var, path) in k
+                .credential_files
+                .iter()
+                .chain(k.shareable)
+                .chain(k.settings)
+            {
+                assert!(
+                    bound(var),
+                    "{}: {var}/{path} is under nothing it binds",
+                    k.tool
+                );
+                let path = path.strip_suffix('/').unwrap_or(path);
+                assert!(plain(path), "{}: {path}", k.tool);
+            }
+            for (_, entry) in k.shareable {
+                let name = entry.strip_suffix('/').unwrap_or(entry);
+                assert!(!name.contains('/'), "{}: {entry} is not one name", k.tool);
+            }
+            for shared in k.shareable.iter().chain(k.settings) {
+                assert!(
+                    !k.credential_files.contains(shared),
+                    "{}: {shared:?} is a login",
+                    k.tool
+                );
             }
         }
     }

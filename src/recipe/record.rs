@@ -96,6 +96,13 @@ impl Recipe {
                 notes.push(note);
             }
         }
+        let mut credentials: Vec<String> = Vec::new();
+        for (var, path) in entries.iter().flat_map(|k| k.credential_files) {
+            let named = format!("{var}/{path}");
+            if !credentials.contains(&named) {
+                credentials.push(named);
+            }
+        }
         Recipe {
             tool: tool.to_string(),
             bindings: proof.bindings,
@@ -103,6 +110,7 @@ impl Recipe {
             unset,
             notes,
             read_only: Vec::new(),
+            credentials,
             verified: proof.verified,
         }
     }

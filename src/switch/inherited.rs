@@ -28,8 +28,9 @@ pub struct Found {
     /// environment holds now: a repeated switch finds them gone, and says
     /// nothing again.
     pub reported: Vec<String>,
-    /// One warning per variable that keeps pointing into the real home.
-    pub into_home: Vec<String>,
+    /// Each variable that keeps pointing into the real home, with the
+    /// warning that says so.
+    pub into_home: Vec<(String, String)>,
 }
 
 /// The inherited variables a switch to `profile` removes or warns about.
@@ -104,12 +105,12 @@ pub fn find(
             };
             if !found.removed.iter().any(|r| r == name) && crate::recipe::is_catalog_override(name)
             {
-                found.into_home.push(format!(
+                found.into_home.push((name.to_string(), format!(
                     "{name}={} points into your real home: tools in profile {:?} still use the files it names; \
                      unset it, or give the profile its own (swop add ... --bind {name}, or --bind-file for a file)",
                     printable_line(&value.to_string_lossy()),
                     profile.name
-                ));
+                )));
             }
         }
     }
@@ -167,6 +168,7 @@ mod tests {
             tools: vec!["aws".into()],
             values: BTreeMap::from([("AWS_PROFILE".to_string(), "work".to_string())]),
             missing: vec![],
+            shared: vec![],
             seal: false,
             allow_write: Vec::new(),
         }
@@ -222,7 +224,7 @@ mod tests {
         let warned: Vec<&str> = found
             .into_home
             .iter()
-            .map(|w| w.split('=').next().unwrap_or(""))
+            .map(|(name, _)| name.as_str())
             .collect();
         assert_eq!(warned, ["CARGO_HOME", "KUBECONFIG"]);
         assert!(find_in(&env, &aws_profile(false)).into_home.is_empty());

@@ -1,6 +1,6 @@
 //! Facts about the machine: the OS and its release, the kernel (`uname`),
-//! WSL, whether ptrace may trace, and the user's home as the password
-//! database has it. For `swop doctor` and the "Tested on"
+//! WSL, whether ptrace may trace, the user's home as the password
+//! database has it, and the local time of day. For `swop doctor` and the "Tested on"
 //! of a discovery's report; the host name is never collected.
 
 use std::fs;
@@ -144,6 +144,32 @@ pub fn passwd_home() -> Option<PathBuf> {
         let dir = PathBuf::from(std::ffi::OsStr::from_bytes(dir.to_bytes()));
         Some(std::fs::canonicalize(&dir).unwrap_or(dir))
     }
+}
+
+/// A moment on the local wall clock, in the machine's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    /// 0 is Sunday.
+    pub weekday: u32,
+    pub hour: u32,
+    pub minute: u32,
+}
+
+/// The local wall-clock time of `secs` since the epoch (localtime_r).
+pub fn local_time(secs: i64) -> Option<LocalTime> {
+    let t = libc::time_t::try_from(secs).ok()?;
+    // SAFETY: an all-zero tm is a valid value for localtime_r to overwrite.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call; localtime_r is reentrant.
+    let done = unsafe { libc::localtime_r(&t, &mut tm) };
+    if done.is_null() {
+        return None;
+    }
+    Some(LocalTime {
+        weekday: u32::try_from(tm.tm_wday).ok()?,
+        hour: u32::try_from(tm.tm_hour).ok()?,
+        minute: u32::try_from(tm.tm_min).ok()?,
+    })
 }
 
 #[cfg(test)]

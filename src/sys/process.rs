@@ -54,6 +54,26 @@ pub fn alive(pid: u32) -> bool {
     info(pid).is_some_and(|i| !i.ended)
 }
 
+/// This process's session, as its leader and the leader's start: the
+/// terminal (or the login) it belongs to, for saying a thing once per
+/// terminal. `None` when the leader is gone or cannot be read.
+pub fn session() -> Option<(u32, u64)> {
+    // SAFETY: getsid(0) asks about the calling process; it cannot fail for it.
+    let sid = unsafe { libc::getsid(0) };
+    let sid = u32::try_from(sid).ok().filter(|s| *s > 0)?;
+    info(sid).filter(|i| !i.ended).map(|i| (sid, i.stamp))
+}
+
+/// The process group of `pid`: what tells a shell's `$(...)` subshell,
+/// which stays in its group, from a shell started inside it, which (with
+/// job control) leads one of its own.
+pub fn group(pid: u32) -> Option<u32> {
+    let pid = libc::pid_t::try_from(pid).ok()?;
+    // SAFETY: getpgid only reads the process table.
+    let group = unsafe { libc::getpgid(pid) };
+    u32::try_from(group).ok()
+}
+
 /// Whether the very process that had `stamp` (see [`Info::stamp`]) still runs.
 pub fn still_running(pid: u32, stamp: u64) -> bool {
     info(pid).is_some_and(|i| !i.ended && i.stamp == stamp)

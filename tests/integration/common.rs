@@ -224,6 +224,15 @@ impl Swop {
         ])
     }
 
+    /// The PATH of [`Swop::base_env`] with `bin` first.
+    pub fn path_with(&self, bin: &Path) -> String {
+        format!(
+            "{}:{}",
+            bin.display(),
+            self.base_env()[OsStr::new("PATH")].to_string_lossy()
+        )
+    }
+
     /// A command with [`Swop::base_env`], run in [`Swop::work`].
     pub fn command(&self, program: impl AsRef<OsStr>) -> Run {
         let mut command = Command::new(program);

@@ -749,9 +749,15 @@ const LAYERS: &[(&str, &[&str])] = &[
             "residents",
             "switch",
             "seal",
+            "share",
+            "logins",
+            "usage",
         ],
     ),
-    ("entering and discovering", &["entry", "discover", "status"]),
+    (
+        "entering and discovering",
+        &["entry", "pick", "discover", "status"],
+    ),
     ("the command line", &["cli", "slips", "cmd"]),
 ];
 

@@ -18,3 +18,4 @@ mod seal;
 mod skips;
 mod suite;
 mod trust;
+mod why;

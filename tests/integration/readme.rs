@@ -390,9 +390,17 @@ fn troubleshooting_quotes_what_swop_says() {
         .exists()));
     let busy = said(&["exec", "work", "--", "true"], IN_USE);
     exact(busy.clone(), "swop: profile \"work\" is in use by pid");
-    let hint = "add --wait [SECS] to wait for it;";
+    let hint = "to wait for it: swop exec work --wait -- true;";
+    assert!(busy.contains(hint), "{busy}");
+    let hint = "to wait for it:";
     assert!(busy.contains(hint), "{busy}");
     quoted(hint);
+    let none = said(&["exec", "--pick", "work", "--", "true"], IN_USE);
+    assert!(
+        none.starts_with("swop: none of work can be used now: work is in use by pid"),
+        "{none}"
+    );
+    quoted("can be used now: work is in use by pid");
     let mut holder = holder;
     let _ = holder.kill();
     let _ = holder.wait();

@@ -224,6 +224,40 @@ fn a_sealed_profile_is_sealed_through_exec_and_wrapped_tools_until_told_otherwis
 }
 
 #[test]
+fn a_profile_reached_through_pick_is_sealed_as_a_named_one_is() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    swop.add("work", &["--tool", "codex", "--seal"]);
+    swop.add("personal", &["--tool", "codex"]);
+    let real = swop.user_home().join(".codex/auth.json");
+    fs::create_dir_all(real.parent().expect("parent")).expect("mkdir");
+    fs::write(&real, "REAL").expect("write");
+    let peek = |pick: &str, flags: &[&str]| {
+        let mut args = vec!["exec", "--pick", pick];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "cat \"$HOME/.codex/auth.json\""]);
+        swop.args(args)
+    };
+
+    // Unsealed, the real ~/.codex is read: the test can fail.
+    assert_eq!(peek("personal", &[]).success().stdout_str(), "REAL");
+
+    // The sealed profile, picked (first of the list, neither has usage):
+    // sealed, as `swop exec work` is.
+    let out = peek("work,personal", &[]).failure(1);
+    assert!(!out.stdout_str().contains("REAL"), "{out:?}");
+    assert!(out.stderr_str().contains("swop: picked work ("), "{out:?}");
+
+    // --seal seals whichever is picked; --no-seal opens a sealed one.
+    let out = peek("personal", &["--seal"]).failure(1);
+    assert!(!out.stdout_str().contains("REAL"), "{out:?}");
+    assert_eq!(peek("work", &["--no-seal"]).success().stdout_str(), "REAL");
+    assert_eq!(fs::read_to_string(&real).expect("read"), "REAL");
+}
+
+#[test]
 fn without_landlock_a_seal_fails_closed_and_names_the_way_out() {
     let swop = Swop::new();
     if !can_seal(&swop) || !require("strace") {

@@ -361,22 +361,10 @@ pub fn shown_command(words: &[String]) -> String {
         .join(" ")
 }
 
+/// Today's date in UTC, `2026-12-06`.
 pub fn today() -> String {
-    // Days since the epoch to a civil date (Howard Hinnant's algorithm).
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let now = crate::usage::clock::rfc3339(crate::usage::clock::now());
+    now[..10].to_string()
 }
 
 /// The Limitation of a trace whose tracer printed renames without their

@@ -38,6 +38,15 @@ pub const CODEX: Known = Known {
         needs_output: false,
         shows: &["Logged in", "API key", "Not logged in"],
     }),
+    credential_files: &[("CODEX_HOME", "auth.json")],
+    shareable: &[
+        ("CODEX_HOME", "sessions/"),
+        ("CODEX_HOME", "archived_sessions/"),
+        ("CODEX_HOME", "history.jsonl"),
+        ("CODEX_HOME", "prompts/"),
+        ("CODEX_HOME", "AGENTS.md"),
+    ],
+    settings: &[("CODEX_HOME", "config.toml")],
     unconfirmed: &["OPENAI_BASE_URL as a variable (codex documents the openai_base_url setting)"],
 };
 
@@ -72,6 +81,18 @@ pub const CLAUDE: Known = Known {
         needs_output: false,
         shows: &["logged", "Logged", "email"],
     }),
+    credential_files: &[
+        ("CLAUDE_CONFIG_DIR", ".credentials.json"),
+        ("CLAUDE_CONFIG_DIR", ".claude.json"),
+    ],
+    shareable: &[
+        ("CLAUDE_CONFIG_DIR", "projects/"),
+        ("CLAUDE_CONFIG_DIR", "todos/"),
+        ("CLAUDE_CONFIG_DIR", "commands/"),
+        ("CLAUDE_CONFIG_DIR", "agents/"),
+        ("CLAUDE_CONFIG_DIR", "CLAUDE.md"),
+    ],
+    settings: &[("CLAUDE_CONFIG_DIR", "settings.json")],
     unconfirmed: &[
         "`claude auth status` and its exit status when logged out (seen only through wrappers of the CLI)",
         "the Keychain service name and the Linux credentials file (from swop's reference notes, not re-read in Anthropic's documentation)",
@@ -108,6 +129,9 @@ pub const GEMINI: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[("GEMINI_CLI_HOME", ".gemini/oauth_creds.json")],
+    shareable: &[],
+    settings: &[("GEMINI_CLI_HOME", ".gemini/settings.json")],
     unconfirmed: &[
         "the keychain use and GEMINI_FORCE_FILE_STORAGE (seen in third-party wrappers, not in the configuration reference)",
     ],
@@ -133,5 +157,8 @@ pub const COPILOT: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[("COPILOT_HOME", "config.json")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &["whether the login is also kept in the OS keychain"],
 };

@@ -52,6 +52,9 @@ pub const AWS: Known = Known {
         needs_output: true,
         shows: &["arn:"],
     }),
+    credential_files: &[("AWS_SHARED_CREDENTIALS_FILE", "credentials")],
+    shareable: &[],
+    settings: &[("AWS_CONFIG_FILE", "config")],
     unconfirmed: &["AWS_DEFAULT_PROFILE (read by the CLI v1 only)"],
 };
 
@@ -90,6 +93,12 @@ pub const GCLOUD: Known = Known {
         needs_output: true,
         shows: &["@"],
     }),
+    credential_files: &[
+        ("CLOUDSDK_CONFIG", "credentials.db"),
+        ("CLOUDSDK_CONFIG", "access_tokens.db"),
+    ],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[],
 };
 
@@ -118,6 +127,12 @@ pub const AZ: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: &[
+        ("AZURE_CONFIG_DIR", "msal_token_cache.json"),
+        ("AZURE_CONFIG_DIR", "service_principal_entries.json"),
+    ],
+    shareable: &[],
+    settings: &[("AZURE_CONFIG_DIR", "config")],
     unconfirmed: &[
         "AZURE_CONFIG_DIR in Microsoft's own configuration page (not re-read; confirmed through a consumer of the CLI's files)",
         "which variables, if any, the CLI itself reads as credentials",
@@ -149,6 +164,9 @@ pub const KUBECTL: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: &[("KUBECONFIG", "config")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &["the kubeconfig page was not re-read for this catalog"],
 };
 
@@ -175,6 +193,9 @@ pub const DOCKER: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[("DOCKER_CONFIG", "config.json")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &["the credential-store page was not re-read for this catalog"],
 };
 
@@ -202,5 +223,8 @@ pub const TERRAFORM: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[("HOME", ".terraform.d/credentials.tfrc.json")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &["TF_TOKEN_<host> in HashiCorp's own page (seen only in tools that use it)"],
 };

@@ -34,6 +34,9 @@ pub const GH: Known = Known {
         needs_output: false,
         shows: &["Logged in", "not logged", "Failed"],
     }),
+    credential_files: &[("GH_CONFIG_DIR", "hosts.yml")],
+    shareable: &[],
+    settings: &[("GH_CONFIG_DIR", "config.yml")],
     unconfirmed: &[],
 };
 
@@ -64,6 +67,9 @@ pub const GLAB: Known = Known {
         needs_output: false,
         shows: &["Logged in", "No token", "not logged"],
     }),
+    credential_files: &[("GLAB_CONFIG_DIR", "config.yml")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "GLAB_CONFIG_DIR (seen in code that mirrors glab's lookup, not in the excerpt of the documentation)",
         "GITLAB_ACCESS_TOKEN and OAUTH_TOKEN",
@@ -103,6 +109,9 @@ pub const GIT: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: &[("HOME", ".git-credentials")],
+    shareable: &[],
+    settings: &[("HOME", ".gitconfig")],
     unconfirmed: &[
         "GIT_CONFIG_COUNT, the order of $XDG_CONFIG_HOME/git/config and ~/.gitconfig, and the credential helpers' keys: from git's manual as commonly known, not re-read",
     ],
@@ -131,5 +140,8 @@ pub const SSH: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[],
 };

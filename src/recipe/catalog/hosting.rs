@@ -27,6 +27,9 @@ pub const FLY: Known = Known {
         needs_output: true,
         shows: &["@"],
     }),
+    credential_files: &[("FLY_CONFIG_DIR", "config.yml")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "FLY_API_TOKEN and FLY_ACCESS_TOKEN (read by flyctl per its users' code; the token page was not re-read)",
     ],
@@ -55,6 +58,15 @@ pub const VERCEL: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: per_os(
+        &[("XDG_DATA_HOME", "com.vercel.cli/auth.json")],
+        &[(
+            "HOME",
+            "Library/Application Support/com.vercel.cli/auth.json",
+        )],
+    ),
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "the location of auth.json and VERCEL_TOKEN: only seen in third-party code, not in Vercel's documentation or source",
     ],
@@ -83,6 +95,12 @@ pub const NETLIFY: Known = Known {
         needs_output: true,
         shows: &["Email", "Name", "Not logged in"],
     }),
+    credential_files: per_os(
+        &[("XDG_CONFIG_HOME", "netlify/config.json")],
+        &[("HOME", "Library/Preferences/netlify/config.json")],
+    ),
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "NETLIFY_AUTH_TOKEN (seen in CI setups that run netlify-cli, not in its source)",
     ],
@@ -115,6 +133,12 @@ pub const WRANGLER: Known = Known {
             "not authenticated",
         ],
     }),
+    credential_files: per_os(
+        &[("XDG_CONFIG_HOME", ".wrangler/config/default.toml")],
+        &[("HOME", "Library/Preferences/.wrangler/config/default.toml")],
+    ),
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "the macOS location and CLOUDFLARE_API_KEY / CF_API_TOKEN (seen in third-party code only)",
     ],

@@ -26,6 +26,9 @@ pub const NPM: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: &[("NPM_CONFIG_USERCONFIG", ".npmrc")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "NPM_TOKEN and NODE_AUTH_TOKEN are conventions that npmrc files refer to, not variables npm reads by itself",
     ],
@@ -53,6 +56,9 @@ pub const PIP: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[],
 };
 
@@ -79,6 +85,12 @@ pub const CARGO: Known = Known {
     read_only: &[],
     verify: None,
     status: None,
+    credential_files: &[
+        ("CARGO_HOME", "credentials.toml"),
+        ("CARGO_HOME", "credentials"),
+    ],
+    shareable: &[],
+    settings: &[("CARGO_HOME", "config.toml")],
     unconfirmed: &["the environment-variables page was not re-read for this catalog"],
 };
 
@@ -108,6 +120,9 @@ pub const HUGGINGFACE: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: &[("HF_TOKEN_PATH", "token")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "`hf auth whoami` in Hugging Face's own documentation (older releases: huggingface-cli whoami)",
         "HUGGING_FACE_HUB_TOKEN, the older name of HF_TOKEN",

@@ -28,6 +28,9 @@ pub const GPG: Known = Known {
         needs_output: true,
         shows: &["uid"],
     }),
+    credential_files: &[("GNUPGHOME", "private-keys-v1.d")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &[
         "where gpg-agent puts its sockets for a non-default home (proved by the test above, not read in the manual)",
     ],
@@ -58,5 +61,8 @@ pub const RCLONE: Known = Known {
         needs_output: true,
         shows: &[],
     }),
+    credential_files: &[("RCLONE_CONFIG", "rclone.conf")],
+    shareable: &[],
+    settings: &[],
     unconfirmed: &["rclone's documentation pages were not re-read for this catalog"],
 };

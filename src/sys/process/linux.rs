@@ -70,9 +70,31 @@ fn read_environ(pid: u32, block: &mut Vec<u8>) -> std::io::Result<bool> {
     }
 }
 
+/// A small file of /proc, in one read and the one that finds its end:
+/// /proc gives its files no size, so `fs::read` would ask for one and then
+/// grow its buffer read by read.
+fn read_proc(path: &str) -> std::io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let mut bytes = vec![0; 2048];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            bytes.resize(len * 2, 0);
+        }
+        match file.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
+}
+
 /// Parent, start and state of a process, from /proc/PID/stat.
 pub fn info(pid: u32) -> Option<Info> {
-    let stat = fs::read(format!("/proc/{pid}/stat")).ok()?;
+    let stat = read_proc(&format!("/proc/{pid}/stat")).ok()?;
     parse_stat(&stat)
 }
 
@@ -97,8 +119,9 @@ fn parse_stat(stat: &[u8]) -> Option<Info> {
 fn boot_time() -> Option<u64> {
     static BOOT: OnceLock<Option<u64>> = OnceLock::new();
     *BOOT.get_or_init(|| {
-        let stat = fs::read_to_string("/proc/stat").ok()?;
-        stat.lines()
+        let stat = read_proc("/proc/stat").ok()?;
+        String::from_utf8_lossy(&stat)
+            .lines()
             .find_map(|l| l.strip_prefix("btime "))?
             .trim()
             .parse()
@@ -113,7 +136,7 @@ fn clock_ticks() -> u64 {
 }
 
 pub fn argv(pid: u32) -> Option<Vec<String>> {
-    let raw = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let raw = read_proc(&format!("/proc/{pid}/cmdline")).ok()?;
     let words: Vec<String> = raw
         .split(|&b| b == 0)
         .filter(|w| !w.is_empty())
@@ -125,7 +148,7 @@ pub fn argv(pid: u32) -> Option<Vec<String>> {
 /// The command name (`comm`), then the executable's path.
 pub fn names(pid: u32) -> Vec<OsString> {
     let mut names = Vec::with_capacity(2);
-    if let Ok(mut comm) = fs::read(format!("/proc/{pid}/comm")) {
+    if let Ok(mut comm) = read_proc(&format!("/proc/{pid}/comm")) {
         if comm.last() == Some(&b'\n') {
             comm.pop();
         }

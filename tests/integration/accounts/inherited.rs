@@ -208,3 +208,104 @@ fn a_home_profile_is_warned_of_an_override_into_the_real_home() {
         .success();
     assert!(!out.stderr_str().contains("real home"), "{out:?}");
 }
+
+/// How often `OPENAI_API_KEY`'s removal is said in `out`.
+fn said(out: &std::process::Output) -> usize {
+    out.stderr_str().matches("OPENAI_API_KEY").count()
+}
+
+/// A codex profile, a wrapped tool, and a shell that exports a key.
+fn codex_with_a_key_exported() -> Swop {
+    let swop = Swop::new();
+    swop.add("work", &["--tool", "codex"]);
+    let config = swop.root().join("config.toml");
+    fs::write(&config, "wrap = [\"printenv\"]\n").expect("write config");
+    swop
+}
+
+/// Switches, switches back and again, a wrapped tool with the key exported
+/// anew, then a `swop exec` typed by hand, twice.
+const SAID_ONCE_SCRIPT: &str = r#"
+export OPENAI_API_KEY=sk-first
+eval "$(swop init bash)"
+swop use work
+swop off
+swop use work
+export OPENAI_API_KEY=sk-again
+printenv SWOP_PROFILE OPENAI_API_KEY
+swop off
+swop exec work -- true
+swop exec work -- true
+"#;
+
+#[test]
+fn a_removed_credential_is_said_once_per_shell_and_at_each_exec_typed_by_hand() {
+    if !Shell::Bash.available() {
+        return;
+    }
+    let swop = codex_with_a_key_exported();
+    let out = swop.shell(Shell::Bash, SAID_ONCE_SCRIPT).output();
+    // The wrapped printenv ran in the profile, without the key.
+    assert_eq!(out.stdout_str(), "work\n");
+    // Once for the shell's switches and its wrapped tool, and at each exec
+    // typed by hand.
+    assert_eq!(said(&out), 3, "{}", out.stderr_str());
+
+    // Another shell hears it again, once.
+    let out = swop
+        .shell(
+            Shell::Bash,
+            "export OPENAI_API_KEY=sk-x\neval \"$(swop env work --shell bash)\"\neval \"$(swop env --off --shell bash)\"\neval \"$(swop env work --shell bash)\"\n",
+        )
+        .success();
+    assert_eq!(said(&out), 1, "{}", out.stderr_str());
+}
+
+#[test]
+fn quiet_silences_notices_but_never_errors() {
+    if !Shell::Bash.available() {
+        return;
+    }
+    let swop = codex_with_a_key_exported();
+    let script = format!("{SAID_ONCE_SCRIPT}swop use nosuch\n");
+    let out = swop
+        .shell(Shell::Bash, &script)
+        .env("SWOP_QUIET", "1")
+        .output();
+    assert_eq!(said(&out), 0, "{}", out.stderr_str());
+    assert!(out.stderr_str().contains("nosuch"), "{}", out.stderr_str());
+
+    let config = swop.root().join("config.toml");
+    fs::write(&config, "wrap = [\"printenv\"]\nquiet = true\n").expect("write config");
+    let out = swop.shell(Shell::Bash, &script).output();
+    assert_eq!(said(&out), 0, "{}", out.stderr_str());
+    assert!(out.stderr_str().contains("nosuch"), "{}", out.stderr_str());
+    // A record that asks for what it may not is still said.
+    let out = swop
+        .args(["env", "--off", "--shell", "sh"])
+        .env("SWOP_PROFILE", "work")
+        .env("SWOP_SAVED", "LD_PRELOAD=/tmp/evil.so")
+        .success();
+    assert!(
+        out.stderr_str().contains("LD_PRELOAD"),
+        "{}",
+        out.stderr_str()
+    );
+}
+
+#[test]
+fn a_nested_exec_does_not_warn_again_of_an_override_into_the_home() {
+    let swop = Swop::new();
+    swop.add("h", &[]);
+    let cargo = swop.user_home().join(".cargo");
+    let out = swop
+        .args(["exec", "h", "--", "swop", "exec", "h", "--", "true"])
+        .env("CARGO_HOME", &cargo)
+        .success();
+    let said = out.stderr_str();
+    assert_eq!(
+        said.matches("points into your real home").count(),
+        1,
+        "{said}"
+    );
+}

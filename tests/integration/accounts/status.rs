@@ -6,22 +6,13 @@ use serde_json::Value;
 
 use crate::common::{Holder, OutputExt, Swop, codex_bin, require};
 
-/// The store's PATH with `bin` first.
-fn path_with(swop: &Swop, bin: &std::path::Path) -> String {
-    format!(
-        "{}:{}",
-        bin.display(),
-        swop.base_env()[&std::ffi::OsString::from("PATH")].to_string_lossy()
-    )
-}
-
 #[test]
 fn one_codex_profile_logged_in_with_an_api_key_and_one_not() {
     let swop = Swop::new();
     let Some(bin) = codex_bin(swop.dir()) else {
         return;
     };
-    let path = path_with(&swop, &bin);
+    let path = swop.path_with(&bin);
     swop.add("keyed", &["--tool", "codex"]);
     swop.add("blank", &["--tool", "codex", "--tool", "gemini"]);
     swop.args(["exec", "keyed", "--", "codex", "login", "--with-api-key"])

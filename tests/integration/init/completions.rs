@@ -98,11 +98,16 @@ fn completion_scripts_pass_the_shells_syntax_checks_and_shellcheck() {
     }
 }
 
-/// A store with two profiles, and swop on PATH for the completion scripts.
+/// A store with two profiles and a group of them, and swop on PATH for
+/// the completion scripts.
 fn completion_sandbox() -> Sandbox {
     let sandbox = Sandbox::new();
     sandbox.add("alpha", &[]);
     sandbox.add("beta", &["CODEX_HOME"]);
+    sandbox.write(
+        "store/config.toml",
+        "[groups]\nagents = [\"alpha\", \"beta\"]\n",
+    );
     sandbox
 }
 
@@ -264,6 +269,26 @@ fn completes_profiles_and_subcommands(shell: Shell, complete: Completer) {
     );
     let locks = complete(&sandbox, "swop exec --lock ");
     assert_eq!(locks, ["exclusive", "none", "shared"], "{shell:?}");
+    // --pick offers profiles and groups, and the rest of a list.
+    assert_eq!(
+        complete(&sandbox, "swop exec --pick "),
+        ["agents", "alpha", "beta"],
+        "{shell:?}"
+    );
+    assert_eq!(
+        complete(&sandbox, "swop exec --pick alpha,"),
+        ["alpha,beta"],
+        "{shell:?}"
+    );
+    for line in ["swop mv ", "swop cp ", "swop set "] {
+        assert_eq!(
+            complete(&sandbox, line),
+            ["alpha", "beta"],
+            "{shell:?}: {line:?}"
+        );
+    }
+    let entries = complete(&sandbox, "swop set alpha --share s");
+    assert_eq!(entries, ["sessions"], "{shell:?}");
 }
 
 #[test]

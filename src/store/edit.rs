@@ -1,0 +1,67 @@
+//! Changing a profile after `add`: its `profile.toml` rewritten in one
+//! rename and checked before and after, and its name.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use super::{PROFILE_FILE, Profile, ProfileFile, Store, rename_noreplace, values};
+use crate::error::{Error, Profile as ProfileError, Result, at_path};
+use crate::files;
+use crate::names;
+
+impl Store {
+    /// The profile's file as written, checked.
+    pub fn profile_file(&self, name: &str) -> Result<ProfileFile> {
+        let (dir, file) = self.read_profile_file(name)?;
+        self.profile_from_file(name, dir, file.clone())?;
+        Ok(file)
+    }
+
+    /// Apply `change` to the profile's file and write it back in one rename.
+    /// The profile must be sound before and after: a change that would make
+    /// it unreadable is refused and nothing is written.
+    pub fn edit(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut ProfileFile) -> Result<()>,
+    ) -> Result<Profile> {
+        let (dir, mut file) = self.read_profile_file(name)?;
+        self.profile_from_file(name, dir.clone(), file.clone())?;
+        change(&mut file)?;
+        values::check_file(&file)?;
+        let profile = self.profile_from_file(name, dir.clone(), file.clone())?;
+        let path = dir.join(PROFILE_FILE);
+        toml::to_string(&file)
+            .map_err(io::Error::other)
+            .and_then(|text| files::replace_private_file(&path, text.as_bytes()))
+            .map_err(at_path("cannot write", &path))?;
+        Ok(profile)
+    }
+
+    /// Give `profile` the name `to`, in one rename that never replaces
+    /// another profile. The caller holds its lock.
+    pub fn rename(&self, profile: &Profile, to: &str) -> Result<PathBuf> {
+        names::check_profile_name(to)?;
+        let target = self.profile_dir(to);
+        if fs::symlink_metadata(&target).is_ok() {
+            return Err(Error::profile(to, ProfileError::Exists));
+        }
+        rename_noreplace(&profile.dir, &target).map_err(|e| {
+            if matches!(e.raw_os_error(), Some(libc::EEXIST) | Some(libc::ENOTEMPTY)) {
+                Error::profile(to, ProfileError::Exists)
+            } else {
+                at_path("cannot rename", &profile.dir)(e)
+            }
+        })?;
+        if let Ok(d) = fs::File::open(self.profiles_dir()) {
+            let _ = d.sync_all();
+        }
+        Ok(target)
+    }
+
+    /// Make the folders of `profile`'s bindings that do not exist yet.
+    pub fn make_binding_dirs(&self, profile: &Profile) -> Result<()> {
+        self.make_bound_folders(&profile.bindings)
+    }
+}

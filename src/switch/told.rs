@@ -1,0 +1,179 @@
+//! Notices said once: that a switch removed an inherited credential, or
+//! that a variable still points a profile back into the real home, is worth
+//! one line per shell, not one per `swop exec`, wrapped tool, nested exec
+//! or `.swop` folder entered. The shell is the one that runs swop: the
+//! first shell among swop's ancestors, and above it the shell it was
+//! forked from (bash runs `$(...)` in a fork); without one, the terminal's
+//! session. A `swop exec` typed by hand hears its notices each time; one run
+//! by a wrapped tool, or inside another command's profile, once. What was said is kept per shell (its pid and start)
+//! in a small private file of names; a file whose shell has ended is
+//! removed by the next one written.
+//!
+//! `quiet = true` in `config.toml`, or `SWOP_QUIET=1`, silences notices
+//! (never errors).
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// The variable that silences notices, as `quiet = true` does.
+pub const QUIET_VAR: &str = "SWOP_QUIET";
+
+/// A file of names is a few lines; no more than this is read.
+const TOLD_LIMIT: u64 = 64 * 1024;
+const PREFIX: &str = "told-";
+
+/// How often a notice is said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Say {
+    /// Each time: a command typed by hand.
+    Always,
+    /// Once in this shell: a switch, a wrapped tool, a nested command.
+    Once,
+}
+
+/// Of `notices` (a key, the line), those to say now: all of them when
+/// `say` is [`Say::Always`], else those not yet said in this shell; either
+/// way they are recorded as said. Nothing when notices are silenced.
+pub fn filter(
+    var: &dyn Fn(&str) -> Option<OsString>,
+    store_root: &Path,
+    notices: Vec<(String, String)>,
+    say: Say,
+) -> Vec<(String, String)> {
+    if notices.is_empty() {
+        return Vec::new();
+    }
+    // What was said comes first: the common case, all of it, needs no
+    // look at the configuration.
+    let Some(path) = file(var, store_root) else {
+        return if quiet(var, store_root) {
+            Vec::new()
+        } else {
+            notices
+        };
+    };
+    let mut told = read(&path);
+    let fresh = notices.iter().any(|(key, _)| !told.contains(key));
+    if !fresh && say == Say::Once || quiet(var, store_root) {
+        return Vec::new();
+    }
+    let said: Vec<(String, String)> = notices
+        .into_iter()
+        .filter(|(key, _)| say == Say::Always || !told.contains(key))
+        .collect();
+    if fresh {
+        told.extend(said.iter().map(|(key, _)| key.clone()));
+        write(&path, &told);
+    }
+    said
+}
+
+/// Whether notices are silenced.
+fn quiet(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> bool {
+    var(QUIET_VAR).is_some_and(|v| !v.is_empty() && v != "0")
+        || crate::config::Config::load_from(&store_root.join(crate::config::CONFIG_FILE))
+            .is_ok_and(|c| c.quiet)
+}
+
+/// The file of this session: in `$XDG_RUNTIME_DIR/swop` when that is
+/// private and the user's, else in the store's `told/`.
+fn file(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> Option<PathBuf> {
+    let (sid, stamp) = shell().or_else(crate::sys::process::session)?;
+    let runtime = var("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .filter(|r| r.is_absolute() && fs::symlink_metadata(r).is_ok_and(|m| private(&m)));
+    let dir = match runtime {
+        Some(runtime) => runtime.join("swop"),
+        None => store_root.join("told"),
+    };
+    crate::files::create_private_dir_all(&dir).ok()?;
+    let meta = fs::symlink_metadata(&dir).ok()?;
+    private(&meta).then(|| dir.join(format!("{PREFIX}{sid}-{stamp}")))
+}
+
+/// The shell that runs swop, as its pid and start: the first ancestor that
+/// is a shell, and above it those it was forked from: the same program
+/// with the same arguments in the same process group (the shell a `$(...)`
+/// subshell came from, not a shell that started another one).
+fn shell() -> Option<(u32, u64)> {
+    use crate::sys::process;
+    // Walked one parent at a time: most runs stop at the first.
+    let mut first = std::os::unix::process::parent_id();
+    let mut depth = 0;
+    let names = loop {
+        if first <= 1 || depth == 64 {
+            return None;
+        }
+        let names = process::names(first);
+        if names
+            .first()
+            .is_some_and(|name| matches!(crate::shell::guess(name), crate::shell::Guess::Known(_)))
+        {
+            break names;
+        }
+        first = process::parent(first)?;
+        depth += 1;
+    };
+    // Its executable, as `names` gives it after the command name.
+    let program = Some(PathBuf::from(names.get(1)?));
+    let group = process::group(first);
+    let argv = process::argv(first);
+    let mut outer = process::info(first)?;
+    let mut outer_pid = first;
+    for _ in 0..64 {
+        let pid = outer.ppid;
+        let forked = pid > 1
+            && process::executable(pid) == program
+            && process::group(pid) == group
+            && process::argv(pid) == argv;
+        if !forked {
+            break;
+        }
+        let Some(info) = process::info(pid) else {
+            break;
+        };
+        outer = info;
+        outer_pid = pid;
+    }
+    Some((outer_pid, outer.stamp))
+}
+
+/// A folder only its owner, this user, may enter.
+fn private(meta: &fs::Metadata) -> bool {
+    meta.is_dir() && meta.uid() == crate::files::euid() && meta.mode() & 0o077 == 0
+}
+
+fn read(path: &Path) -> BTreeSet<String> {
+    crate::files::read_store_text(path, TOLD_LIMIT)
+        .map(|text| text.lines().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Write the names, and remove the files of sessions that have ended.
+fn write(path: &Path, told: &BTreeSet<String>) {
+    let text: String = told.iter().map(|name| format!("{name}\n")).collect();
+    let _ = crate::files::replace_private_file(path, text.as_bytes());
+    let Some(dir) = path.parent() else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()).take(256) {
+        let name = entry.file_name();
+        let Some((pid, stamp)) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, stamp)| Some((pid.parse().ok()?, stamp.parse().ok()?)))
+        else {
+            continue;
+        };
+        if !crate::sys::process::still_running(pid, stamp) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
