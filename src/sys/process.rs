@@ -30,10 +30,16 @@ pub struct Info {
     /// Its start in the system's own unit: with the pid, what tells this
     /// process from a later one given the same pid.
     pub stamp: u64,
-    /// Its start, in seconds since the Unix epoch.
-    pub started: Option<u64>,
     /// Ended, and not yet collected by its parent (a zombie).
     pub ended: bool,
+}
+
+impl Info {
+    /// Its start, in seconds since the Unix epoch: asked only where shown,
+    /// as on Linux it needs the boot time.
+    pub fn started(&self) -> Option<u64> {
+        platform::started(self.stamp)
+    }
 }
 
 /// The environment of one process, as the system gives it.

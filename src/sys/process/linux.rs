@@ -110,9 +110,14 @@ fn parse_stat(stat: &[u8]) -> Option<Info> {
     Some(Info {
         ppid,
         stamp,
-        started: boot_time().map(|boot| boot + stamp / clock_ticks()),
         ended: matches!(state, "Z" | "X" | "x"),
     })
+}
+
+/// The start of a process of start `stamp` (ticks after boot), in seconds
+/// since the epoch.
+pub fn started(stamp: u64) -> Option<u64> {
+    boot_time().map(|boot| boot + stamp / clock_ticks())
 }
 
 /// The boot time, in seconds since the epoch (`btime` in /proc/stat).

@@ -148,9 +148,14 @@ pub fn info(pid: u32) -> Option<Info> {
     (got == size).then(|| Info {
         ppid: bsd.pbi_ppid,
         stamp: bsd.pbi_start_tvsec * 1_000_000 + bsd.pbi_start_tvusec,
-        started: Some(bsd.pbi_start_tvsec),
         ended: bsd.pbi_status == libc::SZOMB,
     })
+}
+
+/// The start of a process of start `stamp` (microseconds since the epoch),
+/// in seconds since the epoch.
+pub fn started(stamp: u64) -> Option<u64> {
+    Some(stamp / 1_000_000)
 }
 
 /// Whether descriptor `fd` of process `pid` is open on the file `lock`.
