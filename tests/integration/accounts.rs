@@ -8,7 +8,7 @@ mod inherited;
 mod logins;
 mod pick;
 mod provider;
-mod sessions;
+pub(crate) mod sessions;
 mod sharing;
 mod status;
 mod usage;

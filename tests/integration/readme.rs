@@ -1,52 +1,21 @@
 //! The README, run as a newcomer reads it: its first run command, then its
 //! Quick start, in one fresh store, line by line as written; its completion
 //! and manual install lines in a fresh home; and its Troubleshooting and exit
-//! codes against what swop really says.
+//! codes against what swop really says. The submodules run the blocks of the
+//! later sections the same way, and hold its output samples against what
+//! swop prints in the situation they show.
+
+mod agents;
+mod folders;
+mod markdown;
+mod residents;
+mod sealing;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn readme() -> String {
-    fs::read_to_string(repo().join("README.md")).expect("read README.md")
-}
-
-/// The text of the `## ` section whose title starts with `title`.
-#[track_caller]
-fn section(title: &str) -> String {
-    let text = readme();
-    let start = text
-        .find(&format!("\n## {title}"))
-        .unwrap_or_else(|| panic!("no section {title:?} in the README"));
-    let rest = &text[start + 1..];
-    let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 4);
-    rest[..end].to_string()
-}
-
-/// The `sh` code blocks of a piece of Markdown, each as its lines.
-fn sh_blocks(markdown: &str) -> Vec<Vec<String>> {
-    let mut blocks = Vec::new();
-    let mut current: Option<Vec<String>> = None;
-    for line in markdown.lines() {
-        match (&mut current, line.trim_end()) {
-            (None, "```sh") => current = Some(Vec::new()),
-            (Some(_), "```") => blocks.push(current.take().unwrap()),
-            (Some(block), line) => block.push(line.to_string()),
-            (None, _) => {}
-        }
-    }
-    blocks
-}
-
-/// Markdown as one line of words, for finding a phrase however it was wrapped.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use markdown::*;
 
 /// The Quick start says which of its lines are interactive; the rest runs
 /// as written.

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::common::{OutputExt, Swop, aws, codex_bin, missing, require, wait_until};
 
 /// Whether this machine can seal; outside CI a test that needs it skips.
-fn can_seal(swop: &Swop) -> bool {
+pub(crate) fn can_seal(swop: &Swop) -> bool {
     let doctor = swop.args(["doctor"]).success().stdout_str();
     let ok = doctor
         .lines()
