@@ -5,7 +5,7 @@
 use std::fs;
 
 use super::assert_verified;
-use crate::common::{Lab, require, strings};
+use crate::common::{Lab, OutputExt, require, strings};
 
 /// A stand-in for huggingface_hub's `hf`: it keeps its token where
 /// HF_TOKEN_PATH says, else under HF_HOME, else in `~/.cache/huggingface`,
@@ -56,4 +56,65 @@ fn a_recipe_recorded_under_the_programs_name_unsets_what_the_proof_lacked() {
         .as_str()
         .expect("version");
     assert_eq!(version, "hf 2.4.0");
+}
+
+/// A tool no catalog knows: its login goes to `credentials.json` in its own
+/// folder, its history beside it.
+const VAULT: &str = r#"d="${VAULTTOOL_HOME:-$HOME/.vaulttool}"; mkdir -p "$d"
+echo "v_$$" > "$d/credentials.json"; echo "$*" >> "$d/history.log""#;
+
+/// The files a recorded discovery saw a tool write under its folder, whose
+/// names say they hold a login, are its credentials: never shared, never
+/// copied, compared by digest when two profiles may hold one login.
+#[test]
+fn a_login_file_a_discovery_saw_written_is_a_credential_of_the_recipe() {
+    if !require("strace") {
+        return;
+    }
+    let lab = Lab::new();
+    lab.tool("vaulttool", VAULT);
+    let (findings, _) = lab.discover(&[
+        "--record",
+        "vaulttool",
+        "--candidate",
+        "VAULTTOOL_HOME",
+        "--",
+        "vaulttool",
+        "login",
+    ]);
+    assert_verified(&findings, &["VAULTTOOL_HOME"]);
+    let text = fs::read_to_string(lab.swop.root().join("recipes/vaulttool.toml")).expect("recipe");
+    let recipe: toml::Table = toml::from_str(&text).expect("toml");
+    let credentials = strings(&serde_json::to_value(&recipe["credentials"]).expect("json"));
+    assert_eq!(credentials, ["VAULTTOOL_HOME/credentials.json"], "{text}");
+
+    let swop = &lab.swop;
+    swop.add("work", &["--tool", "vaulttool"]);
+    let login = |name: &str, token: &str| {
+        let dir = swop
+            .root()
+            .join("profiles")
+            .join(name)
+            .join("VAULTTOOL_HOME");
+        fs::write(dir.join("credentials.json"), token).expect("login");
+        fs::write(dir.join("history.log"), "login\n").expect("history");
+    };
+    login("work", "v_1");
+    // A copy takes the profile's make, never its login.
+    swop.args(["cp", "work", "personal"]).success();
+    let personal = swop.root().join("profiles/personal/VAULTTOOL_HOME");
+    assert!(!personal.join("credentials.json").exists());
+    // The same login in two profiles is what doctor warns of.
+    login("personal", "v_1");
+    let doctor = swop.args(["doctor"]).success().stdout_str();
+    assert!(
+        doctor.contains("profiles personal, work hold the same vaulttool login"),
+        "{doctor}"
+    );
+    // And sharing it is refused with the reason.
+    let refused = swop
+        .args(["set", "work", "--share", "credentials.json"])
+        .failure(1)
+        .stderr_str();
+    assert!(refused.contains("login"), "{refused}");
 }

@@ -15,21 +15,28 @@ fn last_json(out: &std::process::Output) -> Value {
     serde_json::from_str(line).expect("codex's JSON")
 }
 
-#[test]
-fn the_codex_daemon_is_a_resident_until_stopped() {
+/// A town, and a PATH that finds the real codex first; `None` (skipped,
+/// or failed under CI) without node or codex.
+fn town_with_codex() -> Option<(Town, String)> {
     if !require("node") {
-        return;
+        return None;
     }
     let town = Town::new();
-    let Some(bin) = codex_bin(town.swop.dir()) else {
-        return;
-    };
-    let swop = &town.swop;
+    let bin = codex_bin(town.swop.dir())?;
     let path = format!(
         "{}:{}",
         bin.display(),
-        swop.base_env()[std::ffi::OsStr::new("PATH")].to_string_lossy()
+        town.swop.base_env()[std::ffi::OsStr::new("PATH")].to_string_lossy()
     );
+    Some((town, path))
+}
+
+#[test]
+fn the_codex_daemon_is_a_resident_until_stopped() {
+    let Some((town, path)) = town_with_codex() else {
+        return;
+    };
+    let swop = &town.swop;
     let codex = |args: &[&str]| {
         swop.args(["exec", "A", "--", "codex"])
             .args(args)
@@ -91,19 +98,10 @@ fn the_codex_daemon_is_a_resident_until_stopped() {
 /// command holding the lock, not a resident left behind.
 #[test]
 fn codex_native_program_under_node_runs_under_the_lock() {
-    if !require("node") {
-        return;
-    }
-    let town = Town::new();
-    let Some(bin) = codex_bin(town.swop.dir()) else {
+    let Some((town, path)) = town_with_codex() else {
         return;
     };
     let swop = &town.swop;
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        swop.base_env()[std::ffi::OsStr::new("PATH")].to_string_lossy()
-    );
     swop.add("A", &["--tool", "codex"]);
     // An app server on stdio runs until its input ends.
     let mut node = swop
