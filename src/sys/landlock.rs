@@ -10,6 +10,7 @@
 //! exec, where nothing may allocate: [`Rules::apply`] makes system calls
 //! only.
 
+use std::collections::HashMap;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
@@ -110,6 +111,11 @@ pub struct Rules {
     /// kernel refuses a rule for is skipped (else it is an error). A path
     /// that does not exist when the rules are applied is skipped.
     allowed: Vec<(CString, u64, bool)>,
+    /// Where each path is in `allowed`: a second rule for a path joins its
+    /// first, as the kernel would (one rule per path, half the calls for the
+    /// entries a folder both shows and lets be written, as /tmp does when
+    /// the store is in it).
+    index: HashMap<CString, usize>,
 }
 
 /// An alias kept for the views, which only ever restrict writes.
@@ -121,6 +127,7 @@ impl Rules {
         Rules {
             handled: write_rights(abi),
             allowed: Vec::new(),
+            index: HashMap::new(),
         }
     }
 
@@ -130,6 +137,7 @@ impl Rules {
         Rules {
             handled: write_rights(abi) | READ_RIGHTS,
             allowed: Vec::new(),
+            index: HashMap::new(),
         }
     }
 
@@ -185,8 +193,19 @@ impl Rules {
         if rights == 0 {
             return;
         }
-        if let Ok(c) = CString::new(path.as_os_str().as_bytes()) {
-            self.allowed.push((c, rights, optional));
+        let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
+            return;
+        };
+        match self.index.get(&c) {
+            Some(&at) => {
+                let (_, allowed, skippable) = &mut self.allowed[at];
+                *allowed |= rights;
+                *skippable &= optional;
+            }
+            None => {
+                self.index.insert(c.clone(), self.allowed.len());
+                self.allowed.push((c, rights, optional));
+            }
         }
     }
 
