@@ -89,8 +89,14 @@ fn file(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> Option<Pat
         Some(runtime) => runtime.join("swop"),
         None => store_root.join("told"),
     };
-    crate::files::create_private_dir_all(&dir).ok()?;
-    let meta = fs::symlink_metadata(&dir).ok()?;
+    // Made the first time only: one look at it on every later run.
+    let meta = match fs::symlink_metadata(&dir) {
+        Ok(meta) => meta,
+        Err(_) => {
+            crate::files::create_private_dir_all(&dir).ok()?;
+            fs::symlink_metadata(&dir).ok()?
+        }
+    };
     private(&meta).then(|| dir.join(format!("{PREFIX}{sid}-{stamp}")))
 }
 
@@ -103,22 +109,20 @@ fn shell() -> Option<(u32, u64)> {
     // Walked one parent at a time: most runs stop at the first.
     let mut first = std::os::unix::process::parent_id();
     let mut depth = 0;
-    let names = loop {
+    loop {
         if first <= 1 || depth == 64 {
             return None;
         }
-        let names = process::names(first);
-        if names
-            .first()
-            .is_some_and(|name| matches!(crate::shell::guess(name), crate::shell::Guess::Known(_)))
+        let name = process::name(first);
+        if name
+            .is_some_and(|name| matches!(crate::shell::guess(&name), crate::shell::Guess::Known(_)))
         {
-            break names;
+            break;
         }
         first = process::parent(first)?;
         depth += 1;
-    };
-    // Its executable, as `names` gives it after the command name.
-    let program = Some(PathBuf::from(names.get(1)?));
+    }
+    let program = Some(process::executable(first)?);
     let group = process::group(first);
     let argv = process::argv(first);
     let mut outer = process::info(first)?;

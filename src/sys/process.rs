@@ -116,6 +116,12 @@ pub fn names(pid: u32) -> Vec<OsString> {
     platform::names(pid)
 }
 
+/// The most telling of [`names`] alone: the command name (Linux), the
+/// executable's path (macOS).
+pub fn name(pid: u32) -> Option<OsString> {
+    platform::name(pid)
+}
+
 /// The executable `pid` runs, where the system says.
 pub fn executable(pid: u32) -> Option<PathBuf> {
     platform::executable(pid)

@@ -152,17 +152,19 @@ pub fn argv(pid: u32) -> Option<Vec<String>> {
 
 /// The command name (`comm`), then the executable's path.
 pub fn names(pid: u32) -> Vec<OsString> {
-    let mut names = Vec::with_capacity(2);
-    if let Ok(mut comm) = read_proc(&format!("/proc/{pid}/comm")) {
-        if comm.last() == Some(&b'\n') {
-            comm.pop();
-        }
-        names.push(OsString::from_vec(comm));
+    name(pid)
+        .into_iter()
+        .chain(executable(pid).map(PathBuf::into_os_string))
+        .collect()
+}
+
+/// The command name (`comm`).
+pub fn name(pid: u32) -> Option<OsString> {
+    let mut comm = read_proc(&format!("/proc/{pid}/comm")).ok()?;
+    if comm.last() == Some(&b'\n') {
+        comm.pop();
     }
-    if let Some(exe) = executable(pid) {
-        names.push(exe.into_os_string());
-    }
-    names
+    Some(OsString::from_vec(comm))
 }
 
 pub fn executable(pid: u32) -> Option<PathBuf> {

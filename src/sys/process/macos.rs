@@ -203,6 +203,10 @@ pub fn names(pid: u32) -> Vec<OsString> {
         .collect()
 }
 
+pub fn name(pid: u32) -> Option<OsString> {
+    executable(pid).map(PathBuf::into_os_string)
+}
+
 pub fn executable(pid: u32) -> Option<PathBuf> {
     let pid = c_int::try_from(pid).ok()?;
     let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
