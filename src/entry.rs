@@ -126,8 +126,9 @@ impl<'a> Entry<'a> {
         }
     }
 
-    /// Say which inherited variables the switch removes, and which point
-    /// the profile's tools back into the real home: `say` tells whether
+    /// Say which inherited variables the switch removes, which point the
+    /// profile's tools back into the real home, and, to a shell, that a
+    /// sealed profile's shell is not sealed: `say` tells whether
     /// always or once in this shell (see [`switch::told`]); notices are
     /// silenced by `quiet`. `in_shell` adds how a shell gets the removed
     /// ones back.
@@ -145,13 +146,28 @@ impl<'a> Entry<'a> {
             .into_home
             .iter()
             .map(|(var, line)| (format!("into home {var}"), line.clone()));
-        let notices = removed.chain(into_home).collect();
+        // A switched shell runs its commands unsealed, wrapped tools aside.
+        let unsealed = (in_shell && profile.seal).then(|| {
+            (
+                format!("sealed {}", profile.name),
+                format!(
+                    "profile {0:?} is sealed, but a shell already running cannot be sealed after \
+                     the fact: its commands run unsealed, except wrapped tools; for a sealed \
+                     shell, run swop shell {0}",
+                    profile.name
+                ),
+            )
+        });
+        let notices = removed.chain(into_home).chain(unsealed).collect();
         let said = switch::told::filter(&switch::process_env, &self.store_root, notices, say);
-        let (removed, into_home): (Vec<_>, Vec<_>) = said
+        let (removed, others): (Vec<_>, Vec<_>) = said
             .into_iter()
             .partition(|(key, _)| key.starts_with("removed "));
-        for (_, warning) in into_home {
-            eprintln!("swop: warning: {warning}");
+        for (key, line) in others {
+            match key.starts_with("sealed ") {
+                true => eprintln!("swop: {line}"),
+                false => eprintln!("swop: warning: {line}"),
+            }
         }
         let removed: Vec<String> = removed.into_iter().map(|(_, var)| var).collect();
         if let Some(notice) = switch::removal_notice(&removed, profile, in_shell) {
@@ -265,13 +281,6 @@ pub fn switch_text(
     entry.warn();
     entry.check_shell(shell)?;
     entry.notice(true, Say::Once);
-    if let Some(p) = profile.as_ref().filter(|p| p.seal) {
-        eprintln!(
-            "swop: profile {0:?} is sealed, but a shell already running cannot be sealed after the fact: \
-             its commands run unsealed, except wrapped tools; for a sealed shell, run swop shell {0}",
-            p.name
-        );
-    }
     let syntax = syntax.map_or(shell, |syntax| syntax(shell));
     Ok(entry.shell_text(syntax))
 }

@@ -206,12 +206,19 @@ fn a_sealed_profile_is_sealed_through_exec_and_wrapped_tools_until_told_otherwis
     assert!(!stdout.contains("READ"), "{stdout}");
     assert!(stdout.contains("status=1"), "{stdout}");
 
-    // A switched shell cannot be sealed after the fact: swop env says so.
+    // A switched shell cannot be sealed after the fact: swop env says so,
+    // once in the shell that runs it.
     let out = swop.args(["env", "work", "--shell", "bash"]).success();
     assert!(
         out.stderr_str().contains("swop shell work"),
         "{}",
         out.stderr_str()
+    );
+    let again = swop.args(["env", "work", "--shell", "bash"]).success();
+    assert!(
+        !again.stderr_str().contains("swop shell work"),
+        "{}",
+        again.stderr_str()
     );
 
     swop.args(["set", "work", "--no-seal"]).success();
