@@ -380,23 +380,7 @@ impl Run {
     #[track_caller]
     pub fn output_at_terminal(mut self) -> Output {
         use std::io::Read;
-        use std::os::fd::{FromRawFd, OwnedFd};
-        let (mut master, slave) = {
-            let (mut m, mut s) = (-1, -1);
-            // SAFETY: openpty fills two descriptors it opened.
-            let ok = unsafe {
-                libc::openpty(
-                    &mut m,
-                    &mut s,
-                    std::ptr::null_mut(),
-                    std::ptr::null(),
-                    std::ptr::null(),
-                )
-            };
-            assert_eq!(ok, 0, "openpty: {}", std::io::Error::last_os_error());
-            // SAFETY: both descriptors were just opened and are owned here.
-            unsafe { (fs::File::from_raw_fd(m), OwnedFd::from_raw_fd(s)) }
-        };
+        let (mut master, slave) = open_pty();
         self.command
             .stdin(Stdio::null())
             .stdout(slave)
@@ -751,4 +735,25 @@ impl Drop for Holder {
             let _ = child.wait();
         }
     }
+}
+
+/// A new pseudo-terminal: its master end, to read and write what the
+/// terminal shows and is typed, and its slave end, for a command's stdio.
+#[track_caller]
+pub fn open_pty() -> (fs::File, std::os::fd::OwnedFd) {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut m, mut s) = (-1, -1);
+    // SAFETY: openpty fills two descriptors it opened.
+    let ok = unsafe {
+        libc::openpty(
+            &mut m,
+            &mut s,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(ok, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors were just opened and are owned here.
+    unsafe { (fs::File::from_raw_fd(m), OwnedFd::from_raw_fd(s)) }
 }

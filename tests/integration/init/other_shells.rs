@@ -328,25 +328,9 @@ fn completions_offer_profile_names_in_xonsh_nu_and_tcsh() {
 /// the shell wrote comes back.
 fn interactive_nu(sandbox: &Sandbox, config: &std::path::Path, lines: &[&str]) -> String {
     use std::io::{Read, Write};
-    use std::os::fd::{FromRawFd, OwnedFd};
     use std::time::{Duration, Instant};
 
-    let (mut master, slave) = {
-        let (mut m, mut s) = (-1, -1);
-        // SAFETY: openpty fills two descriptors it opened.
-        let ok = unsafe {
-            libc::openpty(
-                &mut m,
-                &mut s,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
-            )
-        };
-        assert_eq!(ok, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both descriptors were just opened and are owned here.
-        unsafe { (std::fs::File::from_raw_fd(m), OwnedFd::from_raw_fd(s)) }
-    };
+    let (mut master, slave) = crate::common::open_pty();
     let mut command = sandbox.command("nu");
     command
         .args(["--no-std-lib", "--env-config", "/dev/null", "--config"])
