@@ -261,6 +261,41 @@ fn a_removed_credential_is_said_once_per_shell_and_at_each_exec_typed_by_hand() 
     assert_eq!(said(&out), 1, "{}", out.stderr_str());
 }
 
+/// In a logged-in session with a private runtime folder, what was said is
+/// kept there (emptied at logout), not in the store; and said once all the
+/// same.
+#[test]
+fn what_was_said_is_kept_in_the_sessions_runtime_folder() {
+    if !Shell::Bash.available() {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let swop = codex_with_a_key_exported();
+    let runtime = swop.dir().join("run-user");
+    fs::create_dir(&runtime).expect("mkdir runtime");
+    fs::set_permissions(&runtime, fs::Permissions::from_mode(0o700)).expect("chmod");
+    let out = swop
+        .shell(Shell::Bash, SAID_ONCE_SCRIPT)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output();
+    assert_eq!(said(&out), 3, "{}", out.stderr_str());
+    let told = fs::read_dir(runtime.join("swop"))
+        .expect("swop's runtime folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("told-"))
+        .count();
+    assert_eq!(told, 1);
+    assert!(!swop.root().join("told").exists());
+    // A runtime folder others may enter is not used.
+    fs::set_permissions(&runtime, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = swop
+        .shell(Shell::Bash, SAID_ONCE_SCRIPT)
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output();
+    assert_eq!(said(&out), 3, "{}", out.stderr_str());
+    assert!(swop.root().join("told").is_dir());
+}
+
 #[test]
 fn quiet_silences_notices_but_never_errors() {
     if !Shell::Bash.available() {
