@@ -198,6 +198,8 @@ fn s3cmd_and_uv_are_moved_by_the_variables_their_code_looks_up() {
     let Some(run) = lab.panel_cmd(
         "uv",
         &[
+            "--record",
+            "uv",
             "--",
             "uv",
             "auth",
@@ -211,6 +213,21 @@ fn s3cmd_and_uv_are_moved_by_the_variables_their_code_looks_up() {
     };
     let (f, _) = lab.discover_with(run);
     assert_verified(&f, &["UV_CREDENTIALS_DIR"]);
+    // No catalog knows uv: the login file its run wrote is the recipe's
+    // credential, told by its name.
+    let text = fs::read_to_string(lab.swop.root().join("recipes/uv.toml")).expect("recipe");
+    let recipe: toml::Table = toml::from_str(&text).expect("toml");
+    let credentials: Vec<&str> = recipe["credentials"]
+        .as_array()
+        .expect("credentials")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        credentials,
+        ["UV_CREDENTIALS_DIR/credentials.toml"],
+        "{text}"
+    );
 }
 
 #[test]
