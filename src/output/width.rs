@@ -50,7 +50,14 @@ pub fn shorten_paths(text: &str, places: &[(&str, &str)]) -> String {
 /// folders in their middle first (`~/a/.../y/tool`, then `~/.../tool`),
 /// then the end is cut, marked by `...`.
 pub fn fit(command: &str, width: usize) -> String {
-    let mut words: Vec<String> = command.split(' ').map(str::to_string).collect();
+    // Each word takes a column at least: those past `width` are cut
+    // whatever happens, and need no shortening (a 700 KB linker line
+    // would otherwise be shortened word by word, pass after pass).
+    let mut words: Vec<String> = command
+        .split(' ')
+        .take(width + 1)
+        .map(str::to_string)
+        .collect();
     let length = |words: &[String]| words.iter().map(|w| w.chars().count() + 1).sum::<usize>() - 1;
     while length(&words) > width {
         let next = words
