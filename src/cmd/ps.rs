@@ -127,6 +127,9 @@ pub(super) fn known_or_running(store: &Store, name: &str, running: bool) -> Resu
 /// How wide a row of the table may be.
 const ROW_WIDTH: usize = 100;
 
+/// The room a command keeps however wide the other columns are.
+const MIN_COMMAND_WIDTH: usize = 30;
+
 /// One line per process, columns aligned, the command last, fitted to the
 /// row (the JSON has it whole).
 fn table(rows: &[Row]) -> String {
@@ -157,13 +160,17 @@ fn table(rows: &[Row]) -> String {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let left = ROW_WIDTH.saturating_sub(widths.iter().map(|w| w + 2).sum());
+    // A long profile name makes the row longer rather than leave the
+    // command no room at all.
+    let left = ROW_WIDTH
+        .saturating_sub(widths.iter().map(|w| w + 2).sum())
+        .max(MIN_COMMAND_WIDTH);
     let mut out = String::new();
     for row in std::iter::once(&header).chain(&rows) {
         for (width, cell) in widths.iter().zip(row) {
             out.push_str(&format!("{cell:<width$}  "));
         }
-        out.push_str(&printable_line(&crate::output::fit(&row[4], left)));
+        out.push_str(&crate::output::fit(&row[4], left));
         out.push('\n');
     }
     out

@@ -88,7 +88,7 @@ pub struct Resident {
     /// Its command line, with anything that looks like a secret redacted.
     pub command: String,
     /// The same for people: paths in the home and the store named `~` and
-    /// `$SWOP_HOME`.
+    /// `$SWOP_HOME`, control characters escaped.
     #[serde(skip)]
     pub shown: String,
     /// It runs sealed (`swop exec --seal`): it cannot reach other accounts.
@@ -182,7 +182,12 @@ impl Census {
         let seen = seen(store);
         let places = places(store);
         let places: Vec<(&str, &str)> = places.iter().map(|(p, n)| (p.as_str(), *n)).collect();
-        let shown = |command: &str| crate::output::shorten_paths(command, &places);
+        // Escaped here, once: every message and row that shows a command
+        // shows this text, which any process can set to what it likes.
+        let shown = |command: &str| {
+            crate::output::printable_line(&crate::output::shorten_paths(command, &places))
+                .into_owned()
+        };
         let mut locks = HashMap::new();
         let mut residents: Vec<Resident> = seen
             .marked

@@ -455,3 +455,42 @@ fn rm_refuses_the_profile_the_calling_shell_is_switched_to() {
 fn lock_file(swop: &Swop, name: &str) -> PathBuf {
     swop.profile_dir(name).join("lock")
 }
+
+/// A process names itself what it likes: a terminal's control characters in
+/// its command line reach neither ps's rows nor stop's lines as they are.
+#[test]
+fn a_command_line_with_control_characters_is_shown_escaped() {
+    if !require("bash") {
+        return;
+    }
+    let town = Town::new();
+    let swop = &town.swop;
+    swop.add("A", &[]);
+    let mut child = swop
+        .args([
+            "exec",
+            "A",
+            "--",
+            "bash",
+            "-c",
+            "touch ready; exec -a \"$(printf 'evil\\033[2Jname')\" sleep 60",
+        ])
+        .spawn();
+    assert!(wait_until(Duration::from_secs(10), || swop
+        .work()
+        .join("ready")
+        .exists()));
+    // bash has replaced itself with the renamed sleep once ps sees the name.
+    assert!(wait_until(Duration::from_secs(10), || swop
+        .args(["ps", "A"])
+        .success()
+        .stdout_str()
+        .contains("evil")));
+    let ps = swop.args(["ps", "A"]).success().stdout_str();
+    assert!(!ps.contains('\u{1b}'), "{ps:?}");
+    let stop = swop.args(["stop", "A", "--timeout", "2"]).success();
+    let said = stop.stderr_str();
+    assert!(said.contains("evil"), "{said:?}");
+    assert!(!said.contains('\u{1b}'), "{said:?}");
+    let _ = child.wait();
+}
