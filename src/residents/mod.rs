@@ -28,7 +28,7 @@
 mod mark;
 mod stop;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
@@ -225,6 +225,9 @@ impl Census {
             let Some(info) = process::info(pid).filter(|i| !i.ended) else {
                 continue;
             };
+            if handed_no_profile(info.ppid, &seen.plain) {
+                continue;
+            }
             let command = command_line(pid).unwrap_or_default();
             match ancestor_in(pid, &profiles) {
                 Some(profile) => residents.push(Resident {
@@ -315,6 +318,28 @@ fn under_holder(
 }
 
 /// The profile of the nearest ancestor of `pid` that runs in one.
+/// Whether a process's parent, `ppid`, handed it an environment without a
+/// profile: its own names none (`plain`), and it is no shell (which may have
+/// switched since it started: its environment as the system shows it is
+/// the one it started with) nor the process that adopts orphans (a daemon
+/// started in a profile ends up there, whatever it was handed). A browser's
+/// sandboxed helpers and an agent started by a plain session stay out of
+/// the profiles so.
+fn handed_no_profile(ppid: u32, plain: &HashSet<u32>) -> bool {
+    if ppid <= 1 || !plain.contains(&ppid) {
+        return false;
+    }
+    let adopter_or_shell = process::name(ppid).is_none_or(|name| {
+        ADOPTERS.iter().any(|a| name == *a)
+            || matches!(crate::shell::guess(&name), crate::shell::Guess::Known(_))
+    });
+    !adopter_or_shell
+}
+
+/// The programs that adopt orphans besides pid 1: a session's service
+/// manager, a container's init.
+const ADOPTERS: [&str; 5] = ["systemd", "init", "tini", "dumb-init", "catatonit"];
+
 fn ancestor_in(pid: u32, profiles: &HashMap<u32, String>) -> Option<String> {
     let mut pid = process::parent(pid)?;
     for _ in 0..4096 {
@@ -335,6 +360,8 @@ struct Seen {
     marked: Vec<Marked>,
     /// Processes whose environment cannot be read.
     unreadable: Vec<u32>,
+    /// Processes whose environment names no profile.
+    plain: HashSet<u32>,
 }
 
 /// A process whose mark names a profile of the store: its pid, the
@@ -347,6 +374,7 @@ fn seen(store: &Store) -> Seen {
     let mut seen = Seen {
         marked: Vec::new(),
         unreadable: Vec::new(),
+        plain: HashSet::new(),
     };
     let mut stores = StoreMatch::new(store.root());
     process::each_environ(mark::STORE, &mut |pid, environ| {
@@ -358,6 +386,7 @@ fn seen(store: &Store) -> Seen {
             }
         };
         let Some(mark) = mark::mark(block) else {
+            seen.plain.insert(pid);
             return;
         };
         let Ok(profile) = std::str::from_utf8(mark.profile) else {

@@ -196,3 +196,52 @@ fn a_process_that_hides_its_environment_is_reported_and_keeps_its_profile() {
     assert!(wait_until(Duration::from_secs(5), || !running(agent)));
     swop.args(["rm", "work"]).run_as(OTHER).success();
 }
+
+/// Another user with no account, whose processes no other test starts:
+/// hidden processes of the user count wherever that user runs.
+const LONER: u32 = 4243;
+
+/// A process that hides its environment, started by a plain program of the
+/// user outside every profile (a browser's sandboxed helper, an agent a
+/// desktop session starts), is no profile's: it keeps no profile from being
+/// removed, where one adopted by init might be anyone's.
+#[test]
+fn a_hidden_child_of_a_plain_program_is_no_profiles() {
+    if !root() || !require("ssh-agent") || !require("python3") {
+        return;
+    }
+    let swop = Swop::new();
+    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
+        std::os::unix::fs::lchown(&path, Some(LONER), Some(LONER)).expect("chown");
+    }
+    swop.args(["add", "work"]).run_as(LONER).success();
+    let sock = swop.dir().join("agent.sock");
+    let pidfile = swop.dir().join("agent.pid");
+    let script = format!(
+        "import subprocess, time\n\
+         p = subprocess.Popen(['ssh-agent', '-D', '-a', {sock:?}], stdout=subprocess.DEVNULL)\n\
+         open({pidfile:?}, 'w').write(str(p.pid))\n\
+         time.sleep(60)\n",
+        sock = sock.display().to_string(),
+        pidfile = pidfile.display().to_string(),
+    );
+    let mut plain = swop
+        .command("python3")
+        .args(["-c", &script])
+        .run_as(LONER)
+        .spawn();
+    assert!(wait_until(Duration::from_secs(5), || sock.exists()
+        && fs::read_to_string(&pidfile).is_ok_and(|p| !p.is_empty())));
+    let agent: u32 = fs::read_to_string(&pidfile)
+        .expect("pid")
+        .trim()
+        .parse()
+        .expect("a pid");
+    let reaper = Reaper(vec![agent, plain.id()]);
+    let (rows, err) = ps_json(&swop, "work", Some(LONER));
+    assert!(row_of(&rows, agent).is_none(), "{rows:?}");
+    assert!(!err.contains(&format!("pid {agent}")), "{err}");
+    swop.args(["rm", "work"]).run_as(LONER).success();
+    drop(reaper);
+    let _ = plain.wait();
+}
