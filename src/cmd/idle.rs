@@ -22,7 +22,7 @@ pub fn claim(store: &Store, profile: &Profile, what: &str, change: Change) -> Re
     if !residents.is_empty() {
         return Err(in_use_by_residents(profile, &residents, change));
     }
-    let hidden = census.unreadable(crate::residents::created(store, &profile.name));
+    let hidden = census.unreadable_in(store, Some(&profile.name));
     if !hidden.is_empty() {
         return Err(maybe_in_use(profile, &hidden, change));
     }

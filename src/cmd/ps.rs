@@ -15,26 +15,15 @@ impl Run for PsArgs {
     fn run(&self) -> Result<()> {
         let store = Store::open()?;
         let census = Census::take(&store);
-        let (residents, scope, created): (Vec<&Resident>, String, Option<u64>) = match &self.name {
+        let (residents, scope): (Vec<&Resident>, String) = match &self.name {
             Some(name) => {
                 let residents: Vec<&Resident> = census.of(name).collect();
                 known_or_running(&store, name, !residents.is_empty())?;
-                (
-                    residents,
-                    format!("profile {name:?}"),
-                    crate::residents::created(&store, name),
-                )
+                (residents, format!("profile {name:?}"))
             }
-            None => (
-                census.all().iter().collect(),
-                "a profile".to_string(),
-                oldest_profile(&store),
-            ),
+            None => (census.all().iter().collect(), "a profile".to_string()),
         };
-        let unreadable = match &self.name {
-            None if store.names().unwrap_or_default().is_empty() => Vec::new(),
-            _ => census.unreadable(created),
-        };
+        let unreadable = census.unreadable_in(&store, self.name.as_deref());
         let rows: Vec<Row> = residents
             .iter()
             .map(|r| Row::resident(r))
@@ -97,16 +86,6 @@ impl<'a> Row<'a> {
             shown: &u.shown,
         }
     }
-}
-
-/// When the oldest profile of the store was made, if the system says for all.
-pub(super) fn oldest_profile(store: &Store) -> Option<u64> {
-    let names = store.names().unwrap_or_default();
-    let times: Option<Vec<u64>> = names
-        .iter()
-        .map(|name| crate::residents::created(store, name))
-        .collect();
-    times?.into_iter().min()
 }
 
 /// Refuse a profile that neither exists nor has processes: a name of a

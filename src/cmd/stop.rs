@@ -55,11 +55,7 @@ impl Run for StopArgs {
             outcomes.extend(residents::stop(&targets, grace));
             census = Census::take(&store);
         }
-        let created = match &self.name {
-            Some(name) => residents::created(&store, name),
-            None => super::ps::oldest_profile(&store),
-        };
-        let unreached: Vec<&Unreadable> = census.unreadable(created);
+        let unreached: Vec<&Unreadable> = census.unreadable_in(&store, self.name.as_deref());
         let reported = report(self, outcomes, &spared, &left, grace);
         say_unreached(self, &unreached);
         reported

@@ -278,6 +278,26 @@ impl Census {
             .filter(|u| u.may_run_in(created))
             .collect()
     }
+
+    /// Those that hide their environment and may run in profile `name`, or
+    /// in any profile of the store without one: none in a store without
+    /// profiles.
+    pub fn unreadable_in(&self, store: &Store, name: Option<&str>) -> Vec<&Unreadable> {
+        let created = match name {
+            Some(name) => created(store, name),
+            None => {
+                let names = store.names().unwrap_or_default();
+                if names.is_empty() {
+                    return Vec::new();
+                }
+                // The oldest, if the system says for all.
+                let times: Option<Vec<u64>> =
+                    names.iter().map(|name| created(store, name)).collect();
+                times.and_then(|t| t.into_iter().min())
+            }
+        };
+        self.unreadable(created)
+    }
 }
 
 /// When a profile was made, in seconds since the epoch, where the file

@@ -245,3 +245,43 @@ fn a_hidden_child_of_a_plain_program_is_no_profiles() {
     drop(reaper);
     let _ = plain.wait();
 }
+
+/// A store without profiles has no process in one: `stop --all` and `ps`
+/// say nothing of a daemon that hides its environment.
+#[test]
+fn without_profiles_no_hidden_process_is_said_to_maybe_run_in_one() {
+    const ALONE: u32 = 4244;
+    if !root() || !require("ssh-agent") {
+        return;
+    }
+    let swop = Swop::new();
+    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
+        std::os::unix::fs::lchown(&path, Some(ALONE), Some(ALONE)).expect("chown");
+    }
+    let sock = swop.dir().join("agent.sock");
+    let out = swop
+        .command("ssh-agent")
+        .arg("-a")
+        .arg(&sock)
+        .run_as(ALONE)
+        .success();
+    let said = out.stdout_str();
+    let agent: u32 = said
+        .split("SSH_AGENT_PID=")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no agent pid in {said}"));
+    let reaper = Reaper(vec![agent]);
+    let ps = swop.args(["ps", "--json"]).run_as(ALONE).success();
+    assert_eq!(ps.stdout_str().trim(), "[]");
+    assert_eq!(ps.stderr_str(), "");
+    let stop = swop.args(["stop", "--all"]).run_as(ALONE).success();
+    assert!(
+        !stop.stderr_str().contains("could not reach"),
+        "{}",
+        stop.stderr_str()
+    );
+    assert!(running(agent));
+    drop(reaper);
+}
