@@ -85,10 +85,7 @@ impl ProfileLock {
     ) -> Result<CommandLock> {
         use handed_down::Inherited;
         if mode == LockMode::None {
-            // Nothing is asked of an inherited lock; it stays named as long as
-            // the command keeps the descriptor.
-            return Ok(handed_down::lock_file_fd(profile)
-                .map_or(CommandLock::Unlocked, CommandLock::Inherited));
+            return Ok(unlocked(profile));
         }
         match handed_down::inherited(profile, mode == LockMode::Exclusive) {
             Inherited::Enough(fd) => Ok(CommandLock::Inherited(fd)),
@@ -168,15 +165,26 @@ impl ProfileLock {
         mode: LockMode,
         what: &str,
     ) -> Result<Option<CommandLock>> {
+        use handed_down::Inherited;
         if mode == LockMode::None {
-            return Ok(Some(
-                handed_down::lock_file_fd(profile)
-                    .map_or(CommandLock::Unlocked, CommandLock::Inherited),
-            ));
+            return Ok(Some(unlocked(profile)));
         }
         let exclusive = mode == LockMode::Exclusive;
-        if let handed_down::Inherited::Enough(fd) = handed_down::inherited(profile, exclusive) {
-            return Ok(Some(CommandLock::Inherited(fd)));
+        match handed_down::inherited(profile, exclusive) {
+            Inherited::Enough(fd) => return Ok(Some(CommandLock::Inherited(fd))),
+            // The caller's own shared lock made exclusive, if it is the
+            // only one: a fresh lock would be refused by the caller's.
+            Inherited::SharedOnly(fd) => {
+                return match handed_down::take_over(profile, fd, None) {
+                    Ok(()) => Ok(Some(CommandLock::Inherited(fd))),
+                    Err(Error::Profile {
+                        problem: ProfileError::SharedAlsoBy { .. },
+                        ..
+                    }) => Ok(None),
+                    Err(err) => Err(err),
+                };
+            }
+            Inherited::Nothing => {}
         }
         let path = profile.lock_path();
         let file = open_lock_file(profile, &path)?;
@@ -378,6 +386,13 @@ fn busy_error(profile: &Profile, file: &File, mode: LockMode, advice: Option<Bus
             asked: None,
         },
     )
+}
+
+/// A command that takes no lock: it runs under an inherited one, named
+/// as long as the command keeps the descriptor, or under none. Nothing is
+/// asked of the inherited lock.
+fn unlocked(profile: &Profile) -> CommandLock {
+    handed_down::lock_file_fd(profile).map_or(CommandLock::Unlocked, CommandLock::Inherited)
 }
 
 #[cfg(test)]

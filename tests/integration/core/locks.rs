@@ -222,6 +222,42 @@ fn a_command_under_the_lock_can_run_swop_exec_on_its_own_profile() {
     holder.release();
 }
 
+/// Inside a command that holds the profile shared (`swop shell A --lock
+/// shared`), `--pick A` makes that lock exclusive as a named exec would,
+/// when nothing else holds it: the caller's own lock never makes A busy.
+#[test]
+fn a_pick_under_the_callers_shared_lock_takes_it_over() {
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    let out = swop
+        .args([
+            "exec",
+            "A",
+            "--lock",
+            "shared",
+            "--",
+            "swop",
+            "exec",
+            "--pick",
+            "A",
+            "--",
+            "sh",
+            "-c",
+            "echo picked $SWOP_PROFILE",
+        ])
+        .success();
+    assert_eq!(out.stdout_str(), "picked A\n", "{}", out.stderr_str());
+    // With another holder beside it, A is in use for the pick.
+    let other = Holder::start(&swop, "A", &["--lock", "shared"]);
+    let out = swop
+        .args([
+            "exec", "A", "--lock", "shared", "--", "swop", "exec", "--pick", "A", "--", "true",
+        ])
+        .failure(IN_USE);
+    assert!(out.stderr_str().contains("in use"), "{}", out.stderr_str());
+    other.release();
+}
+
 #[test]
 fn rm_is_refused_while_the_profile_is_in_use() {
     let swop = Swop::new();
