@@ -28,23 +28,12 @@ use std::process::Command;
 use crate::error::{Result, Seal, Weakness};
 use crate::shell::Change;
 use crate::store::{Profile, Store};
+use crate::sys::landlock::{DEVICE_FOLDERS, DEVICES};
 
 /// The environment variable that marks a sealed command and its children
 /// (`swop ps` shows them as sealed).
 pub const SEALED_VAR: &str = "SWOP_SEALED";
 
-/// Devices a sealed command may write: they hold no state.
-const DEVICES: &[&str] = &[
-    "/dev/null",
-    "/dev/zero",
-    "/dev/full",
-    "/dev/random",
-    "/dev/urandom",
-    "/dev/tty",
-    "/dev/ptmx",
-];
-/// Folders of devices it may write: terminals.
-const DEVICE_FOLDERS: &[&str] = &["/dev/pts"];
 /// The temp folders every command may write, besides its TMPDIR.
 const TEMP_FOLDERS: &[&str] = &["/tmp", "/var/tmp", "/dev/shm"];
 
