@@ -129,23 +129,16 @@ impl Policy {
             }
         }
         // The project: written and read, unless it holds a hidden place
-        // (a command started in the home may not write the home).
-        let holds_hidden = p.hidden.iter().any(|h| h.starts_with(cwd));
-        if !holds_hidden && *cwd != Path::new("/") {
-            p.writable.push(cwd.to_path_buf());
+        // (a command started in the home may not write the home). Both
+        // sides canonical: a home reached through a link still holds it.
+        canonicalize_all(&mut p.hidden);
+        let cwd = canonical(cwd);
+        let holds_hidden = p.hidden.iter().any(|h| h.starts_with(&cwd));
+        if !holds_hidden && cwd != Path::new("/") {
+            p.writable.push(cwd);
         }
-        for list in [
-            &mut p.writable,
-            &mut p.hidden,
-            &mut p.readable,
-            &mut p.protected,
-        ] {
-            *list = list
-                .iter()
-                .map(|path| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
-                .collect();
-            list.sort();
-            list.dedup();
+        for list in [&mut p.writable, &mut p.readable, &mut p.protected] {
+            canonicalize_all(list);
         }
         p
     }
@@ -153,9 +146,21 @@ impl Policy {
     /// Whether `cwd` is writable under the policy: when it is not, the user
     /// hears why.
     pub fn writes_project(&self, cwd: &Path) -> bool {
-        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let cwd = canonical(cwd);
         self.writable.iter().any(|w| cwd.starts_with(w))
     }
+}
+
+/// `path` with its links resolved, or as it is when it does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Every path of `list` canonical, sorted, once each.
+fn canonicalize_all(list: &mut Vec<PathBuf>) {
+    *list = list.iter().map(|path| canonical(path)).collect();
+    list.sort();
+    list.dedup();
 }
 
 /// The targets of the links at the top of a profile's folder that lead

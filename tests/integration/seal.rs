@@ -502,3 +502,28 @@ fn aws_and_git_run_sealed() {
         .stdout_str();
     assert_eq!(log.trim(), "Sealed");
 }
+
+#[test]
+fn a_home_reached_through_a_link_keeps_its_hidden_places_from_a_command_started_in_it() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    let (real, _) = two_codex_profiles(&swop);
+    let link = swop.dir().join("home-link");
+    std::os::unix::fs::symlink(swop.user_home(), &link).expect("link the home");
+    let peek = |flags: &[&str]| {
+        let mut args = vec!["exec", "work"];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "cat \"$HOME/.codex/auth.json\""]);
+        swop.args(args)
+            .env("HOME", &link)
+            .current_dir(swop.user_home())
+    };
+
+    // Unsealed, the real ~/.codex is read: the test can fail.
+    assert_eq!(peek(&[]).success().stdout_str(), "REAL");
+    let out = peek(&["--seal"]).failure(1);
+    assert!(!out.stdout_str().contains("REAL"), "{out:?}");
+    assert_eq!(fs::read_to_string(&real).expect("read"), "REAL");
+}
