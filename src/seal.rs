@@ -65,14 +65,20 @@ pub struct Inputs<'a> {
     pub real_homes: Vec<PathBuf>,
     /// The command's TMPDIR, if it has one.
     pub tmpdir: Option<PathBuf>,
-    /// The command's PATH, whose folders under the real home stay readable.
+    /// The command's PATH, whose folders inside hidden places stay
+    /// readable, as do the programs its links lead to there.
     pub path: Option<&'a OsStr>,
+    /// The toolchains' folders, as the command's environment names them
+    /// (else their default folders in the real homes): readable inside
+    /// hidden places.
+    pub toolchains: Vec<PathBuf>,
     /// More places it may write (`--allow-write`, `allow_write = [...]`).
     pub allow_write: Vec<PathBuf>,
 }
 
 /// Toolchain managers whose programs live under the home, with their
-/// variable and default folder: they stay readable when HOME is bound.
+/// variable and default folder: they stay readable when a binding hides the
+/// place they are in.
 pub const TOOLCHAINS: &[(&str, &str)] = &[
     ("RUSTUP_HOME", ".rustup"),
     ("CARGO_HOME", ".cargo"),
@@ -116,18 +122,21 @@ impl Policy {
         p.readable.push(store.root().join("recipes"));
 
         p.protected.extend(real_homes.iter().cloned());
+        // The real places the bindings replace, with the programs in them
+        // that the command may need to start.
+        let mut replaced = Vec::new();
         for home in real_homes {
             for binding in &profile.bindings {
                 match crate::recipe::places::default_place(&binding.var) {
-                    Some("") => {
-                        p.hidden.push(home.clone());
-                        p.readable.extend(programs_under(home, inputs.path));
-                    }
-                    Some(place) => p.hidden.push(home.join(place)),
+                    Some("") => replaced.push(home.clone()),
+                    Some(place) => replaced.push(home.join(place)),
                     None => {}
                 }
             }
         }
+        canonicalize_all(&mut replaced);
+        p.readable.extend(programs_under(&replaced, inputs));
+        p.hidden.extend(replaced);
         // The project: written and read, unless it holds a hidden place
         // (a command started in the home may not write the home). Both
         // sides canonical: a home reached through a link still holds it.
@@ -177,24 +186,60 @@ fn store_links(folder: &Path, store_root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The folders under `home` that hold programs: the entries of PATH there,
-/// and the toolchains.
-fn programs_under(home: &Path, path: Option<&OsStr>) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = path
+/// The programs inside `places` (canonical): the entries of PATH there,
+/// the toolchains, and the files that links in PATH folders lead to there.
+fn programs_under(places: &[PathBuf], inputs: &Inputs) -> Vec<PathBuf> {
+    if places.is_empty() {
+        return Vec::new();
+    }
+    let inside = |dir: &Path| places.iter().any(|h| dir.starts_with(h) && dir != h);
+    let path_dirs: Vec<PathBuf> = inputs
+        .path
         .map(|p| std::env::split_paths(p).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .filter(|dir| dir.starts_with(home) && dir.as_path() != home)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| canonical(&dir))
         .collect();
-    for (var, default) in TOOLCHAINS {
-        let dir = std::env::var_os(var)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(default));
-        if dir.starts_with(home) && dir.exists() {
-            out.push(dir);
-        }
+    let mut out: Vec<PathBuf> = path_dirs.iter().filter(|d| inside(d)).cloned().collect();
+    out.extend(
+        inputs
+            .toolchains
+            .iter()
+            .map(|dir| canonical(dir))
+            .filter(|dir| inside(dir) && dir.exists()),
+    );
+    for dir in &path_dirs {
+        out.extend(link_targets(dir).into_iter().filter(|t| inside(t)));
     }
     out
+}
+
+/// Where the links in `dir` lead, when that is a file.
+fn link_targets(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+        .filter_map(|e| std::fs::canonicalize(e.path()).ok())
+        .filter(|target| target.is_file())
+        .collect()
+}
+
+/// The toolchains' folders: as `value` (the command's environment) names
+/// them, else their default folders in each real home.
+fn toolchains(value: &dyn Fn(&str) -> Option<OsString>, real_homes: &[PathBuf]) -> Vec<PathBuf> {
+    TOOLCHAINS
+        .iter()
+        .flat_map(
+            |(var, default)| match value(var).filter(|v| !v.is_empty()) {
+                Some(dir) => vec![PathBuf::from(dir)],
+                None => real_homes.iter().map(|home| home.join(default)).collect(),
+            },
+        )
+        .collect()
 }
 
 /// How strong a seal this machine can make.
@@ -269,6 +314,7 @@ pub fn seal_command(
             .filter(|h| h.is_absolute() && !h.starts_with(store.root())),
     );
     let path = value("PATH");
+    let toolchains = toolchains(&value, &real_homes);
     let policy = Policy::for_profile(&Inputs {
         store,
         profile,
@@ -276,6 +322,7 @@ pub fn seal_command(
         real_homes,
         tmpdir: value("TMPDIR").map(PathBuf::from),
         path: path.as_deref(),
+        toolchains,
         allow_write,
     });
     if !policy.writes_project(&cwd) {

@@ -527,3 +527,42 @@ fn a_home_reached_through_a_link_keeps_its_hidden_places_from_a_command_started_
     assert!(!out.stdout_str().contains("REAL"), "{out:?}");
     assert_eq!(fs::read_to_string(&real).expect("read"), "REAL");
 }
+
+#[test]
+fn the_programs_inside_a_hidden_place_still_run_sealed() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    swop.add("work", &["--bind", "XDG_DATA_HOME"]);
+    let share = swop.user_home().join(".local/share");
+    let tool = share.join("tool/bin");
+    let installed = share.join("uv/tools/hi/bin");
+    let links = swop.user_home().join(".local/bin");
+    for dir in [&tool, &installed, &links] {
+        fs::create_dir_all(dir).expect("mkdir");
+    }
+    fs::write(share.join("secret"), "REAL").expect("write");
+    for (program, word) in [(tool.join("hello"), "hello"), (installed.join("hi"), "hi")] {
+        fs::write(&program, format!("#!/bin/sh\necho {word}\n")).expect("write");
+        fs::set_permissions(
+            &program,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .expect("chmod");
+    }
+    // A program installed under the data folder and linked from a PATH
+    // folder outside it, as `uv tool install` does.
+    std::os::unix::fs::symlink(installed.join("hi"), links.join("linked")).expect("link");
+    let path = format!("{}:{}", tool.display(), swop.path_with(&links));
+    let run = |flags: &[&str]| {
+        let mut args = vec!["exec", "work"];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "hello && linked && cat \"$SHARE/secret\""]);
+        swop.args(args).env("PATH", &path).env("SHARE", &share)
+    };
+
+    assert_eq!(run(&[]).success().stdout_str(), "hello\nhi\nREAL");
+    let out = run(&["--seal"]).failure(1);
+    assert_eq!(out.stdout_str(), "hello\nhi\n", "{out:?}");
+}
