@@ -65,6 +65,9 @@ pub struct Inputs<'a> {
     pub real_homes: Vec<PathBuf>,
     /// The command's TMPDIR, if it has one.
     pub tmpdir: Option<PathBuf>,
+    /// The values the bound variables had before the switch: the caller's
+    /// own places, wherever it moved them (CODEX_HOME=/data/codex).
+    pub moved: Vec<PathBuf>,
     /// The command's PATH, whose folders inside hidden places stay
     /// readable, as do the programs its links lead to there.
     pub path: Option<&'a OsStr>,
@@ -109,6 +112,7 @@ impl Policy {
             // the profile's too.
             p.writable.extend(store_links(&binding.path, store.root()));
         }
+        let own = p.writable.len();
         p.writable.extend(TEMP_FOLDERS.iter().map(PathBuf::from));
         p.writable.extend(inputs.tmpdir.clone());
         p.writable.extend(inputs.allow_write.iter().cloned());
@@ -134,6 +138,7 @@ impl Policy {
                 }
             }
         }
+        replaced.extend(moved_places(inputs, &p.writable[own..]));
         canonicalize_all(&mut replaced);
         p.readable.extend(programs_under(&replaced, inputs));
         p.hidden.extend(replaced);
@@ -183,6 +188,26 @@ fn store_links(folder: &Path, store_root: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
         .filter_map(|e| std::fs::canonicalize(e.path()).ok())
         .filter(|target| target.starts_with(store_root))
+        .collect()
+}
+
+/// The places the caller had moved the bound variables to, but those that
+/// are the profile's own (in the store) and those whose hiding would hide
+/// far more than one account: `/`, a real home, the project, a place every
+/// account may write (`shared`: the temp folders, an allowed place), or a
+/// folder above one.
+fn moved_places(inputs: &Inputs, shared: &[PathBuf]) -> Vec<PathBuf> {
+    let mut wide: Vec<PathBuf> = inputs.real_homes.iter().map(|h| canonical(h)).collect();
+    wide.push(canonical(inputs.cwd));
+    wide.extend(shared.iter().map(|w| canonical(w)));
+    inputs
+        .moved
+        .iter()
+        .filter(|place| place.is_absolute())
+        .map(|place| canonical(place))
+        .filter(|place| {
+            !place.starts_with(inputs.store.root()) && !wide.iter().any(|w| w.starts_with(place))
+        })
         .collect()
 }
 
@@ -307,12 +332,32 @@ pub fn seal_command(
     if let Some(place) = allow_write.iter().find(|p| !p.is_absolute()) {
         return Err(Seal::RelativePlace(place.clone()).into());
     }
+    // The value the caller had before any switch: a switched shell's
+    // record says what it replaced.
+    let off = crate::switch::plan(&crate::switch::Current::process(store), None, store.root())
+        .map(|plan| plan.changes)
+        .unwrap_or_default();
+    let before = |var: &str| -> Option<OsString> {
+        match off.iter().find(|(v, _)| v == var) {
+            Some((_, value)) => value.clone(),
+            None => std::env::var_os(var),
+        }
+    };
     let mut real_homes: Vec<PathBuf> = crate::sys::machine::passwd_home().into_iter().collect();
-    real_homes.extend(
-        std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .filter(|h| h.is_absolute() && !h.starts_with(store.root())),
-    );
+    for home in [std::env::var_os("HOME"), before("HOME")] {
+        real_homes.extend(
+            home.map(PathBuf::from)
+                .filter(|h| h.is_absolute() && !h.starts_with(store.root())),
+        );
+    }
+    real_homes.sort();
+    real_homes.dedup();
+    let moved = profile
+        .bindings
+        .iter()
+        .filter_map(|binding| before(&binding.var))
+        .map(PathBuf::from)
+        .collect();
     let path = value("PATH");
     let toolchains = toolchains(&value, &real_homes);
     let policy = Policy::for_profile(&Inputs {
@@ -320,6 +365,7 @@ pub fn seal_command(
         profile,
         cwd: &cwd,
         real_homes,
+        moved,
         tmpdir: value("TMPDIR").map(PathBuf::from),
         path: path.as_deref(),
         toolchains,

@@ -566,3 +566,33 @@ fn the_programs_inside_a_hidden_place_still_run_sealed() {
     let out = run(&["--seal"]).failure(1);
     assert_eq!(out.stdout_str(), "hello\nhi\n", "{out:?}");
 }
+
+#[test]
+fn the_place_the_caller_moved_a_bound_variable_to_is_hidden_sealed() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    swop.add("work", &["--tool", "codex"]);
+    // The user's own login, where an exported CODEX_HOME put it.
+    let moved = swop.dir().join("codex-data");
+    fs::create_dir_all(&moved).expect("mkdir");
+    fs::write(moved.join("auth.json"), "MOVED").expect("write");
+    let peek = |flags: &[&str]| {
+        let mut args = vec!["exec", "work"];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "cat \"$MOVED/auth.json\""]);
+        swop.args(args)
+            .env("CODEX_HOME", &moved)
+            .env("MOVED", &moved)
+    };
+
+    // Unsealed, it is read: the test can fail.
+    assert_eq!(peek(&[]).success().stdout_str(), "MOVED");
+    let out = peek(&["--seal"]).failure(1);
+    assert!(!out.stdout_str().contains("MOVED"), "{out:?}");
+    assert_eq!(
+        fs::read_to_string(moved.join("auth.json")).expect("read"),
+        "MOVED"
+    );
+}
