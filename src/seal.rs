@@ -28,23 +28,12 @@ use std::process::Command;
 use crate::error::{Result, Seal, Weakness};
 use crate::shell::Change;
 use crate::store::{Profile, Store};
+use crate::sys::landlock::{DEVICE_FOLDERS, DEVICES};
 
 /// The environment variable that marks a sealed command and its children
 /// (`swop ps` shows them as sealed).
 pub const SEALED_VAR: &str = "SWOP_SEALED";
 
-/// Devices a sealed command may write: they hold no state.
-const DEVICES: &[&str] = &[
-    "/dev/null",
-    "/dev/zero",
-    "/dev/full",
-    "/dev/random",
-    "/dev/urandom",
-    "/dev/tty",
-    "/dev/ptmx",
-];
-/// Folders of devices it may write: terminals.
-const DEVICE_FOLDERS: &[&str] = &["/dev/pts"];
 /// The temp folders every command may write, besides its TMPDIR.
 const TEMP_FOLDERS: &[&str] = &["/tmp", "/var/tmp", "/dev/shm"];
 
@@ -76,14 +65,23 @@ pub struct Inputs<'a> {
     pub real_homes: Vec<PathBuf>,
     /// The command's TMPDIR, if it has one.
     pub tmpdir: Option<PathBuf>,
-    /// The command's PATH, whose folders under the real home stay readable.
+    /// The values the bound variables had before the switch: the caller's
+    /// own places, wherever it moved them (CODEX_HOME=/data/codex).
+    pub moved: Vec<PathBuf>,
+    /// The command's PATH, whose folders inside hidden places stay
+    /// readable, as do the programs its links lead to there.
     pub path: Option<&'a OsStr>,
+    /// The toolchains' folders, as the command's environment names them
+    /// (else their default folders in the real homes): readable inside
+    /// hidden places.
+    pub toolchains: Vec<PathBuf>,
     /// More places it may write (`--allow-write`, `allow_write = [...]`).
     pub allow_write: Vec<PathBuf>,
 }
 
 /// Toolchain managers whose programs live under the home, with their
-/// variable and default folder: they stay readable when HOME is bound.
+/// variable and default folder: they stay readable when a binding hides the
+/// place they are in.
 pub const TOOLCHAINS: &[(&str, &str)] = &[
     ("RUSTUP_HOME", ".rustup"),
     ("CARGO_HOME", ".cargo"),
@@ -114,6 +112,7 @@ impl Policy {
             // the profile's too.
             p.writable.extend(store_links(&binding.path, store.root()));
         }
+        let own = p.writable.len();
         p.writable.extend(TEMP_FOLDERS.iter().map(PathBuf::from));
         p.writable.extend(inputs.tmpdir.clone());
         p.writable.extend(inputs.allow_write.iter().cloned());
@@ -127,36 +126,33 @@ impl Policy {
         p.readable.push(store.root().join("recipes"));
 
         p.protected.extend(real_homes.iter().cloned());
+        // The real places the bindings replace, with the programs in them
+        // that the command may need to start.
+        let mut replaced = Vec::new();
         for home in real_homes {
             for binding in &profile.bindings {
                 match crate::recipe::places::default_place(&binding.var) {
-                    Some("") => {
-                        p.hidden.push(home.clone());
-                        p.readable.extend(programs_under(home, inputs.path));
-                    }
-                    Some(place) => p.hidden.push(home.join(place)),
+                    Some("") => replaced.push(home.clone()),
+                    Some(place) => replaced.push(home.join(place)),
                     None => {}
                 }
             }
         }
+        replaced.extend(moved_places(inputs, &p.writable[own..]));
+        canonicalize_all(&mut replaced);
+        p.readable.extend(programs_under(&replaced, inputs));
+        p.hidden.extend(replaced);
         // The project: written and read, unless it holds a hidden place
-        // (a command started in the home may not write the home).
-        let holds_hidden = p.hidden.iter().any(|h| h.starts_with(cwd));
-        if !holds_hidden && *cwd != Path::new("/") {
-            p.writable.push(cwd.to_path_buf());
+        // (a command started in the home may not write the home). Both
+        // sides canonical: a home reached through a link still holds it.
+        canonicalize_all(&mut p.hidden);
+        let cwd = canonical(cwd);
+        let holds_hidden = p.hidden.iter().any(|h| h.starts_with(&cwd));
+        if !holds_hidden && cwd != Path::new("/") {
+            p.writable.push(cwd);
         }
-        for list in [
-            &mut p.writable,
-            &mut p.hidden,
-            &mut p.readable,
-            &mut p.protected,
-        ] {
-            *list = list
-                .iter()
-                .map(|path| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
-                .collect();
-            list.sort();
-            list.dedup();
+        for list in [&mut p.writable, &mut p.readable, &mut p.protected] {
+            canonicalize_all(list);
         }
         p
     }
@@ -164,9 +160,21 @@ impl Policy {
     /// Whether `cwd` is writable under the policy: when it is not, the user
     /// hears why.
     pub fn writes_project(&self, cwd: &Path) -> bool {
-        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let cwd = canonical(cwd);
         self.writable.iter().any(|w| cwd.starts_with(w))
     }
+}
+
+/// `path` with its links resolved, or as it is when it does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Every path of `list` canonical, sorted, once each.
+fn canonicalize_all(list: &mut Vec<PathBuf>) {
+    *list = list.iter().map(|path| canonical(path)).collect();
+    list.sort();
+    list.dedup();
 }
 
 /// The targets of the links at the top of a profile's folder that lead
@@ -183,24 +191,80 @@ fn store_links(folder: &Path, store_root: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The folders under `home` that hold programs: the entries of PATH there,
-/// and the toolchains.
-fn programs_under(home: &Path, path: Option<&OsStr>) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = path
+/// The places the caller had moved the bound variables to, but those that
+/// are the profile's own (in the store) and those whose hiding would hide
+/// far more than one account: `/`, a real home, the project, a place every
+/// account may write (`shared`: the temp folders, an allowed place), or a
+/// folder above one.
+fn moved_places(inputs: &Inputs, shared: &[PathBuf]) -> Vec<PathBuf> {
+    let mut wide: Vec<PathBuf> = inputs.real_homes.iter().map(|h| canonical(h)).collect();
+    wide.push(canonical(inputs.cwd));
+    wide.extend(shared.iter().map(|w| canonical(w)));
+    inputs
+        .moved
+        .iter()
+        .filter(|place| place.is_absolute())
+        .map(|place| canonical(place))
+        .filter(|place| {
+            !place.starts_with(inputs.store.root()) && !wide.iter().any(|w| w.starts_with(place))
+        })
+        .collect()
+}
+
+/// The programs inside `places` (canonical): the entries of PATH there,
+/// the toolchains, and the files that links in PATH folders lead to there.
+fn programs_under(places: &[PathBuf], inputs: &Inputs) -> Vec<PathBuf> {
+    if places.is_empty() {
+        return Vec::new();
+    }
+    let inside = |dir: &Path| places.iter().any(|h| dir.starts_with(h) && dir != h);
+    let path_dirs: Vec<PathBuf> = inputs
+        .path
         .map(|p| std::env::split_paths(p).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .filter(|dir| dir.starts_with(home) && dir.as_path() != home)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| canonical(&dir))
         .collect();
-    for (var, default) in TOOLCHAINS {
-        let dir = std::env::var_os(var)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(default));
-        if dir.starts_with(home) && dir.exists() {
-            out.push(dir);
-        }
+    let mut out: Vec<PathBuf> = path_dirs.iter().filter(|d| inside(d)).cloned().collect();
+    out.extend(
+        inputs
+            .toolchains
+            .iter()
+            .map(|dir| canonical(dir))
+            .filter(|dir| inside(dir) && dir.exists()),
+    );
+    for dir in &path_dirs {
+        out.extend(link_targets(dir).into_iter().filter(|t| inside(t)));
     }
     out
+}
+
+/// Where the links in `dir` lead, when that is a file.
+fn link_targets(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+        .filter_map(|e| std::fs::canonicalize(e.path()).ok())
+        .filter(|target| target.is_file())
+        .collect()
+}
+
+/// The toolchains' folders: as `value` (the command's environment) names
+/// them, else their default folders in each real home.
+fn toolchains(value: &dyn Fn(&str) -> Option<OsString>, real_homes: &[PathBuf]) -> Vec<PathBuf> {
+    TOOLCHAINS
+        .iter()
+        .flat_map(
+            |(var, default)| match value(var).filter(|v| !v.is_empty()) {
+                Some(dir) => vec![PathBuf::from(dir)],
+                None => real_homes.iter().map(|home| home.join(default)).collect(),
+            },
+        )
+        .collect()
 }
 
 /// How strong a seal this machine can make.
@@ -268,20 +332,43 @@ pub fn seal_command(
     if let Some(place) = allow_write.iter().find(|p| !p.is_absolute()) {
         return Err(Seal::RelativePlace(place.clone()).into());
     }
+    // The value the caller had before any switch: a switched shell's
+    // record says what it replaced.
+    let off = crate::switch::plan(&crate::switch::Current::process(store), None, store.root())
+        .map(|plan| plan.changes)
+        .unwrap_or_default();
+    let before = |var: &str| -> Option<OsString> {
+        match off.iter().find(|(v, _)| v == var) {
+            Some((_, value)) => value.clone(),
+            None => std::env::var_os(var),
+        }
+    };
     let mut real_homes: Vec<PathBuf> = crate::sys::machine::passwd_home().into_iter().collect();
-    real_homes.extend(
-        std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .filter(|h| h.is_absolute() && !h.starts_with(store.root())),
-    );
+    for home in [std::env::var_os("HOME"), before("HOME")] {
+        real_homes.extend(
+            home.map(PathBuf::from)
+                .filter(|h| h.is_absolute() && !h.starts_with(store.root())),
+        );
+    }
+    real_homes.sort();
+    real_homes.dedup();
+    let moved = profile
+        .bindings
+        .iter()
+        .filter_map(|binding| before(&binding.var))
+        .map(PathBuf::from)
+        .collect();
     let path = value("PATH");
+    let toolchains = toolchains(&value, &real_homes);
     let policy = Policy::for_profile(&Inputs {
         store,
         profile,
         cwd: &cwd,
         real_homes,
+        moved,
         tmpdir: value("TMPDIR").map(PathBuf::from),
         path: path.as_deref(),
+        toolchains,
         allow_write,
     });
     if !policy.writes_project(&cwd) {

@@ -72,6 +72,19 @@ pub fn abi() -> Option<u32> {
     None
 }
 
+/// Devices a confined process may write: they hold no state.
+pub const DEVICES: &[&str] = &[
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/tty",
+    "/dev/ptmx",
+];
+/// Folders of devices a confined process may write: terminals.
+pub const DEVICE_FOLDERS: &[&str] = &["/dev/pts"];
+
 /// The rights that read: a file's bytes, a folder's names.
 const READ_RIGHTS: u64 = READ_FILE | READ_DIR;
 const READ_DIR: u64 = 1 << 3;

@@ -502,3 +502,97 @@ fn aws_and_git_run_sealed() {
         .stdout_str();
     assert_eq!(log.trim(), "Sealed");
 }
+
+#[test]
+fn a_home_reached_through_a_link_keeps_its_hidden_places_from_a_command_started_in_it() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    let (real, _) = two_codex_profiles(&swop);
+    let link = swop.dir().join("home-link");
+    std::os::unix::fs::symlink(swop.user_home(), &link).expect("link the home");
+    let peek = |flags: &[&str]| {
+        let mut args = vec!["exec", "work"];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "cat \"$HOME/.codex/auth.json\""]);
+        swop.args(args)
+            .env("HOME", &link)
+            .current_dir(swop.user_home())
+    };
+
+    // Unsealed, the real ~/.codex is read: the test can fail.
+    assert_eq!(peek(&[]).success().stdout_str(), "REAL");
+    let out = peek(&["--seal"]).failure(1);
+    assert!(!out.stdout_str().contains("REAL"), "{out:?}");
+    assert_eq!(fs::read_to_string(&real).expect("read"), "REAL");
+}
+
+#[test]
+fn the_programs_inside_a_hidden_place_still_run_sealed() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    swop.add("work", &["--bind", "XDG_DATA_HOME"]);
+    let share = swop.user_home().join(".local/share");
+    let tool = share.join("tool/bin");
+    let installed = share.join("uv/tools/hi/bin");
+    let links = swop.user_home().join(".local/bin");
+    for dir in [&tool, &installed, &links] {
+        fs::create_dir_all(dir).expect("mkdir");
+    }
+    fs::write(share.join("secret"), "REAL").expect("write");
+    for (program, word) in [(tool.join("hello"), "hello"), (installed.join("hi"), "hi")] {
+        fs::write(&program, format!("#!/bin/sh\necho {word}\n")).expect("write");
+        fs::set_permissions(
+            &program,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .expect("chmod");
+    }
+    // A program installed under the data folder and linked from a PATH
+    // folder outside it, as `uv tool install` does.
+    std::os::unix::fs::symlink(installed.join("hi"), links.join("linked")).expect("link");
+    let path = format!("{}:{}", tool.display(), swop.path_with(&links));
+    let run = |flags: &[&str]| {
+        let mut args = vec!["exec", "work"];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "hello && linked && cat \"$SHARE/secret\""]);
+        swop.args(args).env("PATH", &path).env("SHARE", &share)
+    };
+
+    assert_eq!(run(&[]).success().stdout_str(), "hello\nhi\nREAL");
+    let out = run(&["--seal"]).failure(1);
+    assert_eq!(out.stdout_str(), "hello\nhi\n", "{out:?}");
+}
+
+#[test]
+fn the_place_the_caller_moved_a_bound_variable_to_is_hidden_sealed() {
+    let swop = Swop::new();
+    if !can_seal(&swop) {
+        return;
+    }
+    swop.add("work", &["--tool", "codex"]);
+    // The user's own login, where an exported CODEX_HOME put it.
+    let moved = swop.dir().join("codex-data");
+    fs::create_dir_all(&moved).expect("mkdir");
+    fs::write(moved.join("auth.json"), "MOVED").expect("write");
+    let peek = |flags: &[&str]| {
+        let mut args = vec!["exec", "work"];
+        args.extend(flags);
+        args.extend(["--", "sh", "-c", "cat \"$MOVED/auth.json\""]);
+        swop.args(args)
+            .env("CODEX_HOME", &moved)
+            .env("MOVED", &moved)
+    };
+
+    // Unsealed, it is read: the test can fail.
+    assert_eq!(peek(&[]).success().stdout_str(), "MOVED");
+    let out = peek(&["--seal"]).failure(1);
+    assert!(!out.stdout_str().contains("MOVED"), "{out:?}");
+    assert_eq!(
+        fs::read_to_string(moved.join("auth.json")).expect("read"),
+        "MOVED"
+    );
+}
