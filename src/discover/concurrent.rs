@@ -221,16 +221,16 @@ impl Runner<'_> {
     /// carries a version number, in plain text, whatever the exit status
     /// (`kubectl version` fails without a cluster).
     pub fn version(&mut self, set: &CandidateSet, program: &Path) -> Option<String> {
+        let layout = self.new_layout("version", set).ok()?;
+        let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
+        let env = layout.env_for("A", set.all(), &all);
+        let view = self.world.view(&layout.world_dir("A")).ok()?;
         for arg in super::version::VERSION_ARGS {
-            let layout = self.new_layout("version", set).ok()?;
-            let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
-            let env = layout.env_for("A", set.all(), &all);
             let step = Step {
                 argv: vec![program.as_os_str().to_owned(), (*arg).into()],
                 shown: String::new(),
             };
             let mut cmd = self.command(&step, set, &env)?;
-            let view = self.world.view(&layout.world_dir("A")).ok()?;
             Confinement {
                 view: &view,
                 holes: vec![layout.account_dir("A")],
