@@ -73,11 +73,7 @@ impl Recipe {
             unset: k.unset.iter().map(|s| s.to_string()).collect(),
             notes: k.notes.iter().map(|s| s.to_string()).collect(),
             read_only: k.read_only.iter().map(|s| s.to_string()).collect(),
-            credentials: k
-                .credential_files
-                .iter()
-                .map(|(var, path)| format!("{var}/{path}"))
-                .collect(),
+            credentials: catalog_credentials([k]).collect(),
             verified: None,
         })
     }
@@ -147,14 +143,8 @@ impl Recipe {
                 }
             }
             // Which files hold a login is a fact about the tool as well.
-            let credentials = catalog_entries(tool, [])
-                .into_iter()
-                .flat_map(|k| k.credential_files.iter())
-                .map(|(var, path)| format!("{var}/{path}"));
-            for named in credentials {
-                if !recipe.credentials.contains(&named) {
-                    recipe.credentials.push(named);
-                }
+            for named in catalog_credentials(catalog_entries(tool, [])) {
+                recipe.add_credential(named);
             }
             return Ok((recipe, true));
         }
@@ -217,6 +207,14 @@ impl Recipe {
         Ok(())
     }
 
+    /// Keep `named` (`VAR/path`, see [`credential_name`]) among the files
+    /// that hold the login, once.
+    pub fn add_credential(&mut self, named: String) {
+        if !self.credentials.contains(&named) {
+            self.credentials.push(named);
+        }
+    }
+
     /// The recipe's credential files, as (variable, path inside its folder).
     pub fn credential_files(&self) -> Vec<(&str, &str)> {
         self.credentials
@@ -236,6 +234,24 @@ impl Recipe {
             .map_err(at_path("cannot write", &path))?;
         Ok(path)
     }
+}
+
+/// A file that holds a login, named as a recipe keeps it: `VAR/path`, the
+/// path inside the folder `VAR` is bound to (read back by
+/// [`credential_path`]).
+pub fn credential_name(var: &str, path: &str) -> String {
+    format!("{var}/{path}")
+}
+
+/// The files that hold a login for the catalog `entries`, named as a recipe
+/// keeps them (see [`credential_name`]).
+pub fn catalog_credentials<'a>(
+    entries: impl IntoIterator<Item = &'a Known>,
+) -> impl Iterator<Item = String> {
+    entries
+        .into_iter()
+        .flat_map(|k| k.credential_files)
+        .map(|(var, path)| credential_name(var, path))
 }
 
 /// `VAR/path` split, when VAR may be bound and the path stays inside its

@@ -19,7 +19,7 @@ use super::runner::{GRACE, Runner, UNATTENDED_TIMEOUT};
 use super::scratch::{Location, RunLayout};
 use super::snapshot::Snapshot;
 use super::supervise::{self, Limits, StepProcesses};
-use super::trial::{StepResult, Trial, describe_end};
+use super::trial::{StepResult, Trial, describe_end, ended_otherwise};
 use super::world::{Confinement, View};
 use crate::error::{Discover, Error, Launch, Result};
 
@@ -166,11 +166,10 @@ impl Runner<'_> {
                 let Some(traced) = explore.steps.get(i) else {
                     continue;
                 };
-                if ended.exit != traced.ended.exit || ended.timed_out {
+                if let Some(now) = ended_otherwise(&traced.ended, ended) {
                     c.differences.push(format!(
-                        "account {account}, step {}: {} without a terminal, {} when traced{}",
+                        "account {account}, step {}: {now} without a terminal, {} when traced{}",
                         i + 1,
-                        describe_end(ended),
                         describe_end(&traced.ended),
                         last_line(output)
                             .map(|l| format!(" (it said: {l})"))
@@ -221,16 +220,16 @@ impl Runner<'_> {
     /// carries a version number, in plain text, whatever the exit status
     /// (`kubectl version` fails without a cluster).
     pub fn version(&mut self, set: &CandidateSet, program: &Path) -> Option<String> {
+        let layout = self.new_layout("version", set).ok()?;
+        let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
+        let env = layout.env_for("A", set.all(), &all);
+        let view = self.world.view(&layout.world_dir("A")).ok()?;
         for arg in super::version::VERSION_ARGS {
-            let layout = self.new_layout("version", set).ok()?;
-            let all: BTreeSet<String> = set.all().iter().map(|c| c.var.clone()).collect();
-            let env = layout.env_for("A", set.all(), &all);
             let step = Step {
                 argv: vec![program.as_os_str().to_owned(), (*arg).into()],
                 shown: String::new(),
             };
             let mut cmd = self.command(&step, set, &env)?;
-            let view = self.world.view(&layout.world_dir("A")).ok()?;
             Confinement {
                 view: &view,
                 holes: vec![layout.account_dir("A")],

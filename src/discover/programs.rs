@@ -128,35 +128,22 @@ pub fn tool_program(tool: &str, steps: &[Step]) -> Option<PathBuf> {
         .or_else(|| which::which(tool).ok())
 }
 
-/// The names of the programs the steps run: each step's own, and for a
-/// shell's `-c` script every word that names a program the catalog knows
-/// (which is what the names are for).
+/// The names of the programs the steps run (see [`run_by`]): each step's
+/// own, and of the others those the catalog knows (which is what the names
+/// are for).
 pub fn named_in(steps: &[Step]) -> Vec<String> {
-    let mut programs = Vec::new();
-    for step in steps {
-        let words: Vec<String> = step
-            .argv
-            .iter()
-            .map(|w| w.to_string_lossy().into_owned())
-            .collect();
-        let Some(first) = words.first() else {
-            continue;
-        };
-        programs.push(first.rsplit('/').next().unwrap_or(first).to_string());
-        let script = words
-            .iter()
-            .position(|w| w == "-c")
-            .and_then(|i| words.get(i + 1));
-        let script_words = script
-            .and_then(|s| shell_words::split(s).ok())
-            .unwrap_or_default();
-        programs.extend(
-            script_words
+    steps
+        .iter()
+        .flat_map(|step| {
+            run_by(step)
                 .into_iter()
-                .filter(|w| crate::recipe::known(w).is_some()),
-        );
-    }
-    programs
+                .enumerate()
+                .filter_map(|(i, word)| {
+                    let name = base_name(&word);
+                    (i == 0 || crate::recipe::known(name).is_some()).then(|| name.to_string())
+                })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::programs;
 use super::report::{Findings, global_writes, today};
 use super::version::version_line;
 use crate::error::{Command, Recipe as RecipeError, Result};
-use crate::recipe::{Proof, Recipe, Verified, credential_path};
+use crate::recipe::{Proof, Recipe, Verified, credential_name, credential_path};
 use crate::store::Store;
 
 /// Record the recipe `findings` prove for `tool`, whose discovery ran
@@ -69,9 +69,7 @@ fn recipe_from<'a>(
     let mut recipe = Recipe::from_proof(tool, programs, proof);
     recipe.notes = recipe.notes.iter().map(|n| private(n)).collect();
     for named in credentials(&findings.paths, &recipe.bindings) {
-        if !recipe.credentials.contains(&named) {
-            recipe.credentials.push(named);
-        }
+        recipe.add_credential(named);
     }
     recipe
 }
@@ -86,7 +84,7 @@ fn credentials(paths: &[ClassifiedPath], bindings: &[String]) -> Vec<String> {
         .filter(|p| p.class == Class::Isolated && p.ops.any_write() && p.exists)
         .filter_map(|p| {
             let (var, rest) = p.path.strip_prefix('$')?.split_once('/')?;
-            let named = format!("{var}/{rest}");
+            let named = credential_name(var, rest);
             let login = bindings.iter().any(|b| b == var)
                 && credential_path(&named).is_some()
                 && login_file(rest.rsplit('/').next()?)

@@ -198,7 +198,8 @@ fn stop_with_main(
     targets.extend(
         others
             .iter()
-            .map(|&pid| Box::new(pid_target(pid)) as Box<dyn Stoppable>),
+            .filter_map(|&pid| pid_target(pid))
+            .map(|target| Box::new(target) as Box<dyn Stoppable>),
     );
     signal::terminate(&mut targets, patience);
     drop(targets);
@@ -208,15 +209,22 @@ fn stop_with_main(
 
 /// TERM, then KILL after `patience`; reap those that are swop's children.
 fn terminate(pids: &[u32], patience: Duration) {
-    let mut targets: Vec<signal::Process> = pids.iter().map(|&pid| pid_target(pid)).collect();
+    let mut targets: Vec<signal::Process> =
+        pids.iter().filter_map(|&pid| pid_target(pid)).collect();
     signal::terminate(&mut targets, patience);
     reap(pids);
 }
 
-/// A process of the step, by pid: found a moment ago, it is signalled while
-/// it runs.
-fn pid_target(pid: u32) -> signal::Process {
-    signal::Process { pid, stamp: None }
+/// A process of the step, by pid and start: found a moment ago, it is
+/// signalled while that very process runs, never a later one the system gives
+/// its pid during the grace. None once it has ended.
+fn pid_target(pid: u32) -> Option<signal::Process> {
+    process::info(pid)
+        .filter(|i| !i.ended)
+        .map(|i| signal::Process {
+            pid,
+            stamp: Some(i.stamp),
+        })
 }
 
 fn reap(pids: &[u32]) {
@@ -261,6 +269,19 @@ fn own_children() -> Vec<u32> {
 mod tests {
     use super::*;
     use std::process::Command;
+
+    #[test]
+    fn a_step_process_is_signalled_only_while_it_keeps_its_start() {
+        let mut child = Command::new("sleep").arg("30").spawn().expect("sleep");
+        let target = pid_target(child.id()).expect("running");
+        assert_eq!(
+            target.stamp,
+            Some(process::info(child.id()).expect("info").stamp)
+        );
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+        assert_eq!(pid_target(child.id()), None);
+    }
 
     #[test]
     fn a_daemon_in_its_own_session_is_found_and_stopped() {

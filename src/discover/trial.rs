@@ -142,22 +142,34 @@ pub fn describe_end(ended: &Ended) -> String {
     }
 }
 
+/// How `now` ended, when that is otherwise than `then`: another exit, or
+/// stopped at its time limit.
+pub fn ended_otherwise(then: &Ended, now: &Ended) -> Option<String> {
+    (now.exit != then.exit || now.timed_out).then(|| describe_end(now))
+}
+
+/// Step `i` (from 0) ended otherwise than it did before, said for the report.
+fn step_ended_otherwise(i: usize, then: &Ended, now: &Ended) -> Option<String> {
+    ended_otherwise(then, now).map(|now| {
+        format!(
+            "step {} ended with {now} instead of {}",
+            i + 1,
+            describe_end(then)
+        )
+    })
+}
+
 /// Whether each step of `run` ended as in `explore`.
 pub fn changed_exits(explore: &Trial, run: &Trial) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, traced) in explore.steps.iter().enumerate() {
-        let then = describe_end(&traced.ended);
-        match run.steps.get(i) {
-            Some(now) if now.ended.exit == traced.ended.exit && !now.ended.timed_out => {}
-            Some(now) => out.push(format!(
-                "step {} ended with {} instead of {then}",
-                i + 1,
-                describe_end(&now.ended)
-            )),
-            None => out.push(format!("step {} did not run", i + 1)),
-        }
-    }
-    out
+    explore
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, traced)| match run.steps.get(i) {
+            Some(now) => step_ended_otherwise(i, &traced.ended, &now.ended),
+            None => Some(format!("step {} did not run", i + 1)),
+        })
+        .collect()
 }
 
 /// How the steps of `now` ended otherwise than those of `then`.
@@ -166,14 +178,6 @@ pub fn changed_exits_since(then: &Trial, now: &Trial) -> Vec<String> {
         .iter()
         .zip(&now.steps)
         .enumerate()
-        .filter(|(_, (a, b))| a.ended.exit != b.ended.exit || b.ended.timed_out)
-        .map(|(i, (a, b))| {
-            format!(
-                "step {} ended with {} instead of {}",
-                i + 1,
-                describe_end(&b.ended),
-                describe_end(&a.ended)
-            )
-        })
+        .filter_map(|(i, (a, b))| step_ended_otherwise(i, &a.ended, &b.ended))
         .collect()
 }

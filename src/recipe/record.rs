@@ -8,7 +8,7 @@
 //! the catalog lists for the tool, found by the recipe's name or by the
 //! name of any program the steps ran (`--record hf` is huggingface's).
 
-use super::{CATALOG, Known, Recipe, Verified, known};
+use super::{CATALOG, Known, Recipe, Verified, catalog_credentials, known};
 
 /// What a verified discovery says, in the terms of a recipe.
 #[derive(Debug, Clone, Default)]
@@ -96,23 +96,20 @@ impl Recipe {
                 notes.push(note);
             }
         }
-        let mut credentials: Vec<String> = Vec::new();
-        for (var, path) in entries.iter().flat_map(|k| k.credential_files) {
-            let named = format!("{var}/{path}");
-            if !credentials.contains(&named) {
-                credentials.push(named);
-            }
-        }
-        Recipe {
+        let mut recipe = Recipe {
             tool: tool.to_string(),
             bindings: proof.bindings,
             files: proof.files,
             unset,
             notes,
             read_only: Vec::new(),
-            credentials,
+            credentials: Vec::new(),
             verified: proof.verified,
+        };
+        for named in catalog_credentials(entries) {
+            recipe.add_credential(named);
         }
+        recipe
     }
 }
 

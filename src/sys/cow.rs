@@ -95,8 +95,6 @@ impl Plan {
         let abi = landlock::abi().ok_or_else(|| {
             Unavailable("this kernel has no Landlock (Linux 5.13 or later, enabled at boot)".into())
         })?;
-        mountinfo::mounts()
-            .map_err(|e| Unavailable(format!("cannot read the mount table: {e}")))?;
         let plan = Plan {
             abi,
             ids: IdMap::of_caller(),
@@ -131,7 +129,9 @@ impl Plan {
     /// Upper layers for one view in `dir` (made, 0700), over the folders
     /// the mount table shows now.
     pub fn layer(&self, dir: &Path) -> io::Result<Layer> {
-        let (targets, spines) = places(&mountinfo::mounts()?);
+        let mounts = mountinfo::mounts()
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot read the mount table: {e}")))?;
+        let (targets, spines) = places(&mounts);
         let sockets = sockets(&targets)
             .iter()
             .filter_map(|p| c_path(p).ok())

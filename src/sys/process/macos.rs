@@ -49,11 +49,11 @@ pub fn each_environ(needle: &[u8], found: &mut dyn FnMut(u32, Environ<'_>)) {
         if pid == me {
             continue;
         }
-        if !procargs2(pid, &mut buf) {
+        let Some(area) = procargs2(pid, &mut buf) else {
             found(pid, Environ::Unreadable);
             continue;
-        }
-        if let Some((_, env)) = procargs::split(&buf).filter(|(_, env)| !env.is_empty())
+        };
+        if let Some((_, env)) = procargs::split(area).filter(|(_, env)| !env.is_empty())
             && finder.find(env).is_some()
         {
             found(pid, Environ::Block(env));
@@ -80,13 +80,14 @@ fn user_pids() -> Vec<u32> {
         .collect()
 }
 
-/// sysctl(KERN_PROCARGS2) of `pid` into `buf`; false when it may not be read.
-fn procargs2(pid: u32, buf: &mut Vec<u8>) -> bool {
-    let Ok(pid) = c_int::try_from(pid) else {
-        return false;
-    };
-    buf.clear();
-    buf.resize(arg_max(), 0);
+/// sysctl(KERN_PROCARGS2) of `pid`, read into `buf`: the part it filled,
+/// or None when it may not be read. `buf` is grown once to the largest area
+/// and kept so, as a scan reads every process into it.
+fn procargs2(pid: u32, buf: &mut Vec<u8>) -> Option<&[u8]> {
+    let pid = c_int::try_from(pid).ok()?;
+    if buf.len() < arg_max() {
+        buf.resize(arg_max(), 0);
+    }
     let mut mib = [libc::CTL_KERN, libc::KERN_PROCARGS2, pid];
     let mut len = buf.len();
     // SAFETY: `len` is the size of `buf`, which sysctl fills at most.
@@ -100,8 +101,7 @@ fn procargs2(pid: u32, buf: &mut Vec<u8>) -> bool {
             0,
         )
     };
-    buf.truncate(if rc == 0 { len } else { 0 });
-    rc == 0
+    (rc == 0).then(|| &buf[..len.min(buf.len())])
 }
 
 /// The largest argument and environment area (KERN_ARGMAX).
@@ -184,10 +184,7 @@ pub fn open_on(pid: u32, fd: i32, lock: &fs::Metadata) -> bool {
 
 pub fn argv(pid: u32) -> Option<Vec<String>> {
     let mut buf = Vec::new();
-    if !procargs2(pid, &mut buf) {
-        return None;
-    }
-    let (args, _) = procargs::split(&buf)?;
+    let (args, _) = procargs::split(procargs2(pid, &mut buf)?)?;
     let words: Vec<String> = args
         .iter()
         .map(|w| String::from_utf8_lossy(w).into_owned())
