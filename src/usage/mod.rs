@@ -66,16 +66,30 @@ impl Window {
     /// 09:00 (was 77%)`, `5h block 12,345 tokens (resets 14:10)`.
     pub fn describe(&self, now: i64) -> String {
         let label = self.label();
-        let used = match self.used {
-            Used::Percent(p) => format!("{}%", round_percent(p)),
-            Used::Tokens(t) => format!("block {} tokens", thousands(t)),
-        };
+        let used = self.used.describe();
         match self.resets_at {
             Some(at) if at <= now => {
                 format!("{label} reset at {} (was {used})", clock::when(at, now))
             }
             Some(at) => format!("{label} {used} (resets {})", clock::when(at, now)),
             None => format!("{label} {used}"),
+        }
+    }
+
+    /// What is used now, shortly: `5h 42%`, `5h 0%` once the window reset,
+    /// `5h block 12,345 tokens`.
+    pub fn brief(&self, now: i64) -> String {
+        let used = self.percent_now(now).map_or(self.used, Used::Percent);
+        format!("{} {}", self.label(), used.describe())
+    }
+}
+
+impl Used {
+    /// `42%`, `7.5%`, `block 12,345 tokens`.
+    pub fn describe(&self) -> String {
+        match *self {
+            Used::Percent(p) => format!("{}%", round_percent(p)),
+            Used::Tokens(t) => format!("block {} tokens", thousands(t)),
         }
     }
 }
