@@ -11,7 +11,7 @@ mod tail;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::store::Profile;
 
@@ -144,6 +144,11 @@ impl From<&Window> for WindowView {
             observed_at: clock::rfc3339(w.observed_at),
         }
     }
+}
+
+/// A reading as `swop status --json` prints it: its windows, if any.
+pub fn serialize_windows<S: Serializer>(reading: &Reading, to: S) -> Result<S::Ok, S::Error> {
+    to.collect_seq(reading.windows().iter().map(WindowView::from))
 }
 
 /// What could be learnt of one tool's usage in one profile.
