@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{Error, Full, Note, Passed, Pick, Profile as ProfileError, Result, Usage};
 use crate::lock::{CommandLock, LockMode, ProfileLock, Wait};
 use crate::store::{Profile, Store};
-use crate::usage::{self, Reading, Used, Window};
+use crate::usage::{self, Reading, Window};
 
 /// The profiles a `--pick` value names: a group of `config.toml`, or names
 /// separated by commas, each once, in order.
@@ -102,15 +102,7 @@ impl Standing {
                 "no usage recorded".into()
             };
         }
-        let parts: Vec<String> = self
-            .windows
-            .iter()
-            .map(|w| match (w.used, w.percent_now(now)) {
-                (_, Some(p)) => format!("{} {}%", w.label(), (p * 10.0).round() / 10.0),
-                (Used::Tokens(t), None) => format!("{} block {t} tokens", w.label()),
-                (Used::Percent(_), None) => w.label(),
-            })
-            .collect();
+        let parts: Vec<String> = self.windows.iter().map(|w| w.brief(now)).collect();
         parts.join(", ")
     }
 }
@@ -237,4 +229,36 @@ fn explain(
         })
         .collect();
     format!("picked {} ({})", profiles[picked].name, parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::usage::Used;
+
+    #[test]
+    fn a_summary_reads_as_status_does() {
+        let window = |minutes, used, resets_at| Window {
+            window_minutes: Some(minutes),
+            used,
+            resets_at,
+            observed_at: 0,
+        };
+        let standing = Standing {
+            windows: vec![
+                window(300, Used::Percent(42.4), None),
+                window(10_080, Used::Percent(7.5), Some(50)),
+                window(300, Used::Tokens(1_234_567), None),
+            ],
+            mixed: false,
+        };
+        assert_eq!(
+            standing.summary(0),
+            "5h 42%, weekly 7.5%, 5h block 1,234,567 tokens"
+        );
+        assert_eq!(
+            standing.summary(100),
+            "5h 42%, weekly 0%, 5h block 1,234,567 tokens"
+        );
+    }
 }

@@ -43,9 +43,10 @@ pub struct ToolStatus {
     /// One line: the identity or state the tool printed (redacted), or why
     /// there is no answer.
     pub detail: String,
-    /// The limit windows the tool last recorded in the profile (empty when
-    /// unknown), see [`crate::usage`].
-    pub usage: Vec<crate::usage::WindowView>,
+    /// What the tool last recorded of its limits in the profile; the JSON
+    /// shows its windows (none when unknown), see [`crate::usage`].
+    #[serde(serialize_with = "crate::usage::serialize_windows")]
+    pub usage: crate::usage::Reading,
 }
 
 /// What a finished (or stopped) command left.
@@ -62,7 +63,7 @@ pub fn probe(store: &Store, profile: &Profile, tool: &str, command: &StatusComma
         tool: tool.to_string(),
         logged_in,
         detail,
-        usage: Vec::new(),
+        usage: crate::usage::Reading::NotRead,
     };
     let argv: Vec<std::ffi::OsString> = command.argv.iter().map(Into::into).collect();
     let read_only = crate::recipe::read_only_tool(store, &profile.tools, &argv).is_some();

@@ -16,8 +16,6 @@ use crate::usage::{Reading, clock};
 /// A profile and what its tools answered, with the tools that cannot be asked.
 struct Answered {
     status: ProfileStatus,
-    /// What each tool of `status.tools` recorded of its limits, in order.
-    readings: Vec<Reading>,
     /// Tools of the profile with no status command in the catalog.
     silent: Vec<String>,
 }
@@ -33,9 +31,7 @@ impl Run for StatusArgs {
         let now = clock::now();
         for (a, profile) in answered.iter_mut().zip(&profiles) {
             for tool in a.status.tools.iter_mut() {
-                let reading = crate::usage::read(profile, &tool.tool, now);
-                tool.usage = reading.windows().iter().map(Into::into).collect();
-                a.readings.push(reading);
+                tool.usage = crate::usage::read(profile, &tool.tool, now);
             }
         }
         // Over every profile, whichever was asked about: a copy of this
@@ -110,7 +106,6 @@ fn ask_all(store: &Store, profiles: &[Profile]) -> Vec<Answered> {
                         .map(|t| t.join().unwrap_or_else(|_| lost(profile)))
                         .collect(),
                 },
-                readings: Vec::new(),
                 silent,
             })
             .collect()
@@ -123,7 +118,7 @@ fn lost(profile: &Profile) -> ToolStatus {
         tool: String::new(),
         logged_in: None,
         detail: format!("the status of profile {:?} could not be read", profile.name),
-        usage: Vec::new(),
+        usage: Reading::NotRead,
     }
 }
 
@@ -155,7 +150,7 @@ fn table(answered: &[Answered], now: i64) -> String {
             .map(|t| t.tool.len())
             .max()
             .unwrap_or(0);
-        for (t, reading) in a.status.tools.iter().zip(&a.readings) {
+        for t in &a.status.tools {
             let state = match t.logged_in {
                 Some(true) => "logged in",
                 Some(false) => "not logged in",
@@ -166,7 +161,7 @@ fn table(answered: &[Answered], now: i64) -> String {
                 printable_line(&t.tool),
                 t.detail
             ));
-            for line in usage_lines(reading, &t.tool, now) {
+            for line in usage_lines(&t.usage, &t.tool, now) {
                 out.push_str(&format!("  {:width$}  {line}\n", ""));
             }
         }

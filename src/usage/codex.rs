@@ -21,15 +21,13 @@
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Deserialize;
 
 use super::{Reading, Used, Window, clock, tail};
 
-/// Day folders looked at, newest first: a week of sessions.
-const DAYS: usize = 7;
-/// Rollouts opened at most.
+/// Rollouts opened at most, the most recently written first.
 const FILES: usize = 8;
 /// Bytes read from the end of each.
 const TAIL: u64 = 4 * 1024 * 1024;
@@ -40,9 +38,12 @@ pub fn newest(sessions: &Path) -> Reading {
     if files.is_empty() {
         return Reading::NoRecord;
     }
-    files.sort_by_key(|f| std::cmp::Reverse(f.1));
+    // Of rollouts written in one instant, the one begun last (its name
+    // holds the day and time) first.
+    files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp(&a.0)));
     let mut best: Option<Vec<Window>> = None;
     for (path, modified) in files.into_iter().take(FILES) {
+        let modified = i64::try_from(modified.as_secs()).unwrap_or(i64::MAX);
         // Every line of a file is older than its last change.
         if best
             .as_ref()
@@ -63,19 +64,16 @@ pub fn newest(sessions: &Path) -> Reading {
     best.map_or(Reading::NoRecord, Reading::Windows)
 }
 
-/// The rollouts of the newest day folders, with their modification times.
-fn newest_rollouts(sessions: &Path) -> Vec<(PathBuf, i64)> {
-    let mut days = Vec::new();
-    'years: for year in numbered(sessions) {
-        for month in numbered(&year) {
-            for day in numbered(&month) {
-                days.push(day);
-                if days.len() == DAYS {
-                    break 'years;
-                }
-            }
-        }
-    }
+/// The rollouts of every day folder, with their modification times (since
+/// the epoch).
+/// `codex resume` appends to the rollout of the day the session began, so
+/// the newest record may sit in any day's folder; a stat of each file is
+/// cheap, and only the newest few are opened.
+fn newest_rollouts(sessions: &Path) -> Vec<(PathBuf, Duration)> {
+    let days = numbered(sessions)
+        .into_iter()
+        .flat_map(|year| numbered(&year))
+        .flat_map(|month| numbered(&month));
     let mut files = Vec::new();
     for day in days {
         let Ok(entries) = fs::read_dir(&day) else {
@@ -95,29 +93,28 @@ fn newest_rollouts(sessions: &Path) -> Vec<(PathBuf, i64)> {
                 .modified()
                 .ok()
                 .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+                .unwrap_or_default();
             files.push((entry.path(), modified));
         }
     }
     files
 }
 
-/// The sub-folders of `dir` named by digits alone (years, months, days),
-/// newest first.
+/// The sub-folders of `dir` named by digits alone (years, months, days).
 fn numbered(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut found: Vec<(u32, PathBuf)> = entries
+    entries
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| {
-            let number = e.file_name().to_str()?.parse::<u32>().ok()?;
-            Some((number, e.path()))
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.parse::<u32>().is_ok())
         })
-        .collect();
-    found.sort_by_key(|f| std::cmp::Reverse(f.0));
-    found.into_iter().map(|(_, path)| path).collect()
+        .map(|e| e.path())
+        .collect()
 }
 
 /// The last usable snapshot of one rollout.
@@ -324,5 +321,39 @@ mod tests {
         };
         assert_eq!(windows[0].used, Used::Percent(42.0));
         assert_eq!(newest(&sessions.join("missing")), Reading::NoRecord);
+    }
+
+    #[test]
+    fn a_resumed_session_of_an_older_day_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sessions = dir.path();
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+        // A week and more of newer day folders, each written long ago.
+        for day in 1..=10 {
+            let folder = sessions.join(format!("2026/12/{day:02}"));
+            fs::create_dir_all(&folder).expect("mkdir");
+            let path = folder.join("rollout-new.jsonl");
+            let line = CURRENT
+                .replace("42.0", "10.0")
+                .replace("2026-12-06", &format!("2026-12-{day:02}"));
+            fs::write(&path, format!("{line}\n")).expect("write");
+            File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(long_ago))
+                .expect("set mtime");
+        }
+        // A session begun in November and resumed last: its rollout was
+        // written to most recently.
+        let folder = sessions.join("2026/11/20");
+        fs::create_dir_all(&folder).expect("mkdir");
+        let resumed = CURRENT
+            .replace("42.0", "100.0")
+            .replace("2026-12-06", "2026-12-11");
+        fs::write(folder.join("rollout-old.jsonl"), format!("{resumed}\n")).expect("write");
+        let Reading::Windows(windows) = newest(sessions) else {
+            panic!("no snapshot");
+        };
+        assert_eq!(windows[0].used, Used::Percent(100.0));
     }
 }

@@ -11,7 +11,7 @@ mod tail;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::store::Profile;
 
@@ -66,16 +66,30 @@ impl Window {
     /// 09:00 (was 77%)`, `5h block 12,345 tokens (resets 14:10)`.
     pub fn describe(&self, now: i64) -> String {
         let label = self.label();
-        let used = match self.used {
-            Used::Percent(p) => format!("{}%", round_percent(p)),
-            Used::Tokens(t) => format!("block {} tokens", thousands(t)),
-        };
+        let used = self.used.describe();
         match self.resets_at {
             Some(at) if at <= now => {
                 format!("{label} reset at {} (was {used})", clock::when(at, now))
             }
             Some(at) => format!("{label} {used} (resets {})", clock::when(at, now)),
             None => format!("{label} {used}"),
+        }
+    }
+
+    /// What is used now, shortly: `5h 42%`, `5h 0%` once the window reset,
+    /// `5h block 12,345 tokens`.
+    pub fn brief(&self, now: i64) -> String {
+        let used = self.percent_now(now).map_or(self.used, Used::Percent);
+        format!("{} {}", self.label(), used.describe())
+    }
+}
+
+impl Used {
+    /// `42%`, `7.5%`, `block 12,345 tokens`.
+    pub fn describe(&self) -> String {
+        match *self {
+            Used::Percent(p) => format!("{}%", round_percent(p)),
+            Used::Tokens(t) => format!("block {} tokens", thousands(t)),
         }
     }
 }
@@ -130,6 +144,11 @@ impl From<&Window> for WindowView {
             observed_at: clock::rfc3339(w.observed_at),
         }
     }
+}
+
+/// A reading as `swop status --json` prints it: its windows, if any.
+pub fn serialize_windows<S: Serializer>(reading: &Reading, to: S) -> Result<S::Ok, S::Error> {
+    to.collect_seq(reading.windows().iter().map(WindowView::from))
 }
 
 /// What could be learnt of one tool's usage in one profile.

@@ -241,6 +241,52 @@ fn the_real_codex_continues_in_one_profile_a_session_begun_in_another() {
 }
 
 #[test]
+fn sharing_the_history_of_two_used_profiles_keeps_every_line_once() {
+    let swop = Swop::new();
+    let line = |ts: u32, who: &str| {
+        format!("{{\"session_id\":\"{who}\",\"ts\":{ts},\"text\":\"at {ts}\"}}\n")
+    };
+    for (name, own) in [
+        (
+            "work",
+            line(1, "work") + &line(3, "work") + &line(5, "both"),
+        ),
+        (
+            "personal",
+            line(2, "personal") + &line(5, "both") + &line(6, "personal"),
+        ),
+    ] {
+        swop.add(name, &["--tool", "codex"]);
+        fs::write(codex_home(&swop, name).join("history.jsonl"), own).expect("history");
+    }
+    for name in ["work", "personal"] {
+        let out = swop
+            .args(["set", name, "--share", "history.jsonl"])
+            .success();
+        assert!(
+            out.stderr_str().contains("shares codex/history.jsonl"),
+            "{out:?}"
+        );
+    }
+    let text = fs::read_to_string(swop.root().join("shared/codex/history.jsonl")).expect("copy");
+    assert_eq!(
+        text,
+        line(1, "work")
+            + &line(2, "personal")
+            + &line(3, "work")
+            + &line(5, "both")
+            + &line(6, "personal")
+    );
+    for name in ["work", "personal"] {
+        assert_eq!(
+            fs::read_to_string(codex_home(&swop, name).join("history.jsonl")).expect("read"),
+            text,
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn set_share_merges_a_profiles_own_sessions_and_unshare_gives_them_back() {
     let swop = Swop::new();
     swop.add("work", &["--tool", "codex", "--share", "sessions"]);
