@@ -805,12 +805,7 @@ fn unique_suffix() -> String {
 /// plain file or folder name.
 pub fn split_shared(named: &str) -> Option<(&str, &str)> {
     let (tool, entry) = named.split_once('/')?;
-    let plain = !entry.is_empty()
-        && entry != "."
-        && entry != ".."
-        && !entry.contains('/')
-        && !entry.chars().any(char::is_control);
-    (names::is_tool_name(tool) && plain).then_some((tool, entry))
+    (names::is_tool_name(tool) && is_file_name(entry)).then_some((tool, entry))
 }
 
 /// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the kernel has
@@ -854,7 +849,16 @@ mod tests {
             split_shared("claude/CLAUDE.md"),
             Some(("claude", "CLAUDE.md"))
         );
-        for bad in ["codex", "codex/", "codex/a/b", "codex/..", "/x", "a b/x"] {
+        let long = format!("codex/{}", "x".repeat(129));
+        for bad in [
+            "codex",
+            "codex/",
+            "codex/a/b",
+            "codex/..",
+            "/x",
+            "a b/x",
+            &long,
+        ] {
             assert_eq!(split_shared(bad), None, "{bad}");
         }
     }
