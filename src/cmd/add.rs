@@ -123,7 +123,6 @@ fn share_all(
         "swop add",
         crate::error::BusyAdvice::ShareLater,
     )?;
-    store.ensure_binding_dirs(&profile)?;
     for entry in entries {
         crate::share::share(store, &profile, entry)?;
     }
