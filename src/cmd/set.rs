@@ -21,13 +21,7 @@ impl Run for SetArgs {
         super::add::check_bindings(&self.binds, &self.bind_files)?;
         let store = Store::open()?;
         let profile = store.load(&self.name)?;
-        let structural = !(self.tools.is_empty()
-            && self.binds.is_empty()
-            && self.bind_files.is_empty()
-            && self.unbinds.is_empty()
-            && self.shares.is_empty()
-            && self.unshares.is_empty());
-        let _lock = match structural {
+        let _lock = match self.structural() {
             true => Some(super::idle::claim(
                 &store,
                 &profile,
@@ -36,29 +30,33 @@ impl Run for SetArgs {
             )?),
             false => None,
         };
-        let mut done = Vec::new();
-        if !(self.tools.is_empty()
-            && self.binds.is_empty()
-            && self.bind_files.is_empty()
-            && self.unbinds.is_empty())
-        {
-            let recipes = self
-                .tools
-                .iter()
-                .map(|tool| Recipe::lookup(&store, tool).map(|(recipe, _)| recipe))
-                .collect::<Result<Vec<_>>>()?;
-            let changed = store.edit(&self.name, |file| {
-                self.change_definition(file, &recipes, &mut done)
-            })?;
-            store.make_binding_dirs(&changed)?;
-        }
         let seal = match (self.seal, self.no_seal) {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
         };
-        if !set.is_empty() || !self.unset_values.is_empty() || seal.is_some() {
-            store.update_values(&self.name, &set, &self.unset_values, seal)?;
+        let mut done = Vec::new();
+        let values = !set.is_empty() || !self.unset_values.is_empty() || seal.is_some();
+        if self.definition() || values {
+            let recipes = self
+                .tools
+                .iter()
+                .map(|tool| Recipe::lookup(&store, tool).map(|(recipe, _)| recipe))
+                .collect::<Result<Vec<_>>>()?;
+            // One edit: a change refused in part is refused as a whole.
+            let changed = store.edit(&self.name, |file| {
+                if self.definition() {
+                    self.change_definition(file, &recipes, &mut done)?;
+                }
+                change_values(file, &self.name, &set, &self.unset_values)?;
+                if let Some(seal) = seal {
+                    file.seal = seal;
+                }
+                Ok(())
+            })?;
+            if self.definition() {
+                store.make_binding_dirs(&changed)?;
+            }
             match seal {
                 Some(true) => done.push("seals every command".to_string()),
                 Some(false) => done.push("no longer seals its commands".to_string()),
@@ -90,6 +88,19 @@ impl Run for SetArgs {
 }
 
 impl SetArgs {
+    /// Whether tools or bindings change.
+    fn definition(&self) -> bool {
+        !(self.tools.is_empty()
+            && self.binds.is_empty()
+            && self.bind_files.is_empty()
+            && self.unbinds.is_empty())
+    }
+
+    /// Whether the profile's folders change: only while nothing runs in it.
+    fn structural(&self) -> bool {
+        self.definition() || !(self.shares.is_empty() && self.unshares.is_empty())
+    }
+
     /// Tools, bindings and unbindings, applied to the profile's file.
     fn change_definition(
         &self,
@@ -182,6 +193,30 @@ impl SetArgs {
         }
         Ok(())
     }
+}
+
+/// Set and remove values. A variable given a value is no longer unset by
+/// the profile: the value wins over the recipe's unset.
+fn change_values(
+    file: &mut ProfileFile,
+    name: &str,
+    set: &[(String, String)],
+    remove: &[String],
+) -> Result<()> {
+    for var in remove {
+        if file.values.remove(var).is_none() {
+            return Err(Error::profile(
+                name,
+                ProfileError::NoValue { var: var.clone() },
+            ));
+        }
+    }
+    for (var, value) in set {
+        crate::store::check_value(var, value)?;
+        file.unset.retain(|v| v != var);
+        file.values.insert(var.clone(), value.clone());
+    }
+    Ok(())
 }
 
 /// How an entry came to be shared, for the line that says so.

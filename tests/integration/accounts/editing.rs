@@ -89,6 +89,11 @@ fn set_adds_tools_and_bindings_and_unbinding_keeps_the_folder() {
             "--bind-file AWS_CONFIG_FILE",
         ),
         (vec!["--tool", "codx"], "did you mean \"codex\""),
+        // Refused as a whole: the binding is not kept without the value.
+        (
+            vec!["--bind", "MY_OTHER_HOME", "MY_OTHER_HOME=x"],
+            "cannot also be set to a value",
+        ),
     ] {
         let out = swop.args(["set", "work"]).args(&args).failure(1);
         assert!(out.stderr_str().contains(says), "{args:?}: {out:?}");
