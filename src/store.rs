@@ -25,6 +25,8 @@ pub use values::{check_value, parse_assignment};
 
 pub const PROFILE_FILE: &str = "profile.toml";
 pub const LOCK_FILE: &str = "lock";
+/// Taken while `profile.toml` is rewritten (see [`Store::edit`]).
+pub const EDIT_LOCK_FILE: &str = "profile.toml.lock";
 /// A profile file is a few lines; anything much larger was not written by swop.
 const PROFILE_FILE_LIMIT: u64 = 64 * 1024;
 const TMP_PREFIX: &str = ".new-";
@@ -383,7 +385,7 @@ impl Store {
                     folder: folder.clone(),
                 }));
             }
-            if folder == PROFILE_FILE || folder == LOCK_FILE {
+            if [PROFILE_FILE, LOCK_FILE, EDIT_LOCK_FILE].contains(&folder.as_str()) {
                 return Err(bad(BadFile::OwnFile {
                     var: var.clone(),
                     folder: folder.clone(),

@@ -131,6 +131,35 @@ fn set_adds_tools_and_bindings_and_unbinding_keeps_the_folder() {
     );
 }
 
+/// Two edits of one profile take turns on `profile.toml.lock`: `set FOO=x`
+/// beside `set --share` could otherwise write back a file read before the
+/// other's change and lose it.
+#[test]
+fn an_edit_of_profile_toml_waits_for_the_one_under_way() {
+    let swop = Swop::new();
+    swop.add("work", &["--tool", "codex"]);
+    let dir = swop.profile_dir("work");
+    let lock = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join("profile.toml.lock"))
+        .expect("open the edit lock");
+    lock.lock().expect("lock");
+    let mut set = swop.args(["set", "work", "GH_HOST=h"]).spawn();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        set.try_wait().expect("try_wait").is_none(),
+        "set wrote profile.toml while another edit held it"
+    );
+    assert_eq!(show(&swop, "work")["values"].get("GH_HOST"), None);
+    lock.unlock().expect("unlock");
+    let out = set.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(show(&swop, "work")["values"]["GH_HOST"], "h");
+}
+
 #[test]
 fn mv_renames_with_the_folders_and_shared_links() {
     let swop = Swop::new();
