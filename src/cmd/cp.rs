@@ -21,6 +21,12 @@ impl Run for CpArgs {
         let store = Store::open()?;
         let src = store.load(&self.src)?;
         let mut file = store.profile_file(&self.src)?;
+        // Held until the copy is in place: until then `rm` of the last
+        // other profile that lists a copy would not see the new one's link.
+        let _shared = match file.shared.is_empty() {
+            true => None,
+            false => Some(crate::share::shared_lock(&store)?),
+        };
         let links = shared_links(&store, &src, &mut file);
         let settings = settings_files(&store, &src);
         let mut copied = Vec::new();

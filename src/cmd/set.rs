@@ -153,8 +153,8 @@ impl SetArgs {
         Ok(())
     }
 
-    /// `--share` and `--unshare`, each recorded in the profile's file once
-    /// its folders changed.
+    /// `--share` and `--unshare`, each recorded in the profile's file as
+    /// its folders change.
     fn change_shares(&self, store: &Store, done: &mut Vec<String>) -> Result<()> {
         for (word, sharing) in self
             .shares
@@ -168,19 +168,9 @@ impl SetArgs {
             let named = entry.named();
             if sharing {
                 let how = crate::share::share(store, &profile, &entry)?;
-                store.edit(&self.name, |file| {
-                    if !file.shared.contains(&named) {
-                        file.shared.push(named.clone());
-                    }
-                    Ok(())
-                })?;
                 done.push(format!("shares {} ({})", named, describe(&how)));
             } else {
                 let others = crate::share::unshare(store, &profile, &entry)?;
-                store.edit(&self.name, |file| {
-                    file.shared.retain(|s| *s != named);
-                    Ok(())
-                })?;
                 done.push(match others.is_empty() {
                     true => format!("keeps {named} as its own (no other profile shared it)"),
                     false => format!(
