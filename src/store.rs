@@ -239,14 +239,19 @@ impl Store {
 
     /// Load a profile, or say it does not exist (and what the user may have meant).
     pub fn load(&self, name: &str) -> Result<Profile> {
+        self.load_with_file(name).map(|(profile, _)| profile)
+    }
+
+    /// [`Store::load`], with the profile's file as written.
+    pub fn load_with_file(&self, name: &str) -> Result<(Profile, ProfileFile)> {
         let (dir, parsed) = self.read_profile_file(name)?;
-        let mut profile = self.profile_from_file(name, dir, parsed)?;
+        let mut profile = self.profile_from_file(name, dir, parsed.clone())?;
         for binding in &profile.bindings {
             if !self.check_binding(binding)? {
                 profile.missing.push(binding.path.clone());
             }
         }
-        Ok(profile)
+        Ok((profile, parsed))
     }
 
     /// The folder of a profile and its `profile.toml` as written, parsed but

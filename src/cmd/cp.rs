@@ -19,8 +19,7 @@ impl Run for CpArgs {
     fn run(&self) -> Result<()> {
         crate::names::check_profile_name(&self.new)?;
         let store = Store::open()?;
-        let src = store.load(&self.src)?;
-        let mut file = store.profile_file(&self.src)?;
+        let (src, mut file) = store.load_with_file(&self.src)?;
         // Held until the copy is in place: until then `rm` of the last
         // other profile that lists a copy would not see the new one's link.
         let _shared = match file.shared.is_empty() {

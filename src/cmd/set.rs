@@ -8,7 +8,7 @@ use super::Run;
 use crate::cli::SetArgs;
 use crate::error::{Change, Command, Error, Profile as ProfileError, Result, Share};
 use crate::recipe::Recipe;
-use crate::store::{ProfileFile, Store, parse_assignment};
+use crate::store::{Profile, ProfileFile, Store, parse_assignment};
 
 impl Run for SetArgs {
     fn run(&self) -> Result<()> {
@@ -20,7 +20,7 @@ impl Run for SetArgs {
             .collect::<Result<Vec<_>>>()?;
         super::add::check_bindings(&self.binds, &self.bind_files)?;
         let store = Store::open()?;
-        let profile = store.load(&self.name)?;
+        let mut profile = store.load(&self.name)?;
         let _lock = match self.structural() {
             true => Some(super::idle::claim(
                 &store,
@@ -57,6 +57,7 @@ impl Run for SetArgs {
             if self.definition() {
                 store.make_binding_dirs(&changed)?;
             }
+            profile = changed;
             match seal {
                 Some(true) => done.push("seals every command".to_string()),
                 Some(false) => done.push("no longer seals its commands".to_string()),
@@ -70,7 +71,7 @@ impl Run for SetArgs {
                 done.push(format!("no longer sets {}", self.unset_values.join(", ")));
             }
         }
-        self.change_shares(&store, &mut done)?;
+        self.change_shares(&store, &profile, &mut done)?;
         let file = store
             .profile_dir(&self.name)
             .join(crate::store::PROFILE_FILE);
@@ -155,22 +156,26 @@ impl SetArgs {
 
     /// `--share` and `--unshare`, each recorded in the profile's file as
     /// its folders change.
-    fn change_shares(&self, store: &Store, done: &mut Vec<String>) -> Result<()> {
+    fn change_shares(
+        &self,
+        store: &Store,
+        profile: &Profile,
+        done: &mut Vec<String>,
+    ) -> Result<()> {
+        let bound: Vec<String> = profile.bindings.iter().map(|b| b.var.clone()).collect();
         for (word, sharing) in self
             .shares
             .iter()
             .map(|w| (w, true))
             .chain(self.unshares.iter().map(|w| (w, false)))
         {
-            let profile = store.load(&self.name)?;
-            let bound: Vec<String> = profile.bindings.iter().map(|b| b.var.clone()).collect();
             let entry = crate::share::resolve(store, &profile.tools, &bound, word)?;
             let named = entry.named();
             if sharing {
-                let how = crate::share::share(store, &profile, &entry)?;
+                let how = crate::share::share(store, profile, &entry)?;
                 done.push(format!("shares {} ({})", named, describe(&how)));
             } else {
-                let others = crate::share::unshare(store, &profile, &entry)?;
+                let others = crate::share::unshare(store, profile, &entry)?;
                 done.push(match others.is_empty() {
                     true => format!("keeps {named} as its own (no other profile shared it)"),
                     false => format!(
