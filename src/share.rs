@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Result, Share, at_path};
 use crate::files;
-use crate::recipe::Recipe;
 use crate::store::{Profile, Store, split_shared};
 
 /// The store's folder of shared copies.
@@ -73,7 +72,7 @@ pub fn resolve(store: &Store, tools: &[String], bound: &[String], word: &str) ->
     refuse_logins(store, tools, name)?;
     let mut offered: Vec<String> = Vec::new();
     for tool in tools.iter().filter(|t| only_tool.is_none_or(|o| o == *t)) {
-        let Some(known) = crate::recipe::entry(tool).or_else(|| crate::recipe::known(tool)) else {
+        let Some(known) = catalog_entry(tool) else {
             continue;
         };
         for (var, entry) in known.shareable {
@@ -101,17 +100,19 @@ pub fn resolve(store: &Store, tools: &[String], bound: &[String], word: &str) ->
     .into())
 }
 
+/// The catalog's entry for `tool`: by its name, else by a program it runs
+/// as (`hf` for huggingface).
+pub fn catalog_entry(tool: &str) -> Option<&'static crate::recipe::Known> {
+    crate::recipe::entry(tool).or_else(|| crate::recipe::known(tool))
+}
+
 /// A login is never shared: not a credentials file the catalog or a
 /// recorded recipe names, nor the folder that holds one.
 fn refuse_logins(store: &Store, tools: &[String], name: &str) -> Result<()> {
-    let mut logins: Vec<(String, String)> = Vec::new();
-    for tool in tools {
-        if let Ok((recipe, _)) = Recipe::lookup(store, tool) {
-            for (_, path) in recipe.credential_files() {
-                logins.push((tool.clone(), path.to_string()));
-            }
-        }
-    }
+    let mut logins: Vec<(String, String)> = crate::logins::credential_files(store, tools)
+        .into_iter()
+        .map(|login| (login.tool, login.rel))
+        .collect();
     for known in crate::recipe::CATALOG {
         for (_, path) in known.credential_files {
             logins.push((known.tool.to_string(), path.to_string()));

@@ -260,7 +260,7 @@ fn unbind(file: &mut ProfileFile, var: &str) -> Result<()> {
         .filter(|named| {
             crate::store::split_shared(named)
                 .and_then(|(tool, entry)| {
-                    let known = crate::recipe::entry(tool)?;
+                    let known = crate::share::catalog_entry(tool)?;
                     known
                         .shareable
                         .iter()

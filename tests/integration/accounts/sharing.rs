@@ -348,6 +348,32 @@ fn an_entry_is_listed_as_soon_as_it_is_shared() {
     assert!(fs::read_link(codex_home(&swop, "work").join("sessions")).is_ok());
 }
 
+/// A tool the catalog knows by a program name (`codex-dev` runs codex) has
+/// the catalog's shared entries: `--unbind` of the folder that holds one is
+/// refused as it is for `codex` itself.
+#[test]
+fn unbind_keeps_a_folder_that_holds_a_shared_entry_of_a_tool_known_by_its_program() {
+    let swop = Swop::new();
+    swop.add("work", &["--tool", "codex", "--bind", "MY_TOOL_HOME"]);
+    let file = swop.profile_dir("work").join("profile.toml");
+    let text = fs::read_to_string(&file).expect("profile.toml");
+    let text = text.replacen(
+        "tools = [\"codex\"]",
+        "tools = [\"codex-dev\"]\nshared = [\"codex-dev/sessions\"]",
+        1,
+    );
+    assert!(text.contains("codex-dev/sessions"), "{text}");
+    fs::write(&file, text).expect("write");
+    let out = swop
+        .args(["set", "work", "--unbind", "CODEX_HOME"])
+        .failure(1);
+    assert!(
+        out.stderr_str()
+            .contains("CODEX_HOME holds the shared codex-dev/sessions"),
+        "{out:?}"
+    );
+}
+
 #[test]
 fn rm_keeps_a_shared_copy_while_another_profile_uses_it() {
     let swop = Swop::new();
