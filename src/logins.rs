@@ -75,22 +75,44 @@ pub fn shared_logins(store: &Store, profiles: &[Profile]) -> Vec<SharedLogin> {
         .collect()
 }
 
-/// The credentials files of a profile's tools that exist: (tool, `VAR/path`,
-/// where it is).
-pub fn login_files(store: &Store, profile: &Profile) -> Vec<(String, String, PathBuf)> {
+/// One credentials file of a tool: `rel` inside the folder of `var`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialFile {
+    pub tool: String,
+    pub var: String,
+    pub rel: String,
+}
+
+/// The credentials files the recipes of `tools` name (recorded, else the
+/// catalog's): the files that make a login, never copied nor shared.
+pub fn credential_files(store: &Store, tools: &[String]) -> Vec<CredentialFile> {
     let mut files = Vec::new();
-    for tool in &profile.tools {
+    for tool in tools {
         let Ok((recipe, _)) = Recipe::lookup(store, tool) else {
             continue;
         };
         for (var, rel) in recipe.credential_files() {
-            let Some(binding) = profile.bindings.iter().find(|b| b.var == var) else {
-                continue;
-            };
-            let named = format!("{var}/{rel}");
-            if !files.iter().any(|(_, n, _)| *n == named) {
-                files.push((tool.clone(), named, binding.path.join(rel)));
-            }
+            files.push(CredentialFile {
+                tool: tool.clone(),
+                var: var.to_string(),
+                rel: rel.to_string(),
+            });
+        }
+    }
+    files
+}
+
+/// The credentials files of a profile's tools that exist: (tool, `VAR/path`,
+/// where it is).
+pub fn login_files(store: &Store, profile: &Profile) -> Vec<(String, String, PathBuf)> {
+    let mut files = Vec::new();
+    for login in credential_files(store, &profile.tools) {
+        let Some(binding) = profile.bindings.iter().find(|b| b.var == login.var) else {
+            continue;
+        };
+        let named = format!("{}/{}", login.var, login.rel);
+        if !files.iter().any(|(_, n, _)| *n == named) {
+            files.push((login.tool, named, binding.path.join(&login.rel)));
         }
     }
     files

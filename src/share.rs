@@ -18,7 +18,6 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Result, Share, at_path};
 use crate::files;
-use crate::recipe::Recipe;
 use crate::store::{Profile, Store, split_shared};
 
 /// The store's folder of shared copies.
@@ -73,7 +72,7 @@ pub fn resolve(store: &Store, tools: &[String], bound: &[String], word: &str) ->
     refuse_logins(store, tools, name)?;
     let mut offered: Vec<String> = Vec::new();
     for tool in tools.iter().filter(|t| only_tool.is_none_or(|o| o == *t)) {
-        let Some(known) = crate::recipe::entry(tool).or_else(|| crate::recipe::known(tool)) else {
+        let Some(known) = catalog_entry(tool) else {
             continue;
         };
         for (var, entry) in known.shareable {
@@ -101,17 +100,19 @@ pub fn resolve(store: &Store, tools: &[String], bound: &[String], word: &str) ->
     .into())
 }
 
+/// The catalog's entry for `tool`: by its name, else by a program it runs
+/// as (`hf` for huggingface).
+pub fn catalog_entry(tool: &str) -> Option<&'static crate::recipe::Known> {
+    crate::recipe::entry(tool).or_else(|| crate::recipe::known(tool))
+}
+
 /// A login is never shared: not a credentials file the catalog or a
 /// recorded recipe names, nor the folder that holds one.
 fn refuse_logins(store: &Store, tools: &[String], name: &str) -> Result<()> {
-    let mut logins: Vec<(String, String)> = Vec::new();
-    for tool in tools {
-        if let Ok((recipe, _)) = Recipe::lookup(store, tool) {
-            for (_, path) in recipe.credential_files() {
-                logins.push((tool.clone(), path.to_string()));
-            }
-        }
-    }
+    let mut logins: Vec<(String, String)> = crate::logins::credential_files(store, tools)
+        .into_iter()
+        .map(|login| (login.tool, login.rel))
+        .collect();
     for known in crate::recipe::CATALOG {
         for (_, path) in known.credential_files {
             logins.push((known.tool.to_string(), path.to_string()));
@@ -144,8 +145,10 @@ pub enum Shared {
     Linked,
 }
 
-/// The lock that keeps two swops from moving shared copies at once.
-fn shared_lock(store: &Store) -> Result<File> {
+/// The lock that keeps two swops from moving shared copies at once, and
+/// `rm` from deleting a copy while a profile is coming to list it: held
+/// until a change to the copies is recorded in `profile.toml`.
+pub fn shared_lock(store: &Store) -> Result<File> {
     let dir = store.root().join(SHARED_DIR);
     files::create_private_dir_all(&dir).map_err(at_path("cannot create", &dir))?;
     store.check_owned(&dir)?;
@@ -163,10 +166,11 @@ fn shared_lock(store: &Store) -> Result<File> {
     Ok(file)
 }
 
-/// Make `entry` of `profile` a link to the shared copy: the profile's own
-/// entry becomes the copy when there is none yet, else it is merged into it
-/// (refused, with nothing moved, where the two hold different files of one
-/// name). The caller holds the profile's lock exclusively.
+/// Make `entry` of `profile` a link to the shared copy, listed in its
+/// `profile.toml`: the profile's own entry becomes the copy when there is
+/// none yet, else it is merged into it (refused, with nothing moved, where
+/// the two hold different files of one name). The caller holds the
+/// profile's lock exclusively.
 pub fn share(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Shared> {
     let place = entry.place_in(profile).ok_or_else(|| Share::NoFolder {
         profile: profile.name.clone(),
@@ -186,7 +190,10 @@ pub fn share(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Shar
         && meta.file_type().is_symlink()
     {
         return match fs::read_link(&place) {
-            Ok(target) if target == copy => Ok(Shared::Already),
+            Ok(target) if target == copy => {
+                list(store, profile, entry)?;
+                Ok(Shared::Already)
+            }
             _ => Err(Share::ForeignLink {
                 place,
                 entry: entry.entry.clone(),
@@ -226,7 +233,21 @@ pub fn share(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Shar
         }
     };
     std::os::unix::fs::symlink(&copy, &place).map_err(at_path("cannot link", &place))?;
+    list(store, profile, entry)?;
     Ok(outcome)
+}
+
+/// Record in `profile.toml` that `profile` shares `entry`; the caller holds
+/// the shared lock, so `rm` of another profile sees it listed.
+fn list(store: &Store, profile: &Profile, entry: &Shareable) -> Result<()> {
+    let named = entry.named();
+    store.edit(&profile.name, |file| {
+        if !file.shared.contains(&named) {
+            file.shared.push(named);
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn make_empty(copy: &Path, folder: bool) -> Result<()> {
@@ -267,9 +288,9 @@ pub fn users(store: &Store, named: &str, except: &str) -> Users {
     users
 }
 
-/// Make `entry` of `profile` its own again: the shared copy itself when no
-/// other profile uses it, else a copy of it. The caller holds the profile's
-/// lock exclusively.
+/// Make `entry` of `profile` its own again, no longer listed in its
+/// `profile.toml`: the shared copy itself when no other profile uses it,
+/// else a copy of it. The caller holds the profile's lock exclusively.
 pub fn unshare(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Vec<String>> {
     let place = entry.place_in(profile).ok_or_else(|| Share::NotBound {
         profile: profile.name.clone(),
@@ -304,6 +325,11 @@ pub fn unshare(store: &Store, profile: &Profile, entry: &Shareable) -> Result<Ve
         let _ = std::os::unix::fs::symlink(&copy, &place);
         return Err(err);
     }
+    let named = entry.named();
+    store.edit(&profile.name, |file| {
+        file.shared.retain(|s| *s != named);
+        Ok(())
+    })?;
     if let Some(tool_dir) = copy.parent() {
         let _ = fs::remove_dir(tool_dir);
     }

@@ -25,6 +25,8 @@ pub use values::{check_value, parse_assignment};
 
 pub const PROFILE_FILE: &str = "profile.toml";
 pub const LOCK_FILE: &str = "lock";
+/// Taken while `profile.toml` is rewritten (see [`Store::edit`]).
+pub const EDIT_LOCK_FILE: &str = "profile.toml.lock";
 /// A profile file is a few lines; anything much larger was not written by swop.
 const PROFILE_FILE_LIMIT: u64 = 64 * 1024;
 const TMP_PREFIX: &str = ".new-";
@@ -237,14 +239,19 @@ impl Store {
 
     /// Load a profile, or say it does not exist (and what the user may have meant).
     pub fn load(&self, name: &str) -> Result<Profile> {
+        self.load_with_file(name).map(|(profile, _)| profile)
+    }
+
+    /// [`Store::load`], with the profile's file as written.
+    pub fn load_with_file(&self, name: &str) -> Result<(Profile, ProfileFile)> {
         let (dir, parsed) = self.read_profile_file(name)?;
-        let mut profile = self.profile_from_file(name, dir, parsed)?;
+        let mut profile = self.profile_from_file(name, dir, parsed.clone())?;
         for binding in &profile.bindings {
             if !self.check_binding(binding)? {
                 profile.missing.push(binding.path.clone());
             }
         }
-        Ok(profile)
+        Ok((profile, parsed))
     }
 
     /// The folder of a profile and its `profile.toml` as written, parsed but
@@ -383,7 +390,7 @@ impl Store {
                     folder: folder.clone(),
                 }));
             }
-            if folder == PROFILE_FILE || folder == LOCK_FILE {
+            if [PROFILE_FILE, LOCK_FILE, EDIT_LOCK_FILE].contains(&folder.as_str()) {
                 return Err(bad(BadFile::OwnFile {
                     var: var.clone(),
                     folder: folder.clone(),
@@ -805,12 +812,7 @@ fn unique_suffix() -> String {
 /// plain file or folder name.
 pub fn split_shared(named: &str) -> Option<(&str, &str)> {
     let (tool, entry) = named.split_once('/')?;
-    let plain = !entry.is_empty()
-        && entry != "."
-        && entry != ".."
-        && !entry.contains('/')
-        && !entry.chars().any(char::is_control);
-    (names::is_tool_name(tool) && plain).then_some((tool, entry))
+    (names::is_tool_name(tool) && is_file_name(entry)).then_some((tool, entry))
 }
 
 /// rename(2) that never replaces: renameat2(RENAME_NOREPLACE) where the kernel has
@@ -854,7 +856,16 @@ mod tests {
             split_shared("claude/CLAUDE.md"),
             Some(("claude", "CLAUDE.md"))
         );
-        for bad in ["codex", "codex/", "codex/a/b", "codex/..", "/x", "a b/x"] {
+        let long = format!("codex/{}", "x".repeat(129));
+        for bad in [
+            "codex",
+            "codex/",
+            "codex/a/b",
+            "codex/..",
+            "/x",
+            "a b/x",
+            &long,
+        ] {
             assert_eq!(split_shared(bad), None, "{bad}");
         }
     }

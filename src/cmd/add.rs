@@ -123,19 +123,10 @@ fn share_all(
         "swop add",
         crate::error::BusyAdvice::ShareLater,
     )?;
-    store.ensure_binding_dirs(&profile)?;
     for entry in entries {
         crate::share::share(store, &profile, entry)?;
     }
-    let named: Vec<String> = entries.iter().map(|e| e.named()).collect();
-    store.edit(&profile.name, |file| {
-        for n in named {
-            if !file.shared.contains(&n) {
-                file.shared.push(n);
-            }
-        }
-        Ok(())
-    })
+    store.load(&profile.name)
 }
 
 /// `--bind VAR` and `--bind-file VAR` of variables a profile may bind, each

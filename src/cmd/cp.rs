@@ -12,15 +12,19 @@ use super::Run;
 use crate::cli::CpArgs;
 use crate::error::Result;
 use crate::files;
-use crate::recipe::Recipe;
 use crate::store::{Profile, Store};
 
 impl Run for CpArgs {
     fn run(&self) -> Result<()> {
         crate::names::check_profile_name(&self.new)?;
         let store = Store::open()?;
-        let src = store.load(&self.src)?;
-        let mut file = store.profile_file(&self.src)?;
+        let (src, mut file) = store.load_with_file(&self.src)?;
+        // Held until the copy is in place: until then `rm` of the last
+        // other profile that lists a copy would not see the new one's link.
+        let _shared = match file.shared.is_empty() {
+            true => None,
+            false => Some(crate::share::shared_lock(&store)?),
+        };
         let links = shared_links(&store, &src, &mut file);
         let settings = settings_files(&store, &src);
         let mut copied = Vec::new();
@@ -78,21 +82,14 @@ impl Run for CpArgs {
 /// The settings files of `src`'s tools that exist, as (folder in the
 /// profile, path inside it, where SRC has it); never a login file.
 fn settings_files(store: &Store, src: &Profile) -> Vec<(String, String, std::path::PathBuf)> {
-    let mut logins: Vec<(String, String)> = Vec::new();
-    for tool in &src.tools {
-        if let Ok((recipe, _)) = Recipe::lookup(store, tool) {
-            for (var, path) in recipe.credential_files() {
-                logins.push((var.to_string(), path.to_string()));
-            }
-        }
-    }
+    let logins = crate::logins::credential_files(store, &src.tools);
     let mut found = Vec::new();
     for tool in &src.tools {
-        let Some(known) = crate::recipe::entry(tool).or_else(|| crate::recipe::known(tool)) else {
+        let Some(known) = crate::share::catalog_entry(tool) else {
             continue;
         };
         for (var, rel) in known.settings {
-            if logins.iter().any(|(v, p)| v == var && p == rel) {
+            if logins.iter().any(|l| l.var == *var && l.rel == *rel) {
                 continue;
             }
             let Some(binding) = src.bindings.iter().find(|b| b.var == *var) else {

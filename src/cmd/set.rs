@@ -8,7 +8,7 @@ use super::Run;
 use crate::cli::SetArgs;
 use crate::error::{Change, Command, Error, Profile as ProfileError, Result, Share};
 use crate::recipe::Recipe;
-use crate::store::{ProfileFile, Store, parse_assignment};
+use crate::store::{Profile, ProfileFile, Store, parse_assignment};
 
 impl Run for SetArgs {
     fn run(&self) -> Result<()> {
@@ -20,14 +20,8 @@ impl Run for SetArgs {
             .collect::<Result<Vec<_>>>()?;
         super::add::check_bindings(&self.binds, &self.bind_files)?;
         let store = Store::open()?;
-        let profile = store.load(&self.name)?;
-        let structural = !(self.tools.is_empty()
-            && self.binds.is_empty()
-            && self.bind_files.is_empty()
-            && self.unbinds.is_empty()
-            && self.shares.is_empty()
-            && self.unshares.is_empty());
-        let _lock = match structural {
+        let mut profile = store.load(&self.name)?;
+        let _lock = match self.structural() {
             true => Some(super::idle::claim(
                 &store,
                 &profile,
@@ -36,29 +30,34 @@ impl Run for SetArgs {
             )?),
             false => None,
         };
-        let mut done = Vec::new();
-        if !(self.tools.is_empty()
-            && self.binds.is_empty()
-            && self.bind_files.is_empty()
-            && self.unbinds.is_empty())
-        {
-            let recipes = self
-                .tools
-                .iter()
-                .map(|tool| Recipe::lookup(&store, tool).map(|(recipe, _)| recipe))
-                .collect::<Result<Vec<_>>>()?;
-            let changed = store.edit(&self.name, |file| {
-                self.change_definition(file, &recipes, &mut done)
-            })?;
-            store.make_binding_dirs(&changed)?;
-        }
         let seal = match (self.seal, self.no_seal) {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
         };
-        if !set.is_empty() || !self.unset_values.is_empty() || seal.is_some() {
-            store.update_values(&self.name, &set, &self.unset_values, seal)?;
+        let mut done = Vec::new();
+        let values = !set.is_empty() || !self.unset_values.is_empty() || seal.is_some();
+        if self.definition() || values {
+            let recipes = self
+                .tools
+                .iter()
+                .map(|tool| Recipe::lookup(&store, tool).map(|(recipe, _)| recipe))
+                .collect::<Result<Vec<_>>>()?;
+            // One edit: a change refused in part is refused as a whole.
+            let changed = store.edit(&self.name, |file| {
+                if self.definition() {
+                    self.change_definition(file, &recipes, &mut done)?;
+                }
+                change_values(file, &self.name, &set, &self.unset_values)?;
+                if let Some(seal) = seal {
+                    file.seal = seal;
+                }
+                Ok(())
+            })?;
+            if self.definition() {
+                store.make_binding_dirs(&changed)?;
+            }
+            profile = changed;
             match seal {
                 Some(true) => done.push("seals every command".to_string()),
                 Some(false) => done.push("no longer seals its commands".to_string()),
@@ -72,7 +71,7 @@ impl Run for SetArgs {
                 done.push(format!("no longer sets {}", self.unset_values.join(", ")));
             }
         }
-        self.change_shares(&store, &mut done)?;
+        self.change_shares(&store, &profile, &mut done)?;
         let file = store
             .profile_dir(&self.name)
             .join(crate::store::PROFILE_FILE);
@@ -90,6 +89,19 @@ impl Run for SetArgs {
 }
 
 impl SetArgs {
+    /// Whether tools or bindings change.
+    fn definition(&self) -> bool {
+        !(self.tools.is_empty()
+            && self.binds.is_empty()
+            && self.bind_files.is_empty()
+            && self.unbinds.is_empty())
+    }
+
+    /// Whether the profile's folders change: only while nothing runs in it.
+    fn structural(&self) -> bool {
+        self.definition() || !(self.shares.is_empty() && self.unshares.is_empty())
+    }
+
     /// Tools, bindings and unbindings, applied to the profile's file.
     fn change_definition(
         &self,
@@ -142,34 +154,28 @@ impl SetArgs {
         Ok(())
     }
 
-    /// `--share` and `--unshare`, each recorded in the profile's file once
-    /// its folders changed.
-    fn change_shares(&self, store: &Store, done: &mut Vec<String>) -> Result<()> {
+    /// `--share` and `--unshare`, each recorded in the profile's file as
+    /// its folders change.
+    fn change_shares(
+        &self,
+        store: &Store,
+        profile: &Profile,
+        done: &mut Vec<String>,
+    ) -> Result<()> {
+        let bound: Vec<String> = profile.bindings.iter().map(|b| b.var.clone()).collect();
         for (word, sharing) in self
             .shares
             .iter()
             .map(|w| (w, true))
             .chain(self.unshares.iter().map(|w| (w, false)))
         {
-            let profile = store.load(&self.name)?;
-            let bound: Vec<String> = profile.bindings.iter().map(|b| b.var.clone()).collect();
             let entry = crate::share::resolve(store, &profile.tools, &bound, word)?;
             let named = entry.named();
             if sharing {
-                let how = crate::share::share(store, &profile, &entry)?;
-                store.edit(&self.name, |file| {
-                    if !file.shared.contains(&named) {
-                        file.shared.push(named.clone());
-                    }
-                    Ok(())
-                })?;
+                let how = crate::share::share(store, profile, &entry)?;
                 done.push(format!("shares {} ({})", named, describe(&how)));
             } else {
-                let others = crate::share::unshare(store, &profile, &entry)?;
-                store.edit(&self.name, |file| {
-                    file.shared.retain(|s| *s != named);
-                    Ok(())
-                })?;
+                let others = crate::share::unshare(store, profile, &entry)?;
                 done.push(match others.is_empty() {
                     true => format!("keeps {named} as its own (no other profile shared it)"),
                     false => format!(
@@ -182,6 +188,30 @@ impl SetArgs {
         }
         Ok(())
     }
+}
+
+/// Set and remove values. A variable given a value is no longer unset by
+/// the profile: the value wins over the recipe's unset.
+fn change_values(
+    file: &mut ProfileFile,
+    name: &str,
+    set: &[(String, String)],
+    remove: &[String],
+) -> Result<()> {
+    for var in remove {
+        if file.values.remove(var).is_none() {
+            return Err(Error::profile(
+                name,
+                ProfileError::NoValue { var: var.clone() },
+            ));
+        }
+    }
+    for (var, value) in set {
+        crate::store::check_value(var, value)?;
+        file.unset.retain(|v| v != var);
+        file.values.insert(var.clone(), value.clone());
+    }
+    Ok(())
 }
 
 /// How an entry came to be shared, for the line that says so.
@@ -230,7 +260,7 @@ fn unbind(file: &mut ProfileFile, var: &str) -> Result<()> {
         .filter(|named| {
             crate::store::split_shared(named)
                 .and_then(|(tool, entry)| {
-                    let known = crate::recipe::entry(tool)?;
+                    let known = crate::share::catalog_entry(tool)?;
                     known
                         .shareable
                         .iter()

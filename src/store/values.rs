@@ -7,9 +7,8 @@
 //! are stored in the clear, like the rest of `profile.toml`: not secret
 //! storage.
 
-use super::{PROFILE_FILE, ProfileFile, Store};
-use crate::error::{Error, Profile, Result, Usage, Value};
-use crate::files;
+use super::ProfileFile;
+use crate::error::{Result, Usage, Value};
 use crate::names;
 use crate::output;
 
@@ -55,41 +54,6 @@ pub(super) fn check_file(file: &ProfileFile) -> Result<(), Value> {
         }
     }
     Ok(())
-}
-
-impl Store {
-    /// Set and remove values of an existing profile, rewriting its
-    /// `profile.toml` in one rename. A variable given a value is no longer
-    /// unset by the profile: the value wins over the recipe's unset.
-    pub fn update_values(
-        &self,
-        name: &str,
-        set: &[(String, String)],
-        remove: &[String],
-        seal: Option<bool>,
-    ) -> Result<()> {
-        let (dir, mut file) = self.read_profile_file(name)?;
-        if let Some(seal) = seal {
-            file.seal = seal;
-        }
-        // The profile as it is must be sound before it is changed.
-        self.profile_from_file(name, dir.clone(), file.clone())?;
-        for var in remove {
-            if file.values.remove(var).is_none() {
-                return Err(Error::profile(name, Profile::NoValue { var: var.clone() }));
-            }
-        }
-        for (var, value) in set {
-            check_value(var, value)?;
-            file.unset.retain(|v| v != var);
-            file.values.insert(var.clone(), value.clone());
-        }
-        check_file(&file)?;
-        let path = dir.join(PROFILE_FILE);
-        let text = toml::to_string(&file).map_err(std::io::Error::other);
-        text.and_then(|text| files::replace_private_file(&path, text.as_bytes()))
-            .map_err(crate::error::at_path("cannot write", &path))
-    }
 }
 
 #[cfg(test)]

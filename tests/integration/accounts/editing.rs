@@ -89,6 +89,11 @@ fn set_adds_tools_and_bindings_and_unbinding_keeps_the_folder() {
             "--bind-file AWS_CONFIG_FILE",
         ),
         (vec!["--tool", "codx"], "did you mean \"codex\""),
+        // Refused as a whole: the binding is not kept without the value.
+        (
+            vec!["--bind", "MY_OTHER_HOME", "MY_OTHER_HOME=x"],
+            "cannot also be set to a value",
+        ),
     ] {
         let out = swop.args(["set", "work"]).args(&args).failure(1);
         assert!(out.stderr_str().contains(says), "{args:?}: {out:?}");
@@ -124,6 +129,35 @@ fn set_adds_tools_and_bindings_and_unbinding_keeps_the_folder() {
         show(&swop, "work")["values"]["GH_HOST"],
         "github.example.com"
     );
+}
+
+/// Two edits of one profile take turns on `profile.toml.lock`: `set FOO=x`
+/// beside `set --share` could otherwise write back a file read before the
+/// other's change and lose it.
+#[test]
+fn an_edit_of_profile_toml_waits_for_the_one_under_way() {
+    let swop = Swop::new();
+    swop.add("work", &["--tool", "codex"]);
+    let dir = swop.profile_dir("work");
+    let lock = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join("profile.toml.lock"))
+        .expect("open the edit lock");
+    lock.lock().expect("lock");
+    let mut set = swop.args(["set", "work", "GH_HOST=h"]).spawn();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        set.try_wait().expect("try_wait").is_none(),
+        "set wrote profile.toml while another edit held it"
+    );
+    assert_eq!(show(&swop, "work")["values"].get("GH_HOST"), None);
+    lock.unlock().expect("unlock");
+    let out = set.wait_with_output().expect("wait");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(show(&swop, "work")["values"]["GH_HOST"], "h");
 }
 
 #[test]

@@ -354,6 +354,72 @@ fn set_share_merges_a_profiles_own_sessions_and_unshare_gives_them_back() {
     );
 }
 
+/// Each shared entry is listed in `profile.toml` as its link is made, under
+/// the shared lock: an `add` whose second share fails keeps the first
+/// listed, so no `rm` of another profile deletes the copy it links to.
+#[test]
+fn an_entry_is_listed_as_soon_as_it_is_shared() {
+    use std::os::unix::fs::PermissionsExt;
+    let swop = Swop::new();
+    swop.add("other", &["--tool", "codex"]);
+    let claude = swop.root().join("shared/claude");
+    fs::create_dir_all(&claude).expect("mkdir");
+    fs::set_permissions(
+        swop.root().join("shared"),
+        fs::Permissions::from_mode(0o700),
+    )
+    .expect("chmod");
+    fs::set_permissions(&claude, fs::Permissions::from_mode(0o777)).expect("chmod");
+    swop.args([
+        "add",
+        "work",
+        "--tool",
+        "codex",
+        "--tool",
+        "claude",
+        "--share",
+        "codex/sessions",
+        "--share",
+        "claude/projects",
+    ])
+    .failure(1);
+    let json: Value =
+        serde_json::from_slice(&swop.args(["show", "work", "--json"]).success().stdout)
+            .expect("JSON");
+    assert_eq!(
+        json["shared"],
+        serde_json::json!(["codex/sessions"]),
+        "{json:#}"
+    );
+    assert!(fs::read_link(codex_home(&swop, "work").join("sessions")).is_ok());
+}
+
+/// A tool the catalog knows by a program name (`codex-dev` runs codex) has
+/// the catalog's shared entries: `--unbind` of the folder that holds one is
+/// refused as it is for `codex` itself.
+#[test]
+fn unbind_keeps_a_folder_that_holds_a_shared_entry_of_a_tool_known_by_its_program() {
+    let swop = Swop::new();
+    swop.add("work", &["--tool", "codex", "--bind", "MY_TOOL_HOME"]);
+    let file = swop.profile_dir("work").join("profile.toml");
+    let text = fs::read_to_string(&file).expect("profile.toml");
+    let text = text.replacen(
+        "tools = [\"codex\"]",
+        "tools = [\"codex-dev\"]\nshared = [\"codex-dev/sessions\"]",
+        1,
+    );
+    assert!(text.contains("codex-dev/sessions"), "{text}");
+    fs::write(&file, text).expect("write");
+    let out = swop
+        .args(["set", "work", "--unbind", "CODEX_HOME"])
+        .failure(1);
+    assert!(
+        out.stderr_str()
+            .contains("CODEX_HOME holds the shared codex-dev/sessions"),
+        "{out:?}"
+    );
+}
+
 #[test]
 fn rm_keeps_a_shared_copy_while_another_profile_uses_it() {
     let swop = Swop::new();
