@@ -29,22 +29,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use super::landlock::{self, WriteRules};
+use super::landlock::{self, DEVICE_FOLDERS, DEVICES, WriteRules};
 use super::mountinfo::{self, Mount};
 use super::namespace::{self, IdMap, c_path};
-
-/// Devices a tool may write to in the view: they hold no state.
-const DEVICES: &[&str] = &[
-    "/dev/null",
-    "/dev/zero",
-    "/dev/full",
-    "/dev/random",
-    "/dev/urandom",
-    "/dev/tty",
-    "/dev/ptmx",
-];
-/// Folders of devices a tool may write to (terminals).
-const DEVICE_FOLDERS: &[&str] = &["/dev/pts"];
 
 /// A folder of the view with the flags of the mount it is on.
 #[derive(Debug, Clone)]
