@@ -179,23 +179,53 @@ fn read_private(path: &Path) -> io::Result<Vec<u8>> {
 /// The folder's key, made on first use from the system's random source.
 fn key(dir: &Path) -> io::Result<Vec<u8>> {
     let path = dir.join(KEY_FILE);
-    match read_private(&path) {
-        Ok(key) if key.len() == KEY_LEN => return Ok(key),
-        Ok(_) => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{} is not a key swop wrote; remove it", path.display()),
-            ));
-        }
+    match read_settled_key(&path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
+        read => return read,
     }
     let mut key = vec![0u8; KEY_LEN];
     fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
-    match crate::files::write_private_file(&path, &key) {
+    // Written whole under another name, then linked into place: the key's
+    // name never shows a file still being written, and a link fails if
+    // another swop made the key meanwhile.
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".tmp-{KEY_FILE}-{}-{made}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    let linked =
+        crate::files::write_private_file(&tmp, &key).and_then(|()| fs::hard_link(&tmp, &path));
+    let _ = fs::remove_file(&tmp);
+    match linked {
         Ok(()) => Ok(key),
-        // Another swop made it meanwhile: that one is the key.
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_private(&path),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_settled_key(&path),
+        Err(e) => Err(e),
+    }
+}
+
+/// The key, which another swop may have just made: until it removes its
+/// own name of the file, the file has two, and is not read; a short wait
+/// covers that.
+fn read_settled_key(path: &Path) -> io::Result<Vec<u8>> {
+    let mut tries = 0;
+    loop {
+        match read_key(path) {
+            Err(e) if tries < 50 && e.kind() == io::ErrorKind::InvalidData => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            read => return read,
+        }
+    }
+}
+
+/// The key at `path`, refused unless it is one swop wrote: never a short one.
+fn read_key(path: &Path) -> io::Result<Vec<u8>> {
+    match read_private(path) {
+        Ok(key) if key.len() == KEY_LEN => Ok(key),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is not a key swop wrote; remove it", path.display()),
+        )),
         Err(e) => Err(e),
     }
 }
@@ -248,5 +278,31 @@ mod tests {
         fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644))
             .expect("chmod");
         assert!(kept.load(&token).is_err());
+    }
+
+    #[test]
+    fn a_key_made_by_two_switches_at_once_is_never_short() {
+        for _ in 0..100 {
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let dir = tmp.path().to_path_buf();
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let keys: Vec<io::Result<Vec<u8>>> = (0..8)
+                .map(|_| {
+                    let (dir, barrier) = (dir.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        key(&dir)
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().expect("thread"))
+                .collect();
+            let made = fs::read(dir.join(KEY_FILE)).expect("key");
+            assert_eq!(made.len(), KEY_LEN);
+            for key in keys {
+                assert_eq!(key.expect("key"), made);
+            }
+        }
     }
 }
