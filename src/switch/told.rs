@@ -49,7 +49,7 @@ pub fn filter(
     // What was said comes first: the common case, all of it, needs no
     // look at the configuration.
     let Some(path) = file(var, store_root) else {
-        return if quiet(var, store_root) {
+        return if quiet(var, Some(store_root)) {
             Vec::new()
         } else {
             notices
@@ -57,7 +57,7 @@ pub fn filter(
     };
     let mut told = read(&path);
     let fresh = notices.iter().any(|(key, _)| !told.contains(key));
-    if !fresh && say == Say::Once || quiet(var, store_root) {
+    if !fresh && say == Say::Once || quiet(var, Some(store_root)) {
         return Vec::new();
     }
     let said: Vec<(String, String)> = notices
@@ -71,11 +71,15 @@ pub fn filter(
     said
 }
 
-/// Whether notices are silenced.
-fn quiet(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> bool {
+/// Whether notices are silenced: by `SWOP_QUIET`, or by `quiet = true` in
+/// the `config.toml` of the store at `store_root`. A configuration that
+/// cannot be read says nothing against speaking.
+pub fn quiet(var: &dyn Fn(&str) -> Option<OsString>, store_root: Option<&Path>) -> bool {
     var(QUIET_VAR).is_some_and(|v| !v.is_empty() && v != "0")
-        || crate::config::Config::load_from(&store_root.join(crate::config::CONFIG_FILE))
-            .is_ok_and(|c| c.quiet)
+        || store_root.is_some_and(|root| {
+            crate::config::Config::load_from(&root.join(crate::config::CONFIG_FILE))
+                .is_ok_and(|c| c.quiet)
+        })
 }
 
 /// The file of this session: in `$XDG_RUNTIME_DIR/swop` when that is
