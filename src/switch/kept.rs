@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::record::{Token, decode_saved, encode_saved};
@@ -153,19 +153,11 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// A file of this user's that no one else may read or write, no link, no
-/// second name, not too big.
+/// second name, not too big: a store file ([`crate::files::open_store_file`])
+/// that others may not read either.
 fn read_private(path: &Path) -> io::Result<Vec<u8>> {
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    let meta = file.metadata()?;
-    let private = meta.is_file()
-        && meta.uid() == crate::files::euid()
-        && meta.mode() & 0o077 == 0
-        && meta.nlink() == 1
-        && meta.len() <= KEPT_LIMIT;
-    if !private {
+    let file = crate::files::open_store_file(path, KEPT_LIMIT)?;
+    if file.metadata()?.mode() & 0o077 != 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!("{} is not a private file of yours", path.display()),
