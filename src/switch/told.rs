@@ -170,18 +170,37 @@ fn write(path: &Path, told: &BTreeSet<String>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    for entry in entries.filter_map(|e| e.ok()).take(256) {
+    // The folder holds kept values too: only files of names count toward
+    // the bound.
+    let sessions = entries.filter_map(|e| e.ok()).filter_map(|entry| {
         let name = entry.file_name();
-        let Some((pid, stamp)) = name
+        let (pid, stamp) = name
             .to_str()
             .and_then(|n| n.strip_prefix(PREFIX))
             .and_then(|rest| rest.split_once('-'))
-            .and_then(|(pid, stamp)| Some((pid.parse().ok()?, stamp.parse().ok()?)))
-        else {
-            continue;
-        };
+            .and_then(|(pid, stamp)| Some((pid.parse().ok()?, stamp.parse().ok()?)))?;
+        Some((entry, pid, stamp))
+    });
+    for (entry, pid, stamp) in sessions.take(256) {
         if !crate::sys::process::still_running(pid, stamp) {
             let _ = fs::remove_file(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ended_shells_file_is_removed_among_many_other_files() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ended = tmp.path().join(format!("{PREFIX}{}-1", u32::MAX - 1));
+        fs::write(&ended, "x\n").expect("write");
+        for n in 0..5000 {
+            fs::write(tmp.path().join(format!("kept{n}")), "").expect("write");
+        }
+        write(&tmp.path().join(format!("{PREFIX}this")), &BTreeSet::new());
+        assert!(!ended.exists());
     }
 }
