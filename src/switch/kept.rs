@@ -64,11 +64,7 @@ impl Kept {
     fn dirs(&self) -> &[PathBuf] {
         self.dirs.get_or_init(|| {
             let mut dirs = Vec::with_capacity(3);
-            if let Some(runtime) = self.runtime.as_ref().filter(|r| {
-                r.is_absolute() && fs::symlink_metadata(r).is_ok_and(|m| private_dir(&m))
-            }) {
-                dirs.push(runtime.join("swop"));
-            }
+            dirs.extend(crate::files::private_runtime_dir(self.runtime.as_deref()));
             dirs.push(self.store.join("kept"));
             if let Some(other) = self
                 .named_store
@@ -131,11 +127,6 @@ impl Kept {
     }
 }
 
-/// A folder only its owner, this user, may enter.
-fn private_dir(meta: &fs::Metadata) -> bool {
-    meta.is_dir() && meta.uid() == crate::files::euid() && meta.mode() & 0o077 == 0
-}
-
 fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     match crate::files::create_private_dir(dir) {
         Ok(()) => return Ok(()),
@@ -143,7 +134,7 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
         Err(e) => return Err(e),
     }
     let meta = fs::symlink_metadata(dir)?;
-    if meta.file_type().is_symlink() || !private_dir(&meta) {
+    if meta.file_type().is_symlink() || !crate::files::is_private_dir(&meta) {
         return Err(io::Error::other(format!(
             "{} is not a private folder of yours (mode 0700, no link)",
             dir.display()

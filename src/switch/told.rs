@@ -15,7 +15,6 @@
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// The variable that silences notices, as `quiet = true` does.
@@ -86,13 +85,9 @@ pub fn quiet(var: &dyn Fn(&str) -> Option<OsString>, store_root: Option<&Path>) 
 /// private and the user's, else in the store's `told/`.
 fn file(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> Option<PathBuf> {
     let (sid, stamp) = shell().or_else(crate::sys::process::session)?;
-    let runtime = var("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|r| r.is_absolute() && fs::symlink_metadata(r).is_ok_and(|m| private(&m)));
-    let dir = match runtime {
-        Some(runtime) => runtime.join("swop"),
-        None => store_root.join("told"),
-    };
+    let runtime = var("XDG_RUNTIME_DIR").map(PathBuf::from);
+    let dir = crate::files::private_runtime_dir(runtime.as_deref())
+        .unwrap_or_else(|| store_root.join("told"));
     // Made the first time only: one look at it on every later run.
     let meta = match fs::symlink_metadata(&dir) {
         Ok(meta) => meta,
@@ -101,7 +96,7 @@ fn file(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> Option<Pat
             fs::symlink_metadata(&dir).ok()?
         }
     };
-    private(&meta).then(|| dir.join(format!("{PREFIX}{sid}-{stamp}")))
+    crate::files::is_private_dir(&meta).then(|| dir.join(format!("{PREFIX}{sid}-{stamp}")))
 }
 
 /// The shell that runs swop, as its pid and start: the first ancestor that
@@ -147,11 +142,6 @@ fn shell() -> Option<(u32, u64)> {
         outer_pid = pid;
     }
     Some((outer_pid, outer.stamp))
-}
-
-/// A folder only its owner, this user, may enter.
-fn private(meta: &fs::Metadata) -> bool {
-    meta.is_dir() && meta.uid() == crate::files::euid() && meta.mode() & 0o077 == 0
 }
 
 fn read(path: &Path) -> BTreeSet<String> {
