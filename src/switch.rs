@@ -342,11 +342,14 @@ fn read_saved(
                         kept: Some(token),
                     },
                     Err(why) => {
+                        let folder = kept.folder().display();
+                        let lost = match kept.in_runtime_dir() {
+                            true => format!("a reboot or a new login empties {folder}"),
+                            false => format!("kept in {folder}"),
+                        };
                         warnings.push(format!(
                             "the value {name} had before this profile was kept in a private file, \
-                             which cannot be read ({why}; a reboot or a new login empties {}): \
-                             {name} stays as it is",
-                            kept.folder().display()
+                             which cannot be read ({why}; {lost}): {name} stays as it is"
                         ));
                         continue;
                     }

@@ -121,6 +121,12 @@ impl Kept {
         Ok((token, path))
     }
 
+    /// Whether new files go to the session's runtime folder, which a
+    /// reboot or a new login empties, rather than to the store.
+    pub fn in_runtime_dir(&self) -> bool {
+        self.folder() != self.store.join("kept")
+    }
+
     /// The folder new files go to, for messages.
     pub fn folder(&self) -> &Path {
         &self.dirs()[0]
