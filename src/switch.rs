@@ -266,7 +266,7 @@ fn new_record<'n>(
         .into_iter()
         .map(|(name, value)| match (&token, &value) {
             (Some(token), Some(_)) if kept_out(profile, removes, name) => {
-                (name, Saved::Kept(token.0.clone()))
+                (name, Saved::Kept(token.clone()))
             }
             _ => (name, Saved::Clear(value)),
         })

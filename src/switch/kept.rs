@@ -100,7 +100,7 @@ impl Kept {
     }
 
     /// Keep `values` in a private file, and name it.
-    pub fn save(&self, values: &[(&str, OsString)]) -> io::Result<(Token, PathBuf)> {
+    pub fn save(&self, values: &[(&str, OsString)]) -> io::Result<Token> {
         let dir = &self.dirs()[0];
         ensure_private_dir(dir)?;
         let contents = encode_saved(
@@ -118,7 +118,7 @@ impl Kept {
         if read_private(&path).is_err() {
             crate::files::replace_private_file(&path, contents)?;
         }
-        Ok((token, path))
+        Ok(token)
     }
 
     /// Whether new files go to the session's runtime folder, which a
@@ -237,11 +237,11 @@ mod tests {
         crate::files::create_private_dir(&store).expect("store");
         let kept = Kept::new(&lookup(&runtime), &store);
         let values = [("AWS_SECRET_ACCESS_KEY", OsString::from("s3cr3t:%\n"))];
-        let (token, path) = kept.save(&values).expect("save");
-        assert!(path.starts_with(runtime.join("swop")), "{}", path.display());
+        let token = kept.save(&values).expect("save");
+        let path = runtime.join("swop").join(token.as_str());
         assert_eq!(fs::metadata(&path).expect("file").mode() & 0o777, 0o600);
         // The same values, the same file; the token is not the values' hash.
-        assert_eq!(kept.save(&values).expect("again").0, token);
+        assert_eq!(kept.save(&values).expect("again"), token);
         let plain = crate::files::sha256_hex(&[&fs::read(&path).expect("read")]);
         assert!(!plain.starts_with(token.as_str()));
         let loaded = kept.load(&token).expect("load");
@@ -259,7 +259,7 @@ mod tests {
         crate::files::create_private_dir(&store).expect("store");
         let kept = Kept::new(&lookup(&open), &store);
         assert_eq!(kept.folder(), store.join("kept"));
-        let (token, _) = kept
+        let token = kept
             .save(&[("GH_TOKEN", OsString::from("t"))])
             .expect("save");
         // Loosened by someone else: no longer read.
