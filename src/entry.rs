@@ -54,16 +54,7 @@ pub struct Entry<'a> {
 impl<'a> Entry<'a> {
     /// A shell's switch to `profile`, or out of every profile (`None`): no lock.
     pub fn switch(store: &Store, profile: Option<&'a Profile>) -> Result<Entry<'a>> {
-        if let Some(profile) = profile {
-            store.ensure_binding_dirs(profile)?;
-        }
-        Ok(Entry {
-            profile,
-            store_root: store.root().to_path_buf(),
-            lock: CommandLock::Unlocked,
-            holder: Holder::Swop,
-            plan: plan(store, profile)?,
-        })
+        Self::new(store, profile, CommandLock::Unlocked, Holder::Swop)
     }
 
     /// A command's entry into `profile`, as `options` ask.
@@ -103,13 +94,26 @@ impl<'a> Entry<'a> {
         lock: CommandLock,
         holder: Holder,
     ) -> Result<Entry<'a>> {
-        store.ensure_binding_dirs(profile)?;
+        Self::new(store, Some(profile), lock, holder)
+    }
+
+    /// The entry into `profile`, or out of every profile, under `lock`: its
+    /// folders made, its switch planned.
+    fn new(
+        store: &Store,
+        profile: Option<&'a Profile>,
+        lock: CommandLock,
+        holder: Holder,
+    ) -> Result<Entry<'a>> {
+        if let Some(profile) = profile {
+            store.ensure_binding_dirs(profile)?;
+        }
         Ok(Entry {
-            profile: Some(profile),
+            profile,
             store_root: store.root().to_path_buf(),
             lock,
             holder,
-            plan: plan(store, Some(profile))?,
+            plan: plan(store, profile)?,
         })
     }
 

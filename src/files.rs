@@ -7,12 +7,28 @@ use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// This process's effective uid: the owner of everything swop trusts.
 pub fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
+}
+
+/// A folder only its owner, this user, may enter.
+pub fn is_private_dir(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.is_dir() && meta.uid() == euid() && meta.mode() & 0o077 == 0
+}
+
+/// swop's folder in the session's runtime folder (`$XDG_RUNTIME_DIR`, given
+/// as `runtime`), when that is absolute, private and the user's: in memory,
+/// emptied at logout, and no one else's to look into.
+pub fn private_runtime_dir(runtime: Option<&Path>) -> Option<PathBuf> {
+    let runtime = runtime.filter(|r| r.is_absolute())?;
+    fs::symlink_metadata(runtime)
+        .is_ok_and(|m| is_private_dir(&m))
+        .then(|| runtime.join("swop"))
 }
 
 /// Create one folder with mode 0700 whatever the umask.

@@ -266,7 +266,7 @@ fn new_record<'n>(
         .into_iter()
         .map(|(name, value)| match (&token, &value) {
             (Some(token), Some(_)) if kept_out(profile, removes, name) => {
-                (name, Saved::Kept(token.0.clone()))
+                (name, Saved::Kept(token.clone()))
             }
             _ => (name, Saved::Clear(value)),
         })
@@ -342,11 +342,14 @@ fn read_saved(
                         kept: Some(token),
                     },
                     Err(why) => {
+                        let folder = kept.folder().display();
+                        let lost = match kept.in_runtime_dir() {
+                            true => format!("a reboot or a new login empties {folder}"),
+                            false => format!("kept in {folder}"),
+                        };
                         warnings.push(format!(
                             "the value {name} had before this profile was kept in a private file, \
-                             which cannot be read ({why}; a reboot or a new login empties {}): \
-                             {name} stays as it is",
-                            kept.folder().display()
+                             which cannot be read ({why}; {lost}): {name} stays as it is"
                         ));
                         continue;
                     }

@@ -53,9 +53,9 @@ pub fn exec_in_profile(
     argv: &[OsString],
     announce: Option<&str>,
 ) -> Result<()> {
-    if argv.is_empty() {
+    let Some(command) = argv.split_first() else {
         return Err(Usage::NoCommand.into());
-    }
+    };
     let store = Store::open()?;
     let profile = store.load(name)?;
     // Fail closed, before anything waits or runs.
@@ -72,16 +72,16 @@ pub fn exec_in_profile(
         holder: Holder::Command,
     };
     let entry = Entry::command(&store, &profile, &options)?;
-    exec_entered(&store, &entry, seal, argv, announce)
+    exec_entered(&store, &entry, seal, command, announce)
 }
 
 /// `swop exec --pick A,B -- CMD`: the first free profile with the most
 /// headroom (see [`crate::pick`]), said on stderr, entered as a named one
 /// is: sealed when it is, or when `--seal` asks.
 fn exec_picked(pick: &str, lock: &LockArgs, seal: &SealArgs, argv: &[OsString]) -> Result<()> {
-    if argv.is_empty() {
+    let Some(command) = argv.split_first() else {
         return Err(Usage::NoPickedCommand.into());
-    }
+    };
     let store = Store::open()?;
     let config = crate::config::Config::load()?;
     let candidates = crate::pick::candidates(&store, pick, &config)?;
@@ -101,7 +101,7 @@ fn exec_picked(pick: &str, lock: &LockArgs, seal: &SealArgs, argv: &[OsString]) 
             .unwrap_or_else(|| default_lock(&store, profile, argv))
     };
     let (entry, reason) = Entry::pick(&store, &candidates, &options, mode_of)?;
-    exec_entered(&store, &entry, seal, argv, Some(&reason))
+    exec_entered(&store, &entry, seal, command, Some(&reason))
 }
 
 /// Whether a command of `profile` runs sealed: when the profile is, or
@@ -110,18 +110,15 @@ fn sealed(seal: &SealArgs, profile: &crate::store::Profile) -> bool {
     (seal.seal || profile.seal) && !seal.no_seal
 }
 
-/// Replace swop with `argv` in the profile `entry` entered, sealed when
-/// [`sealed`], saying `announce` once everything is ready.
+/// Replace swop with `(program, args)` in the profile `entry` entered,
+/// sealed when [`sealed`], saying `announce` once everything is ready.
 fn exec_entered(
     store: &Store,
     entry: &Entry,
     seal: &SealArgs,
-    argv: &[OsString],
+    (program, args): (&OsString, &[OsString]),
     announce: Option<&str>,
 ) -> Result<()> {
-    let Some((program, args)) = argv.split_first() else {
-        return Err(Usage::NoCommand.into());
-    };
     let sealed = entry.profile().is_some_and(|profile| sealed(seal, profile));
     entry.warn();
     entry.notice(false, typed_by_hand());

@@ -2,18 +2,19 @@
 //! --folder FILE`): a `.swop` is followed only when it is allowed and
 //! safe (see [`crate::trust`]), the refusal is said once per file and shell
 //! (the shell remembers, and passes `--told`), and every switch and switch
-//! back is said in one short line unless `config.toml` says `quiet = true`.
+//! back is said in one short line unless `config.toml` says `quiet = true`
+//! or `SWOP_QUIET=1` is set.
 
 use std::ffi::OsString;
 use std::path::Path;
 
 use super::print_bytes;
-use crate::config::Config;
 use crate::entry::switch_text;
 use crate::error::{Command, Dotfile, Error, Note, Result};
 use crate::output::printable_line;
 use crate::shell::ShellKind;
 use crate::store::Store;
+use crate::switch::told;
 use crate::trust::{self, Decision};
 
 /// Switch to `name` as the `.swop` at `file` asks, or back (`None`) on
@@ -59,10 +60,10 @@ pub fn switch(name: Option<&str>, file: &Path, told: bool, shell: Option<ShellKi
     Ok(())
 }
 
-/// Whether `config.toml` asks for silence; a configuration that cannot be
-/// read says nothing against speaking.
+/// Whether switches go unsaid, as notices do (see [`told::quiet`]).
 fn quiet() -> bool {
-    Config::load().is_ok_and(|config| config.quiet)
+    let root = Store::default_root().ok();
+    told::quiet(&crate::switch::process_env, root.as_deref())
 }
 
 /// `swop allow FILE`, the path quoted for the shell that will be told

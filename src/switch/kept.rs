@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::record::{Token, decode_saved, encode_saved};
@@ -64,11 +64,7 @@ impl Kept {
     fn dirs(&self) -> &[PathBuf] {
         self.dirs.get_or_init(|| {
             let mut dirs = Vec::with_capacity(3);
-            if let Some(runtime) = self.runtime.as_ref().filter(|r| {
-                r.is_absolute() && fs::symlink_metadata(r).is_ok_and(|m| private_dir(&m))
-            }) {
-                dirs.push(runtime.join("swop"));
-            }
+            dirs.extend(crate::files::private_runtime_dir(self.runtime.as_deref()));
             dirs.push(self.store.join("kept"));
             if let Some(other) = self
                 .named_store
@@ -104,7 +100,7 @@ impl Kept {
     }
 
     /// Keep `values` in a private file, and name it.
-    pub fn save(&self, values: &[(&str, OsString)]) -> io::Result<(Token, PathBuf)> {
+    pub fn save(&self, values: &[(&str, OsString)]) -> io::Result<Token> {
         let dir = &self.dirs()[0];
         ensure_private_dir(dir)?;
         let contents = encode_saved(
@@ -122,18 +118,19 @@ impl Kept {
         if read_private(&path).is_err() {
             crate::files::replace_private_file(&path, contents)?;
         }
-        Ok((token, path))
+        Ok(token)
+    }
+
+    /// Whether new files go to the session's runtime folder, which a
+    /// reboot or a new login empties, rather than to the store.
+    pub fn in_runtime_dir(&self) -> bool {
+        self.folder() != self.store.join("kept")
     }
 
     /// The folder new files go to, for messages.
     pub fn folder(&self) -> &Path {
         &self.dirs()[0]
     }
-}
-
-/// A folder only its owner, this user, may enter.
-fn private_dir(meta: &fs::Metadata) -> bool {
-    meta.is_dir() && meta.uid() == crate::files::euid() && meta.mode() & 0o077 == 0
 }
 
 fn ensure_private_dir(dir: &Path) -> io::Result<()> {
@@ -143,7 +140,7 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
         Err(e) => return Err(e),
     }
     let meta = fs::symlink_metadata(dir)?;
-    if meta.file_type().is_symlink() || !private_dir(&meta) {
+    if meta.file_type().is_symlink() || !crate::files::is_private_dir(&meta) {
         return Err(io::Error::other(format!(
             "{} is not a private folder of yours (mode 0700, no link)",
             dir.display()
@@ -153,19 +150,11 @@ fn ensure_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// A file of this user's that no one else may read or write, no link, no
-/// second name, not too big.
+/// second name, not too big: a store file ([`crate::files::open_store_file`])
+/// that others may not read either.
 fn read_private(path: &Path) -> io::Result<Vec<u8>> {
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    let meta = file.metadata()?;
-    let private = meta.is_file()
-        && meta.uid() == crate::files::euid()
-        && meta.mode() & 0o077 == 0
-        && meta.nlink() == 1
-        && meta.len() <= KEPT_LIMIT;
-    if !private {
+    let file = crate::files::open_store_file(path, KEPT_LIMIT)?;
+    if file.metadata()?.mode() & 0o077 != 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
             format!("{} is not a private file of yours", path.display()),
@@ -179,23 +168,53 @@ fn read_private(path: &Path) -> io::Result<Vec<u8>> {
 /// The folder's key, made on first use from the system's random source.
 fn key(dir: &Path) -> io::Result<Vec<u8>> {
     let path = dir.join(KEY_FILE);
-    match read_private(&path) {
-        Ok(key) if key.len() == KEY_LEN => return Ok(key),
-        Ok(_) => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{} is not a key swop wrote; remove it", path.display()),
-            ));
-        }
+    match read_settled_key(&path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
+        read => return read,
     }
     let mut key = vec![0u8; KEY_LEN];
     fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
-    match crate::files::write_private_file(&path, &key) {
+    // Written whole under another name, then linked into place: the key's
+    // name never shows a file still being written, and a link fails if
+    // another swop made the key meanwhile.
+    static MADE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let made = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".tmp-{KEY_FILE}-{}-{made}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    let linked =
+        crate::files::write_private_file(&tmp, &key).and_then(|()| fs::hard_link(&tmp, &path));
+    let _ = fs::remove_file(&tmp);
+    match linked {
         Ok(()) => Ok(key),
-        // Another swop made it meanwhile: that one is the key.
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_private(&path),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_settled_key(&path),
+        Err(e) => Err(e),
+    }
+}
+
+/// The key, which another swop may have just made: until it removes its
+/// own name of the file, the file has two, and is not read; a short wait
+/// covers that.
+fn read_settled_key(path: &Path) -> io::Result<Vec<u8>> {
+    let mut tries = 0;
+    loop {
+        match read_key(path) {
+            Err(e) if tries < 50 && e.kind() == io::ErrorKind::InvalidData => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            read => return read,
+        }
+    }
+}
+
+/// The key at `path`, refused unless it is one swop wrote: never a short one.
+fn read_key(path: &Path) -> io::Result<Vec<u8>> {
+    match read_private(path) {
+        Ok(key) if key.len() == KEY_LEN => Ok(key),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is not a key swop wrote; remove it", path.display()),
+        )),
         Err(e) => Err(e),
     }
 }
@@ -218,11 +237,11 @@ mod tests {
         crate::files::create_private_dir(&store).expect("store");
         let kept = Kept::new(&lookup(&runtime), &store);
         let values = [("AWS_SECRET_ACCESS_KEY", OsString::from("s3cr3t:%\n"))];
-        let (token, path) = kept.save(&values).expect("save");
-        assert!(path.starts_with(runtime.join("swop")), "{}", path.display());
+        let token = kept.save(&values).expect("save");
+        let path = runtime.join("swop").join(token.as_str());
         assert_eq!(fs::metadata(&path).expect("file").mode() & 0o777, 0o600);
         // The same values, the same file; the token is not the values' hash.
-        assert_eq!(kept.save(&values).expect("again").0, token);
+        assert_eq!(kept.save(&values).expect("again"), token);
         let plain = crate::files::sha256_hex(&[&fs::read(&path).expect("read")]);
         assert!(!plain.starts_with(token.as_str()));
         let loaded = kept.load(&token).expect("load");
@@ -240,7 +259,7 @@ mod tests {
         crate::files::create_private_dir(&store).expect("store");
         let kept = Kept::new(&lookup(&open), &store);
         assert_eq!(kept.folder(), store.join("kept"));
-        let (token, _) = kept
+        let token = kept
             .save(&[("GH_TOKEN", OsString::from("t"))])
             .expect("save");
         // Loosened by someone else: no longer read.
@@ -248,5 +267,31 @@ mod tests {
         fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644))
             .expect("chmod");
         assert!(kept.load(&token).is_err());
+    }
+
+    #[test]
+    fn a_key_made_by_two_switches_at_once_is_never_short() {
+        for _ in 0..100 {
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let dir = tmp.path().to_path_buf();
+            let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let keys: Vec<io::Result<Vec<u8>>> = (0..8)
+                .map(|_| {
+                    let (dir, barrier) = (dir.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        key(&dir)
+                    })
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().expect("thread"))
+                .collect();
+            let made = fs::read(dir.join(KEY_FILE)).expect("key");
+            assert_eq!(made.len(), KEY_LEN);
+            for key in keys {
+                assert_eq!(key.expect("key"), made);
+            }
+        }
     }
 }

@@ -15,7 +15,6 @@
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// The variable that silences notices, as `quiet = true` does.
@@ -49,7 +48,7 @@ pub fn filter(
     // What was said comes first: the common case, all of it, needs no
     // look at the configuration.
     let Some(path) = file(var, store_root) else {
-        return if quiet(var, store_root) {
+        return if quiet(var, Some(store_root)) {
             Vec::new()
         } else {
             notices
@@ -57,7 +56,7 @@ pub fn filter(
     };
     let mut told = read(&path);
     let fresh = notices.iter().any(|(key, _)| !told.contains(key));
-    if !fresh && say == Say::Once || quiet(var, store_root) {
+    if !fresh && say == Say::Once || quiet(var, Some(store_root)) {
         return Vec::new();
     }
     let said: Vec<(String, String)> = notices
@@ -71,24 +70,24 @@ pub fn filter(
     said
 }
 
-/// Whether notices are silenced.
-fn quiet(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> bool {
+/// Whether notices are silenced: by `SWOP_QUIET`, or by `quiet = true` in
+/// the `config.toml` of the store at `store_root`. A configuration that
+/// cannot be read says nothing against speaking.
+pub fn quiet(var: &dyn Fn(&str) -> Option<OsString>, store_root: Option<&Path>) -> bool {
     var(QUIET_VAR).is_some_and(|v| !v.is_empty() && v != "0")
-        || crate::config::Config::load_from(&store_root.join(crate::config::CONFIG_FILE))
-            .is_ok_and(|c| c.quiet)
+        || store_root.is_some_and(|root| {
+            crate::config::Config::load_from(&root.join(crate::config::CONFIG_FILE))
+                .is_ok_and(|c| c.quiet)
+        })
 }
 
 /// The file of this session: in `$XDG_RUNTIME_DIR/swop` when that is
 /// private and the user's, else in the store's `told/`.
 fn file(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> Option<PathBuf> {
     let (sid, stamp) = shell().or_else(crate::sys::process::session)?;
-    let runtime = var("XDG_RUNTIME_DIR")
-        .map(PathBuf::from)
-        .filter(|r| r.is_absolute() && fs::symlink_metadata(r).is_ok_and(|m| private(&m)));
-    let dir = match runtime {
-        Some(runtime) => runtime.join("swop"),
-        None => store_root.join("told"),
-    };
+    let runtime = var("XDG_RUNTIME_DIR").map(PathBuf::from);
+    let dir = crate::files::private_runtime_dir(runtime.as_deref())
+        .unwrap_or_else(|| store_root.join("told"));
     // Made the first time only: one look at it on every later run.
     let meta = match fs::symlink_metadata(&dir) {
         Ok(meta) => meta,
@@ -97,7 +96,7 @@ fn file(var: &dyn Fn(&str) -> Option<OsString>, store_root: &Path) -> Option<Pat
             fs::symlink_metadata(&dir).ok()?
         }
     };
-    private(&meta).then(|| dir.join(format!("{PREFIX}{sid}-{stamp}")))
+    crate::files::is_private_dir(&meta).then(|| dir.join(format!("{PREFIX}{sid}-{stamp}")))
 }
 
 /// The shell that runs swop, as its pid and start: the first ancestor that
@@ -145,11 +144,6 @@ fn shell() -> Option<(u32, u64)> {
     Some((outer_pid, outer.stamp))
 }
 
-/// A folder only its owner, this user, may enter.
-fn private(meta: &fs::Metadata) -> bool {
-    meta.is_dir() && meta.uid() == crate::files::euid() && meta.mode() & 0o077 == 0
-}
-
 fn read(path: &Path) -> BTreeSet<String> {
     crate::files::read_store_text(path, TOLD_LIMIT)
         .map(|text| text.lines().map(str::to_string).collect())
@@ -166,18 +160,37 @@ fn write(path: &Path, told: &BTreeSet<String>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    for entry in entries.filter_map(|e| e.ok()).take(256) {
+    // The folder holds kept values too: only files of names count toward
+    // the bound.
+    let sessions = entries.filter_map(|e| e.ok()).filter_map(|entry| {
         let name = entry.file_name();
-        let Some((pid, stamp)) = name
+        let (pid, stamp) = name
             .to_str()
             .and_then(|n| n.strip_prefix(PREFIX))
             .and_then(|rest| rest.split_once('-'))
-            .and_then(|(pid, stamp)| Some((pid.parse().ok()?, stamp.parse().ok()?)))
-        else {
-            continue;
-        };
+            .and_then(|(pid, stamp)| Some((pid.parse().ok()?, stamp.parse().ok()?)))?;
+        Some((entry, pid, stamp))
+    });
+    for (entry, pid, stamp) in sessions.take(256) {
         if !crate::sys::process::still_running(pid, stamp) {
             let _ = fs::remove_file(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ended_shells_file_is_removed_among_many_other_files() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ended = tmp.path().join(format!("{PREFIX}{}-1", u32::MAX - 1));
+        fs::write(&ended, "x\n").expect("write");
+        for n in 0..5000 {
+            fs::write(tmp.path().join(format!("kept{n}")), "").expect("write");
+        }
+        write(&tmp.path().join(format!("{PREFIX}this")), &BTreeSet::new());
+        assert!(!ended.exists());
     }
 }

@@ -285,3 +285,26 @@ fn a_space_after_the_name_is_forgiven_and_a_folder_named_swop_is_told_apart() {
     assert!(err.contains("is a folder"), "{err}");
     assert!(!err.contains("one line"), "{err}");
 }
+
+#[test]
+fn swop_quiet_silences_the_switch_a_swop_file_makes() {
+    let swop = Swop::new();
+    swop.add("A", &[]);
+    let project = swop.dir().join("project");
+    fs::create_dir(&project).expect("mkdir");
+    let file = project.join(".swop");
+    fs::write(&file, "A\n").expect("write");
+    swop.args(["allow"]).arg(&file).success();
+    let enter = |quiet: &str| {
+        swop.args(["env", "--shell", "bash", "--folder"])
+            .arg(&file)
+            .arg("A")
+            .env("SWOP_QUIET", quiet)
+            .success()
+            .stderr_str()
+            .to_string()
+    };
+    assert!(enter("0").contains("switched to profile \"A\""));
+    let said = enter("1");
+    assert!(!said.contains("switched"), "{said}");
+}

@@ -194,13 +194,19 @@ fn no_removed_value_reaches_a_process_of_the_profile_without_a_runtime_folder() 
     no_secret_reaches_a_process_of_the_profile(false);
 }
 
-#[test]
-fn a_lost_file_of_kept_values_leaves_them_unset_and_says_so() {
-    let setup = Setup::new(true);
+/// A lost file of kept values: the variables stay unset, and the warning
+/// says a reboot or a new login empties the folder only of the runtime
+/// folder, which they do.
+fn a_lost_file_of_kept_values(runtime: bool) {
+    let setup = Setup::new(runtime);
     let swop = &setup.swop;
     let env = setup.env();
+    let folder = match runtime {
+        true => "\"$XDG_RUNTIME_DIR/swop\"".to_string(),
+        false => format!("'{}'", swop.root().join("kept").display()),
+    };
     let script = format!(
-        "{}rm -rf \"$XDG_RUNTIME_DIR/swop\"\n{}env -0 > off.env\n",
+        "{}rm -rf {folder}\n{}env -0 > off.env\n",
         Shell::Bash.apply("env work"),
         Shell::Bash.apply("env --off")
     );
@@ -213,4 +219,19 @@ fn a_lost_file_of_kept_values_leaves_them_unset_and_says_so() {
         err.contains("AWS_SECRET_ACCESS_KEY had before this profile was kept in a private file"),
         "{err}"
     );
+    assert_eq!(
+        err.contains("a reboot or a new login empties"),
+        runtime,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_lost_file_of_kept_values_leaves_them_unset_and_says_so() {
+    a_lost_file_of_kept_values(true);
+}
+
+#[test]
+fn a_lost_file_of_kept_values_in_the_store_is_not_blamed_on_a_reboot() {
+    a_lost_file_of_kept_values(false);
 }
