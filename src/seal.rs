@@ -212,7 +212,8 @@ fn moved_places(inputs: &Inputs, shared: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// The programs inside `places` (canonical): the entries of PATH there,
-/// the toolchains, and the files that links in PATH folders lead to there.
+/// the toolchains, and the files that links in PATH folders of a real home
+/// lead to there.
 fn programs_under(places: &[PathBuf], inputs: &Inputs) -> Vec<PathBuf> {
     if places.is_empty() {
         return Vec::new();
@@ -234,7 +235,14 @@ fn programs_under(places: &[PathBuf], inputs: &Inputs) -> Vec<PathBuf> {
             .map(|dir| canonical(dir))
             .filter(|dir| inside(dir) && dir.exists()),
     );
-    for dir in &path_dirs {
+    // A user's own bin folders link into the places a profile hides
+    // (~/.local/bin/hf into ~/.local/share/uv); the system's (/usr/bin,
+    // thousands of links into /usr and /etc) do not, and are not read.
+    let homes: Vec<PathBuf> = inputs.real_homes.iter().map(|h| canonical(h)).collect();
+    for dir in path_dirs
+        .iter()
+        .filter(|d| homes.iter().any(|h| d.starts_with(h)))
+    {
         out.extend(link_targets(dir).into_iter().filter(|t| inside(t)));
     }
     out
