@@ -60,6 +60,23 @@ fn ps_json(swop: &Swop, name: &str, uid: Option<u32>) -> (Vec<Value>, String) {
     (rows.as_array().expect("an array").clone(), out.stderr_str())
 }
 
+/// The test's folders, store and home included, made `uid`'s.
+fn give_to(swop: &Swop, uid: u32) {
+    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
+        std::os::unix::fs::lchown(&path, Some(uid), Some(uid)).expect("chown");
+    }
+}
+
+/// The pid ssh-agent printed for the shell to export.
+#[track_caller]
+fn agent_pid(said: &str) -> u32 {
+    said.split("SSH_AGENT_PID=")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .and_then(|pid| pid.parse().ok())
+        .unwrap_or_else(|| panic!("no agent pid in {said}"))
+}
+
 fn row_of(rows: &[Value], pid: u32) -> Option<&Value> {
     rows.iter().find(|r| r["pid"] == pid)
 }
@@ -102,9 +119,7 @@ fn a_process_that_hides_its_environment_is_reported_and_keeps_its_profile() {
         return;
     }
     let swop = Swop::new();
-    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
-        std::os::unix::fs::lchown(&path, Some(OTHER), Some(OTHER)).expect("chown");
-    }
+    give_to(&swop, OTHER);
     swop.args(["add", "work"]).run_as(OTHER).success();
     // ssh-agent makes itself non-dumpable, forks and lets its parent exit:
     // a daemon whose environment no process of the user may read. (Without
@@ -117,12 +132,7 @@ fn a_process_that_hides_its_environment_is_reported_and_keeps_its_profile() {
         .run_as(OTHER)
         .success();
     let said = out.stdout_str();
-    let agent: u32 = said
-        .split("SSH_AGENT_PID=")
-        .nth(1)
-        .and_then(|rest| rest.split(';').next())
-        .and_then(|pid| pid.parse().ok())
-        .unwrap_or_else(|| panic!("no agent pid in {said}"));
+    let agent = agent_pid(&said);
     let mut reaper = Reaper(vec![agent]);
     assert!(
         fs::read(format!("/proc/{agent}/environ")).is_ok(),
@@ -211,9 +221,7 @@ fn a_hidden_child_of_a_plain_program_is_no_profiles() {
         return;
     }
     let swop = Swop::new();
-    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
-        std::os::unix::fs::lchown(&path, Some(LONER), Some(LONER)).expect("chown");
-    }
+    give_to(&swop, LONER);
     swop.args(["add", "work"]).run_as(LONER).success();
     let sock = swop.dir().join("agent.sock");
     let pidfile = swop.dir().join("agent.pid");
@@ -255,9 +263,7 @@ fn without_profiles_no_hidden_process_is_said_to_maybe_run_in_one() {
         return;
     }
     let swop = Swop::new();
-    for path in std::iter::once(swop.dir().to_path_buf()).chain(walk(swop.dir())) {
-        std::os::unix::fs::lchown(&path, Some(ALONE), Some(ALONE)).expect("chown");
-    }
+    give_to(&swop, ALONE);
     let sock = swop.dir().join("agent.sock");
     let out = swop
         .command("ssh-agent")
@@ -266,12 +272,7 @@ fn without_profiles_no_hidden_process_is_said_to_maybe_run_in_one() {
         .run_as(ALONE)
         .success();
     let said = out.stdout_str();
-    let agent: u32 = said
-        .split("SSH_AGENT_PID=")
-        .nth(1)
-        .and_then(|rest| rest.split(';').next())
-        .and_then(|pid| pid.parse().ok())
-        .unwrap_or_else(|| panic!("no agent pid in {said}"));
+    let agent = agent_pid(&said);
     let reaper = Reaper(vec![agent]);
     let ps = swop.args(["ps", "--json"]).run_as(ALONE).success();
     assert_eq!(ps.stdout_str().trim(), "[]");
